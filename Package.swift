@@ -1,0 +1,96 @@
+// swift-tools-version: 6.0
+// Lienthong: an inter-agency data-exchange gateway. No Swift package dependencies:
+// C libraries come from Debian through system library targets (module map + pkg-config).
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+/// A system library target for a Debian -dev package found through pkg-config.
+func systemLibrary(_ name: String, pkgConfig: String, apt: String) -> Target {
+    .systemLibrary(name: name, pkgConfig: pkgConfig, providers: [.apt([apt])])
+}
+
+let package = Package(
+    name: "Lienthong",
+    products: [
+        .executable(name: "lienthong", targets: ["lienthong"]),
+        .executable(name: "lienthong-seeds", targets: ["lienthong-seeds"]),
+    ],
+    targets: [
+        // C libraries from Debian.
+        systemLibrary("COpenSSL", pkgConfig: "openssl", apt: "libssl-dev"),
+        systemLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
+        systemLibrary("CEvent", pkgConfig: "libevent_openssl", apt: "libevent-dev"),
+        systemLibrary("CSQLite", pkgConfig: "sqlite3", apt: "libsqlite3-dev"),
+        systemLibrary("CPostgres", pkgConfig: "libpq", apt: "libpq-dev"),
+        // Macros and variadic functions Swift cannot import.
+        .target(
+            name: "CLienthongShims",
+            dependencies: ["COpenSSL", "CCurl", "CEvent", "CSQLite"]
+        ),
+
+        // Pure parts: no I/O.
+        .target(name: "LienthongCore", swiftSettings: swiftSettings),
+        .target(name: "LienthongJSON", dependencies: ["LienthongCore"], swiftSettings: swiftSettings),
+        .target(name: "LienthongSchema", dependencies: ["LienthongCore", "LienthongJSON"], swiftSettings: swiftSettings),
+        .target(name: "LienthongAccess", dependencies: ["LienthongCore", "LienthongJSON"], swiftSettings: swiftSettings),
+
+        // Keys, certificates and signatures (OpenSSL).
+        .target(
+            name: "LienthongTrust",
+            dependencies: ["LienthongCore", "LienthongJSON", "COpenSSL", "CLienthongShims"],
+            swiftSettings: swiftSettings
+        ),
+        // Embedded storage (SQLite) behind a small wrapper.
+        .target(
+            name: "LienthongStorage",
+            dependencies: ["LienthongCore", "CSQLite", "CLienthongShims"],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP server (libevent + OpenSSL) and client (libcurl).
+        .target(
+            name: "LienthongHTTP",
+            dependencies: ["LienthongCore", "CEvent", "CCurl", "COpenSSL", "CLienthongShims"],
+            swiftSettings: swiftSettings
+        ),
+        // Registry adapters and native-to-canonical mapping.
+        .target(
+            name: "LienthongConnectors",
+            dependencies: ["LienthongCore", "LienthongJSON", "LienthongStorage", "LienthongHTTP"],
+            swiftSettings: swiftSettings
+        ),
+        // Hash-chained audit log.
+        .target(
+            name: "LienthongAudit",
+            dependencies: ["LienthongCore", "LienthongJSON", "LienthongTrust", "LienthongStorage"],
+            swiftSettings: swiftSettings
+        ),
+        // The pipeline, routes and the demo bootstrap.
+        .target(
+            name: "LienthongGateway",
+            dependencies: [
+                "LienthongCore", "LienthongJSON", "LienthongSchema", "LienthongTrust", "LienthongStorage",
+                "LienthongHTTP", "LienthongConnectors", "LienthongAccess", "LienthongAudit",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "lienthong", dependencies: ["LienthongGateway"], swiftSettings: swiftSettings),
+        .executableTarget(name: "lienthong-seeds", dependencies: ["LienthongCore"], swiftSettings: swiftSettings),
+
+        .testTarget(name: "LienthongCoreTests", dependencies: ["LienthongCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "LienthongJSONTests", dependencies: ["LienthongJSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "LienthongTrustTests", dependencies: ["LienthongTrust"], swiftSettings: swiftSettings),
+        .testTarget(name: "LienthongHTTPTests", dependencies: ["LienthongHTTP"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LienthongConnectorsTests",
+            dependencies: ["LienthongConnectors"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "LienthongAccessTests", dependencies: ["LienthongAccess"], swiftSettings: swiftSettings),
+        .testTarget(name: "LienthongAuditTests", dependencies: ["LienthongAudit"], swiftSettings: swiftSettings),
+        .testTarget(name: "LienthongGatewayTests", dependencies: ["LienthongGateway"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,3 @@
+#ifndef CLIENTHONG_CURL_SHIMS_H
+#define CLIENTHONG_CURL_SHIMS_H
+#endif

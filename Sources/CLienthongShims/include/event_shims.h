@@ -1,0 +1,3 @@
+#ifndef CLIENTHONG_EVENT_SHIMS_H
+#define CLIENTHONG_EVENT_SHIMS_H
+#endif
