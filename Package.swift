@@ -33,8 +33,8 @@ let package = Package(
         ),
 
         // Pure parts: no I/O.
-        .target(name: "LienthongCore", swiftSettings: swiftSettings),
-        .target(name: "LienthongJSON", dependencies: ["LienthongCore"], swiftSettings: swiftSettings),
+        .target(name: "LienthongJSON", swiftSettings: swiftSettings),
+        .target(name: "LienthongCore", dependencies: ["LienthongJSON"], swiftSettings: swiftSettings),
         .target(name: "LienthongSchema", dependencies: ["LienthongCore", "LienthongJSON"], swiftSettings: swiftSettings),
         .target(name: "LienthongAccess", dependencies: ["LienthongCore", "LienthongJSON"], swiftSettings: swiftSettings),
 
@@ -78,7 +78,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "lienthong", dependencies: ["LienthongGateway"], swiftSettings: swiftSettings),
-        .executableTarget(name: "lienthong-seeds", dependencies: ["LienthongCore"], swiftSettings: swiftSettings),
+        .executableTarget(name: "lienthong-seeds", dependencies: ["LienthongCore", "LienthongJSON"], swiftSettings: swiftSettings),
 
         .testTarget(name: "LienthongCoreTests", dependencies: ["LienthongCore"], swiftSettings: swiftSettings),
         .testTarget(name: "LienthongJSONTests", dependencies: ["LienthongJSON"], swiftSettings: swiftSettings),
