@@ -1,0 +1,113 @@
+/// A purpose for which data may be shared (e.g. `residence-verification`), with its legal basis.
+public struct Purpose: Sendable, Hashable, Codable {
+    /// The stable code clients send in `Lienthong-Purpose`.
+    public var code: String
+    /// The English name.
+    public var name: String
+    /// The Vietnamese name.
+    public var nameVi: String
+    /// The legal basis, as text an auditor can check.
+    public var legalBasis: String
+
+    public init(code: String, name: String, nameVi: String, legalBasis: String) {
+        self.code = code
+        self.name = name
+        self.nameVi = nameVi
+        self.legalBasis = legalBasis
+    }
+}
+
+/// A consumer subsystem that may call the sharing API, and the credentials that identify it.
+public struct Consumer: Sendable, Hashable, Codable {
+    /// The consumer subsystem, e.g. `VN/GOV/HCM/MOTCUA`.
+    public var id: ExchangeID
+    /// A display name.
+    public var name: String
+    /// The TLS client certificate subject common names that authenticate this consumer.
+    public var certificateSubjects: [String]
+    /// SHA-256 hashes (lowercase hex) of bearer tokens bound to this consumer.
+    public var tokenSHA256: [String]
+    /// Files (relative to the data directory) each holding one bearer token; their hashes are added at start.
+    public var tokenFiles: [String]
+    /// Whether the consumer is disabled: its credentials are refused (revocation).
+    public var revoked: Bool
+
+    public init(
+        id: ExchangeID, name: String, certificateSubjects: [String] = [], tokenSHA256: [String] = [],
+        tokenFiles: [String] = [], revoked: Bool = false
+    ) {
+        self.id = id
+        self.name = name
+        self.certificateSubjects = certificateSubjects
+        self.tokenSHA256 = tokenSHA256
+        self.tokenFiles = tokenFiles
+        self.revoked = revoked
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(ExchangeID.self, forKey: .id)
+        name = try c.decode(String.self, forKey: .name)
+        certificateSubjects = try c.decodeIfPresent([String].self, forKey: .certificateSubjects) ?? []
+        tokenSHA256 = try c.decodeIfPresent([String].self, forKey: .tokenSHA256) ?? []
+        tokenFiles = try c.decodeIfPresent([String].self, forKey: .tokenFiles) ?? []
+        revoked = try c.decodeIfPresent(Bool.self, forKey: .revoked) ?? false
+    }
+}
+
+/// A grant: a consumer may call a service for some purposes and see some fields (deny by default).
+public struct Grant: Sendable, Hashable, Codable {
+    /// The consumer subsystem.
+    public var consumer: ExchangeID
+    /// The service, e.g. `VN/GOV/BCA/DANCU/person`.
+    public var service: ExchangeID
+    /// The purposes granted.
+    public var purposes: [String]
+    /// The canonical top-level fields that may leave the gateway; `["*"]` grants all.
+    public var fields: [String]
+    /// Optional conditions; all must hold.
+    public var conditions: GrantConditions?
+
+    public init(
+        consumer: ExchangeID, service: ExchangeID, purposes: [String], fields: [String] = ["*"],
+        conditions: GrantConditions? = nil
+    ) {
+        self.consumer = consumer
+        self.service = service
+        self.purposes = purposes
+        self.fields = fields
+        self.conditions = conditions
+    }
+}
+
+/// Conditions that narrow a grant.
+public struct GrantConditions: Sendable, Hashable, Codable {
+    /// The grant holds from this date (`YYYY-MM-DD`, inclusive).
+    public var validFrom: String?
+    /// The grant holds until this date (`YYYY-MM-DD`, inclusive).
+    public var validUntil: String?
+    /// For personal-ID keys: the three-digit province prefixes the consumer may read.
+    public var personalIDProvinces: [String]?
+
+    public init(validFrom: String? = nil, validUntil: String? = nil, personalIDProvinces: [String]? = nil) {
+        self.validFrom = validFrom
+        self.validUntil = validUntil
+        self.personalIDProvinces = personalIDProvinces
+    }
+}
+
+/// Who may ask what, and why: purposes, consumers and grants together.
+public struct PolicyConfiguration: Sendable, Hashable, Codable {
+    /// Purposes known to the exchange.
+    public var purposes: [Purpose]
+    /// Consumers and their credentials.
+    public var consumers: [Consumer]
+    /// Grants; anything not granted is denied.
+    public var grants: [Grant]
+
+    public init(purposes: [Purpose], consumers: [Consumer], grants: [Grant]) {
+        self.purposes = purposes
+        self.consumers = consumers
+        self.grants = grants
+    }
+}

@@ -1,0 +1,27 @@
+public import LienthongJSON
+
+/// A registry the node serves: its name in URLs, the service and provider it belongs to, its key rules,
+/// its canonical schema, and the connector configuration that reaches it.
+public struct RegistryDescriptor: Sendable, Hashable {
+    /// The name in `/v1/records/{registry}/…`, e.g. `population`.
+    public var name: String
+    /// The service, e.g. `VN/GOV/BCA/DANCU/person`; its subsystem is the provider.
+    public var service: ExchangeID
+    /// The identifier rules of the key.
+    public var keyKind: RegistryKeyKind
+    /// The canonical schema id, e.g. `person.v1`.
+    public var schema: String
+    /// The connector and mapping configuration, interpreted by the connectors module.
+    public var connector: JSONValue
+
+    public init(name: String, service: ExchangeID, keyKind: RegistryKeyKind, schema: String, connector: JSONValue) {
+        self.name = name
+        self.service = service
+        self.keyKind = keyKind
+        self.schema = schema
+        self.connector = connector
+    }
+
+    /// The provider subsystem (the service's first four components).
+    public var provider: ExchangeID { service.subsystem ?? service }
+}
