@@ -1,0 +1,67 @@
+import Foundation
+import LienthongJSON
+import LienthongTrust
+
+/// The head of the hash chain and the rule that extends it: pure, no storage.
+public struct AuditChain: Sendable, Hashable {
+    /// The `prevHash` of the first record.
+    public static let genesisHash = String(repeating: "0", count: 64)
+
+    /// The sequence number of the last record (0 when empty).
+    public private(set) var lastSeq: Int64
+    /// The hash of the last record (``genesisHash`` when empty).
+    public private(set) var headHash: String
+
+    /// A chain continuing after `lastSeq` with head `headHash`.
+    public init(lastSeq: Int64 = 0, headHash: String = AuditChain.genesisHash) {
+        self.lastSeq = lastSeq
+        self.headHash = headHash
+    }
+
+    /// Appends an event: assigns the next sequence number, links it to the head, hashes it.
+    /// - Parameter subjectHMAC: the keyed hash of the event's subject key, computed by the caller.
+    public mutating func append(_ event: AuditEvent, subjectHMAC: String?) -> AuditRecord {
+        var record = AuditRecord(
+            seq: lastSeq + 1,
+            recordedAt: Self.timestamp(event.time),
+            requestID: event.requestID,
+            consumer: event.consumer,
+            provider: event.provider,
+            service: event.service,
+            purpose: event.purpose,
+            subjectHMAC: subjectHMAC,
+            fields: event.fields,
+            outcome: event.outcome,
+            status: event.status,
+            problemCode: event.problemCode,
+            latencyMicroseconds: event.latencyMicroseconds,
+            messageSHA256: event.messageSHA256,
+            prevHash: headHash,
+            hash: ""
+        )
+        record.hash = Self.hash(of: record)
+        lastSeq = record.seq
+        headHash = record.hash
+        return record
+    }
+
+    /// The hash a record must carry: hex SHA-256 of JCS(content).
+    public static func hash(of record: AuditRecord) -> String {
+        // Every value in `content` is a string or an integer: canonicalisation cannot fail.
+        let canonical = (try? JCS.canonicalize(record.content)) ?? []
+        return Digest.sha256(canonical).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// RFC 3339 UTC with milliseconds, e.g. `2026-11-26T10:00:00.123Z`.
+    public static func timestamp(_ date: Date) -> String {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let seconds = time_t(milliseconds / 1000)
+        var parts = tm()
+        var copy = seconds
+        gmtime_r(&copy, &parts)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+            Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(milliseconds % 1000)
+        )
+    }
+}

@@ -1,0 +1,110 @@
+import LienthongStorage
+
+/// The audit table in SQLite: schema, insert and read. Used by one thread at a time.
+struct AuditStore {
+    static let columns = """
+        seq, recorded_at, request_id, consumer, provider, service, purpose, subject_hmac, fields, outcome, status, \
+        problem_code, latency_us, message_sha256, prev_hash, hash
+        """
+
+    let database: SQLiteDatabase
+    private let insert: SQLiteStatement
+
+    /// Opens (creating if needed) the audit database with WAL and full fsync at every commit.
+    init(path: String, readOnly: Bool = false) throws(StorageError) {
+        database = try SQLiteDatabase(path: path, mode: readOnly ? .readOnly : .readWriteCreate)
+        if !readOnly {
+            try database.enableWAL()
+            // In WAL mode, FULL syncs the log at every commit: a committed record survives a crash.
+            try database.execute("PRAGMA synchronous=FULL")
+            try database.execute(
+                """
+                CREATE TABLE IF NOT EXISTS audit_records (
+                    seq INTEGER PRIMARY KEY,
+                    recorded_at TEXT NOT NULL,
+                    request_id TEXT NOT NULL,
+                    consumer TEXT, provider TEXT, service TEXT, purpose TEXT,
+                    subject_hmac TEXT,
+                    fields TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    status INTEGER NOT NULL,
+                    problem_code TEXT,
+                    latency_us INTEGER NOT NULL,
+                    message_sha256 TEXT,
+                    prev_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                );
+                CREATE INDEX IF NOT EXISTS audit_records_request_id ON audit_records(request_id);
+                CREATE INDEX IF NOT EXISTS audit_records_subject ON audit_records(subject_hmac);
+                """
+            )
+        }
+        insert = try database.prepare(
+            readOnly ? "SELECT 1" : "INSERT INTO audit_records (\(Self.columns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+        )
+    }
+
+    /// The chain head as stored: the last record's sequence number and hash.
+    func head() throws(StorageError) -> AuditChain {
+        let rows = try database.query("SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1")
+        guard let row = rows.first, case .integer(let seq) = row[0], case .text(let hash) = row[1] else {
+            return AuditChain()
+        }
+        return AuditChain(lastSeq: seq, headHash: hash)
+    }
+
+    /// Inserts records in one transaction (one fsync for the batch).
+    func insert(_ records: [AuditRecord]) throws(StorageError) {
+        try database.transaction { _ throws(StorageError) in
+            for record in records {
+                insert.reset()
+                let values: [SQLiteValue] = [
+                    .integer(record.seq), .text(record.recordedAt), .text(record.requestID), text(record.consumer),
+                    text(record.provider), text(record.service), text(record.purpose), text(record.subjectHMAC),
+                    .text(record.fields.joined(separator: ",")), .text(record.outcome.rawValue),
+                    .integer(Int64(record.status)), text(record.problemCode), .integer(Int64(record.latencyMicroseconds)),
+                    text(record.messageSHA256), .text(record.prevHash), .text(record.hash),
+                ]
+                for (index, value) in values.enumerated() { try insert.bind(value, at: Int32(index + 1)) }
+                _ = try insert.step()
+            }
+        }
+    }
+
+    /// Records matching a SQL condition, in sequence order.
+    func records(where condition: String = "1=1", _ bindings: [SQLiteValue] = []) throws(AuditError) -> [AuditRecord] {
+        let rows: [[SQLiteValue]]
+        do {
+            rows = try database.query("SELECT \(Self.columns) FROM audit_records WHERE \(condition) ORDER BY seq", bindings)
+        } catch {
+            throw AuditError(code: .storage, detail: "reading audit records failed (\(error.code))")
+        }
+        var records: [AuditRecord] = []
+        records.reserveCapacity(rows.count)
+        for row in rows {
+            guard let record = Self.record(from: row) else {
+                throw AuditError(code: .corrupt, detail: "an audit row has the wrong column types")
+            }
+            records.append(record)
+        }
+        return records
+    }
+
+    private static func record(from row: [SQLiteValue]) -> AuditRecord? {
+        func string(_ index: Int) -> String? { if case .text(let s) = row[index] { s } else { nil } }
+        func integer(_ index: Int) -> Int64? { if case .integer(let i) = row[index] { i } else { nil } }
+        guard row.count == 16, let seq = integer(0), let recordedAt = string(1), let requestID = string(2),
+            let fields = string(8), let outcome = string(9).flatMap(AuditEvent.Outcome.init(rawValue:)),
+            let status = integer(10), let latency = integer(12), let prevHash = string(14), let hash = string(15)
+        else { return nil }
+        return AuditRecord(
+            seq: seq, recordedAt: recordedAt, requestID: requestID, consumer: string(3), provider: string(4),
+            service: string(5), purpose: string(6), subjectHMAC: string(7),
+            fields: fields.isEmpty ? [] : fields.split(separator: ",").map(String.init), outcome: outcome,
+            status: Int(status), problemCode: string(11), latencyMicroseconds: Int(latency),
+            messageSHA256: string(13), prevHash: prevHash, hash: hash
+        )
+    }
+
+    private func text(_ value: String?) -> SQLiteValue { value.map { .text($0) } ?? .null }
+}
