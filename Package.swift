@@ -47,7 +47,7 @@ let package = Package(
         // Embedded storage (SQLite) behind a small wrapper.
         .target(
             name: "LienthongStorage",
-            dependencies: ["LienthongCore", "CSQLite", "CLienthongShims"],
+            dependencies: ["LienthongCore", "CSQLite", "CPostgres", "CLienthongShims"],
             swiftSettings: swiftSettings
         ),
         // HTTP server (libevent + OpenSSL) and client (libcurl).
