@@ -1,1 +1,35 @@
-print("lienthong")
+import Foundation
+import LienthongGateway
+
+// lienthong: the gateway's command-line tool. Exit status: 0 success, 1 failure, 2 usage error.
+
+let usage = """
+    usage: lienthong <command> [options]
+
+    commands:
+      serve [--config DIR] [--data-dir DIR] [--listen HOST:PORT]
+                          start the gateway (default: config/demo, .lienthong/, 127.0.0.1:8443)
+      version             print the version
+      help                print this text
+    """
+
+var words = CommandLine.arguments.dropFirst()
+let command = words.popFirst() ?? "help"
+do {
+    switch command {
+    case "serve":
+        try await ServeCommand(Arguments(words, valued: ["config", "data-dir", "listen"])).run()
+    case "version", "--version":
+        print("lienthong \(Gateway.version)")
+    case "help", "--help", "-h":
+        print(usage)
+    default:
+        throw UsageError("unknown command '\(command)'")
+    }
+} catch let error as UsageError {
+    FileHandle.standardError.write(Data("lienthong: \(error)\n\n\(usage)\n".utf8))
+    exit(2)
+} catch {
+    FileHandle.standardError.write(Data("lienthong: \(error)\n".utf8))
+    exit(1)
+}

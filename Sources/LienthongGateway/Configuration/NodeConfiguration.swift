@@ -1,0 +1,47 @@
+/// `node.json`: how this node listens, where its data and keys live, and its limits.
+///
+/// Paths of keys and certificates are relative to the data directory; `seeds` and `codes` to the
+/// configuration directory.
+public struct NodeConfiguration: Sendable, Hashable, Codable {
+    /// Server limits and timeouts.
+    public struct Limits: Sendable, Hashable, Codable {
+        public var maxHeaderBytes: Int = 16_384
+        public var maxBodyBytes: Int = 1_048_576
+        public var maxConnections: Int = 10_000
+        public var readTimeoutSeconds: Double = 30
+        public var writeTimeoutSeconds: Double = 30
+        public var upstreamTimeoutSeconds: Double = 5
+
+        public init() {}
+    }
+
+    /// The server's TLS material.
+    public struct TLS: Sendable, Hashable, Codable {
+        /// The server certificate chain (PEM).
+        public var certificate: String
+        /// The server private key (PEM).
+        public var privateKey: String
+        /// CA certificates that client certificates must chain to.
+        public var clientCertificateAuthorities: [String]
+    }
+
+    /// `HOST:PORT` to listen on.
+    public var listen: String
+    /// The default data directory, when neither `--data-dir` nor `$LIENTHONG_DATA_DIR` is given.
+    public var dataDirectory: String?
+    /// The seeds directory of the demo registries.
+    public var seeds: String?
+    /// The directory of code lists (administrative units, …).
+    public var codes: String?
+    /// Event loops of the server; 0 means one per core.
+    public var eventLoops: Int?
+    public var limits: Limits?
+    /// TLS; `nil` serves plain HTTP (for a node behind a terminating proxy only).
+    public var tls: TLS?
+    /// Root CAs that signatures and client certificates must chain to.
+    public var trustAnchors: [String]
+    /// Whether to create a development PKI on first start (never in production).
+    public var developmentPKI: Bool?
+    /// Where to start the demo agency API (`HOST:PORT`), if any.
+    public var demoAgencyAPI: String?
+}
