@@ -51,10 +51,12 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
         return Int(double)
     }
 
+    /// The literal.
     public var description: String { literal }
 
     /// Numbers compare by value: `1`, `1.0` and `1e0` are equal.
     public static func == (lhs: JSONNumber, rhs: JSONNumber) -> Bool { lhs.double == rhs.double }
+    /// Hashes the double, consistent with value equality.
     public func hash(into hasher: inout Hasher) { hasher.combine(double) }
 }
 
@@ -79,13 +81,20 @@ extension JSONValue {
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral, ExpressibleByFloatLiteral
 {
+    /// A string value.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// A number value.
     public init(integerLiteral value: Int) { self = .number(JSONNumber(value)) }
+    /// A number value.
     public init(floatLiteral value: Double) { self = .number(JSONNumber(value)) }
+    /// A boolean value.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// An array value.
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// An object value; a repeated key keeps the last value.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
+    /// The null value.
     public init(nilLiteral: ()) { self = .null }
 }
