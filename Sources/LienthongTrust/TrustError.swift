@@ -17,6 +17,7 @@ public struct TrustError: Error, Sendable, Equatable, CustomStringConvertible {
             case wrongMember = "trust.wrong-member"
             case unsupportedAlgorithm = "trust.unsupported-algorithm"
             case malformedJWS = "trust.malformed-jws"
+            case kidMismatch = "trust.kid-mismatch"
             case malformedEnvelope = "trust.malformed-envelope"
             case malformedBase64 = "trust.malformed-base64"
             case malformedKey = "trust.malformed-key"
@@ -49,6 +50,8 @@ public struct TrustError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let unsupportedAlgorithm = Code(kind: .unsupportedAlgorithm)
         /// A JWS header or signature is not well formed.
         public static let malformedJWS = Code(kind: .malformedJWS)
+        /// The JWS `kid` is not the thumbprint of the `x5c` leaf certificate.
+        public static let kidMismatch = Code(kind: .kidMismatch)
         /// A signed envelope is not well formed.
         public static let malformedEnvelope = Code(kind: .malformedEnvelope)
         /// Text is not valid base64url (or base64).

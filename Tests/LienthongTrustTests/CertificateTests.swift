@@ -66,7 +66,8 @@ struct CertificateTests {
         #expect(parsed.subjectCommonName == "VN/GOV/BTC/DKKD")
         #expect(parsed.subjectOrganization == "Bộ Tài chính")
         #expect(try parsed.publicKey == key.publicKey)
-        let certificate = try pki.intermediate.issue(.nodeSigning, for: parsed, notAfter: pki.now + TestPKI.day)
+        let certificate = try pki.intermediate.issue(
+            .nodeSigning, for: parsed, notBefore: pki.now - TestPKI.day, notAfter: pki.now + TestPKI.day)
         #expect(certificate.member == "VN/GOV/BTC/DKKD")
         #expect(try certificate.publicKey == key.publicKey)
         let verified = try pki.verifier().verify(
