@@ -67,7 +67,8 @@ struct CertificateVerifierTests {
         }
         // A self-signed leaf is not trusted either.
         #expect(throws: TrustError(.untrustedCertificate, "")) {
-            try ours.verifier().verify(chain: [theirs.root.certificate], expectedMember: nil, at: ours.now, requireDigitalSignature: false)
+            try ours.verifier().verify(
+                chain: [theirs.root.certificate], expectedMember: nil, at: ours.now, requireDigitalSignature: false)
         }
     }
 

@@ -37,18 +37,24 @@ struct DevelopmentPKITests {
         let intermediate = files.intermediate.certificate.path
         let server = try run(
             "openssl",
-            ["verify", "-CAfile", files.rootCertificate.path, "-untrusted", intermediate, "-purpose", "sslserver",
-             "-verify_hostname", "localhost", "-verify_ip", "::1", files.server.certificate.path])
+            [
+                "verify", "-CAfile", files.rootCertificate.path, "-untrusted", intermediate, "-purpose", "sslserver",
+                "-verify_hostname", "localhost", "-verify_ip", "::1", files.server.certificate.path,
+            ])
         #expect(server.status == 0, "\(server.output)")
         let client = try run(
             "openssl",
-            ["verify", "-CAfile", files.rootCertificate.path, "-untrusted", intermediate, "-purpose", "sslclient",
-             try #require(files.clients["VN/GOV/BTC/DKKD"]).certificate.path])
+            [
+                "verify", "-CAfile", files.rootCertificate.path, "-untrusted", intermediate, "-purpose", "sslclient",
+                try #require(files.clients["VN/GOV/BTC/DKKD"]).certificate.path,
+            ])
         #expect(client.status == 0, "\(client.output)")
         let wrongPurpose = try run(
             "openssl",
-            ["verify", "-CAfile", files.rootCertificate.path, "-untrusted", intermediate, "-purpose", "sslserver",
-             try #require(files.clients["VN/GOV/BTC/DKKD"]).certificate.path])
+            [
+                "verify", "-CAfile", files.rootCertificate.path, "-untrusted", intermediate, "-purpose", "sslserver",
+                try #require(files.clients["VN/GOV/BTC/DKKD"]).certificate.path,
+            ])
         #expect(wrongPurpose.status != 0)
 
         // A second run reuses every file.
@@ -64,6 +70,8 @@ struct DevelopmentPKITests {
         #expect(try String(contentsOf: files.rootCertificate, encoding: .utf8) == rootBefore)
         let reissued = try Certificate.loadChain(from: files.signingCertificate)
         #expect(reissued != signing)
-        #expect(throws: Never.self) { try verifier.verify(chain: reissued, expectedMember: "VN/GOV/BCA/DANCU", at: Date()) }
+        #expect(throws: Never.self) {
+            try verifier.verify(chain: reissued, expectedMember: "VN/GOV/BCA/DANCU", at: Date())
+        }
     }
 }

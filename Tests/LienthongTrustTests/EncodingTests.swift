@@ -57,3 +57,16 @@ struct DigestTests {
         #expect(SecureRandom.bytes(32) != SecureRandom.bytes(32))
     }
 }
+
+struct TrustErrorTests {
+    @Test func problemsKeepTrustCodesAndHideLocalFailures() {
+        #expect(TrustError(.revokedCertificate, "certificate X").problem.status == 403)
+        #expect(TrustError(.revokedCertificate, "certificate X").problem.code == "trust.revoked-certificate")
+        #expect(TrustError(.malformedJWS, "x5c").problem.status == 400)
+        let local = TrustError(.fileAccess, "cannot read signing.key.pem").problem
+        #expect(local.status == 500)
+        #expect(local.detail.isEmpty)
+        #expect(TrustError(.badSignature, "a") == TrustError(.badSignature, "b"))
+        #expect(TrustError(.badSignature, "a") != TrustError(.wrongMember, "a"))
+    }
+}

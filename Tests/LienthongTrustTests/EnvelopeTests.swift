@@ -13,7 +13,8 @@ struct EnvelopeTests {
             "type": .string(type), "id": "0b6f5c2e-8a51-4b8e-9a51-0c1f6a8e7d11",
             "requestId": "5a4c9e7b-1f0d-4f5e-8b3a-2d6c7e8f9a01", "issuedAt": "2026-11-26T10:00:00Z",
             "provider": .string(provider), "consumer": .string(consumer), "service": "VN/GOV/BCA/DANCU/person",
-            "purpose": "enterprise-registration", "schema": "person.v1", "requestHash": "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU",
+            "purpose": "enterprise-registration", "schema": "person.v1",
+            "requestHash": "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU",
             "record": ["fullName": "Nguyễn Văn An", "birthYear": 1990, "score": 0.5, "tags": ["a", "ß", "😀"]],
         ]
     }
@@ -76,7 +77,8 @@ struct EnvelopeTests {
         let verified = try EnvelopeVerifier.verify(twice, trust: pki.verifier(), at: pki.now)
         #expect(verified.signatures.map(\.algorithm) == [.es256, .ps256])
 
-        let withStranger = try EnvelopeSigner.addSignature(to: twice, key: otherKey, chain: otherChain, issuedAt: pki.now)
+        let withStranger = try EnvelopeSigner.addSignature(
+            to: twice, key: otherKey, chain: otherChain, issuedAt: pki.now)
         #expect(throws: TrustError(.wrongMember, "")) {
             try EnvelopeVerifier.verify(withStranger, trust: pki.verifier(), at: pki.now)
         }
@@ -91,7 +93,9 @@ struct EnvelopeTests {
         let pki = try TestPKI()
         let verifier = try pki.verifier()
         let unsigned: JSONValue = ["message": message(), "signatures": []]
-        #expect(throws: TrustError(.malformedEnvelope, "")) { try EnvelopeVerifier.verify(unsigned, trust: verifier, at: pki.now) }
+        #expect(throws: TrustError(.malformedEnvelope, "")) {
+            try EnvelopeVerifier.verify(unsigned, trust: verifier, at: pki.now)
+        }
         #expect(throws: TrustError(.malformedEnvelope, "")) {
             try EnvelopeVerifier.verify(["message": message()], trust: verifier, at: pki.now)
         }
@@ -107,6 +111,8 @@ struct EnvelopeTests {
             "message": message(),
             "signatures": [["protected": "e30", "signature": "", "header": ["kid": "x"]]],
         ]
-        #expect(throws: TrustError(.malformedJWS, "")) { try EnvelopeVerifier.verify(withHeader, trust: verifier, at: pki.now) }
+        #expect(throws: TrustError(.malformedJWS, "")) {
+            try EnvelopeVerifier.verify(withHeader, trust: verifier, at: pki.now)
+        }
     }
 }

@@ -17,7 +17,8 @@ struct JWSTests {
         let pki = try TestPKI()
         let (key, chain) = try pki.member(member, keyType: type)
         let issuedAt = Date(timeIntervalSince1970: 1_795_000_000)
-        let signature = try JWSSigner.sign(payload: payload, key: key, chain: chain, algorithm: algorithm, issuedAt: issuedAt)
+        let signature = try JWSSigner.sign(
+            payload: payload, key: key, chain: chain, algorithm: algorithm, issuedAt: issuedAt)
         let verified = try JWSVerifier.verify(
             signature, payload: payload, trust: pki.verifier(), expectedMember: member, at: pki.now)
         #expect(verified.algorithm == algorithm)
@@ -32,7 +33,8 @@ struct JWSTests {
         let pki = try TestPKI()
         let (key, chain) = try pki.member(member)
         let signature = try JWSSigner.sign(
-            payload: payload, key: key, chain: chain, algorithm: .es256, issuedAt: Date(timeIntervalSince1970: 1_795_000_000.7))
+            payload: payload, key: key, chain: chain, algorithm: .es256,
+            issuedAt: Date(timeIntervalSince1970: 1_795_000_000.7))
         let text = String(decoding: try Base64URL.decode(signature.protected), as: UTF8.self)
         let x5c = chain.map { "\"\(Base64.encode($0.derBytes))\"" }.joined(separator: ",")
         #expect(
@@ -46,17 +48,20 @@ struct JWSTests {
         let pki = try TestPKI()
         let verifier = try pki.verifier()
         let (key, chain) = try pki.member(member)
-        let signature = try JWSSigner.sign(payload: payload, key: key, chain: chain, algorithm: .es256, issuedAt: pki.now)
+        let signature = try JWSSigner.sign(
+            payload: payload, key: key, chain: chain, algorithm: .es256, issuedAt: pki.now)
 
         for index in [0, payload.count / 2, payload.count - 1] {
             var tampered = payload
             tampered[index] ^= 0x01
             #expect(throws: TrustError(.badSignature, "")) {
-                try JWSVerifier.verify(signature, payload: tampered, trust: verifier, expectedMember: member, at: pki.now)
+                try JWSVerifier.verify(
+                    signature, payload: tampered, trust: verifier, expectedMember: member, at: pki.now)
             }
         }
         #expect(throws: TrustError(.badSignature, "")) {
-            try JWSVerifier.verify(signature, payload: payload + [0x20], trust: verifier, expectedMember: member, at: pki.now)
+            try JWSVerifier.verify(
+                signature, payload: payload + [0x20], trust: verifier, expectedMember: member, at: pki.now)
         }
 
         var signatureBytes = try Base64URL.decode(signature.signature)
@@ -77,14 +82,16 @@ struct JWSTests {
         let changedHeader = JWSSignature(
             protected: Base64URL.encode(JSONValue.object(header).serializedBytes()), signature: signature.signature)
         #expect(throws: TrustError(.badSignature, "")) {
-            try JWSVerifier.verify(changedHeader, payload: payload, trust: verifier, expectedMember: member, at: pki.now)
+            try JWSVerifier.verify(
+                changedHeader, payload: payload, trust: verifier, expectedMember: member, at: pki.now)
         }
         // A flipped byte in the encoded header breaks it as JSON or as a signature: either way rejected.
         var protectedBytes = Array(signature.protected.utf8)
         for index in [0, protectedBytes.count / 2, protectedBytes.count - 3] {
             protectedBytes = Array(signature.protected.utf8)
             protectedBytes[index] = protectedBytes[index] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
-            let flipped = JWSSignature(protected: String(decoding: protectedBytes, as: UTF8.self), signature: signature.signature)
+            let flipped = JWSSignature(
+                protected: String(decoding: protectedBytes, as: UTF8.self), signature: signature.signature)
             #expect(throws: TrustError.self) {
                 try JWSVerifier.verify(flipped, payload: payload, trust: verifier, expectedMember: member, at: pki.now)
             }
@@ -94,7 +101,8 @@ struct JWSTests {
     /// A signature whose header is `header`, made with `key` as if by a careless or hostile signer.
     private func forge(_ header: [String: JSONValue], key: SigningKey, algorithm: JWSAlgorithm) throws -> JWSSignature {
         let protected = Base64URL.encode(JSONValue.object(header).serializedBytes())
-        let signature = try key.sign(JWSSignature.signingInput(protected: protected, payload: payload), algorithm: algorithm)
+        let signature = try key.sign(
+            JWSSignature.signingInput(protected: protected, payload: payload), algorithm: algorithm)
         return JWSSignature(protected: protected, signature: Base64URL.encode(signature))
     }
 
@@ -112,7 +120,8 @@ struct JWSTests {
         let (key, chain) = try pki.member(member)
         let signature = try forge(header(chain), key: key, algorithm: .es256)
         #expect(throws: Never.self) {
-            try JWSVerifier.verify(signature, payload: payload, trust: pki.verifier(), expectedMember: member, at: pki.now)
+            try JWSVerifier.verify(
+                signature, payload: payload, trust: pki.verifier(), expectedMember: member, at: pki.now)
         }
     }
 
@@ -128,7 +137,8 @@ struct JWSTests {
         }
         // HS256 keyed with the public certificate: the classic algorithm-confusion attack.
         let hs256 = Base64URL.encode(JSONValue.object(header(chain, alg: "HS256")).serializedBytes())
-        let mac = HMAC.sha256(key: chain[0].derBytes, data: JWSSignature.signingInput(protected: hs256, payload: payload))
+        let mac = HMAC.sha256(
+            key: chain[0].derBytes, data: JWSSignature.signingInput(protected: hs256, payload: payload))
         #expect(throws: TrustError(.unsupportedAlgorithm, "")) {
             try JWSVerifier.verify(
                 JWSSignature(protected: hs256, signature: Base64URL.encode(mac)), payload: payload, trust: verifier,
@@ -154,7 +164,8 @@ struct JWSTests {
         if value.isNull { forged[name] = nil } else { forged[name] = value }
         let signature = try forge(forged, key: key, algorithm: .es256)
         #expect(throws: TrustError(.malformedJWS, "")) {
-            try JWSVerifier.verify(signature, payload: payload, trust: pki.verifier(), expectedMember: member, at: pki.now)
+            try JWSVerifier.verify(
+                signature, payload: payload, trust: pki.verifier(), expectedMember: member, at: pki.now)
         }
     }
 
@@ -173,18 +184,22 @@ struct JWSTests {
     @Test func signatureByAnotherMemberOrUntrustedChainIsRejected() throws {
         let pki = try TestPKI()
         let (key, chain) = try pki.member("VN/GOV/BTC/DKKD")
-        let signature = try JWSSigner.sign(payload: payload, key: key, chain: chain, algorithm: .es256, issuedAt: pki.now)
+        let signature = try JWSSigner.sign(
+            payload: payload, key: key, chain: chain, algorithm: .es256, issuedAt: pki.now)
         #expect(throws: TrustError(.wrongMember, "")) {
-            try JWSVerifier.verify(signature, payload: payload, trust: pki.verifier(), expectedMember: member, at: pki.now)
+            try JWSVerifier.verify(
+                signature, payload: payload, trust: pki.verifier(), expectedMember: member, at: pki.now)
         }
         #expect(throws: TrustError(.untrustedCertificate, "")) {
             try JWSVerifier.verify(
-                signature, payload: payload, trust: TestPKI(name: "Other").verifier(), expectedMember: "VN/GOV/BTC/DKKD",
+                signature, payload: payload, trust: TestPKI(name: "Other").verifier(),
+                expectedMember: "VN/GOV/BTC/DKKD",
                 at: pki.now)
         }
         #expect(throws: TrustError(.revokedCertificate, "")) {
             try JWSVerifier.verify(
-                signature, payload: payload, trust: pki.verifier(revoking: [chain[0]]), expectedMember: "VN/GOV/BTC/DKKD",
+                signature, payload: payload, trust: pki.verifier(revoking: [chain[0]]),
+                expectedMember: "VN/GOV/BTC/DKKD",
                 at: pki.now)
         }
     }
@@ -193,7 +208,8 @@ struct JWSTests {
         let pki = try TestPKI()
         let (_, chain) = try pki.member(member)
         #expect(throws: TrustError(.keyMismatch, "")) {
-            try JWSSigner.sign(payload: payload, key: SigningKey.generate(), chain: chain, algorithm: .es256, issuedAt: pki.now)
+            try JWSSigner.sign(
+                payload: payload, key: SigningKey.generate(), chain: chain, algorithm: .es256, issuedAt: pki.now)
         }
     }
 }

@@ -35,7 +35,8 @@ struct OpenSSLInteropTests {
         let pki = try TestPKI()
         let (key, chain) = try pki.member("VN/GOV/BCA/DANCU", keyType: type)
         let payload = Array(#"{"message":"xin chào"}"#.utf8)
-        let signature = try JWSSigner.sign(payload: payload, key: key, chain: chain, algorithm: algorithm, issuedAt: pki.now)
+        let signature = try JWSSigner.sign(
+            payload: payload, key: key, chain: chain, algorithm: algorithm, issuedAt: pki.now)
         let files = Files(directory: try temporaryDirectory())
         try Data(try chain[0].publicKey.pemString.utf8).write(to: files.publicKey)
         let input = JWSSignature.signingInput(protected: signature.protected, payload: payload)
@@ -62,8 +63,11 @@ struct OpenSSLInteropTests {
         try Data(try Base64URL.decode(signature.signature)).write(to: files.signature)
         let result = try run(
             "openssl",
-            ["dgst", "-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32", "-sigopt",
-             "rsa_mgf1_md:sha256", "-verify", files.publicKey.path, "-signature", files.signature.path, files.input.path])
+            [
+                "dgst", "-sha256", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:32", "-sigopt",
+                "rsa_mgf1_md:sha256", "-verify", files.publicKey.path, "-signature", files.signature.path,
+                files.input.path,
+            ])
         #expect(result.status == 0, "\(result.output)")
     }
 
@@ -73,8 +77,10 @@ struct OpenSSLInteropTests {
         try Data(try Base64URL.decode(signature.signature)).write(to: files.signature)
         let result = try run(
             "openssl",
-            ["pkeyutl", "-verify", "-pubin", "-inkey", files.publicKey.path, "-rawin", "-in", files.input.path,
-             "-sigfile", files.signature.path])
+            [
+                "pkeyutl", "-verify", "-pubin", "-inkey", files.publicKey.path, "-rawin", "-in", files.input.path,
+                "-sigfile", files.signature.path,
+            ])
         #expect(result.status == 0, "\(result.output)")
     }
 }

@@ -4,7 +4,9 @@ import Testing
 @testable import LienthongTrust
 
 struct SigningKeyTests {
-    static let cases: [(KeyType, JWSAlgorithm)] = [(.p256, .es256), (.ed25519, .edDSA), (.rsa3072, .rs256), (.rsa3072, .ps256)]
+    static let cases: [(KeyType, JWSAlgorithm)] = [
+        (.p256, .es256), (.ed25519, .edDSA), (.rsa3072, .rs256), (.rsa3072, .ps256),
+    ]
 
     @Test(arguments: cases)
     func signThenVerifyRoundTripsAndRejectsTampering(type: KeyType, algorithm: JWSAlgorithm) throws {

@@ -29,7 +29,8 @@ struct TestPKI {
         let key = try SigningKey.generate(keyType)
         let leaf = try intermediate.issue(
             profile, subject: DistinguishedName(commonName: member, organization: "Bộ Công an"),
-            publicKey: key.publicKey, notBefore: notBefore ?? now - Self.day, notAfter: notAfter ?? now + 365 * Self.day)
+            publicKey: key.publicKey, notBefore: notBefore ?? now - Self.day, notAfter: notAfter ?? now + 365 * Self.day
+        )
         return (key, [leaf, intermediate.certificate])
     }
 

@@ -1,5 +1,5 @@
-public import Foundation
 import COpenSSL
+public import Foundation
 
 /// An X.509 certificate: a member's signing certificate, a CA, or a TLS certificate.
 ///
@@ -36,7 +36,9 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
     /// - Throws: ``TrustError/Code/malformedCertificate`` if the text holds no certificate or more than one.
     public init(pem: String) throws(TrustError) {
         let chain = try Certificate.chain(pem: pem)
-        guard chain.count == 1 else { throw TrustError(.malformedCertificate, "expected one certificate, found \(chain.count)") }
+        guard chain.count == 1 else {
+            throw TrustError(.malformedCertificate, "expected one certificate, found \(chain.count)")
+        }
         self = chain[0]
     }
 

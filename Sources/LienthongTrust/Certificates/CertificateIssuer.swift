@@ -1,5 +1,5 @@
-public import Foundation
 import COpenSSL
+public import Foundation
 
 /// A CA certificate with its private key, which issues certificates and CRLs.
 ///
@@ -76,7 +76,8 @@ public struct CertificateIssuer: Sendable {
         }
         let subject = DistinguishedName(
             commonName: commonName, organization: request.subjectOrganization, country: request.subjectCountry)
-        return try issue(profile, subject: subject, publicKey: try request.publicKey, notBefore: notBefore, notAfter: notAfter)
+        return try issue(
+            profile, subject: subject, publicKey: try request.publicKey, notBefore: notBefore, notAfter: notAfter)
     }
 
     /// Signs a CRL listing `revoked` (certificates this CA issued) as revoked since `revokedAt`.

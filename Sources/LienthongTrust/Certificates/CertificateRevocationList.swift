@@ -1,5 +1,5 @@
-public import Foundation
 import COpenSSL
+public import Foundation
 
 /// Owns one `X509_CRL` reference. `@unchecked Sendable` because a CRL is never mutated after it is parsed or
 /// signed, and the X509_STORE that reads it locks around its own lookups.

@@ -41,7 +41,9 @@ public struct CertificateSigningRequest: Sendable {
     }
 
     /// The requested subject `CN`.
-    public var subjectCommonName: String? { Certificate.entry(X509_REQ_get_subject_name(request.pointer), NID_commonName) }
+    public var subjectCommonName: String? {
+        Certificate.entry(X509_REQ_get_subject_name(request.pointer), NID_commonName)
+    }
     /// The requested subject `O`.
     public var subjectOrganization: String? {
         Certificate.entry(X509_REQ_get_subject_name(request.pointer), NID_organizationName)

@@ -1,5 +1,5 @@
-public import Foundation
 import COpenSSL
+public import Foundation
 
 /// A throw-away PKI for development and the demo: root CA, intermediate CA, the provider node's signing
 /// certificate, a localhost TLS server certificate and one TLS client certificate per consumer.
@@ -105,11 +105,13 @@ public enum DevelopmentPKI {
             try rootIssuer.issue(
                 .intermediateCA,
                 subject: DistinguishedName(commonName: intermediateCommonName, organization: organization),
-                publicKey: key.publicKey, notBefore: now, notAfter: now.addingTimeInterval(options.intermediateValidity))
+                publicKey: key.publicKey, notBefore: now, notAfter: now.addingTimeInterval(options.intermediateValidity)
+            )
         }
         let issuer = try CertificateIssuer(certificate: intermediateCertificate, key: intermediateKey)
 
-        func leaf(_ name: String, _ profile: CertificateProfile, _ commonName: String) throws(TrustError) -> Credential {
+        func leaf(_ name: String, _ profile: CertificateProfile, _ commonName: String) throws(TrustError) -> Credential
+        {
             let files = credential(name)
             let subject = DistinguishedName(
                 commonName: commonName, organization: options.displayNames[commonName] ?? organization)

@@ -48,7 +48,9 @@ public struct JWSHeader: Sendable {
         }
         let header: [String: JSONValue]
         do {
-            guard let object = try JSONValue.parse(bytes, limits: JSONLimits(maxDepth: 8, maxBytes: 256 * 1024)).objectValue
+            guard
+                let object = try JSONValue.parse(bytes, limits: JSONLimits(maxDepth: 8, maxBytes: 256 * 1024))
+                    .objectValue
             else { throw TrustError(.malformedJWS, "protected header is not a JSON object") }
             header = object
         } catch let error as JSONError {
@@ -63,7 +65,8 @@ public struct JWSHeader: Sendable {
         // RFC 7797: the unencoded payload option must be present, false and marked critical; any other critical
         // parameter is one we do not understand, so the signature must be rejected (RFC 7515 §4.1.11).
         guard header["b64"] == .bool(false) else { throw TrustError(.malformedJWS, "b64 must be false") }
-        guard let crit = header["crit"]?.arrayValue, crit.map(\.stringValue) == Self.understoodCritical.map(Optional.some)
+        guard let crit = header["crit"]?.arrayValue,
+            crit.map(\.stringValue) == Self.understoodCritical.map(Optional.some)
         else { throw TrustError(.malformedJWS, "crit must be exactly [\"b64\"]") }
         guard header["typ"]?.stringValue == Self.envelopeType else {
             throw TrustError(.malformedJWS, "typ must be \(Self.envelopeType)")

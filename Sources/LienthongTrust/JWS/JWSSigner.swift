@@ -27,9 +27,11 @@ public enum JWSSigner {
         guard key.type.supports(algorithm) else {
             throw TrustError(.unsupportedAlgorithm, "a \(key.type) key cannot sign \(algorithm.rawValue)")
         }
-        let header = JWSHeader.json(algorithm: algorithm, keyID: leaf.sha256Thumbprint, chain: chain, issuedAt: issuedAt)
+        let header = JWSHeader.json(
+            algorithm: algorithm, keyID: leaf.sha256Thumbprint, chain: chain, issuedAt: issuedAt)
         let protected = Base64URL.encode(header.serializedBytes())
-        let signature = try key.sign(JWSSignature.signingInput(protected: protected, payload: payload), algorithm: algorithm)
+        let signature = try key.sign(
+            JWSSignature.signingInput(protected: protected, payload: payload), algorithm: algorithm)
         return JWSSignature(protected: protected, signature: Base64URL.encode(signature))
     }
 }

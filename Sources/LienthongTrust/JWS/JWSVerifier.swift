@@ -28,7 +28,8 @@ public enum JWSVerifier {
         let publicKey = try chain.leaf.publicKey
         guard publicKey.type.supports(header.algorithm) else {
             throw TrustError(
-                .unsupportedAlgorithm, "\(header.algorithm.rawValue) does not fit the \(publicKey.type) key of kid \(header.keyID)")
+                .unsupportedAlgorithm,
+                "\(header.algorithm.rawValue) does not fit the \(publicKey.type) key of kid \(header.keyID)")
         }
         let input = JWSSignature.signingInput(protected: signature.protected, payload: payload)
         guard publicKey.verify(signature: bytes, data: input, algorithm: header.algorithm) else {

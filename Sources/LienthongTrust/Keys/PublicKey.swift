@@ -1,5 +1,5 @@
-import COpenSSL
 import CLienthongShims
+import COpenSSL
 
 /// A public key that checks signatures: from a certificate, a PEM/DER SubjectPublicKeyInfo or raw JWK coordinates.
 public struct PublicKey: Sendable, Equatable, CustomStringConvertible {
@@ -72,7 +72,9 @@ public struct PublicKey: Sendable, Equatable, CustomStringConvertible {
     /// An Ed25519 public key from its 32 raw bytes (the JWK `x`).
     public static func ed25519(_ raw: [UInt8]) throws(TrustError) -> PublicKey {
         guard raw.count == 32 else { throw TrustError(.malformedKey, "Ed25519 public keys are 32 bytes") }
-        let made = raw.withUnsafeBufferPointer { EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nil, $0.baseAddress, 32) }
+        let made = raw.withUnsafeBufferPointer {
+            EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nil, $0.baseAddress, 32)
+        }
         guard let made else { throw OpenSSL.error(.malformedKey, "not an Ed25519 public key") }
         return try PublicKey(key: EVPKey(owning: made))
     }

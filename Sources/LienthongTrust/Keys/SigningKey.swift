@@ -1,5 +1,5 @@
-public import Foundation
 import COpenSSL
+public import Foundation
 
 /// A private key that signs JWS envelopes and certificates.
 ///

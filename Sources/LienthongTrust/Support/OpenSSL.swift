@@ -43,7 +43,9 @@ enum OpenSSL {
         var start: UnsafePointer<CChar>?
         let length = lt_BIO_get_mem_data(bio, &start)
         guard let start, length > 0 else { return [] }
-        return start.withMemoryRebound(to: UInt8.self, capacity: length) { Array(UnsafeBufferPointer(start: $0, count: length)) }
+        return start.withMemoryRebound(to: UInt8.self, capacity: length) {
+            Array(UnsafeBufferPointer(start: $0, count: length))
+        }
     }
 
     /// Runs `encode` (an `i2d_*` function) twice: to size and to fill the DER buffer.

@@ -1,6 +1,6 @@
-public import Foundation
 import CLienthongShims
 import COpenSSL
+public import Foundation
 
 /// Checks that a certificate chain leads to a trust anchor and that its leaf may sign for a member.
 ///
@@ -89,7 +89,8 @@ public struct CertificateVerifier: Sendable {
         switch revocationCheck {
         case .none: break
         case .leaf: X509_VERIFY_PARAM_set_flags(parameters, UInt(X509_V_FLAG_CRL_CHECK))
-        case .fullChain: X509_VERIFY_PARAM_set_flags(parameters, UInt(X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL))
+        case .fullChain:
+            X509_VERIFY_PARAM_set_flags(parameters, UInt(X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL))
         }
         let result = X509_verify_cert(context)
         defer { ERR_clear_error() }

@@ -1,8 +1,8 @@
-public import Foundation
 import COpenSSL
+public import Foundation
 
-/// Owns one `X509_STORE`. `@unchecked Sendable` because the store is filled once in ``TrustStore/init(anchors:revocationLists:)``
-/// and only read afterwards; OpenSSL locks the store around its own lookups and caches, so concurrent
+/// Owns one `X509_STORE`. `@unchecked Sendable` because the store is filled once in
+/// ``TrustStore/init(anchors:revocationLists:)`` and only read afterwards; OpenSSL locks the store around its own lookups and caches, so concurrent
 /// verifications may share it.
 final class X509StoreBox: @unchecked Sendable {
     let pointer: OpaquePointer
