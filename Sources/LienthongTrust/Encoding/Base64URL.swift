@@ -1,0 +1,45 @@
+/// Base64url without padding (RFC 7515 §2, RFC 4648 §5), as used for JWS header, payload and signature parts.
+///
+/// ```swift
+/// let text = Base64URL.encode([0xfb, 0xff])         // "-_8"
+/// let bytes = try Base64URL.decode("-_8")           // [0xfb, 0xff]
+/// ```
+public enum Base64URL {
+    /// Encodes `bytes` with the URL-safe alphabet and no padding.
+    public static func encode(_ bytes: [UInt8]) -> String {
+        var text = ""
+        text.reserveCapacity((bytes.count * 4 + 2) / 3)
+        for character in Base64.encode(bytes) {
+            switch character {
+            case "+": text.append("-")
+            case "/": text.append("_")
+            case "=": break
+            default: text.append(character)
+            }
+        }
+        return text
+    }
+
+    /// Decodes unpadded base64url.
+    /// - Throws: ``TrustError/Code/malformedBase64`` for padding, characters outside the URL-safe alphabet,
+    ///   a truncated final group (length ≡ 1 mod 4) or non-zero pad bits.
+    public static func decode(_ text: String) throws(TrustError) -> [UInt8] {
+        var input: [UInt8] = []
+        input.reserveCapacity(text.utf8.count + 2)
+        for (index, byte) in text.utf8.enumerated() {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"):
+                input.append(byte)
+            case UInt8(ascii: "-"): input.append(UInt8(ascii: "+"))
+            case UInt8(ascii: "_"): input.append(UInt8(ascii: "/"))
+            default: throw TrustError(.malformedBase64, "invalid base64url character at offset \(index)")
+            }
+        }
+        let remainder = input.count % 4
+        guard remainder != 1 else { throw TrustError(.malformedBase64, "truncated base64url input") }
+        let padding = remainder == 0 ? 0 : 4 - remainder
+        input.append(contentsOf: repeatElement(UInt8(ascii: "="), count: padding))
+        return try Base64.decodeValidated(input, padding: padding)
+    }
+}

@@ -1,0 +1,48 @@
+public import Foundation
+public import LienthongJSON
+
+/// Checks every signature of a Lienthong envelope against the member the message claims.
+///
+/// The expected member is `message.consumer` for `"type": "request"` and `message.provider` for every other type
+/// (`record` and other responses). Each signature must be valid for that member; an envelope without
+/// signatures is rejected.
+public enum EnvelopeVerifier {
+    /// The member whose signatures `message` needs: `consumer` for requests, `provider` otherwise.
+    /// - Throws: ``TrustError/Code/malformedEnvelope`` if `type` or that member is missing.
+    public static func expectedMember(of message: JSONValue) throws(TrustError) -> String {
+        guard let type = message["type"]?.stringValue else {
+            throw TrustError(.malformedEnvelope, "message.type missing")
+        }
+        let field = type == "request" ? "consumer" : "provider"
+        guard let member = message[field]?.stringValue, !member.isEmpty else {
+            throw TrustError(.malformedEnvelope, "message.\(field) missing")
+        }
+        return member
+    }
+
+    /// Verifies every signature of `envelope` at `time`.
+    /// - Returns: the message and the verified signatures, in envelope order.
+    /// - Throws: the first failing signature's ``TrustError`` (its detail names the signature index), or
+    ///   ``TrustError/Code/malformedEnvelope``.
+    public static func verify(
+        _ envelope: JSONValue, trust: CertificateVerifier, at time: Date
+    ) throws(TrustError) -> VerifiedEnvelope {
+        guard let object = envelope.objectValue, let message = object["message"], message.objectValue != nil,
+            let signatures = object["signatures"]?.arrayValue
+        else { throw TrustError(.malformedEnvelope, "envelope needs an object message and a signatures array") }
+        guard !signatures.isEmpty else { throw TrustError(.malformedEnvelope, "envelope is not signed") }
+        let member = try expectedMember(of: message)
+        let payload = try EnvelopeSigner.canonicalPayload(message)
+        var verified: [VerifiedSignature] = []
+        for (index, json) in signatures.enumerated() {
+            do {
+                let signature = try JWSSignature(json: json)
+                verified.append(
+                    try JWSVerifier.verify(signature, payload: payload, trust: trust, expectedMember: member, at: time))
+            } catch {
+                throw TrustError(error.code, "signatures[\(index)]: \(error.detail)")
+            }
+        }
+        return VerifiedEnvelope(message: message, member: member, signatures: verified)
+    }
+}

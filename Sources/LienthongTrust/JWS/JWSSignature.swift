@@ -1,0 +1,36 @@
+public import LienthongJSON
+
+/// One JWS signature over a detached payload: the `{ "protected", "signature" }` member of a general JWS JSON
+/// serialisation (RFC 7515 §7.2.1), without a payload.
+public struct JWSSignature: Sendable, Hashable {
+    /// The base64url of the protected header's JSON text.
+    public var protected: String
+    /// The base64url of the signature bytes.
+    public var signature: String
+
+    /// A signature from its two base64url parts.
+    public init(protected: String, signature: String) {
+        self.protected = protected
+        self.signature = signature
+    }
+
+    /// Reads `{ "protected": …, "signature": … }`.
+    /// - Throws: ``TrustError/Code/malformedJWS`` if either member is missing or not a string, or an unprotected
+    ///   `header` is present (Lienthong protects every header parameter).
+    public init(json: JSONValue) throws(TrustError) {
+        guard let object = json.objectValue else { throw TrustError(.malformedJWS, "signature is not an object") }
+        guard let protected = object["protected"]?.stringValue, let signature = object["signature"]?.stringValue else {
+            throw TrustError(.malformedJWS, "signature needs string members protected and signature")
+        }
+        guard object["header"] == nil else { throw TrustError(.malformedJWS, "unprotected header is not accepted") }
+        self.init(protected: protected, signature: signature)
+    }
+
+    /// `{ "protected": …, "signature": … }`.
+    public var json: JSONValue { .object(["protected": .string(protected), "signature": .string(signature)]) }
+
+    /// The JWS signing input for a detached, unencoded payload (RFC 7797): `ASCII(protected) || "." || payload`.
+    public static func signingInput(protected: String, payload: [UInt8]) -> [UInt8] {
+        Array(protected.utf8) + [UInt8(ascii: ".")] + payload
+    }
+}

@@ -1,0 +1,42 @@
+public import Foundation
+
+/// Checks Lienthong JWS signatures over a detached, unencoded payload.
+///
+/// A signature is accepted only if its header has the Lienthong shape (allowed `alg`, `b64: false`,
+/// `crit: ["b64"]`, `typ`, `iat`), its `kid` is the thumbprint of its `x5c` leaf, the `x5c` chain is valid for
+/// the expected member at the verification time, and the signature verifies over `protected || "." || payload`.
+public enum JWSVerifier {
+    /// Verifies `signature` over `payload`.
+    /// - Parameters:
+    ///   - signature: the `protected` and `signature` parts.
+    ///   - payload: the detached payload bytes (for envelopes, `JCS(message)`).
+    ///   - trust: the certificate verifier (anchors, CRLs, clock skew).
+    ///   - expectedMember: the member id the signing certificate must name.
+    ///   - time: the verification time for certificate validity and revocation.
+    /// - Throws: a ``TrustError`` whose code says what failed.
+    public static func verify(
+        _ signature: JWSSignature, payload: [UInt8], trust: CertificateVerifier, expectedMember: String, at time: Date
+    ) throws(TrustError) -> VerifiedSignature {
+        let header = try JWSHeader(protected: signature.protected)
+        let bytes: [UInt8]
+        do {
+            bytes = try Base64URL.decode(signature.signature)
+        } catch {
+            throw TrustError(.malformedJWS, "signature is not base64url (kid \(header.keyID))")
+        }
+        let chain = try trust.verify(chain: header.certificateChain, expectedMember: expectedMember, at: time)
+        let publicKey = try chain.leaf.publicKey
+        guard publicKey.type.supports(header.algorithm) else {
+            throw TrustError(
+                .unsupportedAlgorithm,
+                "\(header.algorithm.rawValue) does not fit the \(publicKey.type) key of kid \(header.keyID)")
+        }
+        let input = JWSSignature.signingInput(protected: signature.protected, payload: payload)
+        guard publicKey.verify(signature: bytes, data: input, algorithm: header.algorithm) else {
+            throw TrustError(.badSignature, "signature of kid \(header.keyID) does not verify")
+        }
+        return VerifiedSignature(
+            algorithm: header.algorithm, keyID: header.keyID, issuedAt: header.issuedAt, member: chain.member,
+            chain: chain.chain)
+    }
+}

@@ -1,0 +1,71 @@
+import COpenSSL
+
+/// One-shot EVP sign and verify for the JWS algorithms.
+enum SignatureOperation {
+    /// The digest an algorithm hashes with, or `nil` for EdDSA (Ed25519 hashes internally).
+    private static func digest(_ algorithm: JWSAlgorithm) -> OpaquePointer? {
+        algorithm == .edDSA ? nil : EVP_sha256()
+    }
+
+    /// Sets RSA padding on a sign/verify context: PKCS#1 v1.5, or PSS with salt length = hash length.
+    private static func configure(_ context: OpaquePointer?, _ algorithm: JWSAlgorithm) -> Bool {
+        switch algorithm {
+        case .rs256:
+            return EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PADDING) == 1
+        case .ps256:
+            return EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PSS_PADDING) == 1
+                && EVP_PKEY_CTX_set_rsa_pss_saltlen(context, RSA_PSS_SALTLEN_DIGEST) == 1
+                && EVP_PKEY_CTX_set_rsa_mgf1_md(context, EVP_sha256()) == 1
+        case .es256, .edDSA:
+            return true
+        }
+    }
+
+    /// The JOSE-format signature of `data` (ES256: `r || s`).
+    static func sign(_ data: [UInt8], key: EVPKey, algorithm: JWSAlgorithm) throws(TrustError) -> [UInt8] {
+        let type = try key.requireType()
+        guard type.supports(algorithm) else {
+            throw TrustError(.unsupportedAlgorithm, "a \(type) key cannot sign \(algorithm.rawValue)")
+        }
+        guard let context = EVP_MD_CTX_new() else { throw OpenSSL.error(.cryptoFailure, "EVP_MD_CTX_new") }
+        defer { EVP_MD_CTX_free(context) }
+        var keyContext: OpaquePointer?
+        guard EVP_DigestSignInit(context, &keyContext, digest(algorithm), nil, key.pointer) == 1,
+            configure(keyContext, algorithm)
+        else { throw OpenSSL.error(.cryptoFailure, "\(algorithm.rawValue) sign init") }
+        var length = 0
+        let sized = data.withUnsafeBufferPointer { EVP_DigestSign(context, nil, &length, $0.baseAddress, $0.count) }
+        guard sized == 1 else { throw OpenSSL.error(.cryptoFailure, "\(algorithm.rawValue) sign") }
+        var signature = [UInt8](repeating: 0, count: length)
+        let signed = data.withUnsafeBufferPointer { input in
+            EVP_DigestSign(context, &signature, &length, input.baseAddress, input.count)
+        }
+        guard signed == 1 else { throw OpenSSL.error(.cryptoFailure, "\(algorithm.rawValue) sign") }
+        signature.removeSubrange(length...)
+        if algorithm == .es256 { return try ECDSASignatureFormat.raw(fromDER: signature, size: 32) }
+        return signature
+    }
+
+    /// Whether `signature` (JOSE format) is a valid `algorithm` signature of `data` under `key`.
+    static func verify(_ signature: [UInt8], data: [UInt8], key: EVPKey, algorithm: JWSAlgorithm) -> Bool {
+        defer { ERR_clear_error() }
+        guard let type = key.type, type.supports(algorithm) else { return false }
+        var encoded = signature
+        if algorithm == .es256 {
+            // JOSE fixes the length: anything but 64 bytes is not an ES256 signature.
+            guard let der = ECDSASignatureFormat.der(fromRaw: signature, size: 32) else { return false }
+            encoded = der
+        }
+        guard let context = EVP_MD_CTX_new() else { return false }
+        defer { EVP_MD_CTX_free(context) }
+        var keyContext: OpaquePointer?
+        guard EVP_DigestVerifyInit(context, &keyContext, digest(algorithm), nil, key.pointer) == 1,
+            configure(keyContext, algorithm)
+        else { return false }
+        return encoded.withUnsafeBufferPointer { sig in
+            data.withUnsafeBufferPointer { input in
+                EVP_DigestVerify(context, sig.baseAddress, sig.count, input.baseAddress, input.count)
+            }
+        } == 1
+    }
+}

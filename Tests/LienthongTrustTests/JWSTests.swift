@@ -1,0 +1,215 @@
+import Foundation
+import LienthongJSON
+import Testing
+
+@testable import LienthongTrust
+
+struct JWSTests {
+    let member = "VN/GOV/BCA/DANCU"
+    let payload = Array(#"{"id":"7d1c","provider":"VN/GOV/BCA/DANCU","type":"record"}"#.utf8)
+
+    static let algorithms: [(KeyType, JWSAlgorithm)] = [
+        (.p256, .es256), (.ed25519, .edDSA), (.rsa3072, .rs256), (.rsa3072, .ps256),
+    ]
+
+    @Test(arguments: algorithms)
+    func signThenVerifyRoundTrips(type: KeyType, algorithm: JWSAlgorithm) throws {
+        let pki = try TestPKI()
+        let (key, chain) = try pki.member(member, keyType: type)
+        let issuedAt = Date(timeIntervalSince1970: 1_795_000_000)
+        let signature = try JWSSigner.sign(
+            payload: payload, key: key, chain: chain, algorithm: algorithm, issuedAt: issuedAt)
+        let verified = try JWSVerifier.verify(
+            signature, payload: payload, trust: pki.verifier(), expectedMember: member, at: pki.now)
+        #expect(verified.algorithm == algorithm)
+        #expect(verified.member == member)
+        #expect(verified.issuedAt == issuedAt)
+        #expect(verified.keyID == chain[0].sha256Thumbprint)
+        #expect(verified.certificate == chain[0])
+        #expect(verified.chain.last == pki.root.certificate)
+    }
+
+    @Test func protectedHeaderHasTheLienthongShape() throws {
+        let pki = try TestPKI()
+        let (key, chain) = try pki.member(member)
+        let signature = try JWSSigner.sign(
+            payload: payload, key: key, chain: chain, algorithm: .es256,
+            issuedAt: Date(timeIntervalSince1970: 1_795_000_000.7))
+        let text = String(decoding: try Base64URL.decode(signature.protected), as: UTF8.self)
+        let x5c = chain.map { "\"\(Base64.encode($0.derBytes))\"" }.joined(separator: ",")
+        #expect(
+            text == #"{"alg":"ES256","b64":false,"crit":["b64"],"iat":1795000000,"kid":""#
+                + chain[0].sha256Thumbprint + #"","typ":"lienthong-envelope+json","x5c":["# + x5c + "]}")
+        #expect(try Base64URL.decode(signature.signature).count == 64)
+        #expect(try JWSSignature(json: signature.json) == signature)
+    }
+
+    @Test func flippedBytesInPayloadProtectedOrSignatureFail() throws {
+        let pki = try TestPKI()
+        let verifier = try pki.verifier()
+        let (key, chain) = try pki.member(member)
+        let signature = try JWSSigner.sign(
+            payload: payload, key: key, chain: chain, algorithm: .es256, issuedAt: pki.now)
+
+        for index in [0, payload.count / 2, payload.count - 1] {
+            var tampered = payload
+            tampered[index] ^= 0x01
+            #expect(throws: TrustError(.badSignature, "")) {
+                try JWSVerifier.verify(
+                    signature, payload: tampered, trust: verifier, expectedMember: member, at: pki.now)
+            }
+        }
+        #expect(throws: TrustError(.badSignature, "")) {
+            try JWSVerifier.verify(
+                signature, payload: payload + [0x20], trust: verifier, expectedMember: member, at: pki.now)
+        }
+
+        var signatureBytes = try Base64URL.decode(signature.signature)
+        signatureBytes[10] ^= 0x01
+        let badSignature = JWSSignature(protected: signature.protected, signature: Base64URL.encode(signatureBytes))
+        #expect(throws: TrustError(.badSignature, "")) {
+            try JWSVerifier.verify(badSignature, payload: payload, trust: verifier, expectedMember: member, at: pki.now)
+        }
+        let truncated = JWSSignature(
+            protected: signature.protected, signature: Base64URL.encode(Array(signatureBytes.dropLast())))
+        #expect(throws: TrustError(.badSignature, "")) {
+            try JWSVerifier.verify(truncated, payload: payload, trust: verifier, expectedMember: member, at: pki.now)
+        }
+
+        // Same header, one value changed: still well formed, but no longer what was signed.
+        var header = try JSONValue.parse(Base64URL.decode(signature.protected)).objectValue ?? [:]
+        header["iat"] = .number(JSONNumber(1))
+        let changedHeader = JWSSignature(
+            protected: Base64URL.encode(JSONValue.object(header).serializedBytes()), signature: signature.signature)
+        #expect(throws: TrustError(.badSignature, "")) {
+            try JWSVerifier.verify(
+                changedHeader, payload: payload, trust: verifier, expectedMember: member, at: pki.now)
+        }
+        // A flipped byte in the encoded header breaks it as JSON or as a signature: either way rejected.
+        var protectedBytes = Array(signature.protected.utf8)
+        for index in [0, protectedBytes.count / 2, protectedBytes.count - 3] {
+            protectedBytes = Array(signature.protected.utf8)
+            protectedBytes[index] = protectedBytes[index] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+            let flipped = JWSSignature(
+                protected: String(decoding: protectedBytes, as: UTF8.self), signature: signature.signature)
+            #expect(throws: TrustError.self) {
+                try JWSVerifier.verify(flipped, payload: payload, trust: verifier, expectedMember: member, at: pki.now)
+            }
+        }
+    }
+
+    /// A signature whose header is `header`, made with `key` as if by a careless or hostile signer.
+    private func forge(_ header: [String: JSONValue], key: SigningKey, algorithm: JWSAlgorithm) throws -> JWSSignature {
+        let protected = Base64URL.encode(JSONValue.object(header).serializedBytes())
+        let signature = try key.sign(
+            JWSSignature.signingInput(protected: protected, payload: payload), algorithm: algorithm)
+        return JWSSignature(protected: protected, signature: Base64URL.encode(signature))
+    }
+
+    private func header(_ chain: [Certificate], alg: String = "ES256") -> [String: JSONValue] {
+        [
+            "alg": .string(alg), "b64": false, "crit": ["b64"], "iat": 1_795_000_000,
+            "kid": .string(chain[0].sha256Thumbprint), "typ": "lienthong-envelope+json",
+            "x5c": .array(chain.map { .string(Base64.encode($0.derBytes)) }),
+        ]
+    }
+
+    @Test func forgedHeaderWithTheRightShapeVerifies() throws {
+        // Guards the tests below: they fail for the one change they make, not for the helper.
+        let pki = try TestPKI()
+        let (key, chain) = try pki.member(member)
+        let signature = try forge(header(chain), key: key, algorithm: .es256)
+        #expect(throws: Never.self) {
+            try JWSVerifier.verify(
+                signature, payload: payload, trust: pki.verifier(), expectedMember: member, at: pki.now)
+        }
+    }
+
+    @Test func algNoneAndHMACAreRejected() throws {
+        let pki = try TestPKI()
+        let verifier = try pki.verifier()
+        let (key, chain) = try pki.member(member)
+        let none = Base64URL.encode(JSONValue.object(header(chain, alg: "none")).serializedBytes())
+        #expect(throws: TrustError(.unsupportedAlgorithm, "")) {
+            try JWSVerifier.verify(
+                JWSSignature(protected: none, signature: ""), payload: payload, trust: verifier, expectedMember: member,
+                at: pki.now)
+        }
+        // HS256 keyed with the public certificate: the classic algorithm-confusion attack.
+        let hs256 = Base64URL.encode(JSONValue.object(header(chain, alg: "HS256")).serializedBytes())
+        let mac = HMAC.sha256(
+            key: chain[0].derBytes, data: JWSSignature.signingInput(protected: hs256, payload: payload))
+        #expect(throws: TrustError(.unsupportedAlgorithm, "")) {
+            try JWSVerifier.verify(
+                JWSSignature(protected: hs256, signature: Base64URL.encode(mac)), payload: payload, trust: verifier,
+                expectedMember: member, at: pki.now)
+        }
+        // An allowed algorithm that does not fit the key is rejected too.
+        let edDSA = try forge(header(chain, alg: "EdDSA"), key: key, algorithm: .es256)
+        #expect(throws: TrustError(.unsupportedAlgorithm, "")) {
+            try JWSVerifier.verify(edDSA, payload: payload, trust: verifier, expectedMember: member, at: pki.now)
+        }
+    }
+
+    @Test(arguments: [
+        ("b64", JSONValue.bool(true)), ("b64", .null), ("crit", .array([.string("b64"), .string("exp")])),
+        ("crit", .array([])), ("crit", .null), ("crit", .string("b64")), ("typ", .string("JWT")), ("typ", .null),
+        ("iat", .null), ("iat", .string("1795000000")), ("x5c", .array([])), ("x5c", .null),
+        ("x5c", .array([.string("not base64!")])), ("kid", .null),
+    ])
+    func malformedHeadersAreRejected(name: String, value: JSONValue) throws {
+        let pki = try TestPKI()
+        let (key, chain) = try pki.member(member)
+        var forged = header(chain)
+        if value.isNull { forged[name] = nil } else { forged[name] = value }
+        let signature = try forge(forged, key: key, algorithm: .es256)
+        #expect(throws: TrustError(.malformedJWS, "")) {
+            try JWSVerifier.verify(
+                signature, payload: payload, trust: pki.verifier(), expectedMember: member, at: pki.now)
+        }
+    }
+
+    @Test func kidMustBeTheLeafThumbprint() throws {
+        let pki = try TestPKI()
+        let (key, chain) = try pki.member(member)
+        var forged = header(chain)
+        forged["kid"] = .string(chain[1].sha256Thumbprint)
+        #expect(throws: TrustError(.kidMismatch, "")) {
+            try JWSVerifier.verify(
+                try forge(forged, key: key, algorithm: .es256), payload: payload, trust: pki.verifier(),
+                expectedMember: member, at: pki.now)
+        }
+    }
+
+    @Test func signatureByAnotherMemberOrUntrustedChainIsRejected() throws {
+        let pki = try TestPKI()
+        let (key, chain) = try pki.member("VN/GOV/BTC/DKKD")
+        let signature = try JWSSigner.sign(
+            payload: payload, key: key, chain: chain, algorithm: .es256, issuedAt: pki.now)
+        #expect(throws: TrustError(.wrongMember, "")) {
+            try JWSVerifier.verify(
+                signature, payload: payload, trust: pki.verifier(), expectedMember: member, at: pki.now)
+        }
+        #expect(throws: TrustError(.untrustedCertificate, "")) {
+            try JWSVerifier.verify(
+                signature, payload: payload, trust: TestPKI(name: "Other").verifier(),
+                expectedMember: "VN/GOV/BTC/DKKD",
+                at: pki.now)
+        }
+        #expect(throws: TrustError(.revokedCertificate, "")) {
+            try JWSVerifier.verify(
+                signature, payload: payload, trust: pki.verifier(revoking: [chain[0]]),
+                expectedMember: "VN/GOV/BTC/DKKD",
+                at: pki.now)
+        }
+    }
+
+    @Test func signerRefusesAKeyThatIsNotTheLeafs() throws {
+        let pki = try TestPKI()
+        let (_, chain) = try pki.member(member)
+        #expect(throws: TrustError(.keyMismatch, "")) {
+            try JWSSigner.sign(
+                payload: payload, key: SigningKey.generate(), chain: chain, algorithm: .es256, issuedAt: pki.now)
+        }
+    }
+}
