@@ -1,0 +1,70 @@
+import Foundation  // percent-encoding
+/// Configuration of a REST connector (the connector itself lands with the HTTP client).
+///
+/// ```json
+/// { "kind": "rest",
+///   "urlTemplate": "http://127.0.0.1:{port}/api/v1/thua-dat/{communeCode}/{mapSheet}/{parcelNumber}",
+///   "keyParts": ["communeCode", "mapSheet", "parcelNumber"], "keySeparator": "-",
+///   "timeoutMs": 3000, "notFound": [404], "headers": { "Accept": "application/json" } }
+/// ```
+/// The key is split on `keySeparator` into `keyParts`; each `{name}` of the template is replaced by that part
+/// (percent-encoded) or by a runtime variable the gateway supplies (e.g. `port` of the demo land API).
+public struct RESTConnectorConfiguration: Sendable, Equatable, Decodable {
+    /// The URL with `{name}` placeholders.
+    public var urlTemplate: String
+    /// Names of the key's parts, in order.
+    public var keyParts: [String]
+    /// The separator between key parts.
+    public var keySeparator: String
+    /// The request timeout, in milliseconds.
+    public var timeoutMs: Int
+    /// HTTP statuses that mean "no such record".
+    public var notFound: [Int]
+    /// Extra request headers.
+    public var headers: [String: String]
+
+    /// Creates a configuration.
+    public init(
+        urlTemplate: String,
+        keyParts: [String],
+        keySeparator: String = "-",
+        timeoutMs: Int = 3_000,
+        notFound: [Int] = [404],
+        headers: [String: String] = [:]
+    ) {
+        self.urlTemplate = urlTemplate
+        self.keyParts = keyParts
+        self.keySeparator = keySeparator
+        self.timeoutMs = timeoutMs
+        self.notFound = notFound
+        self.headers = headers
+    }
+
+    private enum CodingKeys: String, CodingKey { case urlTemplate, keyParts, keySeparator, timeoutMs, notFound, headers }
+
+    /// Decodes the configuration with the defaults of ``init(urlTemplate:keyParts:keySeparator:timeoutMs:notFound:headers:)``.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            urlTemplate: try container.decode(String.self, forKey: .urlTemplate),
+            keyParts: try container.decode([String].self, forKey: .keyParts),
+            keySeparator: try container.decodeIfPresent(String.self, forKey: .keySeparator) ?? "-",
+            timeoutMs: try container.decodeIfPresent(Int.self, forKey: .timeoutMs) ?? 3_000,
+            notFound: try container.decodeIfPresent([Int].self, forKey: .notFound) ?? [404],
+            headers: try container.decodeIfPresent([String: String].self, forKey: .headers) ?? [:]
+        )
+    }
+
+    /// The URL for `key`, or `nil` when the key does not have one part per name or a placeholder has no value.
+    public func url(for key: String, variables: [String: String] = [:]) -> String? {
+        let parts = key.components(separatedBy: keySeparator)
+        guard parts.count == keyParts.count else { return nil }
+        var values = variables
+        for (name, part) in zip(keyParts, parts) {
+            values[name] = part.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/")))
+        }
+        var url = urlTemplate
+        for (name, value) in values { url = url.replacingOccurrences(of: "{\(name)}", with: value) }
+        return url.contains("{") ? nil : url
+    }
+}

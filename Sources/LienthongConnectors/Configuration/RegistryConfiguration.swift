@@ -1,0 +1,124 @@
+import Foundation  // file reading, paths
+public import LienthongJSON
+
+/// One registry's connector and mapping, as read from `config/<env>/registries/<name>.json`.
+///
+/// ```json
+/// { "registry": "population", "schema": "person.v1",
+///   "connector": { "kind": "sqlite", "path": "population.sqlite",
+///                  "lookup": "SELECT * FROM cong_dan WHERE so_dinh_danh = ?1", "poolSize": 4 },
+///   "codeLists": ["../codes/administrative-units.json"],
+///   "mapping": [ { "target": "/personalId", "source": "so_dinh_danh" } ] }
+/// ```
+/// `codeLists` paths are relative to the configuration file; a relative connector `path` is relative to the
+/// gateway's data directory.
+public struct RegistryConfiguration: Sendable {
+    /// The registry name (`population`, `enterprise`, `land`, `insurance`).
+    public var registry: String
+    /// The canonical schema id its records follow, e.g. `person.v1`.
+    public var schema: String
+    /// The back end.
+    public var connector: ConnectorConfiguration
+    /// Native to canonical.
+    public var mapping: RecordMapping
+
+    /// Creates a configuration from its parts.
+    public init(registry: String, schema: String, connector: ConnectorConfiguration, mapping: RecordMapping) {
+        self.registry = registry
+        self.schema = schema
+        self.connector = connector
+        self.mapping = mapping
+    }
+
+    /// Reads a configuration document.
+    /// - Parameters:
+    ///   - document: The parsed file.
+    ///   - baseDirectory: The directory relative `codeLists` paths are resolved against.
+    /// - Throws: `connector-configuration`, naming the member (and the mapping error code as `cause`).
+    public init(document: JSONValue, baseDirectory: String) throws(ConnectorError) {
+        let registry = document["registry"]?.stringValue ?? "?"
+        func invalid(_ detail: String, cause: String? = nil) -> ConnectorError {
+            ConnectorError(code: .configuration, registry: registry, detail: detail, cause: cause)
+        }
+        guard document["registry"]?.stringValue != nil else { throw invalid("member 'registry' is missing") }
+        guard let schema = document["schema"]?.stringValue else { throw invalid("member 'schema' is missing") }
+        guard let connector = document["connector"], let kind = connector["kind"]?.stringValue else {
+            throw invalid("member 'connector.kind' is missing")
+        }
+        let connectorConfiguration: ConnectorConfiguration
+        do {
+            switch kind {
+            case "sqlite": connectorConfiguration = .sqlite(try JSONValueDecoder().decode(from: connector))
+            case "rest": connectorConfiguration = .rest(try JSONValueDecoder().decode(from: connector))
+            default: throw invalid("connector kind '\(kind)' is unknown")
+            }
+        } catch let error as ConnectorError {
+            throw error
+        } catch let error as JSONError {
+            throw invalid("connector: \(error.description)", cause: error.code.wireCode)
+        } catch {
+            throw invalid("connector is invalid")
+        }
+
+        var codeLists = CodeLists()
+        for file in document["codeLists"]?.arrayValue ?? [] {
+            guard let path = file.stringValue else { throw invalid("codeLists holds paths") }
+            let resolved = path.hasPrefix("/") ? path : (baseDirectory as NSString).appendingPathComponent(path)
+            do {
+                try codeLists.add(document: try Self.readJSON(resolved))
+            } catch let error as MappingError {
+                throw invalid("code list '\(path)': \(error.rule)", cause: error.code.wireCode)
+            } catch {
+                throw invalid("code list '\(path)' cannot be read")
+            }
+        }
+        let mapping: RecordMapping
+        do {
+            mapping = try RecordMapping(registry: registry, configuration: document["mapping"] ?? .null, codeLists: codeLists)
+        } catch {
+            throw invalid(error.detail, cause: error.code.wireCode)
+        }
+        self.init(registry: registry, schema: schema, connector: connectorConfiguration, mapping: mapping)
+    }
+
+    /// Reads and parses a configuration file.
+    /// - Throws: `connector-configuration` if the file is unreadable, not JSON, or invalid.
+    public static func load(path: String) throws(ConnectorError) -> RegistryConfiguration {
+        let document: JSONValue
+        do {
+            document = try readJSON(path)
+        } catch {
+            throw ConnectorError(
+                code: .configuration, registry: (path as NSString).lastPathComponent,
+                detail: "file cannot be read as JSON")
+        }
+        return try RegistryConfiguration(document: document, baseDirectory: (path as NSString).deletingLastPathComponent)
+    }
+
+    /// Reads every `*.json` file of a directory, in name order.
+    public static func loadDirectory(_ directory: String) throws(ConnectorError) -> [RegistryConfiguration] {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(".json") }.sorted()
+        var configurations: [RegistryConfiguration] = []
+        for name in names {
+            configurations.append(try load(path: (directory as NSString).appendingPathComponent(name)))
+        }
+        return configurations
+    }
+
+    /// Makes the connector this configuration describes.
+    /// - Parameter dataDirectory: Where relative database paths point.
+    /// - Throws: `connector-unsupported` for a kind whose connector is not built yet (REST, until the HTTP client).
+    public func makeConnector(dataDirectory: String) throws(ConnectorError) -> any RegistryConnector {
+        switch connector {
+        case .sqlite(let configuration):
+            return SQLiteConnector(registry: registry, configuration: configuration, dataDirectory: dataDirectory)
+        case .rest:
+            throw ConnectorError(code: .unsupported, registry: registry, detail: "the REST connector is not available yet")
+        }
+    }
+
+    static func readJSON(_ path: String) throws -> JSONValue {
+        try JSONValue.parse(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+    }
+}

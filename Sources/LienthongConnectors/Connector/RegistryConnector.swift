@@ -1,0 +1,57 @@
+public import LienthongJSON
+
+/// A registry's record as its agency stores it: a JSON object whose members are the native column or field names.
+public typealias NativeRecord = JSONValue
+
+/// An adapter to one agency's back end (a database, a REST API, a file), answering key lookups with native records.
+///
+/// A connector receives keys already validated by Core's identifier rules. It does not map: a ``RecordMapping``
+/// turns the native record into the canonical one (see ``MappedRegistry``).
+public protocol RegistryConnector: Sendable {
+    /// The record with this key, or `nil` when the registry has none.
+    /// - Throws: ``ConnectorError`` (`registry-unavailable`, `registry-timeout`, `upstream-contract-violation`).
+    func lookup(key: String) async throws(ConnectorError) -> NativeRecord?
+
+    /// Records whose `field` equals `value`, up to `limit`. Connectors that cannot search throw `connector-unsupported`.
+    func search(field: String, value: String, limit: Int) async throws(ConnectorError) -> [NativeRecord]
+
+    /// Whether the back end answers now.
+    func health() async -> ConnectorHealth
+
+    /// Releases connections and files; later lookups fail with `connector-closed`.
+    func close() async
+}
+
+extension RegistryConnector {
+    /// Searching is optional: by default it is unsupported.
+    public func search(field: String, value: String, limit: Int) async throws(ConnectorError) -> [NativeRecord] {
+        throw ConnectorError(code: .unsupported, registry: "", detail: "search is not supported by this connector")
+    }
+}
+
+/// A connector's view of its back end's health.
+public struct ConnectorHealth: Sendable, Equatable {
+    /// The state of the back end.
+    public enum Status: String, Sendable {
+        /// Answering normally.
+        case up
+        /// Answering, but slowly or partly.
+        case degraded
+        /// Not answering.
+        case down
+    }
+
+    /// The state.
+    public var status: Status
+    /// A short value-free reason, e.g. `storage.open`.
+    public var detail: String?
+
+    /// Creates a health report.
+    public init(status: Status, detail: String? = nil) {
+        self.status = status
+        self.detail = detail
+    }
+
+    /// The back end is up.
+    public static let up = ConnectorHealth(status: .up)
+}

@@ -1,0 +1,149 @@
+import Foundation  // Unicode normalisation, whitespace trimming
+import LienthongJSON
+
+/// One step that turns a native value into its canonical form.
+///
+/// Configured as a string (`"trim"`, `"nfc"`, `"integer"`, `"decimal"`) or a one-member object
+/// (`{ "date": "dd/MM/yyyy" }`, `{ "codeList": { "Nam": "male" } }`, `{ "codeList": "administrative-units/communes" }`,
+/// `{ "split": ";" }`). Applied to an array, a transform applies to each element.
+public enum ValueTransform: Sendable, Equatable {
+    /// Removes leading and trailing white space.
+    case trim
+    /// Unicode normalisation form C (canonical composition).
+    case nfc
+    /// A date in the native pattern, to ISO `YYYY-MM-DD`.
+    case date(DatePattern)
+    /// A code translated through a list: `name` is the code list's name, or `nil` for an inline list.
+    case codeList(name: String?, entries: [String: String])
+    /// Text or a number to a JSON integer.
+    case integer
+    /// Text with a decimal comma or point (e.g. `123,5`) to a JSON number.
+    case decimal
+    /// Text split on a separator into an array of trimmed, non-empty strings.
+    case split(String)
+
+    /// The rule's name as errors report it, e.g. `date(dd/MM/yyyy)`.
+    public var rule: String {
+        switch self {
+        case .trim: "trim"
+        case .nfc: "nfc"
+        case .date(let pattern): "date(\(pattern.pattern))"
+        case .codeList(let name, _): "codeList(\(name ?? "inline"))"
+        case .integer: "integer"
+        case .decimal: "decimal"
+        case .split(let separator): "split(\(separator))"
+        }
+    }
+
+    /// Reads a transform from its configuration.
+    /// - Throws: `mapping.invalid-configuration`, or `mapping.unknown-code-list` for a list not in `codeLists`.
+    static func parse(_ value: JSONValue, codeLists: CodeLists, context: MappingContext) throws(MappingError)
+        -> ValueTransform
+    {
+        switch value {
+        case .string("trim"): return .trim
+        case .string("nfc"): return .nfc
+        case .string("integer"): return .integer
+        case .string("decimal"): return .decimal
+        case .object(let members) where members.count == 1:
+            let (name, argument) = members.first!
+            switch (name, argument) {
+            case ("date", .string(let text)):
+                guard let pattern = DatePattern(text) else { throw context.error(.invalidConfiguration, "date pattern") }
+                return .date(pattern)
+            case ("split", .string(let separator)) where !separator.isEmpty:
+                return .split(separator)
+            case ("codeList", .string(let listName)):
+                guard let entries = codeLists[listName] else { throw context.error(.unknownCodeList, "codeList(\(listName))") }
+                return .codeList(name: listName, entries: entries)
+            case ("codeList", .object(let inline)):
+                var entries: [String: String] = [:]
+                for (code, mapped) in inline {
+                    guard let mapped = mapped.stringValue else { throw context.error(.invalidConfiguration, "codeList entries") }
+                    entries[code] = mapped
+                }
+                return .codeList(name: nil, entries: entries)
+            default:
+                throw context.error(.invalidConfiguration, "transform \(name)")
+            }
+        default:
+            throw context.error(.invalidConfiguration, "transform")
+        }
+    }
+
+    /// Applies the transform; arrays are transformed element by element.
+    func apply(to value: JSONValue, context: MappingContext) throws(MappingError) -> JSONValue {
+        if case .array(let elements) = value {
+            var result: [JSONValue] = []
+            for element in elements { result.append(try apply(to: element, context: context)) }
+            return .array(result)
+        }
+        switch self {
+        case .trim:
+            return .string(try text(value, context).trimmingCharacters(in: .whitespacesAndNewlines))
+        case .nfc:
+            return .string(try text(value, context).precomposedStringWithCanonicalMapping)
+        case .date(let pattern):
+            guard let iso = pattern.isoDate(from: try text(value, context)) else {
+                throw context.error(.invalidDate, rule)
+            }
+            return .string(iso)
+        case .codeList(_, let entries):
+            // Swift compares strings by canonical equivalence, so an NFD code finds its NFC entry.
+            guard let mapped = entries[try text(value, context)] else { throw context.error(.unknownCode, rule) }
+            return .string(mapped)
+        case .integer:
+            if case .number(let number) = value {
+                guard let int = number.int else { throw context.error(.invalidInteger, rule) }
+                return .number(JSONNumber(int))
+            }
+            let digits = try text(value, context).trimmingCharacters(in: .whitespaces)
+            guard let int = Int(digits) else { throw context.error(.invalidInteger, rule) }
+            return .number(JSONNumber(int))
+        case .decimal:
+            if case .number = value { return value }
+            return .number(try Self.decimal(try text(value, context), context: context, rule: rule))
+        case .split(let separator):
+            let parts = try text(value, context).components(separatedBy: separator)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+            return .array(parts.map { .string($0) })
+        }
+    }
+
+    /// `123,5`, `123.5`, `1.234,5` (point as thousands separator when a comma is present) to a number.
+    private static func decimal(_ raw: String, context: MappingContext, rule: String) throws(MappingError) -> JSONNumber {
+        var text = raw.trimmingCharacters(in: .whitespaces)
+        if text.contains(",") {
+            text = text.replacingOccurrences(of: ".", with: "").replacingOccurrences(of: ",", with: ".")
+        }
+        var body = Substring(text)
+        if body.first == "-" || body.first == "+" { body = body.dropFirst() }
+        let parts = body.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count),
+            parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let double = Double(text), double.isFinite
+        else { throw context.error(.invalidDecimal, rule) }
+        return JSONNumber(double)
+    }
+
+    /// Text, or a number's literal; anything else is a type mismatch.
+    private func text(_ value: JSONValue, _ context: MappingContext) throws(MappingError) -> String {
+        switch value {
+        case .string(let text): return text
+        case .number(let number): return number.literal
+        default: throw context.error(.typeMismatch, "\(rule) needs text")
+        }
+    }
+}
+
+/// Where a mapping step is: the registry, source field and target, for value-free errors.
+struct MappingContext: Sendable {
+    var registry: String
+    var field: String
+    var target: String
+
+    func error(_ code: MappingError.Code, _ rule: String) -> MappingError {
+        MappingError(code: code, registry: registry, field: field, target: target, rule: rule)
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation  // base64 for blob columns
+public import LienthongJSON
+import LienthongStorage
+
+/// A connector to a registry kept in an SQLite database, read through a bounded pool of read-only connections.
+///
+/// ```swift
+/// let connector = SQLiteConnector(
+///     registry: "population",
+///     configuration: .init(path: "population.sqlite",
+///                          lookup: "SELECT * FROM cong_dan WHERE so_dinh_danh = ?1"),
+///     dataDirectory: "/var/lib/lienthong/demo")
+/// let row = try await connector.lookup(key: "001090012345")   // columns by native name
+/// ```
+public struct SQLiteConnector: RegistryConnector {
+    /// The registry this connector serves.
+    public let registry: String
+    /// The configuration, with `path` as given.
+    public let configuration: SQLiteConnectorConfiguration
+    /// The database file actually opened.
+    public let resolvedPath: String
+    private let pool: SQLiteConnectionPool
+
+    /// Creates a connector; no connection is opened until the first lookup or health check.
+    /// - Parameters:
+    ///   - registry: The registry name, used in errors.
+    ///   - configuration: Path, lookup query and pool size.
+    ///   - dataDirectory: The directory a relative `path` is resolved against.
+    public init(registry: String, configuration: SQLiteConnectorConfiguration, dataDirectory: String? = nil) {
+        self.registry = registry
+        self.configuration = configuration
+        if let dataDirectory, !configuration.path.hasPrefix("/"), configuration.path != ":memory:" {
+            resolvedPath = (dataDirectory as NSString).appendingPathComponent(configuration.path)
+        } else {
+            resolvedPath = configuration.path
+        }
+        pool = SQLiteConnectionPool(
+            configuration: .init(
+                path: resolvedPath,
+                mode: .readOnly,
+                size: configuration.poolSize,
+                busyTimeoutMilliseconds: Int32(clamping: configuration.busyTimeoutMs)
+            )
+        )
+    }
+
+    /// Runs the lookup query with `key` bound as `?1`.
+    /// - Returns: The row as an object (column name to value), or `nil` when no row matches.
+    /// - Throws: `registry-unavailable` on a storage error, `upstream-contract-violation` when two rows match.
+    public func lookup(key: String) async throws(ConnectorError) -> NativeRecord? {
+        let sql = configuration.lookup
+        let rows: [NativeRecord]
+        do {
+            rows = try await pool.withConnection { db throws(StorageError) in
+                let statement = try db.prepare(sql)
+                try statement.bind(.text(key), at: 1)
+                var rows: [NativeRecord] = []
+                // Two rows are enough to know the key is not unique.
+                while rows.count < 2, try statement.step() { rows.append(Self.record(of: statement)) }
+                return rows
+            }
+        } catch {
+            throw connectorError(error)
+        }
+        guard rows.count <= 1 else {
+            throw ConnectorError(
+                code: .upstreamContractViolation, registry: registry, detail: "the key matched more than one row")
+        }
+        return rows.first
+    }
+
+    /// Opens a connection and compiles the lookup query.
+    public func health() async -> ConnectorHealth {
+        let sql = configuration.lookup
+        do {
+            try await pool.withConnection { db throws(StorageError) in _ = try db.prepare(sql) }
+            return .up
+        } catch {
+            return ConnectorHealth(status: .down, detail: error.code.wireCode)
+        }
+    }
+
+    /// Closes the pool's connections.
+    public func close() async { pool.close() }
+
+    private func connectorError(_ error: StorageError) -> ConnectorError {
+        let code: ConnectorError.Code =
+            switch error.code {
+            case .poolClosed: .closed
+            case .busy: .timeout
+            case .prepare, .bind: .configuration
+            default: .unavailable
+            }
+        return ConnectorError(code: code, registry: registry, detail: error.detail, cause: error.code.wireCode)
+    }
+
+    static func record(of statement: SQLiteStatement) -> NativeRecord {
+        var object: [String: JSONValue] = [:]
+        for index in 0..<statement.columnCount {
+            object[statement.columnName(at: index)] =
+                switch statement.value(at: index) {
+                case .integer(let value): .number(JSONNumber(Int(value)))
+                case .real(let value): .number(JSONNumber(value))
+                case .text(let value): .string(value)
+                case .blob(let bytes): .string(Data(bytes).base64EncodedString())
+                case .null: .null
+                }
+        }
+        return .object(object)
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import LienthongJSON
+
+/// Paths and helpers shared by the connector tests.
+enum TestSupport {
+    /// The package root (this file is `Tests/LienthongConnectorsTests/TestSupport.swift`).
+    static let root: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    static func path(_ relative: String) -> String { (root as NSString).appendingPathComponent(relative) }
+
+    /// A fresh empty directory under the system temporary directory.
+    static func temporaryDirectory(_ name: String = #function) throws -> String {
+        let path = (NSTemporaryDirectory() as NSString)
+            .appendingPathComponent("lienthong-\(name.filter(\.isLetter))-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func readJSON(_ path: String) throws -> JSONValue {
+        try JSONValue.parse(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+    }
+
+    static func readText(_ relative: String) throws -> String {
+        try String(contentsOfFile: path(relative), encoding: .utf8)
+    }
+
+    /// The `lienthong-seeds` executable built beside the test bundle.
+    static func seedsExecutable() -> String? {
+        var candidates: [String] = []
+        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            var dir = (exe as NSString).deletingLastPathComponent
+            for _ in 0..<4 {
+                candidates.append((dir as NSString).appendingPathComponent("lienthong-seeds"))
+                dir = (dir as NSString).deletingLastPathComponent
+            }
+        }
+        candidates.append(path(".build/debug/lienthong-seeds"))
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import LienthongConnectors
+import LienthongJSON
+import Testing
+
+struct ValueTransformTests {
+    /// Maps `value` (column `col`) through `transforms` into `/out`.
+    private func map(_ value: JSONValue, _ transforms: JSONValue, codeLists: CodeLists = CodeLists()) throws(MappingError)
+        -> JSONValue?
+    {
+        let mapping = try RecordMapping(
+            registry: "test", configuration: [["target": "/out", "source": "col", "transforms": transforms]],
+            codeLists: codeLists)
+        return try mapping.map(["col": value])["out"]
+    }
+
+    private func failure(_ value: JSONValue, _ transforms: JSONValue, codeLists: CodeLists = CodeLists()) throws
+        -> MappingError
+    {
+        let error = try #require(throws: MappingError.self) { _ = try map(value, transforms, codeLists: codeLists) }
+        #expect(error.field == "col" && error.target == "/out" && error.registry == "test")
+        if case .string(let text) = value { #expect(!error.detail.contains(text) && !error.description.contains(text)) }
+        return error
+    }
+
+    @Test(arguments: [
+        ("dd/MM/yyyy", "05/09/1990", "1990-09-05"), ("dd/MM/yyyy", "29/02/2000", "2000-02-29"),
+        ("yyyyMMdd", "20240131", "2024-01-31"), ("MM/yyyy", "03/2015", "2015-03-01"),
+        ("yyyy-MM-dd'T'HH:mm:ss", "2019-03-04T00:00:00", "2019-03-04"),
+    ])
+    func dateFormats(pattern: String, input: String, iso: String) throws {
+        #expect(try map(.string(input), [["date": .string(pattern)]]) == .string(iso))
+    }
+
+    @Test(arguments: [
+        ("dd/MM/yyyy", "29/02/1900"), ("dd/MM/yyyy", "1990-09-05"), ("yyyyMMdd", "2024013"), ("MM/yyyy", "13/2015"),
+        ("yyyy-MM-dd'T'HH:mm:ss", "2019-03-04T25:00:00"), ("dd/MM/yyyy", "05/09/1990 "),
+    ])
+    func invalidDatesNameTheRule(pattern: String, input: String) throws {
+        let error = try failure(.string(input), [["date": .string(pattern)]])
+        #expect(error.code == .invalidDate)
+        #expect(error.rule == "date(\(pattern))")
+    }
+
+    @Test func yyyyMMddAcceptsAnIntegerColumn() throws {
+        #expect(try map(20240131, [["date": "yyyyMMdd"]]) == "2024-01-31")
+    }
+
+    @Test func nfcComposesAndTrimTrims() throws {
+        let nfd = "Đặng Thị Ánh".decomposedStringWithCanonicalMapping
+        let out = try #require(try map(.string("  \(nfd)\n"), ["trim", "nfc"])?.stringValue)
+        #expect(Array(out.unicodeScalars) == Array("Đặng Thị Ánh".precomposedStringWithCanonicalMapping.unicodeScalars))
+        #expect(out.unicodeScalars.count == "Đặng Thị Ánh".precomposedStringWithCanonicalMapping.unicodeScalars.count)
+        let error = try failure(["nested": 1], ["nfc"])
+        #expect(error.code == .typeMismatch && error.rule.hasPrefix("nfc"))
+    }
+
+    @Test func inlineCodeListMatchesDecomposedInput() throws {
+        #expect(try map(.string("Nữ".decomposedStringWithCanonicalMapping), [["codeList": ["Nam": "male", "Nữ": "female"]]]) == "female")
+        #expect(try map(2, [["codeList": ["1": "a", "2": "b"]]]) == "b")
+        let error = try failure("Khác", [["codeList": ["Nam": "male"]]])
+        #expect(error.code == .unknownCode && error.rule == "codeList(inline)")
+    }
+
+    @Test func namedCodeListFromAdministrativeUnits() throws {
+        let lists = try RecordMappingTests.codeLists()
+        #expect(try map("00004", [["codeList": "administrative-units/communes"]], codeLists: lists) == "Phường Ba Đình")
+        #expect(try map("79", [["codeList": "administrative-units/provinces"]], codeLists: lists) == "Thành phố Hồ Chí Minh")
+        let error = try failure("99999", [["codeList": "administrative-units/communes"]], codeLists: lists)
+        #expect(error.code == .unknownCode && error.rule == "codeList(administrative-units/communes)")
+    }
+
+    @Test func integerFromTextOrNumber() throws {
+        #expect(try map("5500000000", ["integer"]) == .number(JSONNumber(5_500_000_000)))
+        #expect(try map(42, ["integer"]) == 42)
+        #expect(try failure("12,5", ["integer"]).code == .invalidInteger)
+        #expect(try failure(.number(JSONNumber(1.5)), ["integer"]).rule == "integer")
+    }
+
+    @Test func decimalWithCommaOrPoint() throws {
+        #expect(try map("123,5", ["decimal"])?.numberValue?.double == 123.5)
+        #expect(try map("1.234,25", ["decimal"])?.numberValue?.double == 1234.25)
+        #expect(try map("85.5", ["decimal"])?.numberValue?.double == 85.5)
+        #expect(try map("200", ["decimal"])?.numberValue?.double == 200)
+        let error = try failure("12,3,4", ["decimal"])
+        #expect(error.code == .invalidDecimal && error.rule == "decimal")
+        #expect(try failure("abc", ["decimal"]).code == .invalidDecimal)
+    }
+
+    @Test func splitThenTransformEachElement() throws {
+        #expect(try map("4610; 4659;;6201", [["split": ";"]]) == ["4610", "4659", "6201"])
+        #expect(try map("01;79", [["split": ";"], ["codeList": ["01": "HN", "79": "HCM"]]]) == ["HN", "HCM"])
+        #expect(try failure(true, [["split": ";"]]).code == .typeMismatch)
+    }
+
+    @Test func blankOrNullSourceIsMissing() throws {
+        for value: JSONValue in [.null, "", "   "] {
+            let error = try failure(value, ["trim"])
+            #expect(error.code == .missingField && error.rule == "required")
+        }
+    }
+}
