@@ -4,4 +4,6 @@ public enum ConnectorConfiguration: Sendable, Equatable {
     case sqlite(SQLiteConnectorConfiguration)
     /// An agency REST API (`"kind": "rest"`).
     case rest(RESTConnectorConfiguration)
+    /// A CSV file indexed in memory (`"kind": "csv"`).
+    case csv(CSVConnectorConfiguration)
 }

@@ -50,6 +50,7 @@ public struct RegistryConfiguration: Sendable {
             switch kind {
             case "sqlite": connectorConfiguration = .sqlite(try JSONValueDecoder().decode(from: connector))
             case "rest": connectorConfiguration = .rest(try JSONValueDecoder().decode(from: connector))
+            case "csv": connectorConfiguration = .csv(try JSONValueDecoder().decode(from: connector))
             default: throw invalid("connector kind '\(kind)' is unknown")
             }
         } catch let error as ConnectorError {
@@ -113,6 +114,8 @@ public struct RegistryConfiguration: Sendable {
         switch connector {
         case .sqlite(let configuration):
             return SQLiteConnector(registry: registry, configuration: configuration, dataDirectory: dataDirectory)
+        case .csv(let configuration):
+            return CSVConnector(registry: registry, configuration: configuration, dataDirectory: dataDirectory)
         case .rest:
             throw ConnectorError(code: .unsupported, registry: registry, detail: "the REST connector is not available yet")
         }

@@ -39,4 +39,27 @@ public struct MappedRegistry: Sendable {
             throw ConnectorError(error)
         }
     }
+
+    /// Canonical records whose native `field` equals `value`, at most `limit`.
+    /// - Throws: `connector-unsupported` when the connector cannot search that field, the connector's error, or
+    ///   `upstream-contract-violation` when a record does not map.
+    public func search(field: String, value: String, limit: Int) async throws(ConnectorError) -> [JSONValue] {
+        let natives: [NativeRecord]
+        do {
+            natives = try await connector.search(field: field, value: value, limit: limit)
+        } catch {
+            var error = error
+            if error.registry.isEmpty { error.registry = name }
+            throw error
+        }
+        var records: [JSONValue] = []
+        for native in natives {
+            do {
+                records.append(try mapping.map(native))
+            } catch {
+                throw ConnectorError(error)
+            }
+        }
+        return records
+    }
 }

@@ -25,6 +25,7 @@ public protocol RegistryConnector: Sendable {
 extension RegistryConnector {
     /// Searching is optional: by default it is unsupported.
     public func search(field: String, value: String, limit: Int) async throws(ConnectorError) -> [NativeRecord] {
+        // The protocol does not know the registry's name; MappedRegistry reports it.
         throw ConnectorError(code: .unsupported, registry: "", detail: "search is not supported by this connector")
     }
 }

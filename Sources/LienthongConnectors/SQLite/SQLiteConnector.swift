@@ -69,6 +69,26 @@ public struct SQLiteConnector: RegistryConnector {
         return rows.first
     }
 
+    /// Runs the configured search query of `field` with `value` as `?1` and `limit` as `?2`.
+    /// - Throws: `connector-unsupported` when no search query is configured for `field`.
+    public func search(field: String, value: String, limit: Int) async throws(ConnectorError) -> [NativeRecord] {
+        guard let sql = configuration.search[field] else {
+            throw ConnectorError(code: .unsupported, registry: registry, detail: "no search on field '\(field)'")
+        }
+        do {
+            return try await pool.withConnection { db throws(StorageError) in
+                let statement = try db.prepare(sql)
+                try statement.bind(.text(value), at: 1)
+                if statement.parameterCount >= 2 { try statement.bind(.integer(Int64(limit)), at: 2) }
+                var rows: [NativeRecord] = []
+                while rows.count < limit, try statement.step() { rows.append(Self.record(of: statement)) }
+                return rows
+            }
+        } catch {
+            throw connectorError(error)
+        }
+    }
+
     /// Opens a connection and compiles the lookup query.
     public func health() async -> ConnectorHealth {
         let sql = configuration.lookup
