@@ -194,7 +194,9 @@ final class EventLoop: @unchecked Sendable {
 
         var address = sockaddr_storage()
         var length = Int32(MemoryLayout<sockaddr_storage>.size)
-        let spec = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        // evutil_parse_sockaddr_port rejects an explicit port 0; without a port it means 0.
+        let bracketed = host.contains(":") ? "[\(host)]" : host
+        let spec = port == 0 ? bracketed : "\(bracketed):\(port)"
         let parsed = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { evutil_parse_sockaddr_port(spec, $0, &length) }
         }
