@@ -1,3 +1,19 @@
 #ifndef CLIENTHONG_CURL_SHIMS_H
 #define CLIENTHONG_CURL_SHIMS_H
+// Typed wrappers around libcurl's variadic setopt/getinfo.
+#include <curl/curl.h>
+
+/// A write or header callback.
+typedef size_t (*lt_curl_data_callback)(char *data, size_t size, size_t count, void *context);
+
+CURLcode lt_curl_easy_setopt_long(CURL *easy, CURLoption option, long value);
+CURLcode lt_curl_easy_setopt_string(CURL *easy, CURLoption option, const char *value);
+CURLcode lt_curl_easy_setopt_pointer(CURL *easy, CURLoption option, void *value);
+CURLcode lt_curl_easy_setopt_offset(CURL *easy, CURLoption option, curl_off_t value);
+CURLcode lt_curl_easy_setopt_callback(CURL *easy, CURLoption option, lt_curl_data_callback callback);
+CURLcode lt_curl_easy_getinfo_long(CURL *easy, CURLINFO info, long *value);
+CURLcode lt_curl_easy_getinfo_pointer(CURL *easy, CURLINFO info, void **value);
+CURLMcode lt_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
+/// The result code of a finished transfer message.
+CURLcode lt_curl_msg_result(const CURLMsg *message);
 #endif

@@ -1,3 +1,37 @@
 #ifndef CLIENTHONG_EVENT_SHIMS_H
 #define CLIENTHONG_EVENT_SHIMS_H
+// Shims for libevent + OpenSSL (server side) macros that Swift cannot import.
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <openssl/ssl.h>
+
+/// Restricts a server context to TLS 1.2 and newer (SSL_CTX_set_min_proto_version is a macro).
+int lt_ssl_ctx_set_min_tls12(SSL_CTX *ctx);
+
+/// Disables compression and renegotiation and prefers the server's cipher order (SSL_OP_* are macros).
+void lt_ssl_ctx_set_server_options(SSL_CTX *ctx);
+
+/// Sets the session id context (required for session resumption when client certificates are verified).
+int lt_ssl_ctx_set_session_id_context(SSL_CTX *ctx, const char *context);
+
+/// Number of certificates in the chain OpenSSL verified for the peer (0 when none was verified).
+int lt_ssl_verified_chain_count(const SSL *ssl);
+
+/// DER length of the certificate at `index` of the verified chain, or -1.
+int lt_ssl_verified_chain_der_length(const SSL *ssl, int index);
+
+/// Copies the DER bytes of the certificate at `index` of the verified chain into `out` (capacity `capacity`).
+/// Returns the number of bytes written or -1.
+int lt_ssl_verified_chain_der_copy(const SSL *ssl, int index, unsigned char *out, int capacity);
+
+/// The SSL object of an OpenSSL bufferevent, or NULL for a plain bufferevent.
+SSL *lt_bufferevent_get_ssl(struct bufferevent *bev);
+
+/// Copies up to `capacity` bytes starting at `offset` without draining. Returns bytes copied or -1.
+ev_ssize_t lt_evbuffer_copyout_from(struct evbuffer *buffer, size_t offset, void *out, size_t capacity);
+
+/// Searches `buffer` for `needle` starting at `offset`; returns the position or -1.
+ev_ssize_t lt_evbuffer_search_from(struct evbuffer *buffer, size_t offset, const char *needle, size_t length);
 #endif

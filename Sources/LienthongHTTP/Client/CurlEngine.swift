@@ -1,0 +1,149 @@
+internal import CCurl
+internal import CLienthongShims
+import Synchronization
+private import Foundation
+
+/// One libcurl multi handle driven by a dedicated thread.
+///
+/// Swift tasks hand transfers over through a locked inbox and `curl_multi_wakeup`; the thread adds them,
+/// drives them with `curl_multi_poll`, and resumes each continuation once. The multi handle's connection
+/// cache gives keep-alive reuse across requests of one client.
+final class CurlEngine: @unchecked Sendable {
+    private struct Inbox {
+        var added: [CurlTransfer] = []
+        var cancelled: [UInt64] = []
+        var stopping = false
+        var stopped = false
+    }
+
+    private let multi: UnsafeMutableRawPointer
+    private let tls: TLSClientConfiguration
+    private let inbox = Mutex(Inbox())
+    private let nextID = Atomic<UInt64>(0)
+    /// Loop-thread state: running transfers by easy handle.
+    private var running: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+
+    init(tls: TLSClientConfiguration) {
+        CurlRuntime.prepare()
+        multi = curl_multi_init()!
+        self.tls = tls
+        _ = lt_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, 64)
+        let thread = Thread { [self] in self.threadMain() }
+        thread.name = "lienthong-http-client"
+        thread.start()
+    }
+
+    /// Performs `request`; cancellation of the calling task aborts the transfer.
+    func perform(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPClientResponse {
+        let id = nextID.add(1, ordering: .relaxed).newValue
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPClientResponse, HTTPClientError>, Never>) in
+                let transfer = CurlTransfer(id: id, request: request, continuation: continuation)
+                let accepted = inbox.withLock { inbox -> Bool in
+                    guard !inbox.stopping else { return false }
+                    inbox.added.append(transfer)
+                    return true
+                }
+                if accepted {
+                    curl_multi_wakeup(multi)
+                } else {
+                    transfer.finish(.failure(HTTPClientError(code: .cancelled, detail: "the client was shut down")))
+                }
+            }
+        } onCancel: {
+            let wake = inbox.withLock { inbox -> Bool in
+                guard !inbox.stopped else { return false }
+                inbox.cancelled.append(id)
+                return true
+            }
+            if wake { curl_multi_wakeup(multi) }
+        }
+        return try result.get()
+    }
+
+    /// Fails pending transfers with `cancelled` and ends the thread.
+    func stop() {
+        let wake = inbox.withLock { inbox -> Bool in
+            guard !inbox.stopping else { return false }
+            inbox.stopping = true
+            return true
+        }
+        if wake { curl_multi_wakeup(multi) }
+    }
+
+    private func threadMain() {
+        while true {
+            let (added, cancelled, stopping) = inbox.withLock { inbox in
+                defer {
+                    inbox.added = []
+                    inbox.cancelled = []
+                }
+                return (inbox.added, inbox.cancelled, inbox.stopping)
+            }
+            for transfer in added {
+                do throws(HTTPClientError) {
+                    let easy = try transfer.makeEasyHandle(tls: tls)
+                    running[easy] = transfer
+                    curl_multi_add_handle(multi, easy)
+                } catch {
+                    transfer.finish(.failure(error))
+                }
+            }
+            for id in cancelled {
+                guard let (easy, transfer) = running.first(where: { $0.value.id == id }) else { continue }
+                remove(easy)
+                transfer.finish(.failure(HTTPClientError(code: .cancelled, detail: "the request was cancelled")))
+            }
+            if stopping {
+                for (easy, transfer) in running {
+                    remove(easy)
+                    transfer.finish(.failure(HTTPClientError(code: .cancelled, detail: "the client was shut down")))
+                }
+                break
+            }
+            var active: Int32 = 0
+            curl_multi_perform(multi, &active)
+            var left: Int32 = 0
+            while let message = curl_multi_info_read(multi, &left) {
+                guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
+                    let transfer = running[easy]
+                else { continue }
+                let code = lt_curl_msg_result(message)
+                let result = transfer.result(code: code, easy: easy)
+                remove(easy)
+                transfer.finish(result)
+            }
+            curl_multi_poll(multi, nil, 0, 1000, nil)
+        }
+        // Late additions (raced with stop) are failed, then the multi handle goes.
+        let late = inbox.withLock { inbox in
+            inbox.stopped = true
+            defer { inbox.added = [] }
+            return inbox.added
+        }
+        for transfer in late {
+            transfer.finish(.failure(HTTPClientError(code: .cancelled, detail: "the client was shut down")))
+        }
+        curl_multi_cleanup(multi)
+    }
+
+    private func remove(_ easy: UnsafeMutableRawPointer) {
+        curl_multi_remove_handle(multi, easy)
+        running[easy]?.release()
+        running[easy] = nil
+        curl_easy_cleanup(easy)
+    }
+}
+
+/// Process-wide libcurl setup.
+enum CurlRuntime {
+    private static let prepared: Bool = {
+        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+        return true
+    }()
+
+    /// Runs `curl_global_init` once.
+    static func prepare() {
+        _ = prepared
+    }
+}

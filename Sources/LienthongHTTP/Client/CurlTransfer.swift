@@ -1,0 +1,183 @@
+internal import CCurl
+internal import CLienthongShims
+
+/// One libcurl transfer: its easy handle options, the response being received, and the continuation
+/// resumed exactly once. Created by the caller, then used only on the engine thread (hence unchecked).
+final class CurlTransfer: @unchecked Sendable {
+    let id: UInt64
+    private let request: HTTPClientRequest
+    private var continuation: CheckedContinuation<Result<HTTPClientResponse, HTTPClientError>, Never>?
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    /// libcurl writes its error text here during the transfer, so the memory must not move.
+    private let errorBuffer: UnsafeMutablePointer<CChar> = {
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        buffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        return buffer
+    }()
+    private var unmanaged: Unmanaged<CurlTransfer>?
+    /// Body bytes received so far.
+    fileprivate var body: [UInt8] = []
+    /// Set when the body outgrew the limit and the write callback aborted the transfer.
+    fileprivate var tooLarge = false
+    fileprivate var limit: Int { request.maxResponseBytes }
+
+    init(
+        id: UInt64,
+        request: HTTPClientRequest,
+        continuation: CheckedContinuation<Result<HTTPClientResponse, HTTPClientError>, Never>
+    ) {
+        self.id = id
+        self.request = request
+        self.continuation = continuation
+    }
+
+    deinit {
+        errorBuffer.deallocate()
+    }
+
+    /// Resumes the waiting task (only the first call has an effect).
+    func finish(_ result: Result<HTTPClientResponse, HTTPClientError>) {
+        continuation?.resume(returning: result)
+        continuation = nil
+    }
+
+    /// Frees what the easy handle referenced; call after the handle is cleaned up or removed.
+    func release() {
+        if let headerList { curl_slist_free_all(headerList) }
+        headerList = nil
+        unmanaged?.release()
+        unmanaged = nil
+    }
+
+    /// Creates and configures the easy handle.
+    func makeEasyHandle(tls: TLSClientConfiguration) throws(HTTPClientError) -> UnsafeMutableRawPointer {
+        guard let easy = curl_easy_init() else {
+            throw HTTPClientError(code: .failed, detail: "curl_easy_init failed")
+        }
+        var failed = false
+        func set(_ code: CURLcode) { if code != CURLE_OK { failed = true } }
+        let retained = Unmanaged.passRetained(self)
+        unmanaged = retained
+        let context = retained.toOpaque()
+
+        set(lt_curl_easy_setopt_string(easy, CURLOPT_URL, request.url))
+        set(lt_curl_easy_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
+        set(lt_curl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
+        set(lt_curl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout)))
+        set(lt_curl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Self.milliseconds(request.totalTimeout)))
+        set(lt_curl_easy_setopt_offset(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(request.maxResponseBytes)))
+        set(lt_curl_easy_setopt_callback(easy, CURLOPT_WRITEFUNCTION, curlTransferWrite))
+        set(lt_curl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context))
+        set(lt_curl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer))
+        set(lt_curl_easy_setopt_long(easy, CURLOPT_SSLVERSION, Int(CURL_SSLVERSION_TLSv1_2)))
+        set(lt_curl_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1))
+        set(lt_curl_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 2))
+        if let ca = tls.caFilePath { set(lt_curl_easy_setopt_string(easy, CURLOPT_CAINFO, ca)) }
+        if let certificate = tls.certificatePath {
+            set(lt_curl_easy_setopt_string(easy, CURLOPT_SSLCERT, certificate))
+        }
+        if let key = tls.privateKeyPath { set(lt_curl_easy_setopt_string(easy, CURLOPT_SSLKEY, key)) }
+
+        switch request.method {
+        case .get:
+            set(lt_curl_easy_setopt_long(easy, CURLOPT_HTTPGET, 1))
+        case .head:
+            set(lt_curl_easy_setopt_long(easy, CURLOPT_NOBODY, 1))
+        default:
+            if !request.body.isEmpty || request.method == .post || request.method == .put
+                || request.method == .patch
+            {
+                // COPYPOSTFIELDS copies `size` bytes, so the body need not outlive this call.
+                set(lt_curl_easy_setopt_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)))
+                var bytes = request.body.isEmpty ? [0] : request.body
+                bytes.withUnsafeMutableBytes { buffer in
+                    set(lt_curl_easy_setopt_pointer(easy, CURLOPT_COPYPOSTFIELDS, buffer.baseAddress))
+                }
+            }
+            if request.method != .post {
+                set(lt_curl_easy_setopt_string(easy, CURLOPT_CUSTOMREQUEST, request.method.rawValue))
+            }
+        }
+        // No `Expect: 100-continue` round trip: bodies are small and the server answers limits anyway.
+        var list = curl_slist_append(nil, "Expect:")
+        for field in request.headers {
+            guard !field.name.contains(where: { $0 == "\r" || $0 == "\n" || $0 == ":" }),
+                !field.value.contains(where: { $0 == "\r" || $0 == "\n" })
+            else {
+                headerList = list
+                curl_easy_cleanup(easy)
+                release()
+                throw HTTPClientError(code: .invalidRequest, detail: "header \(field.name.debugDescription) is invalid")
+            }
+            list = curl_slist_append(list, "\(field.name): \(field.value)")
+        }
+        headerList = list
+        set(lt_curl_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(list)))
+        if failed {
+            curl_easy_cleanup(easy)
+            release()
+            throw HTTPClientError(code: .invalidRequest, detail: "libcurl rejected an option for \(request.url)")
+        }
+        return easy
+    }
+
+    /// The outcome once libcurl reports the transfer done.
+    func result(code: CURLcode, easy: UnsafeMutableRawPointer) -> Result<HTTPClientResponse, HTTPClientError> {
+        if tooLarge || code == CURLE_FILESIZE_EXCEEDED {
+            return .failure(HTTPClientError(
+                code: .responseTooLarge, detail: "response body exceeds \(request.maxResponseBytes) bytes"))
+        }
+        guard code == CURLE_OK else {
+            let message = String(cString: errorBuffer)
+            let detail = message.isEmpty ? String(cString: curl_easy_strerror(code)) : message
+            return .failure(HTTPClientError(code: Self.errorCode(code), detail: detail))
+        }
+        var status = 0
+        _ = lt_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
+        var fields: [HTTPHeaders.Field] = []
+        var previous: UnsafeMutablePointer<curl_header>?
+        while let header = curl_easy_nextheader(easy, UInt32(CURLH_HEADER), -1, previous) {
+            fields.append(.init(name: String(cString: header.pointee.name), value: String(cString: header.pointee.value)))
+            previous = header
+        }
+        return .success(HTTPClientResponse(status: status, headers: HTTPHeaders(fields), body: body))
+    }
+
+    private static func errorCode(_ code: CURLcode) -> HTTPClientError.Code {
+        switch code {
+        case CURLE_OPERATION_TIMEDOUT: .timeout
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_RECV_ERROR,
+            CURLE_SEND_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE:
+            .connectionFailed
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER,
+            CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_CRL_BADFILE, CURLE_SSL_SHUTDOWN_FAILED,
+            CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_ENGINE_INITFAILED,
+            CURLE_SSL_PINNEDPUBKEYNOTMATCH, CURLE_SSL_INVALIDCERTSTATUS, CURLE_USE_SSL_FAILED:
+            .tls
+        case CURLE_URL_MALFORMAT, CURLE_UNSUPPORTED_PROTOCOL, CURLE_BAD_FUNCTION_ARGUMENT: .invalidRequest
+        default: .failed
+        }
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int {
+        let (seconds, attoseconds) = duration.components
+        return max(1, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
+    }
+}
+
+private let curlTransferWrite: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+    data, size, count, context in
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
+    let length = size * count
+    guard transfer.body.count + length <= transfer.limit else {
+        // Returning a short count makes libcurl abort with CURLE_WRITE_ERROR; nothing more is buffered.
+        transfer.tooLarge = true
+        return 0
+    }
+    if let data, length > 0 {
+        data.withMemoryRebound(to: UInt8.self, capacity: length) {
+            transfer.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
+        }
+    }
+    return length
+}

@@ -1,0 +1,205 @@
+internal import CEvent
+import Synchronization
+private import Foundation
+
+/// An HTTP/1.1 server on libevent (`evhttp`), with optional TLS and client certificates (OpenSSL).
+///
+/// The server runs ``HTTPServerConfiguration/eventLoops`` threads, each with its own `event_base`, `evhttp`
+/// and listening socket bound with `SO_REUSEPORT`, so the kernel spreads connections between them. Each
+/// request runs the ``HTTPHandler`` as a child task of ``run()``; the response goes back to the loop that
+/// received the request.
+///
+/// ```swift
+/// let server = HTTPServer(configuration: .init(port: 8443, tls: tls), handler: MyHandler())
+/// let port = try await server.start()
+/// try await server.run()   // until shutdown() or cancellation
+/// ```
+public final class HTTPServer: Sendable {
+    private enum State {
+        case idle
+        case starting
+        case started(loops: [EventLoop], port: Int)
+        case running(loops: [EventLoop], port: Int)
+        case stopped
+    }
+
+    /// The configuration the server was created with.
+    public let configuration: HTTPServerConfiguration
+    private let handler: any HTTPHandler
+    private let state = Mutex(State.idle)
+    private let requests: AsyncStream<IncomingRequest>
+    private let requestSink: AsyncStream<IncomingRequest>.Continuation
+    private let shutdownSignal: AsyncStream<Never>
+    private let shutdownTrigger: AsyncStream<Never>.Continuation
+
+    /// Creates a server; nothing is bound until ``start()`` or ``run()``.
+    public init(configuration: HTTPServerConfiguration, handler: any HTTPHandler) {
+        self.configuration = configuration
+        self.handler = handler
+        (requests, requestSink) = AsyncStream.makeStream(of: IncomingRequest.self)
+        (shutdownSignal, shutdownTrigger) = AsyncStream.makeStream(of: Never.self)
+    }
+
+    /// The bound port once started, else `nil`.
+    public var port: Int? {
+        state.withLock { state in
+            switch state {
+            case .started(_, let port), .running(_, let port): port
+            default: nil
+            }
+        }
+    }
+
+    /// Binds every loop and starts accepting; requests wait for ``run()`` to handle them.
+    ///
+    /// - Returns: The bound port (useful with port `0`).
+    @discardableResult
+    public func start() async throws(HTTPServerError) -> Int {
+        let proceed = state.withLock { state -> Bool in
+            guard case .idle = state else { return false }
+            state = .starting
+            return true
+        }
+        guard proceed else { throw HTTPServerError(code: .alreadyRunning, detail: "start() called twice") }
+        do {
+            let (loops, port) = try await startLoops()
+            state.withLock { $0 = .started(loops: loops, port: port) }
+            return port
+        } catch {
+            state.withLock { $0 = .stopped }
+            throw error
+        }
+    }
+
+    /// Serves requests until ``shutdown()`` is called or the task is cancelled, then drains and stops.
+    ///
+    /// After shutdown the server stops accepting, closes idle keep-alive connections, and waits up to
+    /// ``HTTPServerConfiguration/shutdownGracePeriod`` for in-flight handlers (cancelling those still
+    /// running after that) before freeing every loop. Cancellation of the calling task shuts down without
+    /// a grace period.
+    public func run() async throws {
+        if case .idle = state.withLock({ $0 }) { try await start() }
+        let loops = try state.withLock { state throws(HTTPServerError) -> [EventLoop] in
+            guard case .started(let loops, let port) = state else {
+                throw HTTPServerError(code: .alreadyRunning, detail: "run() called twice or after shutdown")
+            }
+            state = .running(loops: loops, port: port)
+            return loops
+        }
+        let handler = self.handler
+        let requests = self.requests
+        let shutdownSignal = self.shutdownSignal
+        let grace = configuration.shutdownGracePeriod
+        await withTaskCancellationHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    await withDiscardingTaskGroup { handlers in
+                        for await incoming in requests {
+                            handlers.addTask {
+                                let response = await handler.handle(incoming.request)
+                                incoming.loop.complete(incoming.id, with: response)
+                            }
+                        }
+                    }
+                }
+                group.addTask {
+                    for await _ in shutdownSignal {}
+                    try? await Task.sleep(for: grace)
+                }
+                // Either every handler finished after shutdown, or the grace period ran out.
+                await group.next()
+                group.cancelAll()
+            }
+        } onCancel: {
+            self.shutdown()
+        }
+        for loop in loops { loop.send(.stop) }
+        for loop in loops { await loop.waitUntilExited() }
+        state.withLock { $0 = .stopped }
+    }
+
+    /// Stops accepting and starts the drain of ``run()``; safe from any thread, repeatable.
+    public func shutdown() {
+        let loops = state.withLock { state -> [EventLoop] in
+            switch state {
+            case .started(let loops, _), .running(let loops, _): loops
+            default: []
+            }
+        }
+        for loop in loops { loop.send(.stopAccepting) }
+        requestSink.finish()
+        shutdownTrigger.finish()
+    }
+
+    private func startLoops() async throws(HTTPServerError) -> ([EventLoop], Int) {
+        HTTPServerRuntime.prepare()
+        let configuration = self.configuration
+        guard configuration.eventLoops >= 1, configuration.maxHeaderBytes > 0, configuration.maxBodyBytes >= 0,
+            configuration.maxConnections >= 1, (0...65535).contains(configuration.port)
+        else {
+            throw HTTPServerError(code: .invalidConfiguration, detail: "eventLoops, limits or port out of range")
+        }
+        let tls = try configuration.tls.map { configuration throws(HTTPServerError) in
+            try ServerTLSContext(configuration)
+        }
+        let perLoop = (configuration.maxConnections + configuration.eventLoops - 1) / configuration.eventLoops
+        let settings = LoopSettings(
+            maxHeaderBytes: configuration.maxHeaderBytes,
+            maxBodyBytes: configuration.maxBodyBytes,
+            maxConnections: perLoop,
+            readTimeout: Self.timeval(configuration.readTimeout),
+            writeTimeout: Self.timeval(configuration.writeTimeout),
+            idleTimeout: Self.timeval(configuration.idleTimeout)
+        )
+        let sink = requestSink
+        var loops: [EventLoop] = []
+        var port = configuration.port
+        for index in 0..<configuration.eventLoops {
+            let loop = EventLoop(index: index, settings: settings, tls: tls) { incoming in
+                if case .enqueued = sink.yield(incoming) { return true }
+                return false
+            }
+            let host = configuration.host
+            let bindPort = port
+            let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Int, HTTPServerError>, Never>) in
+                let thread = Thread {
+                    loop.threadMain(host: host, port: bindPort) { continuation.resume(returning: $0) }
+                }
+                thread.name = "lienthong-http-\(index)"
+                thread.start()
+            }
+            switch result {
+            case .success(let bound):
+                // Later loops bind the port the first one got (matters for port 0).
+                port = bound
+                loops.append(loop)
+            case .failure(let error):
+                for started in loops { started.send(.stop) }
+                for started in loops { await started.waitUntilExited() }
+                throw error
+            }
+        }
+        return (loops, port)
+    }
+
+    private static func timeval(_ duration: Duration) -> Glibc.timeval {
+        let (seconds, attoseconds) = duration.components
+        return Glibc.timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+    }
+}
+
+/// Process-wide setup that libevent needs once.
+enum HTTPServerRuntime {
+    private static let prepared: Bool = {
+        // Locking and cross-thread wake-ups for every event_base created afterwards.
+        evthread_use_pthreads()
+        // A peer closing mid-write must produce EPIPE, not kill the process.
+        signal(SIGPIPE, SIG_IGN)
+        return true
+    }()
+
+    /// Runs the one-time setup (idempotent, thread-safe).
+    static func prepare() {
+        _ = prepared
+    }
+}

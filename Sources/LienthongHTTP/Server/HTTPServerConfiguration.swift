@@ -1,0 +1,61 @@
+/// How an ``HTTPServer`` listens and which limits it enforces.
+public struct HTTPServerConfiguration: Sendable {
+    /// The address to bind, e.g. `127.0.0.1`, `0.0.0.0` or `::1`.
+    public var host: String
+    /// The port to bind; `0` picks an ephemeral port (see ``HTTPServer/start()``).
+    public var port: Int
+    /// TLS settings; `nil` serves plain HTTP.
+    public var tls: TLSServerConfiguration?
+    /// The number of event loops (threads), each with its own listening socket (`SO_REUSEPORT`).
+    public var eventLoops: Int
+    /// The largest request line plus header fields in bytes (line terminators excluded); more gives 431.
+    public var maxHeaderBytes: Int
+    /// The largest request body in bytes; more gives 413.
+    public var maxBodyBytes: Int
+    /// The most open connections; further connections wait in the kernel backlog until one closes.
+    ///
+    /// Each loop gets an equal share (rounded up).
+    public var maxConnections: Int
+    /// The longest wait for more bytes of a request that has started.
+    public var readTimeout: Duration
+    /// The longest wait for the peer to accept response bytes.
+    public var writeTimeout: Duration
+    /// The longest a keep-alive connection may sit idle between requests.
+    public var idleTimeout: Duration
+    /// How long ``HTTPServer/run()`` waits for in-flight requests after ``HTTPServer/shutdown()``.
+    public var shutdownGracePeriod: Duration
+
+    /// Creates a configuration; every limit has a default.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        tls: TLSServerConfiguration? = nil,
+        eventLoops: Int = HTTPServerConfiguration.defaultEventLoops,
+        maxHeaderBytes: Int = 16 * 1024,
+        maxBodyBytes: Int = 1024 * 1024,
+        maxConnections: Int = 10_000,
+        readTimeout: Duration = .seconds(30),
+        writeTimeout: Duration = .seconds(30),
+        idleTimeout: Duration = .seconds(60),
+        shutdownGracePeriod: Duration = .seconds(10)
+    ) {
+        self.host = host
+        self.port = port
+        self.tls = tls
+        self.eventLoops = eventLoops
+        self.maxHeaderBytes = maxHeaderBytes
+        self.maxBodyBytes = maxBodyBytes
+        self.maxConnections = maxConnections
+        self.readTimeout = readTimeout
+        self.writeTimeout = writeTimeout
+        self.idleTimeout = idleTimeout
+        self.shutdownGracePeriod = shutdownGracePeriod
+    }
+
+    /// The number of active processor cores.
+    public static var defaultEventLoops: Int {
+        max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+}
+
+private import Foundation
