@@ -1,3 +1,8 @@
+// libevent's headers define _GNU_SOURCE; every C module defines it first so that libc headers
+// (fd_set, …) read the same in all of them and Swift can import several together.
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1
+#endif
 #include <event2/event.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
