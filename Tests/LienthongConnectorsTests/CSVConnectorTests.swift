@@ -65,7 +65,10 @@ struct CSVConnectorTests {
     @Test func insuranceSearchByPersonalIDThroughTheDemoConfig() async throws {
         let data = try TestSupport.temporaryDirectory()
         try DemoRegistries.build(seedsDirectory: TestSupport.path("seeds"), dataDirectory: data)
-        let registry = try MappedRegistry(configuration: try RecordMappingTests.configuration("insurance"), dataDirectory: data)
+        let registry = try MappedRegistry(
+            configuration: try RecordMappingTests.configuration("insurance"), dataDirectory: data,
+            httpClient: TestSupport.httpClient
+        )
         let row = try #require(CSVTable(text: try TestSupport.readText("seeds/insurance.csv"))?.records.first)
         let found = try await registry.search(field: "so_cccd", value: row["so_cccd"]!, limit: 5)
         #expect(found.count == 1 && found.first?["socialInsuranceNumber"]?.stringValue == row["ma_so_bhxh"])
@@ -100,6 +103,6 @@ struct CSVConnectorTests {
         guard case .rest(let rest) = land.connector else { Issue.record("land is not a REST connector"); return }
         #expect(rest.url(for: "00004-12-345", variables: ["port": "8081"]) == "http://127.0.0.1:8081/api/v1/thua-dat/00004/12/345")
         #expect(rest.url(for: "00004-12", variables: ["port": "8081"]) == nil)
-        #expect(throws: ConnectorError(code: .unsupported, registry: "", detail: "")) { try land.makeConnector(dataDirectory: "/tmp") }
+        #expect(try land.makeConnector(dataDirectory: "/tmp", httpClient: TestSupport.httpClient) is RESTConnector)
     }
 }

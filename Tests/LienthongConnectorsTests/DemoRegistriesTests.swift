@@ -32,7 +32,7 @@ struct DemoRegistriesTests {
         let data = try TestSupport.temporaryDirectory()
         try DemoRegistries.build(seedsDirectory: Self.seeds, dataDirectory: data)
         let configuration = try RecordMappingTests.configuration(registry)
-        let mapped = try MappedRegistry(configuration: configuration, dataDirectory: data)
+        let mapped = try MappedRegistry(configuration: configuration, dataDirectory: data, httpClient: TestSupport.httpClient)
         let (file, keyColumn) =
             switch registry {
             case "population": ("population.csv", "so_dinh_danh")

@@ -47,7 +47,8 @@ struct SQLiteConnectorTests {
         let connector = connector(try TestSupport.temporaryDirectory() + "/absent.sqlite")
         let error = try await #require(throws: ConnectorError.self) { try await connector.lookup(key: "001190012345") }
         #expect(error.code == .unavailable && error.cause == "storage.open")
-        #expect(error.problem.status == 503)
+        #expect(error.problem.status == 502)
+        #expect(error.problem.code == "upstream-unavailable")
         #expect(await connector.health().status == .down)
     }
 

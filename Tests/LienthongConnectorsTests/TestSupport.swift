@@ -1,8 +1,12 @@
 import Foundation
+import LienthongHTTP
 import LienthongJSON
 
 /// Paths and helpers shared by the connector tests.
 enum TestSupport {
+    /// One HTTP client for every test, as the gateway shares one.
+    static let httpClient = HTTPClient()
+
     /// The package root (this file is `Tests/LienthongConnectorsTests/TestSupport.swift`).
     static let root: String = {
         var url = URL(fileURLWithPath: #filePath)

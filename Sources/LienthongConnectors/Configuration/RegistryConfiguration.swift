@@ -1,5 +1,6 @@
 import Foundation  // file reading, paths
 public import LienthongJSON
+public import LienthongHTTP
 
 /// One registry's connector and mapping, as read from `config/<env>/registries/<name>.json`.
 ///
@@ -108,16 +109,20 @@ public struct RegistryConfiguration: Sendable {
     }
 
     /// Makes the connector this configuration describes.
-    /// - Parameter dataDirectory: Where relative database paths point.
-    /// - Throws: `connector-unsupported` for a kind whose connector is not built yet (REST, until the HTTP client).
-    public func makeConnector(dataDirectory: String) throws(ConnectorError) -> any RegistryConnector {
+    /// - Parameters:
+    ///   - dataDirectory: Where relative database paths point.
+    ///   - httpClient: The client REST connectors share.
+    ///   - variables: Values for REST URL template placeholders that are not key parts (e.g. `port`).
+    public func makeConnector(
+        dataDirectory: String, httpClient: HTTPClient, variables: [String: String] = [:]
+    ) throws(ConnectorError) -> any RegistryConnector {
         switch connector {
         case .sqlite(let configuration):
             return SQLiteConnector(registry: registry, configuration: configuration, dataDirectory: dataDirectory)
         case .csv(let configuration):
             return CSVConnector(registry: registry, configuration: configuration, dataDirectory: dataDirectory)
-        case .rest:
-            throw ConnectorError(code: .unsupported, registry: registry, detail: "the REST connector is not available yet")
+        case .rest(let configuration):
+            return RESTConnector(registry: registry, configuration: configuration, variables: variables, client: httpClient)
         }
     }
 

@@ -1,4 +1,5 @@
 public import LienthongJSON
+public import LienthongHTTP
 
 /// A registry as the gateway sees it: a connector and the mapping of its native records to canonical ones.
 public struct MappedRegistry: Sendable {
@@ -20,11 +21,16 @@ public struct MappedRegistry: Sendable {
     }
 
     /// Builds the connector of `configuration`.
-    public init(configuration: RegistryConfiguration, dataDirectory: String) throws(ConnectorError) {
+    public init(
+        configuration: RegistryConfiguration, dataDirectory: String, httpClient: HTTPClient,
+        variables: [String: String] = [:]
+    ) throws(ConnectorError) {
         self.init(
             name: configuration.registry,
             schema: configuration.schema,
-            connector: try configuration.makeConnector(dataDirectory: dataDirectory),
+            connector: try configuration.makeConnector(
+                dataDirectory: dataDirectory, httpClient: httpClient, variables: variables
+            ),
             mapping: configuration.mapping
         )
     }

@@ -9,8 +9,8 @@ public struct ConnectorError: Error, Sendable, Equatable, CustomStringConvertibl
     /// A stable error code.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Kind: String {
-            case unavailable = "registry-unavailable"
-            case timeout = "registry-timeout"
+            case unavailable = "upstream-unavailable"
+            case timeout = "upstream-timeout"
             case upstreamContractViolation = "upstream-contract-violation"
             case configuration = "connector-configuration"
             case unsupported = "connector-unsupported"
@@ -72,7 +72,8 @@ public struct ConnectorError: Error, Sendable, Equatable, CustomStringConvertibl
 }
 
 extension ConnectorError: ProblemConvertible {
-    /// The problem the API answers: 502 for a contract violation, 503 unavailable, 504 timeout, 501 unsupported,
+    /// The problem the API answers: 502 for a contract violation or an unreachable registry, 503 when the
+    /// connector is closed (the node is stopping), 504 timeout, 501 unsupported,
     /// 500 for configuration errors (whose detail stays in the log, not the response).
     public var problem: Problem {
         var extensions: [String: JSONValue] = ["registry": .string(registry)]
@@ -82,10 +83,14 @@ extension ConnectorError: ProblemConvertible {
             return Problem(
                 status: 502, code: code.wireCode, title: "The registry answered outside its contract",
                 detail: detail, extensions: extensions)
-        case .unavailable, .closed:
+        case .unavailable:
             return Problem(
-                status: 503, code: Code.unavailable.wireCode, title: "The registry is unavailable",
-                detail: "registry '\(registry)' is unavailable", extensions: extensions)
+                status: 502, code: code.wireCode, title: "The registry is unavailable",
+                detail: "registry '\(registry)' could not be reached", extensions: extensions)
+        case .closed:
+            return Problem(
+                status: 503, code: "service-unavailable", title: "The gateway is stopping",
+                detail: "registry '\(registry)' is closed", extensions: extensions)
         case .timeout:
             return Problem(
                 status: 504, code: code.wireCode, title: "The registry did not answer in time",

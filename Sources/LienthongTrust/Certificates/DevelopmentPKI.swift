@@ -1,13 +1,13 @@
 import COpenSSL
 public import Foundation
 
-/// A throw-away PKI for development and the demo: root CA, intermediate CA, the provider node's signing
-/// certificate, a localhost TLS server certificate and one TLS client certificate per consumer.
+/// A throw-away PKI for development and the demo: root CA, intermediate CA, one envelope signing certificate
+/// per provider the node hosts, a localhost TLS server certificate and one TLS client certificate per consumer.
 ///
 /// ```swift
 /// let files = try DevelopmentPKI.create(
-///     in: URL(fileURLWithPath: "var/pki"), provider: "VN/GOV/BCA/DANCU", consumers: ["VN/GOV/BTC/DKKD"])
-/// let signingKey = try SigningKey.load(from: files.signingKey)
+///     in: URL(fileURLWithPath: "var/pki"), providers: ["VN/GOV/BCA/DANCU"], consumers: ["VN/GOV/BTC/DKKD"])
+/// let signingKey = try SigningKey.load(from: files.signing["VN/GOV/BCA/DANCU"]!.key)
 /// ```
 /// Creation is idempotent: files that exist (with a key that matches its certificate) are reused, and only what
 /// is missing, or issued by a CA that had to be recreated, is made anew. Keys are written with mode 0600.
@@ -46,14 +46,14 @@ public enum DevelopmentPKI {
         public var key: URL
     }
 
-    /// Where ``create(in:provider:consumers:options:)`` put each file.
+    /// Where ``create(in:providers:consumers:options:)`` put each file.
     public struct Files: Sendable {
         /// The root CA: the trust anchor.
         public var root: Credential
         /// The intermediate CA, which issues every leaf.
         public var intermediate: Credential
-        /// The provider node's envelope signing certificate (CN = provider id) and key.
-        public var signing: Credential
+        /// Envelope signing certificates (CN = provider subsystem id) and keys, by provider.
+        public var signing: [String: Credential]
         /// The TLS server certificate for localhost.
         public var server: Credential
         /// TLS client certificates by consumer subsystem id.
@@ -61,19 +61,15 @@ public enum DevelopmentPKI {
 
         /// The root certificate file (the trust anchor).
         public var rootCertificate: URL { root.certificate }
-        /// The signing key file.
-        public var signingKey: URL { signing.key }
-        /// The signing certificate chain file (leaf first).
-        public var signingCertificate: URL { signing.certificate }
     }
 
     /// Creates, or completes, a development PKI in `directory`.
     /// - Parameters:
     ///   - directory: where the PEM files go (created if missing).
-    ///   - provider: the member id of the provider node, e.g. `VN/GOV/BCA/DANCU`.
+    ///   - providers: the provider subsystems the node signs for, e.g. `VN/GOV/BCA/DANCU`.
     ///   - consumers: consumer subsystem ids that get TLS client certificates, e.g. `VN/GOV/BTC/DKKD`.
     public static func create(
-        in directory: URL, provider: String, consumers: [String], options: Options = Options()
+        in directory: URL, providers: [String], consumers: [String], options: Options = Options()
     ) throws(TrustError) -> Files {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -123,7 +119,10 @@ public enum DevelopmentPKI {
             }
             return files
         }
-        let signing = try leaf("signing", .nodeSigning, provider)
+        var signing: [String: Credential] = [:]
+        for provider in providers {
+            signing[provider] = try leaf("signing-" + fileName(for: provider), .nodeSigning, provider)
+        }
         let server = try leaf("server", .localhostServer, "localhost")
         var clients: [String: Credential] = [:]
         for consumer in consumers {

@@ -1,5 +1,5 @@
 import Foundation  // percent-encoding
-/// Configuration of a REST connector (the connector itself lands with the HTTP client).
+/// Configuration of a ``RESTConnector``.
 ///
 /// ```json
 /// { "kind": "rest",
