@@ -84,12 +84,8 @@ struct SchemaCompiler {
     }
 
     private mutating func child(_ parent: IndexedSchema, _ tokens: String...) throws(SchemaError) -> Int {
-        var entry = parent
-        for token in tokens {
-            guard let next = index.child(of: entry, token) else {
-                throw SchemaError(code: .invalidKeyword, detail: "\(parent.base)#\(parent.pointer)/\(tokens[0])")
-            }
-            entry = next
+        guard let entry = index.child(of: parent, tokens) else {
+            throw SchemaError(code: .invalidKeyword, detail: "\(parent.base)#\(parent.pointer)/\(tokens[0])")
         }
         guard entry.json.objectValue != nil || entry.json.boolValue != nil else {
             throw SchemaError(code: .invalidSchema, detail: "\(entry.base)#\(entry.pointer)")

@@ -50,7 +50,7 @@ struct SchemaIndex {
 
     /// The entry for a subschema found below `parent` by `tokens`, indexing it if it was reached by a
     /// path the walk did not follow (a pointer into an unknown keyword).
-    mutating func child(of parent: IndexedSchema, _ tokens: String...) -> IndexedSchema? {
+    mutating func child(of parent: IndexedSchema, _ tokens: [String]) -> IndexedSchema? {
         var value = parent.json
         var suffix = ""
         for token in tokens {
@@ -93,7 +93,7 @@ struct SchemaIndex {
             // Not a location the walk indexed (inside an unknown keyword, say): follow the pointer.
             var entry = root
             for token in tokens {
-                guard let next = child(of: entry, token) else {
+                guard let next = child(of: entry, [token]) else {
                     throw SchemaError(code: .unresolvableReference, detail: uri)
                 }
                 entry = next
