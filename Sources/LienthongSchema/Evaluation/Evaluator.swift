@@ -115,237 +115,349 @@ struct Evaluator {
 
     // MARK: - Keywords
 
-    // swift-format-ignore
+    /// Dispatches one keyword. Kept small: it sits on the recursion path, so its stack frame is
+    /// paid once per nesting level (the assertion keywords live in ``check(_:_:_:)``, off that path).
     private mutating func apply(
         _ keyword: Keyword, _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated
     ) -> Bool {
         switch keyword {
         case .ref(let target):
-            return inPlace(target, instance, &evaluated, "$ref")
-
+            return applyRef(target, node, instance, &evaluated)
         case .dynamicRef(let target, let anchor):
-            var resolved = target
-            if let anchor {
-                for resource in scope {
-                    if let candidate = program.resources[resource].dynamicAnchors[anchor] {
-                        resolved = candidate
-                        break
-                    }
-                }
-            }
-            return inPlace(resolved, instance, &evaluated, "$dynamicRef")
-
+            return applyDynamicRef(target, anchor, node, instance, &evaluated)
         case .allOf(let children):
-            var valid = true
-            for (i, child) in children.enumerated() where !inPlace(child, instance, &evaluated, "allOf", String(i)) {
-                valid = false
-                if !collect { break }
-            }
-            return valid
-
+            return applyAllOf(children, node, instance, &evaluated)
         case .anyOf(let children):
-            let mark = errors.count
-            var matched = false
-            for (i, child) in children.enumerated() where inPlace(child, instance, &evaluated, "anyOf", String(i)) {
-                matched = true
-                // Every branch must run when annotations are tracked: each valid one contributes.
-                if !tracks { break }
-            }
-            if matched {
-                discardErrors(from: mark)
-                return true
-            }
-            report(node, "anyOf", "does not match any of the \(children.count) subschemas")
-            return false
-
+            return applyAnyOf(children, node, instance, &evaluated)
         case .oneOf(let children):
-            let mark = errors.count
-            var matches: [Int] = []
-            var matchedAnnotations = Evaluated()
-            for (i, child) in children.enumerated() {
-                var inner = Evaluated()
-                if inPlace(child, instance, &inner, "oneOf", String(i)) {
-                    matches.append(i)
-                    if matches.count == 1 { matchedAnnotations = inner } else if !collect { break }
-                }
-            }
-            if matches.count == 1 {
-                discardErrors(from: mark)
-                evaluated.merge(matchedAnnotations)
-                return true
-            }
-            if matches.isEmpty {
-                report(node, "oneOf", "does not match any of the \(children.count) subschemas")
-            } else {
-                discardErrors(from: mark)
-                report(node, "oneOf", "matches more than one subschema (\(matches.map(String.init).joined(separator: ", ")))")
-            }
-            return false
-
+            return applyOneOf(children, node, instance, &evaluated)
         case .not(let child):
-            let mark = errors.count
-            var ignored = Evaluated()
-            let valid = inPlace(child, instance, &ignored, "not")
-            discardErrors(from: mark)
-            if valid {
-                report(node, "not", "must not match the subschema")
-                return false
-            }
-            return true
-
+            return applyNot(child, node, instance, &evaluated)
         case .conditional(let condition, let thenNode, let elseNode):
-            if thenNode == nil && elseNode == nil && !tracks { return true }
-            let mark = errors.count
-            let holds = inPlace(condition, instance, &evaluated, "if")
-            discardErrors(from: mark)
-            if holds, let thenNode { return inPlace(thenNode, instance, &evaluated, "then") }
-            if !holds, let elseNode { return inPlace(elseNode, instance, &evaluated, "else") }
-            return true
-
+            return applyConditional(condition, thenNode, elseNode, node, instance, &evaluated)
         case .dependentSchemas(let pairs):
-            guard case .object(let object) = instance else { return true }
-            var valid = true
-            for (name, child) in pairs where object[name] != nil {
-                if !inPlace(child, instance, &evaluated, "dependentSchemas", name) {
-                    valid = false
-                    if !collect { break }
-                }
-            }
-            return valid
-
+            return applyDependentSchemas(pairs, node, instance, &evaluated)
         case .prefixItems(let children):
-            guard case .array(let array) = instance else { return true }
-            let count = min(array.count, children.count)
-            var valid = true
-            for i in 0..<count where !onChild(children[i], array[i], "prefixItems", String(i), String(i)) {
-                valid = false
-                if !collect { break }
-            }
-            if tracks { evaluated.itemPrefix = max(evaluated.itemPrefix, count) }
-            return valid
-
+            return applyPrefixItems(children, node, instance, &evaluated)
         case .items(let child, let skip):
-            guard case .array(let array) = instance else { return true }
-            var valid = true
-            var i = skip
-            while i < array.count {
-                if !onChild(child, array[i], "items", nil, String(i)) {
-                    valid = false
-                    if !collect { break }
-                }
-                i += 1
-            }
-            if tracks { evaluated.allItems = true }
-            return valid
-
+            return applyItems(child, skip, node, instance, &evaluated)
         case .contains(let child, let minimum, let maximum):
-            guard case .array(let array) = instance else { return true }
-            let mark = errors.count
-            var count = 0
-            for (i, item) in array.enumerated() {
-                if onChild(child, item, "contains", nil, String(i)) {
-                    count += 1
-                    if tracks { evaluated.items.insert(i) }
-                    if !tracks && maximum == nil && count >= minimum { break }
-                }
-            }
-            discardErrors(from: mark)
-            if count < minimum {
-                report(node, "contains", "has \(count) items matching \"contains\", fewer than \(minimum)")
-                return false
-            }
-            if let maximum, count > maximum {
-                report(node, "contains", "has \(count) items matching \"contains\", more than \(maximum)")
-                return false
-            }
-            return true
-
+            return applyContains(child, minimum, maximum, node, instance, &evaluated)
         case .properties(let pairs, let lookup):
-            guard case .object(let object) = instance else { return true }
-            var valid = true
-            if object.count < pairs.count {
-                for (name, value) in object {
-                    guard let child = lookup[name] else { continue }
-                    if tracks { evaluated.properties.insert(name) }
-                    if !onChild(child, value, "properties", name, name) {
-                        valid = false
-                        if !collect { break }
-                    }
-                }
-            } else {
-                for (name, child) in pairs {
-                    guard let value = object[name] else { continue }
-                    if tracks { evaluated.properties.insert(name) }
-                    if !onChild(child, value, "properties", name, name) {
-                        valid = false
-                        if !collect { break }
-                    }
-                }
-            }
-            return valid
-
+            return applyProperties(pairs, lookup, node, instance, &evaluated)
         case .patternProperties(let pairs):
-            guard case .object(let object) = instance else { return true }
-            var valid = true
-            for (name, value) in object {
-                for (regex, child) in pairs where regex.matches(name) {
-                    if tracks { evaluated.properties.insert(name) }
-                    if !onChild(child, value, "patternProperties", regex.source, name) {
-                        valid = false
-                        if !collect { return false }
-                    }
-                }
-            }
-            return valid
-
+            return applyPatternProperties(pairs, node, instance, &evaluated)
         case .additionalProperties(let child, let known, let patterns):
-            guard case .object(let object) = instance else { return true }
-            var valid = true
-            for (name, value) in object where !known.contains(name) {
-                if patterns.contains(where: { $0.matches(name) }) { continue }
-                if tracks { evaluated.properties.insert(name) }
-                if !onChild(child, value, "additionalProperties", nil, name) {
-                    valid = false
-                    if !collect { break }
+            return applyAdditionalProperties(child, known, patterns, node, instance, &evaluated)
+        case .propertyNames(let child):
+            return applyPropertyNames(child, node, instance, &evaluated)
+        case .unevaluatedItems(let child):
+            return applyUnevaluatedItems(child, node, instance, &evaluated)
+        case .unevaluatedProperties(let child):
+            return applyUnevaluatedProperties(child, node, instance, &evaluated)
+        default:
+            return check(keyword, node, instance)
+        }
+    }
+
+    @inline(never)
+    private mutating func applyRef(
+        _ target: Int, _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated
+    ) -> Bool {
+        return inPlace(target, instance, &evaluated, "$ref")
+    }
+
+    @inline(never)
+    private mutating func applyDynamicRef(
+        _ target: Int, _ anchor: String?, _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated
+    ) -> Bool {
+        var resolved = target
+        if let anchor {
+            for resource in scope {
+                if let candidate = program.resources[resource].dynamicAnchors[anchor] {
+                    resolved = candidate
+                    break
                 }
             }
-            return valid
+        }
+        return inPlace(resolved, instance, &evaluated, "$dynamicRef")
+    }
 
-        case .propertyNames(let child):
-            guard case .object(let object) = instance else { return true }
-            var valid = true
-            for name in object.keys where !onChild(child, .string(name), "propertyNames", nil, nil) {
+    @inline(never)
+    private mutating func applyAllOf(
+        _ children: [Int], _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated
+    ) -> Bool {
+        var valid = true
+        for (i, child) in children.enumerated() where !inPlace(child, instance, &evaluated, "allOf", String(i)) {
+            valid = false
+            if !collect { break }
+        }
+        return valid
+    }
+
+    @inline(never)
+    private mutating func applyAnyOf(
+        _ children: [Int], _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated
+    ) -> Bool {
+        let mark = errors.count
+        var matched = false
+        for (i, child) in children.enumerated() where inPlace(child, instance, &evaluated, "anyOf", String(i)) {
+            matched = true
+            // Every branch must run when annotations are tracked: each valid one contributes.
+            if !tracks { break }
+        }
+        if matched {
+            discardErrors(from: mark)
+            return true
+        }
+        report(node, "anyOf", "does not match any of the \(children.count) subschemas")
+        return false
+    }
+
+    @inline(never)
+    private mutating func applyOneOf(
+        _ children: [Int], _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated
+    ) -> Bool {
+        let mark = errors.count
+        var matches: [Int] = []
+        var matchedAnnotations = Evaluated()
+        for (i, child) in children.enumerated() {
+            var inner = Evaluated()
+            if inPlace(child, instance, &inner, "oneOf", String(i)) {
+                matches.append(i)
+                if matches.count == 1 { matchedAnnotations = inner } else if !collect { break }
+            }
+        }
+        if matches.count == 1 {
+            discardErrors(from: mark)
+            evaluated.merge(matchedAnnotations)
+            return true
+        }
+        if matches.isEmpty {
+            report(node, "oneOf", "does not match any of the \(children.count) subschemas")
+        } else {
+            discardErrors(from: mark)
+            report(node, "oneOf", "matches more than one subschema (\(matches.map(String.init).joined(separator: ", ")))")
+        }
+        return false
+    }
+
+    @inline(never)
+    private mutating func applyNot(
+        _ child: Int, _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated
+    ) -> Bool {
+        let mark = errors.count
+        var ignored = Evaluated()
+        let valid = inPlace(child, instance, &ignored, "not")
+        discardErrors(from: mark)
+        if valid {
+            report(node, "not", "must not match the subschema")
+            return false
+        }
+        return true
+    }
+
+    @inline(never)
+    private mutating func applyConditional(
+        _ condition: Int, _ thenNode: Int?, _ elseNode: Int?, _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated
+    ) -> Bool {
+        if thenNode == nil && elseNode == nil && !tracks { return true }
+        let mark = errors.count
+        let holds = inPlace(condition, instance, &evaluated, "if")
+        discardErrors(from: mark)
+        if holds, let thenNode { return inPlace(thenNode, instance, &evaluated, "then") }
+        if !holds, let elseNode { return inPlace(elseNode, instance, &evaluated, "else") }
+        return true
+    }
+
+    @inline(never)
+    private mutating func applyDependentSchemas(
+        _ pairs: [(name: String, node: Int)], _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated
+    ) -> Bool {
+        guard case .object(let object) = instance else { return true }
+        var valid = true
+        for (name, child) in pairs where object[name] != nil {
+            if !inPlace(child, instance, &evaluated, "dependentSchemas", name) {
                 valid = false
                 if !collect { break }
             }
-            return valid
+        }
+        return valid
+    }
 
-        case .unevaluatedItems(let child):
-            guard case .array(let array) = instance, !evaluated.allItems else { return true }
-            var valid = true
-            var i = evaluated.itemPrefix
-            while i < array.count {
-                if !evaluated.items.contains(i) && !onChild(child, array[i], "unevaluatedItems", nil, String(i)) {
+    @inline(never)
+    private mutating func applyPrefixItems(
+        _ children: [Int], _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated
+    ) -> Bool {
+        guard case .array(let array) = instance else { return true }
+        let count = min(array.count, children.count)
+        var valid = true
+        for i in 0..<count where !onChild(children[i], array[i], "prefixItems", String(i), String(i)) {
+            valid = false
+            if !collect { break }
+        }
+        if tracks { evaluated.itemPrefix = max(evaluated.itemPrefix, count) }
+        return valid
+    }
+
+    @inline(never)
+    private mutating func applyItems(
+        _ child: Int, _ skip: Int, _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated
+    ) -> Bool {
+        guard case .array(let array) = instance else { return true }
+        var valid = true
+        var i = skip
+        while i < array.count {
+            if !onChild(child, array[i], "items", nil, String(i)) {
+                valid = false
+                if !collect { break }
+            }
+            i += 1
+        }
+        if tracks { evaluated.allItems = true }
+        return valid
+    }
+
+    @inline(never)
+    private mutating func applyContains(
+        _ child: Int, _ minimum: Int, _ maximum: Int?, _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated
+    ) -> Bool {
+        guard case .array(let array) = instance else { return true }
+        let mark = errors.count
+        var count = 0
+        for (i, item) in array.enumerated() {
+            if onChild(child, item, "contains", nil, String(i)) {
+                count += 1
+                if tracks { evaluated.items.insert(i) }
+                if !tracks && maximum == nil && count >= minimum { break }
+            }
+        }
+        discardErrors(from: mark)
+        if count < minimum {
+            report(node, "contains", "has \(count) items matching \"contains\", fewer than \(minimum)")
+            return false
+        }
+        if let maximum, count > maximum {
+            report(node, "contains", "has \(count) items matching \"contains\", more than \(maximum)")
+            return false
+        }
+        return true
+    }
+
+    @inline(never)
+    private mutating func applyProperties(
+        _ pairs: [(name: String, node: Int)], _ lookup: [String: Int], _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated
+    ) -> Bool {
+        guard case .object(let object) = instance else { return true }
+        var valid = true
+        if object.count < pairs.count {
+            for (name, value) in object {
+                guard let child = lookup[name] else { continue }
+                if tracks { evaluated.properties.insert(name) }
+                if !onChild(child, value, "properties", name, name) {
                     valid = false
                     if !collect { break }
                 }
-                i += 1
             }
-            if valid { evaluated.allItems = true }
-            return valid
-
-        case .unevaluatedProperties(let child):
-            guard case .object(let object) = instance, !evaluated.allProperties else { return true }
-            var valid = true
-            for (name, value) in object where !evaluated.properties.contains(name) {
-                if !onChild(child, value, "unevaluatedProperties", nil, name) {
+        } else {
+            for (name, child) in pairs {
+                guard let value = object[name] else { continue }
+                if tracks { evaluated.properties.insert(name) }
+                if !onChild(child, value, "properties", name, name) {
                     valid = false
                     if !collect { break }
                 }
             }
-            if valid { evaluated.allProperties = true }
-            return valid
+        }
+        return valid
+    }
 
+    @inline(never)
+    private mutating func applyPatternProperties(
+        _ pairs: [(pattern: ECMARegex, node: Int)], _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated
+    ) -> Bool {
+        guard case .object(let object) = instance else { return true }
+        var valid = true
+        for (name, value) in object {
+            for (regex, child) in pairs where regex.matches(name) {
+                if tracks { evaluated.properties.insert(name) }
+                if !onChild(child, value, "patternProperties", regex.source, name) {
+                    valid = false
+                    if !collect { return false }
+                }
+            }
+        }
+        return valid
+    }
+
+    @inline(never)
+    private mutating func applyAdditionalProperties(
+        _ child: Int, _ known: Set<String>, _ patterns: [ECMARegex], _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated
+    ) -> Bool {
+        guard case .object(let object) = instance else { return true }
+        var valid = true
+        for (name, value) in object where !known.contains(name) {
+            if patterns.contains(where: { $0.matches(name) }) { continue }
+            if tracks { evaluated.properties.insert(name) }
+            if !onChild(child, value, "additionalProperties", nil, name) {
+                valid = false
+                if !collect { break }
+            }
+        }
+        return valid
+    }
+
+    @inline(never)
+    private mutating func applyPropertyNames(
+        _ child: Int, _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated
+    ) -> Bool {
+        guard case .object(let object) = instance else { return true }
+        var valid = true
+        for name in object.keys where !onChild(child, .string(name), "propertyNames", nil, nil) {
+            valid = false
+            if !collect { break }
+        }
+        return valid
+    }
+
+    @inline(never)
+    private mutating func applyUnevaluatedItems(
+        _ child: Int, _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated
+    ) -> Bool {
+        guard case .array(let array) = instance, !evaluated.allItems else { return true }
+        var valid = true
+        var i = evaluated.itemPrefix
+        while i < array.count {
+            if !evaluated.items.contains(i) && !onChild(child, array[i], "unevaluatedItems", nil, String(i)) {
+                valid = false
+                if !collect { break }
+            }
+            i += 1
+        }
+        if valid { evaluated.allItems = true }
+        return valid
+    }
+
+    @inline(never)
+    private mutating func applyUnevaluatedProperties(
+        _ child: Int, _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated
+    ) -> Bool {
+        guard case .object(let object) = instance, !evaluated.allProperties else { return true }
+        var valid = true
+        for (name, value) in object where !evaluated.properties.contains(name) {
+            if !onChild(child, value, "unevaluatedProperties", nil, name) {
+                valid = false
+                if !collect { break }
+            }
+        }
+        if valid { evaluated.allProperties = true }
+        return valid
+    }
+
+    /// The assertion keywords: no subschemas, so never on the recursion path.
+    @inline(never)
+    private mutating func check(_ keyword: Keyword, _ node: Int, _ instance: JSONValue) -> Bool {
+        switch keyword {
         case .type(let types):
             if TypeCheck.matches(instance, types) { return true }
             report(node, "type", "must be of type \(types.names.joined(separator: " or "))")
@@ -482,6 +594,9 @@ struct Evaluator {
         case .never:
             report(node, nil, "no value is allowed here (false schema)")
             return false
+
+        default:
+            return true
         }
     }
 }
