@@ -91,6 +91,20 @@ struct JSONSchemaTests {
         #expect(try compile(##"{"pattern": "b"}"##).isValid("abc"))
     }
 
+    @Test(arguments: [
+        ("^[0-9]{3}[02468]", "001085012345", true), ("^[0-9]{3}[02468]", "001185012345", false),
+        ("^[A-Z]{2}$", "VN", true), ("^[A-Z]{2}$", "VNM", false), ("^[A-Za-z0-9_-]{3}$", "a-_", true),
+        ("^[0-9]{4}-[0-9]{2}-01$", "2012-07-01", true), ("^[0-9]{4}-[0-9]{2}-01$", "2012-07-011", false),
+        ("a+b?c*$", "xxaacc", true), ("^\\.x", ".x", true), ("^\\.x", "ax", false), ("^.$", "\n", false),
+        ("^[^0-9]+$", "abc", true), ("^[^0-9]+$", "ab1", false), ("^a{2,3}$", "aaaa", false), ("^a{2,}$", "aaaa", true),
+        ("^\\s\\w\\d$", " _7", true), ("^a*a*a*a*a*a*b$", String(repeating: "a", count: 5_000), false),
+        ("^(ab)+$", "abab", true), ("^(ab)+$", "aba", false), ("cat|dog", "hotdog", true),
+    ])
+    func patternSemantics(pattern: String, subject: String, expected: Bool) throws {
+        let schema = try JSONSchema.compile(["pattern": .string(pattern)])
+        #expect(schema.isValid(.string(subject)) == expected)
+    }
+
     @Test func patternInputLongerThanLimitFails() throws {
         var options = ValidationOptions()
         options.maxPatternInputLength = 10

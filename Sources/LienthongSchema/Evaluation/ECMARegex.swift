@@ -7,7 +7,9 @@ import Foundation
 /// `$` also matches before a final line terminator. Everything else is passed through: ICU accepts the
 /// ECMA-262 syntax the test suite and our schemas use (classes, `\p{…}`, look-around, back-references).
 ///
-/// Bounding pathological patterns: ICU backtracks, and `NSRegularExpression` exposes no time limit.
+/// Bounding pathological patterns: simple patterns (literals, classes and quantifiers, no groups or
+/// alternation; see ``LinearPattern``) run on a linear-time automaton and cannot blow up. The rest
+/// run on ICU, which backtracks, and `NSRegularExpression` exposes no time limit.
 /// Patterns come only from schemas the operator loads (trusted configuration, compiled once at
 /// start-up), never from callers; instance strings longer than
 /// ``ValidationOptions/maxPatternInputLength`` (UTF-16 units) are not matched at all and fail the
@@ -17,10 +19,13 @@ struct ECMARegex: @unchecked Sendable {
     // swift-corelibs-foundation does not mark it Sendable.
     let source: String
     private let regex: NSRegularExpression
+    /// The linear-time matcher, when the pattern is simple enough (most schema patterns are).
+    private let linear: LinearPattern?
 
     /// Compiles `pattern`; throws `SchemaError.invalidRegex` naming the pattern.
     init(_ pattern: String) throws(SchemaError) {
         source = pattern
+        linear = LinearPattern(pattern)
         do {
             regex = try NSRegularExpression(pattern: ECMARegex.translate(pattern), options: [])
         } catch {
@@ -30,6 +35,7 @@ struct ECMARegex: @unchecked Sendable {
 
     /// Whether the pattern matches anywhere in `string` (ECMA-262 `RegExp.prototype.test`).
     func matches(_ string: String) -> Bool {
+        if let linear { return linear.matches(string) }
         let ns = string as NSString
         return regex.firstMatch(in: string, options: [], range: NSRange(location: 0, length: ns.length)) != nil
     }
