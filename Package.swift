@@ -82,6 +82,7 @@ let package = Package(
 
         .testTarget(name: "LienthongCoreTests", dependencies: ["LienthongCore"], swiftSettings: swiftSettings),
         .testTarget(name: "LienthongJSONTests", dependencies: ["LienthongJSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "LienthongSchemaTests", dependencies: ["LienthongSchema"], swiftSettings: swiftSettings),
         .testTarget(name: "LienthongTrustTests", dependencies: ["LienthongTrust"], swiftSettings: swiftSettings),
         .testTarget(name: "LienthongHTTPTests", dependencies: ["LienthongHTTP"], swiftSettings: swiftSettings),
         .testTarget(

@@ -1,0 +1,191 @@
+import Foundation
+import LienthongJSON
+import LienthongSchema
+import Testing
+
+/// The canonical schemas under `schemas/`: their examples pass, and a record broken by one rule
+/// fails at that rule's keyword.
+struct CanonicalSchemaTests {
+    static let directory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("schemas")
+    static let names = [
+        "address.v1", "person.v1", "enterprise.v1", "land-parcel.v1", "insurance-participation.v1", "problem.v1",
+        "envelope.v1",
+    ]
+
+    static func document(_ name: String) throws -> JSONValue {
+        let data = try Data(contentsOf: directory.appendingPathComponent("\(name).json"))
+        return try JSONValue.parse([UInt8](data))
+    }
+
+    static func registry() throws -> SchemaRegistry {
+        var registry = SchemaRegistry()
+        for name in names { try registry.add(try document(name)) }
+        return registry
+    }
+
+    static func schema(_ name: String) throws -> JSONSchema {
+        try JSONSchema.compile(
+            uri: "https://lienthong.gov.vn/schemas/\(name)", registry: try registry(), options: .lienthong)
+    }
+
+    static func example(_ name: String, _ index: Int = 0) throws -> JSONValue {
+        try #require(try document(name)["examples"]?.arrayValue?[index])
+    }
+
+    /// Expects `instance` to fail `name` with an error at `keywordLocation`.
+    static func expectFailure(
+        _ name: String, _ instance: JSONValue, at keywordLocation: String, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let result = try schema(name).validate(instance)
+        #expect(!result.isValid, sourceLocation: sourceLocation)
+        #expect(
+            result.errors.contains { $0.keywordLocation == keywordLocation },
+            "errors: \(result.errors.map(\.keywordLocation))", sourceLocation: sourceLocation)
+    }
+
+    @Test(arguments: names)
+    func schemaHasIdTitlesAndValidatesAgainstMetaSchema(name: String) throws {
+        let document = try Self.document(name)
+        #expect(document["$id"] == .string("https://lienthong.gov.vn/schemas/\(name)"))
+        #expect(document["title"]?.stringValue?.isEmpty == false)
+        #expect(document["x-title-vi"]?.stringValue?.isEmpty == false)
+        let meta = try JSONSchema.compile(
+            uri: "https://json-schema.org/draft/2020-12/schema", registry: SchemaRegistry(), options: .lienthong)
+        #expect(meta.validate(document).errors == [])
+    }
+
+    @Test(arguments: names)
+    func examplesAreValid(name: String) throws {
+        let schema = try Self.schema(name)
+        let examples = try #require(try Self.document(name)["examples"]?.arrayValue)
+        #expect(!examples.isEmpty)
+        for example in examples {
+            #expect(schema.validate(example).errors == [], "\(name)")
+        }
+    }
+
+    // MARK: person.v1
+
+    @Test func personWhoseIDDisagreesWithSexIsInvalid() throws {
+        let person = try Self.example("person.v1").setting("sex", "female")
+        try Self.expectFailure("person.v1", person, at: "/allOf/1/then/properties/personalId/pattern")
+    }
+
+    @Test func personWhoseIDDisagreesWithCenturyIsInvalid() throws {
+        // Digit 4 = 2: a male born 2000-2099, but the date of birth says 1985.
+        let person = try Self.example("person.v1").setting("personalId", "001285012345")
+        try Self.expectFailure("person.v1", person, at: "/allOf/3/then/properties/dateOfBirth/pattern")
+    }
+
+    @Test func personWhoseIDDisagreesWithBirthYearIsInvalid() throws {
+        let person = try Self.example("person.v1").setting("dateOfBirth", "1986-03-14")
+        try Self.expectFailure("person.v1", person, at: "/x-vn-personal-id-birth-year")
+        let result = try Self.schema("person.v1").validate(person)
+        #expect(result.errors.map(\.keywordLocation) == ["/x-vn-personal-id-birth-year"])
+    }
+
+    @Test func personRulesOneAtATime() throws {
+        let person = try Self.example("person.v1")
+        try Self.expectFailure("person.v1", person.setting("personalId", "00108501234"), at: "/properties/personalId/format")
+        try Self.expectFailure("person.v1", person.setting("personalId", "001485012345"), at: "/properties/personalId/format")
+        try Self.expectFailure("person.v1", person.setting("sex", "Nam"), at: "/properties/sex/enum")
+        try Self.expectFailure("person.v1", person.setting("status", "Còn sống"), at: "/properties/status/enum")
+        try Self.expectFailure("person.v1", person.setting("dateOfBirth", "1985-02-30"), at: "/properties/dateOfBirth/format")
+        try Self.expectFailure("person.v1", person.setting("nationality", "Việt Nam"), at: "/properties/nationality/pattern")
+        try Self.expectFailure("person.v1", person.setting("fullName", ""), at: "/properties/fullName/minLength")
+        try Self.expectFailure("person.v1", person.setting("ethnicity", nil), at: "/required")
+        try Self.expectFailure("person.v1", person.setting("religion", "none"), at: "/additionalProperties")
+        let address = try #require(person["permanentAddress"]).setting("communeCode", "0007")
+        try Self.expectFailure(
+            "person.v1", person.setting("permanentAddress", address),
+            at: "/properties/permanentAddress/$ref/properties/communeCode/format")
+    }
+
+    // MARK: enterprise.v1
+
+    @Test func enterpriseRules() throws {
+        let company = try Self.example("enterprise.v1", 0)
+        let branch = try Self.example("enterprise.v1", 1)
+        try Self.expectFailure("enterprise.v1", branch.setting("parentEnterpriseCode", nil), at: "/then/required")
+        try Self.expectFailure(
+            "enterprise.v1", branch.setting("enterpriseCode", "0101234568"), at: "/then/properties/enterpriseCode/pattern")
+        try Self.expectFailure("enterprise.v1", company.setting("parentEnterpriseCode", "0100000001"), at: "/else/not")
+        try Self.expectFailure(
+            "enterprise.v1", company.setting("enterpriseCode", "01012345"), at: "/properties/enterpriseCode/format")
+        try Self.expectFailure("enterprise.v1", company.setting("type", "CP"), at: "/properties/type/enum")
+        try Self.expectFailure(
+            "enterprise.v1", company.setting("charterCapital", 1.5), at: "/properties/charterCapital/type")
+        try Self.expectFailure(
+            "enterprise.v1", company.setting("businessLines", []), at: "/properties/businessLines/minItems")
+        try Self.expectFailure(
+            "enterprise.v1", company.setting("registeredOn", "20120601"), at: "/properties/registeredOn/format")
+    }
+
+    // MARK: land-parcel.v1
+
+    @Test func landParcelRules() throws {
+        let parcel = try Self.example("land-parcel.v1")
+        try Self.expectFailure(
+            "land-parcel.v1", parcel.setting("certificateSerial", "ab123456"),
+            at: "/properties/certificateSerial/format")
+        try Self.expectFailure(
+            "land-parcel.v1", parcel.setting("holders", [["kind": "CN", "personalId": "001085012345", "fullName": "A"]]),
+            at: "/properties/holders/items/oneOf")
+        try Self.expectFailure("land-parcel.v1", parcel.setting("area", 0), at: "/properties/area/exclusiveMinimum")
+        try Self.expectFailure("land-parcel.v1", parcel.setting("parcelId", "4-12-345"), at: "/properties/parcelId/pattern")
+        try Self.expectFailure("land-parcel.v1", parcel.setting("mapSheet", "12"), at: "/properties/mapSheet/type")
+    }
+
+    // MARK: insurance-participation.v1
+
+    @Test func insuranceRules() throws {
+        let record = try Self.example("insurance-participation.v1")
+        try Self.expectFailure(
+            "insurance-participation.v1", record.setting("socialInsuranceNumber", "012345678"),
+            at: "/properties/socialInsuranceNumber/format")
+        try Self.expectFailure(
+            "insurance-participation.v1", record.setting("startedOn", "2012-07-15"), at: "/properties/startedOn/pattern")
+        try Self.expectFailure(
+            "insurance-participation.v1", record.setting("status", "2"), at: "/properties/status/enum")
+        try Self.expectFailure(
+            "insurance-participation.v1", record.setting("dateOfBirth", "1984-03-14"), at: "/x-vn-personal-id-birth-year")
+    }
+
+    // MARK: problem.v1 and envelope.v1
+
+    @Test func problemRules() throws {
+        let problem = try Self.example("problem.v1")
+        try Self.expectFailure("problem.v1", problem.setting("status", 700), at: "/properties/status/maximum")
+        try Self.expectFailure("problem.v1", problem.setting("code", "Access Denied"), at: "/properties/code/pattern")
+        try Self.expectFailure("problem.v1", problem.setting("code", nil), at: "/required")
+    }
+
+    @Test func envelopeRules() throws {
+        let envelope = try Self.example("envelope.v1")
+        let message = try #require(envelope["message"])
+        try Self.expectFailure(
+            "envelope.v1", envelope.setting("message", message.setting("requestHash", "abc")),
+            at: "/properties/message/properties/requestHash/pattern")
+        try Self.expectFailure(
+            "envelope.v1", envelope.setting("message", message.setting("record", nil)),
+            at: "/properties/message/then/required")
+        try Self.expectFailure(
+            "envelope.v1", envelope.setting("message", message.setting("id", "not-a-uuid")),
+            at: "/properties/message/properties/id/format")
+        try Self.expectFailure(
+            "envelope.v1", envelope.setting("message", message.setting("provider", "BCA")),
+            at: "/properties/message/properties/provider/$ref/pattern")
+        try Self.expectFailure("envelope.v1", envelope.setting("signatures", []), at: "/properties/signatures/minItems")
+    }
+}
+
+extension JSONValue {
+    /// A copy of this object with member `key` set (or removed for `nil`).
+    fileprivate func setting(_ key: String, _ value: JSONValue?) -> JSONValue {
+        guard case .object(var object) = self else { return self }
+        object[key] = value
+        return .object(object)
+    }
+}
