@@ -21,6 +21,7 @@ struct EchoHandler: HTTPHandler {
 }
 
 /// Runs `body` against a started server and shuts it down afterwards.
+@discardableResult
 func withServer<T: Sendable>(
     _ configuration: HTTPServerConfiguration = .init(eventLoops: 2),
     handler: any HTTPHandler = EchoHandler(),
