@@ -61,11 +61,11 @@ final class ConnectionContext {
         carry = Array(window.suffix(3))
     }
 
-    /// Whether the current request's head exceeds `limit` bytes or has not ended yet.
+    /// Whether the current request's head is longer than `limit` bytes (counting what arrived so far
+    /// when it has not ended yet).
     ///
-    /// When evhttp gives up on a request whose head has not ended, the head was too long.
+    /// evhttp gives up on an over-long head with a 400 page; this tells that case from a malformed head.
     func headExceeds(_ limit: Int) -> Bool {
-        guard let headLength else { return true }
-        return headLength > limit
+        (headLength ?? requestBytes) > limit
     }
 }

@@ -32,7 +32,7 @@ final class EventLoop: @unchecked Sendable {
     enum Command: Sendable {
         /// Close the listener and idle keep-alive connections; answer new requests 503.
         case stopAccepting
-        /// Break the loop and free everything.
+        /// Answer abandoned requests 503, let answered connections flush and close, then free everything.
         case stop
     }
 
@@ -70,6 +70,7 @@ final class EventLoop: @unchecked Sendable {
     private var unconfigured: [ConnectionContext] = []
     private var listenerPaused = false
     private var draining = false
+    private var stopping = false
     /// True while this loop writes its own response, so the output watcher leaves it alone.
     fileprivate var sendingOwnResponse = false
 
@@ -275,11 +276,32 @@ final class EventLoop: @unchecked Sendable {
         for command in commands {
             switch command {
             case .stopAccepting: stopAccepting()
-            case .stop:
-                inbox.withLock { $0.closed = true }
-                event_base_loopbreak(base)
+            case .stop: beginStop()
             }
         }
+    }
+
+    private func beginStop() {
+        guard !stopping else { return }
+        stopping = true
+        stopAccepting()
+        // Handlers that outlived the grace period are abandoned: their clients get a 503.
+        let abandoned = pending
+        pending = [:]
+        for request in abandoned.values {
+            reply(request, with: ProblemDocument.response(status: 503), close: true)
+        }
+        // Responses already queued must reach the socket before evhttp_free, so the loop ends only when
+        // every connection has closed (each response carries `Connection: close`), or after a bound.
+        var bound = timeval(tv_sec: 2, tv_usec: 0)
+        if settings.writeTimeout.tv_sec < bound.tv_sec { bound = settings.writeTimeout }
+        event_base_once(base, -1, Int16(EV_TIMEOUT), eventLoopForceStop, Unmanaged.passUnretained(self).toOpaque(), &bound)
+        endIfQuiet()
+    }
+
+    fileprivate func endIfQuiet(force: Bool = false) {
+        guard stopping, force || connections.isEmpty else { return }
+        event_base_loopbreak(base)
     }
 
     private func stopAccepting() {
@@ -353,6 +375,7 @@ final class EventLoop: @unchecked Sendable {
             evconnlistener_enable(listener)
             listenerPaused = false
         }
+        endIfQuiet()
     }
 
     fileprivate func inputChanged(_ context: ConnectionContext, buffer: OpaquePointer, info: evbuffer_cb_info) {
@@ -380,7 +403,9 @@ final class EventLoop: @unchecked Sendable {
         guard let space = head.firstIndex(of: UInt8(ascii: " ")), space + 4 <= copied,
             let status = Int(String(decoding: head[(space + 1)..<(space + 4)], as: UTF8.self)), status >= 200
         else { return }
-        let problemStatus = status == 413 && context.headExceeds(settings.maxHeaderBytes) ? 431 : status
+        // evhttp 2.1 answers an over-long head with 400 (or 413): both become 431 when the head is too long.
+        let headTooLong = (status == 400 || status == 413) && context.headExceeds(settings.maxHeaderBytes)
+        let problemStatus = headTooLong ? 431 : status
         context.rewriting = true
         defer { context.rewriting = false }
         let original = info.orig_size
@@ -554,6 +579,10 @@ private func connection(_ pointer: UnsafeMutableRawPointer?) -> ConnectionContex
 
 private let eventLoopWake: @convention(c) (Int32, Int16, UnsafeMutableRawPointer?) -> Void = { _, _, argument in
     loop(argument).wakeUp()
+}
+
+private let eventLoopForceStop: @convention(c) (Int32, Int16, UnsafeMutableRawPointer?) -> Void = { _, _, argument in
+    loop(argument).endIfQuiet(force: true)
 }
 
 private let eventLoopConfigureConnections: @convention(c) (Int32, Int16, UnsafeMutableRawPointer?) -> Void = {

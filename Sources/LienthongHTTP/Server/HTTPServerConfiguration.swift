@@ -1,3 +1,5 @@
+private import Foundation
+
 /// How an ``HTTPServer`` listens and which limits it enforces.
 public struct HTTPServerConfiguration: Sendable {
     /// The address to bind, e.g. `127.0.0.1`, `0.0.0.0` or `::1`.
@@ -57,5 +59,3 @@ public struct HTTPServerConfiguration: Sendable {
         max(1, ProcessInfo.processInfo.activeProcessorCount)
     }
 }
-
-private import Foundation
