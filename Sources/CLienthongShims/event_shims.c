@@ -29,6 +29,21 @@ int lt_ssl_verified_chain_count(const SSL *ssl) {
     return chain == NULL ? 0 : sk_X509_num(chain);
 }
 
+int lt_ssl_peer_certificate_rejected(const SSL *ssl) {
+    return SSL_get0_peer_certificate(ssl) != NULL && SSL_get_verify_result(ssl) != X509_V_OK;
+}
+
+static int lt_accept_and_record(int preverified, X509_STORE_CTX *store) {
+    (void)preverified;
+    (void)store;
+    // The verdict stays in SSL_get_verify_result; lt_ssl_verified_chain_count reports a chain only when it is OK.
+    return 1;
+}
+
+void lt_ssl_ctx_request_client_certificate(SSL_CTX *ctx) {
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, lt_accept_and_record);
+}
+
 int lt_ssl_verified_chain_der_length(const SSL *ssl, int index) {
     X509 *cert = lt_verified_at(ssl, index);
     return cert == NULL ? -1 : i2d_X509(cert, NULL);

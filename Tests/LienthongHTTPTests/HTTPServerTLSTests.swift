@@ -57,15 +57,18 @@ import Testing
         }
     }
 
-    @Test func certificateFromAnotherCAFailsTheHandshake() async throws {
+    @Test func certificateFromAnotherCAIsReportedUntrustedNotVerified() async throws {
         try await withServer(configuration()) { _, port in
             let client = HTTPClient(
                 tls: TLSClientConfiguration(
                     caFilePath: certs.caPath, certificatePath: certs.strangerCertificatePath,
                     privateKeyPath: certs.strangerKeyPath))
-            await #expect(throws: HTTPClientError.self) {
-                try await client.send(HTTPClientRequest(url: "https://127.0.0.1:\(port)/stranger"))
-            }
+            // The handshake completes so the application can answer 401 with a problem body, but the
+            // certificate is neither reported as a verified chain nor silently dropped.
+            let response = try await client.send(HTTPClientRequest(url: "https://127.0.0.1:\(port)/stranger"))
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+            #expect(json["chain"] as? Int == 0)
+            #expect(json["rejected"] as? Bool == true)
         }
     }
 

@@ -12,6 +12,7 @@ struct EchoHandler: HTTPHandler {
             "bodyLength": request.body.count,
             "isTLS": request.isTLS,
             "chain": request.clientCertificateChain.count,
+            "rejected": request.clientCertificateRejected,
             "remote": request.remoteAddress,
             "header": request.headers["x-test"] ?? "",
         ]

@@ -19,6 +19,13 @@ int lt_ssl_ctx_set_session_id_context(SSL_CTX *ctx, const char *context);
 /// Number of certificates in the chain OpenSSL verified for the peer (0 when none was verified).
 int lt_ssl_verified_chain_count(const SSL *ssl);
 
+/// Whether the peer presented a certificate that did not verify against the client CAs.
+int lt_ssl_peer_certificate_rejected(const SSL *ssl);
+
+/// Asks for a client certificate and lets the handshake finish whatever OpenSSL's verdict, so the
+/// application can answer an untrusted certificate with a 401 problem instead of a TLS alert.
+void lt_ssl_ctx_request_client_certificate(SSL_CTX *ctx);
+
 /// DER length of the certificate at `index` of the verified chain, or -1.
 int lt_ssl_verified_chain_der_length(const SSL *ssl, int index);
 

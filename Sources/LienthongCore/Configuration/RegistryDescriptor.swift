@@ -13,13 +13,19 @@ public struct RegistryDescriptor: Sendable, Hashable {
     public var schema: String
     /// The connector and mapping configuration, interpreted by the connectors module.
     public var connector: JSONValue
+    /// The file `connector` was read from (relative paths inside it resolve against its directory).
+    public var connectorFile: String
 
-    public init(name: String, service: ExchangeID, keyKind: RegistryKeyKind, schema: String, connector: JSONValue) {
+    public init(
+        name: String, service: ExchangeID, keyKind: RegistryKeyKind, schema: String, connector: JSONValue,
+        connectorFile: String
+    ) {
         self.name = name
         self.service = service
         self.keyKind = keyKind
         self.schema = schema
         self.connector = connector
+        self.connectorFile = connectorFile
     }
 
     /// The provider subsystem (the service's first four components).

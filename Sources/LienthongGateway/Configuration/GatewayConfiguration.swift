@@ -41,10 +41,17 @@ public struct GatewayConfiguration: Sendable {
                 )
             }
             let connector = try parse(entry.connector, in: configDirectory)
+            guard connector["registry"]?.stringValue == entry.name, let schema = connector["schema"]?.stringValue else {
+                throw ConfigurationError(
+                    file: entry.connector, pointer: "/registry",
+                    message: "must name registry '\(entry.name)' and its canonical schema"
+                )
+            }
             registries.append(
                 RegistryDescriptor(
-                    name: entry.name, service: entry.service, keyKind: keyKind, schema: entry.schema,
-                    connector: connector
+                    name: entry.name, service: entry.service, keyKind: keyKind, schema: schema,
+                    connector: connector,
+                    connectorFile: configDirectory.appendingPathComponent(entry.connector).path
                 )
             )
         }
@@ -96,7 +103,6 @@ public struct GatewayConfiguration: Sendable {
         var name: String
         var service: ExchangeID
         var keyKind: String
-        var schema: String
         var connector: String
     }
 

@@ -25,19 +25,30 @@ public struct NodeConfiguration: Sendable, Hashable, Codable {
         public var clientCertificateAuthorities: [String]
     }
 
+    /// A signing key and its certificate chain (PEM files).
+    public struct SigningCredential: Sendable, Hashable, Codable {
+        public var certificate: String
+        public var privateKey: String
+    }
+
     /// `HOST:PORT` to listen on.
     public var listen: String
     /// The default data directory, when neither `--data-dir` nor `$LIENTHONG_DATA_DIR` is given.
     public var dataDirectory: String?
     /// The seeds directory of the demo registries.
     public var seeds: String?
-    /// The directory of code lists (administrative units, …).
-    public var codes: String?
+    /// The directory of canonical JSON Schemas.
+    public var schemas: String?
+    /// Signing keys by provider subsystem (paths relative to the data directory); with `developmentPKI`,
+    /// missing entries are issued by the development CA.
+    public var signing: [String: SigningCredential]?
     /// Event loops of the server; 0 means one per core.
     public var eventLoops: Int?
     public var limits: Limits?
     /// TLS; `nil` serves plain HTTP (for a node behind a terminating proxy only).
     public var tls: TLS?
+    /// Replay window for request ids, in seconds (default 600).
+    public var replayWindowSeconds: Double?
     /// Root CAs that signatures and client certificates must chain to.
     public var trustAnchors: [String]
     /// Whether to create a development PKI on first start (never in production).

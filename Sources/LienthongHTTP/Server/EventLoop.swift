@@ -478,7 +478,8 @@ final class EventLoop: @unchecked Sendable {
             remoteAddress: Self.peer(of: connection).address,
             remotePort: Self.peer(of: connection).port,
             isTLS: tls != nil,
-            clientCertificateChain: Self.verifiedChain(of: bufferEvent)
+            clientCertificateChain: Self.verifiedChain(of: bufferEvent),
+            clientCertificateRejected: Self.peerCertificateRejected(of: bufferEvent)
         )
         nextRequestID &+= 1
         let id = nextRequestID
@@ -550,6 +551,11 @@ final class EventLoop: @unchecked Sendable {
         var port: UInt16 = 0
         evhttp_connection_get_peer(connection, &address, &port)
         return (address.map { String(cString: $0) } ?? "", Int(port))
+    }
+
+    private static func peerCertificateRejected(of bufferEvent: OpaquePointer) -> Bool {
+        guard let ssl = lt_bufferevent_get_ssl(bufferEvent) else { return false }
+        return lt_ssl_peer_certificate_rejected(ssl) != 0
     }
 
     private static func verifiedChain(of bufferEvent: OpaquePointer) -> [[UInt8]] {

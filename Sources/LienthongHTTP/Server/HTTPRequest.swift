@@ -21,6 +21,8 @@ public struct HTTPRequest: Sendable {
     /// The client certificate chain (DER, leaf first), present only when TLS verified it against the
     /// configured client CA; empty otherwise.
     public var clientCertificateChain: [[UInt8]]
+    /// Whether the client presented a certificate that did not verify against the client CA.
+    public var clientCertificateRejected: Bool
 
     /// Creates a request (the server does this; tests and in-memory transports may too).
     public init(
@@ -31,7 +33,8 @@ public struct HTTPRequest: Sendable {
         remoteAddress: String = "127.0.0.1",
         remotePort: Int = 0,
         isTLS: Bool = false,
-        clientCertificateChain: [[UInt8]] = []
+        clientCertificateChain: [[UInt8]] = [],
+        clientCertificateRejected: Bool = false
     ) {
         self.method = method
         self.target = target
@@ -48,6 +51,7 @@ public struct HTTPRequest: Sendable {
         self.remotePort = remotePort
         self.isTLS = isTLS
         self.clientCertificateChain = clientCertificateChain
+        self.clientCertificateRejected = clientCertificateRejected
     }
 
     /// The path split into percent-decoded segments; `nil` if a segment is not valid percent-encoded UTF-8.

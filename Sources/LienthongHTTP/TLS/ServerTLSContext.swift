@@ -43,9 +43,10 @@ final class ServerTLSContext: @unchecked Sendable {
                 throw fail("cannot read client CA names \(caPath)")
             }
             SSL_CTX_set_client_CA_list(context, names)
-            // Ask for a certificate but accept clients without one; a presented certificate that does not
-            // verify fails the handshake (no verify callback overrides OpenSSL's verdict).
-            SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
+            // Ask for a certificate but accept clients without one. A presented certificate that does not
+            // verify does not fail the handshake: the request carries no verified chain and is flagged
+            // ``HTTPRequest/clientCertificateRejected``, so the application answers 401 with a problem body.
+            lt_ssl_ctx_request_client_certificate(context)
         } else {
             SSL_CTX_set_verify(context, SSL_VERIFY_NONE, nil)
         }
