@@ -1,10 +1,89 @@
-/// The gateway node: loads the registries, keys and policy, and serves the sharing API.
+import Dispatch
+import Foundation
+import LienthongCore
+import LienthongStorage
+
+/// The gateway's entry points for the command-line tool.
 public enum Gateway {
     /// The gateway's version string.
     public static let version = "0.1.0"
 
-    /// Runs the node until SIGTERM or SIGINT.
+    /// Starts a node, prints how to call it, and runs until SIGTERM or SIGINT (then shuts down gracefully).
     public static func serve(_ configuration: GatewayConfiguration) async throws {
-        fatalError("not yet wired")
+        let node = try await GatewayNode.start(configuration)
+        say(banner(node))
+        let signals = [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                say("lienthong: signal \(number) received, shutting down (finishing in-flight requests)")
+                node.shutdown()
+            }
+            source.resume()
+            return source
+        }
+        try await node.run()
+        signals.forEach { $0.cancel() }
+        say("lienthong: stopped; audit log flushed")
+    }
+
+    /// Writes a line to standard output unbuffered, so it appears at once even in a pipe or a log file.
+    private static func say(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    /// What `serve` prints: where the node listens and two requests that work as printed.
+    public static func banner(_ node: GatewayNode) -> String {
+        let configuration = node.configuration
+        let (host, _) = (try? ListenAddress.parse(configuration.listen)) ?? ("127.0.0.1", 0)
+        let scheme = configuration.node.tls == nil ? "http" : "https"
+        let base = "\(scheme)://\(host.contains(":") ? "[\(host)]" : host == "0.0.0.0" ? "127.0.0.1" : host):\(node.port)"
+        var lines = [
+            "Lienthong \(version) listening on \(base)",
+            "  data directory: \(configuration.dataDirectory.standardizedFileURL.path)",
+            "  registries: \(configuration.registries.map(\.name).joined(separator: ", "))",
+        ]
+        if let pki = node.developmentPKI, let example = demoExample(configuration) {
+            let consumer = example.consumer
+            let root = pki.root.certificate.standardizedFileURL.path
+            lines.append("  development PKI (NOT FOR PRODUCTION): \(pki.root.certificate.deletingLastPathComponent().standardizedFileURL.path)")
+            lines.append("")
+            lines.append("Try it (consumer \(consumer.id), purpose \(example.purpose)):")
+            if let client = pki.clients[consumer.id.description] {
+                lines.append("")
+                lines.append("  # with the demo client certificate")
+                lines.append(
+                    "  curl --cacert \(root) --cert \(client.certificate.standardizedFileURL.path) "
+                        + "--key \(client.key.standardizedFileURL.path) -H 'Lienthong-Purpose: \(example.purpose)' "
+                        + "\(base)/v1/records/\(example.registry)/\(example.key)"
+                )
+            }
+            if let tokenFile = consumer.tokenFiles.first {
+                lines.append("")
+                lines.append("  # with the demo bearer token")
+                lines.append(
+                    "  curl --cacert \(root) -H \"Authorization: Bearer $(cat \(configuration.dataPath(tokenFile).standardizedFileURL.path))\" "
+                        + "-H 'Lienthong-Purpose: \(example.purpose)' \(base)/v1/records/\(example.registry)/\(example.key)"
+                )
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// A demo lookup that works: the first consumer granted the population registry, its purpose, a person.
+    private static func demoExample(
+        _ configuration: GatewayConfiguration
+    ) -> (consumer: Consumer, purpose: String, registry: String, key: String)? {
+        guard let registry = configuration.registries.first(where: { $0.name == "population" }),
+            let grant = configuration.policy.grants.first(where: { $0.service == registry.service }),
+            let consumer = configuration.policy.consumers.first(where: { $0.id == grant.consumer }),
+            let purpose = grant.purposes.first,
+            let database = try? SQLiteDatabase(
+                path: configuration.dataPath("population.sqlite").path, mode: .readOnly
+            ),
+            let row = try? database.query("SELECT so_dinh_danh FROM cong_dan ORDER BY rowid LIMIT 1").first,
+            case .text(let key)? = row.first
+        else { return nil }
+        return (consumer, purpose, registry.name, key)
     }
 }

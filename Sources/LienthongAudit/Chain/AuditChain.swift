@@ -1,4 +1,5 @@
-public import Foundation
+import Foundation
+import LienthongCore
 import LienthongJSON
 import LienthongTrust
 
@@ -23,7 +24,7 @@ public struct AuditChain: Sendable, Hashable {
     public mutating func append(_ event: AuditEvent, subjectHMAC: String?) -> AuditRecord {
         var record = AuditRecord(
             seq: lastSeq + 1,
-            recordedAt: Self.timestamp(event.time),
+            recordedAt: Timestamp.rfc3339(event.time, milliseconds: true),
             requestID: event.requestID,
             consumer: event.consumer,
             provider: event.provider,
@@ -50,18 +51,5 @@ public struct AuditChain: Sendable, Hashable {
         // Every value in `content` is a string or an integer: canonicalisation cannot fail.
         let canonical = (try? JCS.canonicalize(record.content)) ?? []
         return Digest.sha256(canonical).map { String(format: "%02x", $0) }.joined()
-    }
-
-    /// RFC 3339 UTC with milliseconds, e.g. `2026-11-26T10:00:00.123Z`.
-    public static func timestamp(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        let seconds = time_t(milliseconds / 1000)
-        var parts = tm()
-        var copy = seconds
-        gmtime_r(&copy, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-            Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(milliseconds % 1000)
-        )
     }
 }

@@ -1,0 +1,24 @@
+import LienthongCore
+import LienthongHTTP
+import LienthongJSON
+
+extension HTTPResponse {
+    /// An RFC 9457 problem response carrying the request id.
+    static func problem(_ problem: Problem, requestID: String?) -> HTTPResponse {
+        var headers: HTTPHeaders = ["Content-Type": "application/problem+json", "Cache-Control": "no-store"]
+        if let requestID { headers.add(name: "Lienthong-Request-Id", value: requestID) }
+        return HTTPResponse(status: problem.status, headers: headers, body: problem.json().serializedBytes())
+    }
+
+    /// A JSON response.
+    static func json(_ value: JSONValue, status: Int = 200, requestID: String? = nil) -> HTTPResponse {
+        jsonBytes(value.serializedBytes(), status: status, requestID: requestID)
+    }
+
+    /// A response with already serialised JSON.
+    static func jsonBytes(_ bytes: [UInt8], status: Int = 200, requestID: String? = nil) -> HTTPResponse {
+        var headers: HTTPHeaders = ["Content-Type": "application/json", "Cache-Control": "no-store"]
+        if let requestID { headers.add(name: "Lienthong-Request-Id", value: requestID) }
+        return HTTPResponse(status: status, headers: headers, body: bytes)
+    }
+}

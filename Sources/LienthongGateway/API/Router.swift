@@ -1,0 +1,140 @@
+import Foundation
+import LienthongAccess
+import LienthongConnectors
+import LienthongCore
+import LienthongHTTP
+import LienthongJSON
+
+/// The sharing API: maps HTTP requests to the pipeline and answers problems for everything else.
+struct Router: HTTPHandler {
+    let lookup: RecordLookup
+    let authenticator: ConsumerAuthenticator
+    let policy: AccessPolicy
+    let configuration: GatewayConfiguration
+    let metrics: Metrics
+    let readiness: @Sendable () async -> (ready: Bool, checks: [String: JSONValue])
+
+    func handle(_ request: HTTPRequest) async -> HTTPResponse {
+        let started = ContinuousClock.now
+        let (route, response) = await route(request)
+        let elapsed = started.duration(to: .now).components
+        let code: String
+        if response.headers["Content-Type"] == "application/problem+json",
+            let problem = try? JSONValue.parse(response.body), let value = problem["code"]?.stringValue
+        {
+            code = value
+        } else {
+            code = "ok"
+        }
+        metrics.record(
+            route: route, status: response.status, code: code,
+            seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        )
+        return response
+    }
+
+    private func route(_ request: HTTPRequest) async -> (String, HTTPResponse) {
+        guard let segments = request.pathSegments else {
+            return ("invalid", .problem(GatewayProblems.notFound, requestID: nil))
+        }
+        switch segments {
+        case ["healthz"]:
+            return ("/healthz", only(.get, request) ?? .json(["status": "ok"]))
+        case ["readyz"]:
+            if let refusal = only(.get, request) { return ("/readyz", refusal) }
+            let (ready, checks) = await readiness()
+            return ("/readyz", .json(["status": ready ? "ready" : "not-ready", "checks": .object(checks)], status: ready ? 200 : 503))
+        case ["metrics"]:
+            if let refusal = only(.get, request) { return ("/metrics", refusal) }
+            return (
+                "/metrics",
+                HTTPResponse(
+                    status: 200, headers: ["Content-Type": "text/plain; version=0.0.4"],
+                    body: Array(metrics.exposition().utf8)
+                )
+            )
+        case let path where path.count == 4 && path[0] == "v1" && path[1] == "records":
+            return ("/v1/records/{registry}/{key}", await records(request, registry: path[2], key: path[3]))
+        case ["v1", "services"]:
+            return ("/v1/services", await services(request))
+        default:
+            return ("unknown", .problem(GatewayProblems.notFound, requestID: nil))
+        }
+    }
+
+    private func only(_ method: HTTPMethod, _ request: HTTPRequest) -> HTTPResponse? {
+        request.method == method ? nil : .problem(GatewayProblems.methodNotAllowed, requestID: nil)
+    }
+
+    private func authenticate(_ request: HTTPRequest) -> Result<Consumer, Problem> {
+        Result { () throws(Problem) -> Consumer in
+            try authenticator.authenticate(
+                certificateChain: request.clientCertificateChain,
+                certificateRejected: request.clientCertificateRejected,
+                authorization: request.headers["Authorization"]
+            )
+        }
+    }
+
+    private func records(_ request: HTTPRequest, registry: String, key: String) async -> HTTPResponse {
+        if let refusal = only(.get, request) { return refusal }
+        let requestID: String
+        if let given = request.headers["Lienthong-Request-Id"] {
+            guard let uuid = UUID(uuidString: given) else {
+                return .problem(GatewayProblems.invalidRequestID, requestID: nil)
+            }
+            requestID = uuid.uuidString.lowercased()
+        } else {
+            requestID = UUID().uuidString.lowercased()
+        }
+        let lookupRequest = LookupRequest(
+            registry: registry, key: key, purpose: request.headers["Lienthong-Purpose"], requestID: requestID,
+            fields: request.queryValue("fields"), path: request.path, query: request.query
+        )
+        switch await lookup.run(lookupRequest, consumer: authenticate(request)) {
+        case .envelope(let body): return .jsonBytes(body, requestID: requestID)
+        case .problem(let problem): return .problem(problem, requestID: requestID)
+        }
+    }
+
+    /// What the caller may ask and why: each granted service with its purposes and fields.
+    private func services(_ request: HTTPRequest) async -> HTTPResponse {
+        if let refusal = only(.get, request) { return refusal }
+        let consumer: Consumer
+        switch authenticate(request) {
+        case .failure(let problem): return .problem(problem, requestID: nil)
+        case .success(let authenticated): consumer = authenticated
+        }
+        let purposes = Dictionary(configuration.policy.purposes.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        let registries = Dictionary(
+            configuration.registries.map { ($0.service, $0) }, uniquingKeysWith: { a, _ in a }
+        )
+        let grants: [JSONValue] = policy.grants(of: consumer.id).map { grant in
+            var entry: [String: JSONValue] = [
+                "service": .string(grant.service.description),
+                "fields": .array(grant.fields.map { .string($0) }),
+                "purposes": .array(
+                    grant.purposes.map { code in
+                        let purpose = purposes[code]
+                        return [
+                            "code": .string(code), "name": .string(purpose?.name ?? code),
+                            "nameVi": .string(purpose?.nameVi ?? code),
+                            "legalBasis": .string(purpose?.legalBasis ?? ""),
+                        ]
+                    }
+                ),
+            ]
+            if let registry = registries[grant.service] {
+                entry["registry"] = .string(registry.name)
+                entry["schema"] = .string(registry.schema)
+                entry["lookup"] = .string("/v1/records/\(registry.name)/{key}")
+                entry["keyKind"] = .string(registry.keyKind.rawValue)
+            }
+            if let conditions = grant.conditions, let encoded = try? JSONValueEncoder().encode(conditions) {
+                entry["conditions"] = encoded
+            }
+            return .object(entry)
+        }
+        return .json(["consumer": .string(consumer.id.description), "services": .array(grants)])
+    }
+}

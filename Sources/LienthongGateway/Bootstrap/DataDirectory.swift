@@ -1,0 +1,94 @@
+import Foundation
+import LienthongConnectors
+import LienthongCore
+import LienthongTrust
+
+/// Prepares a node's data directory on start: the development PKI (when enabled), consumers' token files,
+/// the audit secret, and the demo registries built from the seeds.
+struct DataDirectory {
+    let configuration: GatewayConfiguration
+
+    /// Files of the development PKI, when the node uses one.
+    var pkiDirectory: URL { configuration.dataPath("pki") }
+
+    /// Takes an exclusive lock on the data directory for the life of the process.
+    ///
+    /// The servers bind with `SO_REUSEPORT`, so a second node started on the same port would silently share
+    /// the traffic; the lock makes a second node on the same data directory (and so the same audit chain)
+    /// fail at start instead.
+    func lock() throws {
+        try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
+        let path = configuration.dataPath("lienthong.lock").path
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0, flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            throw ConfigurationError(
+                file: configuration.dataDirectory.path,
+                message: "another Lienthong node is using this data directory"
+            )
+        }
+        // The descriptor stays open (and locked) until the process exits.
+    }
+
+    /// Creates what is missing. Idempotent.
+    func prepare() throws -> DevelopmentPKI.Files? {
+        let fileManager = FileManager.default
+        try lock()
+        try fileManager.createDirectory(at: configuration.dataPath("secrets"), withIntermediateDirectories: true)
+
+        var pki: DevelopmentPKI.Files?
+        if configuration.node.developmentPKI == true {
+            var options = DevelopmentPKI.Options()
+            for member in configuration.members { options.displayNames[member.id.description] = member.name }
+            pki = try DevelopmentPKI.create(
+                in: pkiDirectory,
+                providers: Array(Set(configuration.registries.map(\.provider.description))).sorted(),
+                consumers: configuration.policy.consumers.filter { !$0.certificateSubjects.isEmpty }.map(\.id.description),
+                options: options
+            )
+            for consumer in configuration.policy.consumers {
+                for file in consumer.tokenFiles { try createToken(at: configuration.dataPath(file)) }
+            }
+        }
+        try createSecret(at: auditSecretPath)
+
+        if let seeds = configuration.node.seeds {
+            _ = try DemoRegistries.build(
+                seedsDirectory: configuration.configPath(seeds).path, dataDirectory: configuration.dataDirectory.path
+            )
+        }
+        return pki
+    }
+
+    /// The node secret keying the audit log's hashes of subject identifiers.
+    var auditSecretPath: URL { configuration.dataPath("secrets/audit-hmac.key") }
+
+    /// Hex SHA-256 of each consumer's token files.
+    func tokenHashes() throws -> [ExchangeID: [String]] {
+        var hashes: [ExchangeID: [String]] = [:]
+        for consumer in configuration.policy.consumers {
+            for file in consumer.tokenFiles {
+                let token = try String(contentsOf: configuration.dataPath(file), encoding: .utf8)
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                hashes[consumer.id, default: []].append(Digest.sha256(Array(token.utf8)).map { String(format: "%02x", $0) }.joined())
+            }
+        }
+        return hashes
+    }
+
+    private func createToken(at url: URL) throws {
+        guard !FileManager.default.fileExists(atPath: url.path) else { return }
+        try writeSecret("lt_" + Base64URL.encode(SecureRandom.bytes(32)) + "\n", to: url)
+    }
+
+    private func createSecret(at url: URL) throws {
+        guard !FileManager.default.fileExists(atPath: url.path) else { return }
+        try writeSecret(Base64URL.encode(SecureRandom.bytes(32)) + "\n", to: url)
+    }
+
+    /// Writes a file only its owner can read.
+    private func writeSecret(_ text: String, to url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        guard FileManager.default.createFile(atPath: url.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        else { throw ConfigurationError(file: url.lastPathComponent, message: "cannot be written") }
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+import LienthongAccess
+import LienthongAudit
+import LienthongConnectors
+import LienthongCore
+import LienthongHTTP
+import LienthongJSON
+import LienthongSchema
+import LienthongStorage
+public import LienthongTrust
+
+/// A running node: its registries, keys, policy, audit log and servers, assembled from a configuration.
+///
+/// ```swift
+/// let node = try await GatewayNode.start(configuration)
+/// print(node.port)
+/// try await node.run()   // until shutdown()
+/// ```
+public final class GatewayNode: Sendable {
+    /// The port the sharing API listens on.
+    public let port: Int
+    /// The development PKI's files, when the node created one.
+    public let developmentPKI: DevelopmentPKI.Files?
+    /// The configuration the node runs.
+    public let configuration: GatewayConfiguration
+
+    private let server: HTTPServer
+    private let agencyServer: HTTPServer?
+    private let audit: AuditLog
+    private let registries: [RegistryRuntime]
+    private let httpClient: HTTPClient
+
+    /// Prepares the data directory, opens every registry, the audit log and the keys, and binds the servers.
+    public static func start(_ configuration: GatewayConfiguration) async throws -> GatewayNode {
+        let dataDirectory = DataDirectory(configuration: configuration)
+        let pki = try dataDirectory.prepare()
+        let httpClient = HTTPClient()
+
+        var agencyServer: HTTPServer?
+        var variables: [String: String] = [:]
+        if let address = configuration.node.demoAgencyAPI {
+            let (host, port) = try ListenAddress.parse(address)
+            let server = HTTPServer(
+                configuration: HTTPServerConfiguration(host: host, port: port, eventLoops: 1),
+                handler: DemoAgencyAPI(dataDirectory: configuration.dataDirectory.path)
+            )
+            variables["port"] = String(try await server.start())
+            agencyServer = server
+        }
+
+        let schemas = try SchemaSet.load(directory: configuration.configPath(configuration.node.schemas ?? "schemas"))
+        var runtimes: [RegistryRuntime] = []
+        for descriptor in configuration.registries {
+            let registryConfiguration = try RegistryConfiguration(
+                document: descriptor.connector,
+                baseDirectory: URL(fileURLWithPath: descriptor.connectorFile).deletingLastPathComponent().path
+            )
+            let registry = try MappedRegistry(
+                configuration: registryConfiguration, dataDirectory: configuration.dataDirectory.path,
+                httpClient: httpClient, variables: variables
+            )
+            runtimes.append(
+                RegistryRuntime(descriptor: descriptor, registry: registry, schema: try schemas.schema(descriptor.schema))
+            )
+        }
+
+        let registries = runtimes
+        let signers = try Self.signers(configuration, pki: pki)
+        let secret = try String(contentsOf: dataDirectory.auditSecretPath, encoding: .utf8)
+        let audit = try AuditLog(
+            path: configuration.dataPath("audit.sqlite").path, subjectKey: Array(secret.utf8)
+        )
+        let policy = AccessPolicy(configuration.policy)
+        let lookup = RecordLookup(
+            registries: Dictionary(runtimes.map { ($0.descriptor.name, $0) }, uniquingKeysWith: { first, _ in first }),
+            policy: policy, signers: signers, audit: audit, now: { Date() }
+        )
+        let router = Router(
+            lookup: lookup,
+            authenticator: ConsumerAuthenticator(
+                consumers: configuration.policy.consumers, tokenHashes: try dataDirectory.tokenHashes()
+            ),
+            policy: policy, configuration: configuration, metrics: Metrics(),
+            readiness: {
+                var checks: [String: JSONValue] = [:]
+                var ready = true
+                for runtime in registries {
+                    let health = await runtime.registry.connector.health()
+                    checks[runtime.descriptor.name] = .string(health.status.rawValue)
+                    if health.status == .down { ready = false }
+                }
+                return (ready, checks)
+            }
+        )
+        let server = HTTPServer(configuration: try Self.serverConfiguration(configuration), handler: router)
+        let port = try await server.start()
+        return GatewayNode(
+            port: port, developmentPKI: pki, configuration: configuration, server: server, agencyServer: agencyServer,
+            audit: audit, registries: runtimes, httpClient: httpClient
+        )
+    }
+
+    private init(
+        port: Int, developmentPKI: DevelopmentPKI.Files?, configuration: GatewayConfiguration, server: HTTPServer,
+        agencyServer: HTTPServer?, audit: AuditLog, registries: [RegistryRuntime], httpClient: HTTPClient
+    ) {
+        self.port = port
+        self.developmentPKI = developmentPKI
+        self.configuration = configuration
+        self.server = server
+        self.agencyServer = agencyServer
+        self.audit = audit
+        self.registries = registries
+        self.httpClient = httpClient
+    }
+
+    /// Serves until ``shutdown()``: then stops accepting, finishes in-flight requests, closes the registries and
+    /// flushes the audit log, in reverse start order.
+    public func run() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await self.server.run() }
+            if let agencyServer { group.addTask { try await agencyServer.run() } }
+            // The API server ends first (shutdown drains it); the agency API must outlive its last lookup.
+            try await group.next()
+            agencyServer?.shutdown()
+            try await group.waitForAll()
+        }
+        for runtime in registries { await runtime.registry.connector.close() }
+        httpClient.shutdown()
+        audit.close()
+    }
+
+    /// Starts a graceful shutdown; ``run()`` returns once it is complete.
+    public func shutdown() {
+        server.shutdown()
+    }
+
+    private static func signers(
+        _ configuration: GatewayConfiguration, pki: DevelopmentPKI.Files?
+    ) throws -> [ExchangeID: ProviderSigner] {
+        var signers: [ExchangeID: ProviderSigner] = [:]
+        for provider in Set(configuration.registries.map(\.provider)) {
+            let certificate: URL
+            let key: URL
+            if let configured = configuration.node.signing?[provider.description] {
+                certificate = configuration.dataPath(configured.certificate)
+                key = configuration.dataPath(configured.privateKey)
+            } else if let issued = pki?.signing[provider.description] {
+                certificate = issued.certificate
+                key = issued.key
+            } else {
+                throw ConfigurationError(
+                    file: "node.json", pointer: "/signing", message: "no signing key for provider \(provider)"
+                )
+            }
+            signers[provider] = ProviderSigner(
+                key: try SigningKey.load(from: key), chain: try Certificate.loadChain(from: certificate)
+            )
+        }
+        return signers
+    }
+
+    private static func serverConfiguration(_ configuration: GatewayConfiguration) throws -> HTTPServerConfiguration {
+        let (host, port) = try ListenAddress.parse(configuration.listen)
+        let limits = configuration.limits
+        var tls: TLSServerConfiguration?
+        if let settings = configuration.node.tls {
+            var clientCA: String?
+            let authorities = settings.clientCertificateAuthorities.map { configuration.dataPath($0).path }
+            if authorities.count == 1 {
+                clientCA = authorities[0]
+            } else if authorities.count > 1 {
+                // OpenSSL takes one CA file: bundle them.
+                let bundle = configuration.dataPath("client-cas.pem")
+                let pem = try authorities.map { try String(contentsOfFile: $0, encoding: .utf8) }.joined()
+                try pem.write(to: bundle, atomically: true, encoding: .utf8)
+                clientCA = bundle.path
+            }
+            tls = TLSServerConfiguration(
+                certificateChainPath: configuration.dataPath(settings.certificate).path,
+                privateKeyPath: configuration.dataPath(settings.privateKey).path,
+                clientCAPath: clientCA
+            )
+        }
+        let loops = configuration.node.eventLoops ?? 0
+        return HTTPServerConfiguration(
+            host: host, port: port, tls: tls,
+            eventLoops: loops > 0 ? loops : HTTPServerConfiguration.defaultEventLoops,
+            maxHeaderBytes: limits.maxHeaderBytes, maxBodyBytes: limits.maxBodyBytes,
+            maxConnections: limits.maxConnections,
+            readTimeout: .milliseconds(Int(limits.readTimeoutSeconds * 1000)),
+            writeTimeout: .milliseconds(Int(limits.writeTimeoutSeconds * 1000))
+        )
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import LienthongAccess
+import LienthongAudit
+import LienthongConnectors
+import LienthongCore
+import LienthongJSON
+import LienthongTrust
+
+/// The sharing pipeline for one record: validate the key, decide access, fetch through the connector, map,
+/// check the canonical schema, project the granted fields, build and sign the envelope, and record the
+/// exchange in the audit log before anything leaves.
+struct RecordLookup: Sendable {
+    /// The signed envelope, or the problem that stopped the lookup; the audit record is already durable.
+    enum Outcome: Sendable {
+        case envelope([UInt8])
+        case problem(Problem)
+    }
+
+    let registries: [String: RegistryRuntime]
+    let policy: AccessPolicy
+    let signers: [ExchangeID: ProviderSigner]
+    let audit: AuditLog
+    let now: @Sendable () -> Date
+
+    /// Runs the pipeline for an authenticated consumer (or records an unauthenticated attempt).
+    func run(_ request: LookupRequest, consumer: Result<Consumer, Problem>) async -> Outcome {
+        let started = ContinuousClock.now
+        var event = AuditEvent(time: now(), requestID: request.requestID, outcome: .failed, status: 500)
+        event.purpose = request.purpose
+        let result: Result<SignedRecord, Problem>
+        switch consumer {
+        case .failure(let problem):
+            result = .failure(problem)
+        case .success(let consumer):
+            event.consumer = consumer.id.description
+            result = await lookUp(request, consumer: consumer, event: &event)
+        }
+        let elapsed = started.duration(to: .now).components
+        event.latencyMicroseconds = Int(elapsed.seconds) * 1_000_000 + Int(elapsed.attoseconds / 1_000_000_000_000)
+        switch result {
+        case .success(let signed):
+            event.outcome = .allowed
+            event.status = 200
+            event.messageSHA256 = signed.messageSHA256
+            event.fields = signed.fields
+        case .failure(let problem):
+            event.outcome = problem.status == 401 || problem.status == 403 ? .denied : .failed
+            event.status = problem.status
+            event.problemCode = problem.code
+        }
+        do {
+            _ = try await audit.append(event)
+        } catch {
+            FileHandle.standardError.write(Data("lienthong: audit append failed for request \(request.requestID): \(error)\n".utf8))
+            return .problem(GatewayProblems.auditUnavailable)
+        }
+        switch result {
+        case .success(let signed): return .envelope(signed.body)
+        case .failure(let problem): return .problem(problem)
+        }
+    }
+
+    private struct SignedRecord {
+        var body: [UInt8]
+        var messageSHA256: String
+        var fields: [String]
+    }
+
+    private func lookUp(
+        _ request: LookupRequest, consumer: Consumer, event: inout AuditEvent
+    ) async -> Result<SignedRecord, Problem> {
+        guard let runtime = registries[request.registry] else {
+            return .failure(GatewayProblems.unknownRegistry(request.registry))
+        }
+        let descriptor = runtime.descriptor
+        event.service = descriptor.service.description
+        event.provider = descriptor.provider.description
+        guard let purpose = request.purpose, !purpose.isEmpty else { return .failure(GatewayProblems.purposeRequired) }
+        let key: String
+        do {
+            key = try descriptor.keyKind.validate(request.key)
+        } catch {
+            return .failure(error.problem)
+        }
+        event.subjectKey = key
+        var requestedFields: [String]?
+        if let fields = request.fields {
+            let names = fields.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard !names.isEmpty, names.allSatisfy({ !$0.isEmpty && $0.utf8.count <= 64 && $0.allSatisfy(\.isLetter) })
+            else { return .failure(GatewayProblems.invalidFields) }
+            requestedFields = names
+        }
+
+        let date = Timestamp.date(now())
+        let decision = policy.evaluate(
+            AccessRequest(
+                consumer: consumer.id, service: descriptor.service, purpose: purpose, requestedFields: requestedFields,
+                key: key, keyKind: descriptor.keyKind, date: date
+            )
+        )
+        let selection: FieldSelection
+        switch decision {
+        case .deny(let denial): return .failure(denial.problem)
+        case .allow(let fields): selection = fields
+        }
+
+        let record: JSONValue
+        do {
+            guard let found = try await runtime.registry.record(key: key) else {
+                return .failure(GatewayProblems.recordNotFound(descriptor.name))
+            }
+            record = found
+        } catch {
+            return .failure(error.problem)
+        }
+        let validation = runtime.schema.validate(record)
+        guard validation.isValid else {
+            let location = validation.errors.first?.keywordLocation ?? ""
+            return .failure(
+                GatewayProblems.contractViolation(
+                    descriptor.name, "the mapped record fails \(descriptor.schema) at \(location)"
+                )
+            )
+        }
+        let projected = FieldProjection.project(record, to: selection)
+
+        guard let signer = signers[descriptor.provider] else { return .failure(GatewayProblems.internalError) }
+        let issuedAt = now()
+        let message: JSONValue = [
+            "type": "record",
+            "id": .string(UUID().uuidString.lowercased()),
+            "requestId": .string(request.requestID),
+            "issuedAt": .string(Timestamp.rfc3339(issuedAt)),
+            "provider": .string(descriptor.provider.description),
+            "consumer": .string(consumer.id.description),
+            "service": .string(descriptor.service.description),
+            "purpose": .string(purpose),
+            "schema": .string(descriptor.schema),
+            "requestHash": .string(Self.requestHash(request, consumer: consumer.id, purpose: purpose)),
+            "record": projected,
+        ]
+        do {
+            let payload = try JCS.canonicalize(message)
+            let signature = try JWSSigner.sign(
+                payload: payload, key: signer.key, chain: signer.chain, algorithm: signer.key.defaultAlgorithm,
+                issuedAt: issuedAt
+            )
+            let envelope: JSONValue = ["message": message, "signatures": [signature.json]]
+            let fields = projected.objectValue.map { $0.keys.sorted() } ?? []
+            return .success(
+                SignedRecord(
+                    body: envelope.serializedBytes(),
+                    messageSHA256: Base64URL.encode(Digest.sha256(payload)),
+                    fields: fields
+                )
+            )
+        } catch {
+            return .failure(GatewayProblems.internalError)
+        }
+    }
+
+    /// Base64url SHA-256 of the canonical form of what was asked: binds the response to the request.
+    static func requestHash(_ request: LookupRequest, consumer: ExchangeID, purpose: String) -> String {
+        var description: [String: JSONValue] = [
+            "method": "GET", "path": .string(request.path), "consumer": .string(consumer.description),
+            "purpose": .string(purpose), "requestId": .string(request.requestID),
+        ]
+        if let query = request.query { description["query"] = .string(query) }
+        let canonical = (try? JCS.canonicalize(.object(description))) ?? []
+        return Base64URL.encode(Digest.sha256(canonical))
+    }
+}
