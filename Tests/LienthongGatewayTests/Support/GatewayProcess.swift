@@ -1,0 +1,136 @@
+import Foundation
+import LienthongHTTP
+import LienthongJSON
+import Testing
+
+/// Child processes to stop when the test process exits.
+nonisolated(unsafe) private var childProcessIDs: [Int32] = []
+
+/// A `lienthong serve` process started from the built binary on a free port with a temporary data directory.
+final class GatewayProcess: @unchecked Sendable {
+    // @unchecked: every stored property is set once in init.
+    let process: Process
+    let port: Int
+    let dataDirectory: URL
+    let configDirectory: URL
+    let output: Pipe
+
+    /// The package root (this file is `Tests/LienthongGatewayTests/Support/GatewayProcess.swift`).
+    static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }
+        return url
+    }()
+
+    /// The built `lienthong` binary: `$LIENTHONG_BIN`, or beside the test bundle.
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["LIENTHONG_BIN"] { return URL(fileURLWithPath: path) }
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        while url.path != "/" && url.pathExtension != "xctest" { url.deleteLastPathComponent() }
+        return url.deletingLastPathComponent().appendingPathComponent("lienthong")
+    }
+
+    /// A copy of `config/demo` whose relative paths point back into the repository; `edit` may change its files.
+    static func demoConfiguration(edit: (URL) throws -> Void = { _ in }) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-config-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: root.appendingPathComponent("config/demo"), to: directory)
+        let nodeFile = directory.appendingPathComponent("node.json")
+        var node = try JSONValue.parse(Array(try Data(contentsOf: nodeFile))).objectValue ?? [:]
+        node["seeds"] = .string(root.appendingPathComponent("seeds").path)
+        node["schemas"] = .string(root.appendingPathComponent("schemas").path)
+        try Data(JSONValue.object(node).serializedBytes(pretty: true)).write(to: nodeFile)
+        try edit(directory)
+        return directory
+    }
+
+    /// Starts the gateway and waits for its banner.
+    init(configDirectory: URL? = nil) throws {
+        self.configDirectory = try configDirectory ?? Self.demoConfiguration()
+        dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-data-\(UUID().uuidString)")
+        process = Process()
+        process.executableURL = Self.binary
+        process.arguments = [
+            "serve", "--config", self.configDirectory.path, "--data-dir", dataDirectory.path, "--listen", "127.0.0.1:0",
+        ]
+        output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.standardError
+        try process.run()
+        childProcessIDs.append(process.processIdentifier)
+        if childProcessIDs.count == 1 {
+            atexit { for pid in childProcessIDs { kill(pid, SIGTERM) } }
+        }
+        // The banner's first line is `Lienthong <version> listening on https://127.0.0.1:<port>`.
+        var text = ""
+        while !text.contains("\n") {
+            let chunk = output.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { throw GatewayProcessError(message: "the gateway exited before listening") }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        guard let line = text.split(separator: "\n").first, let colon = line.lastIndex(of: ":"),
+            let port = Int(line[line.index(after: colon)...])
+        else { throw GatewayProcessError(message: "unexpected banner: \(text)") }
+        self.port = port
+    }
+
+    /// Sends SIGTERM and waits for the process to exit; returns its exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        return process.terminationStatus
+    }
+
+    deinit { stop() }
+
+    var baseURL: String { "https://127.0.0.1:\(port)" }
+    var rootCA: String { dataDirectory.appendingPathComponent("pki/root-ca.crt.pem").path }
+    func clientCertificate(_ consumer: String) -> (certificate: String, key: String) {
+        let name = consumer.replacingOccurrences(of: "/", with: "_")
+        return (
+            dataDirectory.appendingPathComponent("pki/client-\(name).crt.pem").path,
+            dataDirectory.appendingPathComponent("pki/client-\(name).key.pem").path
+        )
+    }
+    func token(_ file: String) throws -> String {
+        try String(contentsOf: dataDirectory.appendingPathComponent("secrets/\(file)"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    var auditPath: String { dataDirectory.appendingPathComponent("audit.sqlite").path }
+
+    /// A client trusting the development root, optionally presenting a client certificate.
+    func client(certificate: (certificate: String, key: String)? = nil) -> HTTPClient {
+        HTTPClient(
+            tls: TLSClientConfiguration(
+                caFilePath: rootCA, certificatePath: certificate?.certificate, privateKeyPath: certificate?.key
+            )
+        )
+    }
+
+    /// A GET of `path` with `headers`.
+    func get(_ path: String, headers: [String: String] = [:], client: HTTPClient) async throws -> HTTPClientResponse {
+        var fields = HTTPHeaders()
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { fields.add(name: name, value: value) }
+        return try await client.send(HTTPClientRequest(url: baseURL + path, headers: fields))
+    }
+}
+
+struct GatewayProcessError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// One demo gateway shared by the tests of this process (starting one takes a moment).
+enum SharedGateway {
+    private static let started: Result<GatewayProcess, any Error> = Result { try GatewayProcess() }
+    static func get() throws -> GatewayProcess { try started.get() }
+}
+
+extension HTTPClientResponse {
+    /// The body as JSON.
+    var json: JSONValue { (try? JSONValue.parse(body)) ?? .null }
+    /// The problem `code`, for problem responses.
+    var problemCode: String? { json["code"]?.stringValue }
+}

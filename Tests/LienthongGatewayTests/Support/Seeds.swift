@@ -1,0 +1,37 @@
+import Foundation
+
+/// Keys from the committed seeds, so the tests ask for records that exist.
+enum Seeds {
+    /// The rows of a seed CSV as dictionaries (seed fields hold no newlines; quoted commas are handled).
+    static func rows(_ file: String) throws -> [[String: String]] {
+        let text = try String(contentsOf: GatewayProcess.root.appendingPathComponent("seeds/\(file)"), encoding: .utf8)
+        let lines = text.split(separator: "\n").map(fields)
+        guard let header = lines.first else { return [] }
+        return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+    }
+
+    private static func fields(_ line: Substring) -> [String] {
+        var fields: [String] = []
+        var current = ""
+        var quoted = false
+        for character in line {
+            switch character {
+            case "\"": quoted.toggle()
+            case "," where !quoted:
+                fields.append(current)
+                current = ""
+            default: current.append(character)
+            }
+        }
+        fields.append(current)
+        return fields
+    }
+
+    /// A person whose name is stored decomposed (NFD), as legacy systems do.
+    static func personWithNFDName() throws -> [String: String] {
+        try rows("population.csv").first { row in
+            let name = row["ho_ten"] ?? ""
+            return name.unicodeScalars.elementsEqual(name.precomposedStringWithCanonicalMapping.unicodeScalars) == false
+        }!
+    }
+}
