@@ -7,7 +7,7 @@ struct ConsumerAuthenticatorTests {
     let motcua = Consumer(id: ExchangeID("VN/GOV/HCM/MOTCUA")!, name: "m", certificateSubjects: ["VN/GOV/HCM/MOTCUA"])
     let revoked = Consumer(id: ExchangeID("VN/ORG/VCCI/HOIVIEN")!, name: "v", revoked: true)
 
-    func hash(_ token: String) -> String { Digest.sha256(Array(token.utf8)).map { String(format: "%02x", $0) }.joined() }
+    func hash(_ token: String) -> String { Hex.encode(Digest.sha256(Array(token.utf8))) }
 
     var authenticator: ConsumerAuthenticator {
         ConsumerAuthenticator(

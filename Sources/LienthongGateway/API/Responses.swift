@@ -3,9 +3,14 @@ import LienthongHTTP
 import LienthongJSON
 
 extension HTTPResponse {
+    /// The header that repeats a problem's `code`, so clients (and the metrics) need not parse the body.
+    static let problemCodeHeader = "Lienthong-Problem-Code"
+
     /// An RFC 9457 problem response carrying the request id.
     static func problem(_ problem: Problem, requestID: String?) -> HTTPResponse {
-        var headers: HTTPHeaders = ["Content-Type": "application/problem+json", "Cache-Control": "no-store"]
+        var headers: HTTPHeaders = [
+            "Content-Type": "application/problem+json", "Cache-Control": "no-store", problemCodeHeader: problem.code,
+        ]
         if let requestID { headers.add(name: "Lienthong-Request-Id", value: requestID) }
         return HTTPResponse(status: problem.status, headers: headers, body: problem.json().serializedBytes())
     }

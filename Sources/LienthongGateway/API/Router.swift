@@ -18,16 +18,8 @@ struct Router: HTTPHandler {
         let started = ContinuousClock.now
         let (route, response) = await route(request)
         let elapsed = started.duration(to: .now).components
-        let code: String
-        if response.headers["Content-Type"] == "application/problem+json",
-            let problem = try? JSONValue.parse(response.body), let value = problem["code"]?.stringValue
-        {
-            code = value
-        } else {
-            code = "ok"
-        }
         metrics.record(
-            route: route, status: response.status, code: code,
+            route: route, status: response.status, code: response.headers[HTTPResponse.problemCodeHeader] ?? "ok",
             seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         )
         return response

@@ -69,7 +69,7 @@ struct DataDirectory {
             for file in consumer.tokenFiles {
                 let token = try String(contentsOf: configuration.dataPath(file), encoding: .utf8)
                     .trimmingCharacters(in: .whitespacesAndNewlines)
-                hashes[consumer.id, default: []].append(Digest.sha256(Array(token.utf8)).map { String(format: "%02x", $0) }.joined())
+                hashes[consumer.id, default: []].append(Hex.encode(Digest.sha256(Array(token.utf8))))
             }
         }
         return hashes

@@ -44,7 +44,7 @@ struct ConsumerAuthenticator: Sendable {
             guard parts.count == 2, parts[0].lowercased() == "bearer" else {
                 throw GatewayProblems.unauthenticated("Authorization must be a Bearer token.")
             }
-            let hash = Digest.sha256(Array(parts[1].utf8)).map { String(format: "%02x", $0) }.joined()
+            let hash = Hex.encode(Digest.sha256(Array(parts[1].utf8)))
             guard let consumer = byTokenHash[hash] else {
                 throw GatewayProblems.unauthenticated("The bearer token is unknown or revoked.")
             }
