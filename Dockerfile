@@ -4,7 +4,7 @@
 # The container starts the embedded default (SQLite, demo registries from seeds/, development PKI),
 # listening on 0.0.0.0:8443; its data directory is the volume /data.
 
-FROM swift:6.1-bookworm AS build
+FROM swift:6.3-bookworm AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       pkg-config libssl-dev libcurl4-openssl-dev libevent-dev libsqlite3-dev libpq-dev \
