@@ -52,16 +52,6 @@ public struct AuditChain: Sendable, Hashable {
         return Digest.sha256(canonical).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// RFC 3339 UTC with milliseconds, e.g. `2026-11-26T10:00:00.123Z`.
-    public static func timestamp(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        let seconds = time_t(milliseconds / 1000)
-        var parts = tm()
-        var copy = seconds
-        gmtime_r(&copy, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-            Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(milliseconds % 1000)
-        )
-    }
+    /// RFC 3339 UTC with milliseconds, e.g. `2026-11-26T10:00:00.123Z` (see ``AuditTimestamp``).
+    public static func timestamp(_ date: Date) -> String { AuditTimestamp.format(date) }
 }
