@@ -87,4 +87,9 @@ struct AuditLogTests {
         let verification = try AuditLog.verify(path: path)
         #expect(verification.firstBad?.seq == 2)
     }
+
+    @Test func defaultPathFollowsTheDataDirectory() {
+        #expect(AuditLog.defaultPath(environment: ["LIENTHONG_DATA_DIR": "/var/lib/lienthong"]) == "/var/lib/lienthong/audit.sqlite")
+        #expect(AuditLog.defaultPath(environment: [:]) == ".lienthong/audit.sqlite")
+    }
 }
