@@ -1,8 +1,8 @@
-// libevent's headers define _GNU_SOURCE; every C module defines it first so that libc headers
-// (fd_set, …) read the same in all of them and Swift can import several together.
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE 1
-#endif
+// libevent's event-config.h defines _GNU_SOURCE. Including libc's headers first fixes glibc's feature
+// macros before it does, so fd_set and friends read the same here as in every other C module Swift
+// imports (Dispatch, Foundation, libcurl, OpenSSL); otherwise Clang rejects the differing definitions.
+#include <sys/types.h>
+#include <sys/select.h>
 #include <event2/event.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>

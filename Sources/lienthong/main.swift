@@ -9,6 +9,14 @@ let usage = """
     commands:
       serve [--config DIR] [--data-dir DIR] [--listen HOST:PORT]
                           start the gateway (default: config/demo, .lienthong/, 127.0.0.1:8443)
+      audit verify DB|EXPORT --trust-anchor PEM [--trust-anchor PEM ...]
+                          check the hash chain and every signed checkpoint offline; exit 0 valid,
+                          1 invalid (prints the code and first bad seq)
+      audit export [DB] [--from RFC3339] [--to RFC3339] [--out FILE]
+                          write records and checkpoints as JSON Lines (DB default:
+                          $LIENTHONG_DATA_DIR/audit.sqlite or .lienthong/audit.sqlite)
+      report --month YYYY-MM [--format csv|json] [--db PATH]
+                          monthly exchanges per consumer, provider, service; denials; latency
       version             print the version
       help                print this text
     """
@@ -19,6 +27,10 @@ do {
     switch command {
     case "serve":
         try await ServeCommand(Arguments(words, valued: ["config", "data-dir", "listen"])).run()
+    case "audit":
+        try await AuditCommand(words).run()
+    case "report":
+        try ReportCommand(Arguments(words, valued: ["month", "format", "db"])).run()
     case "version", "--version":
         print("lienthong \(Gateway.version)")
     case "help", "--help", "-h":

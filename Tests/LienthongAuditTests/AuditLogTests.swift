@@ -4,24 +4,11 @@ import LienthongStorage
 import Testing
 
 struct AuditLogTests {
-    let directory: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-audit-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }()
+    let directory = temporaryDirectory()
     var path: String { directory.appendingPathComponent("audit.sqlite").path }
     let key = Array("node-secret-for-tests".utf8)
 
-    func event(_ index: Int, subject: String = "079085000001") -> AuditEvent {
-        AuditEvent(
-            time: Date(timeIntervalSince1970: 1_795_000_000 + Double(index)), requestID: "req-\(index)",
-            consumer: "VN/GOV/HCM/MOTCUA", provider: "VN/GOV/BCA/DANCU", service: "VN/GOV/BCA/DANCU/person",
-            purpose: "residence-verification", subjectKey: subject, fields: ["fullName", "personalId"],
-            outcome: index % 5 == 0 ? .denied : .allowed, status: index % 5 == 0 ? 403 : 200,
-            problemCode: index % 5 == 0 ? "access-denied" : nil, latencyMicroseconds: 100 + index,
-            messageSHA256: index % 5 == 0 ? nil : "hash-\(index)"
-        )
-    }
+    func event(_ index: Int, subject: String = "079085000001") -> AuditEvent { auditEvent(index, subject: subject) }
 
     /// Appends `count` events concurrently, so the writer batches them.
     func fill(_ log: AuditLog, count: Int) async throws -> [AuditRecord] {
@@ -99,5 +86,10 @@ struct AuditLogTests {
         )
         let verification = try AuditLog.verify(path: path)
         #expect(verification.firstBad?.seq == 2)
+    }
+
+    @Test func defaultPathFollowsTheDataDirectory() {
+        #expect(AuditLog.defaultPath(environment: ["LIENTHONG_DATA_DIR": "/var/lib/lienthong"]) == "/var/lib/lienthong/audit.sqlite")
+        #expect(AuditLog.defaultPath(environment: [:]) == ".lienthong/audit.sqlite")
     }
 }

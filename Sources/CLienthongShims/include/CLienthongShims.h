@@ -1,10 +1,10 @@
 // Shims for C macros and variadic functions that Swift cannot import.
 // One header per C library; each is owned by the Swift module that wraps that library.
 #ifndef CLIENTHONG_SHIMS_H
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE 1
-#endif
 #define CLIENTHONG_SHIMS_H
+// libc's headers before libevent's, which define _GNU_SOURCE (see Sources/CEvent/shim.h).
+#include <sys/types.h>
+#include <sys/select.h>
 #include "openssl_shims.h"
 #include "curl_shims.h"
 #include "event_shims.h"

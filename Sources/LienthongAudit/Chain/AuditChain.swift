@@ -50,6 +50,6 @@ public struct AuditChain: Sendable, Hashable {
     public static func hash(of record: AuditRecord) -> String {
         // Every value in `content` is a string or an integer: canonicalisation cannot fail.
         let canonical = (try? JCS.canonicalize(record.content)) ?? []
-        return Digest.sha256(canonical).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(Digest.sha256(canonical))
     }
 }

@@ -6,24 +6,42 @@ public import Foundation
 public struct AuditEvent: Sendable, Hashable {
     /// How the exchange ended.
     public enum Outcome: String, Sendable, Hashable, Codable {
-        case allowed, denied, failed
+        /// The record was released.
+        case allowed
+        /// Policy, authentication or replay checks refused the request.
+        case denied
+        /// The exchange failed (upstream, validation, internal error).
+        case failed
     }
 
+    /// When the exchange happened.
     public var time: Date
+    /// The request id.
     public var requestID: String
+    /// The consumer, if authenticated.
     public var consumer: String?
+    /// The provider member.
     public var provider: String?
+    /// The service id.
     public var service: String?
+    /// The purpose code.
     public var purpose: String?
+    /// The registry key in clear (stored only as a keyed hash).
     public var subjectKey: String?
+    /// The fields released or asked for.
     public var fields: [String]
+    /// How the exchange ended.
     public var outcome: Outcome
+    /// The HTTP status.
     public var status: Int
+    /// The problem `code` when denied or failed.
     public var problemCode: String?
+    /// Time from request to response, in microseconds.
     public var latencyMicroseconds: Int
     /// Base64url SHA-256 of the canonical (JCS) signed message, for allowed lookups.
     public var messageSHA256: String?
 
+    /// An event; only `time`, `requestID`, `outcome` and `status` are required.
     public init(
         time: Date, requestID: String, consumer: String? = nil, provider: String? = nil, service: String? = nil,
         purpose: String? = nil, subjectKey: String? = nil, fields: [String] = [], outcome: Outcome, status: Int,

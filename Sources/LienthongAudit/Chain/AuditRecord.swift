@@ -5,24 +5,63 @@ public import LienthongJSON
 /// `hash` is the lowercase hex SHA-256 of the RFC 8785 canonical form of ``content``, which includes
 /// `seq` and `prevHash`: anyone with a JCS library can recompute the chain.
 public struct AuditRecord: Sendable, Hashable {
+    /// The position in the chain, from 1.
     public var seq: Int64
     /// RFC 3339 UTC time with milliseconds.
     public var recordedAt: String
+    /// The request id of the exchange.
     public var requestID: String
+    /// The consumer member or subsystem, if known.
     public var consumer: String?
+    /// The provider member, if known.
     public var provider: String?
+    /// The service id, if known.
     public var service: String?
+    /// The purpose code, if given.
     public var purpose: String?
     /// HMAC-SHA-256 (hex) of the subject's identifier under the node's audit secret.
     public var subjectHMAC: String?
+    /// The fields released (or asked for, when denied).
     public var fields: [String]
+    /// How the exchange ended.
     public var outcome: AuditEvent.Outcome
+    /// The HTTP status of the response.
     public var status: Int
+    /// The problem `code` of a denied or failed exchange.
     public var problemCode: String?
+    /// Time from request to response, in microseconds.
     public var latencyMicroseconds: Int
+    /// Base64url SHA-256 of the canonical signed message, for allowed lookups.
     public var messageSHA256: String?
+    /// The previous record's hash (``AuditChain/genesisHash`` for the first).
     public var prevHash: String
+    /// Lowercase hex SHA-256 of JCS(``content``).
     public var hash: String
+
+    /// A record from its members (as stored or exported); ``AuditChain/append(_:subjectHMAC:)`` makes new ones.
+    public init(
+        seq: Int64, recordedAt: String, requestID: String, consumer: String? = nil, provider: String? = nil,
+        service: String? = nil, purpose: String? = nil, subjectHMAC: String? = nil, fields: [String] = [],
+        outcome: AuditEvent.Outcome, status: Int, problemCode: String? = nil, latencyMicroseconds: Int = 0,
+        messageSHA256: String? = nil, prevHash: String, hash: String
+    ) {
+        self.seq = seq
+        self.recordedAt = recordedAt
+        self.requestID = requestID
+        self.consumer = consumer
+        self.provider = provider
+        self.service = service
+        self.purpose = purpose
+        self.subjectHMAC = subjectHMAC
+        self.fields = fields
+        self.outcome = outcome
+        self.status = status
+        self.problemCode = problemCode
+        self.latencyMicroseconds = latencyMicroseconds
+        self.messageSHA256 = messageSHA256
+        self.prevHash = prevHash
+        self.hash = hash
+    }
 
     /// The chained content: every member but `hash`.
     public var content: JSONValue {

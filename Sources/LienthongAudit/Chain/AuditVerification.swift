@@ -1,6 +1,6 @@
-/// The result of checking a sequence of audit records against the chain rule.
+/// The result of checking audit records and checkpoints against the chain rule.
 public struct AuditVerification: Sendable, Hashable {
-    /// What is wrong at the first bad record.
+    /// What is wrong at the first bad record or checkpoint.
     public enum Failure: String, Sendable, Hashable {
         /// A sequence number is missing or out of order (a record was deleted, inserted or reordered).
         case sequenceGap = "audit.sequence-gap"
@@ -8,43 +8,63 @@ public struct AuditVerification: Sendable, Hashable {
         case brokenLink = "audit.broken-link"
         /// A record's content does not hash to its `hash` (it was modified).
         case hashMismatch = "audit.hash-mismatch"
+        /// A checkpoint's signature does not verify, or its certificate does not chain to a trust anchor or does
+        /// not name the checkpoint's node.
+        case checkpointSignature = "audit.checkpoint-signature"
+        /// A validly signed checkpoint names a hash that is not the hash of the record at its sequence number
+        /// (records up to it were rewritten and rehashed).
+        case checkpointMismatch = "audit.checkpoint-mismatch"
+        /// A validly signed checkpoint covers records that are not there: records after the last one present
+        /// were removed.
+        case truncated = "audit.truncated"
+    }
+
+    /// The first problem found.
+    public struct Finding: Sendable, Hashable {
+        /// The sequence number of the first bad record; for ``Failure/truncated``, the first missing one; for
+        /// checkpoint failures, the checkpoint's sequence number.
+        public var seq: Int64
+        /// What is wrong.
+        public var failure: Failure
+        /// Context (ids and codes only).
+        public var detail: String
     }
 
     /// How many records were checked.
     public var recordsChecked: Int
     /// The first bad record's sequence number and what is wrong with it; `nil` when the chain holds.
-    public var firstBad: (seq: Int64, failure: Failure)?
+    public var firstBad: Finding?
+    /// The first record's sequence number, if any record was read.
+    public var firstSeq: Int64?
+    /// The last record's sequence number, if any record was read.
+    public var lastSeq: Int64?
+    /// The `prevHash` the check started from: the genesis hash, or for a range export the first record's
+    /// `prevHash`, taken on trust.
+    public var anchorHash: String = AuditChain.genesisHash
+    /// Whether the check started mid-chain (a range export) from the first record's `prevHash`.
+    public var startedMidChain: Bool = false
+    /// How many checkpoints matched their records (and, if ``signaturesVerified``, had valid signatures).
+    public var checkpointsChecked: Int = 0
+    /// Whether checkpoint signatures were verified against trust anchors.
+    public var signaturesVerified: Bool = false
+    /// The sequence number of the last checkpoint that held.
+    public var lastCheckpointSeq: Int64?
+    /// Records after the last checkpoint that held: nothing signed vouches for them, so their removal could not
+    /// be detected.
+    public var unprotectedRecords: Int64 = 0
+    /// For ``Failure/truncated``: how many records a checkpoint vouches for beyond the last one present.
+    public var missingRecords: Int64 = 0
 
-    /// Whether every record checked holds.
+    /// Whether every record and checkpoint checked holds.
     public var isValid: Bool { firstBad == nil }
 
-    /// Checks records in stored order, starting from the genesis hash.
+    /// Checks records in stored order, starting from the genesis hash, without checkpoints.
     public static func check(_ records: some Sequence<AuditRecord>) -> AuditVerification {
-        var expectedSeq: Int64 = 1
-        var previousHash = AuditChain.genesisHash
-        var count = 0
+        var verifier = AuditChainVerifier(trust: nil)
         for record in records {
-            count += 1
-            if record.seq != expectedSeq { return AuditVerification(recordsChecked: count, firstBad: (record.seq, .sequenceGap)) }
-            if record.prevHash != previousHash {
-                return AuditVerification(recordsChecked: count, firstBad: (record.seq, .brokenLink))
-            }
-            if AuditChain.hash(of: record) != record.hash {
-                return AuditVerification(recordsChecked: count, firstBad: (record.seq, .hashMismatch))
-            }
-            expectedSeq += 1
-            previousHash = record.hash
+            verifier.add(record)
+            if verifier.hasFailed { break }
         }
-        return AuditVerification(recordsChecked: count, firstBad: nil)
-    }
-
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.recordsChecked == rhs.recordsChecked && lhs.firstBad?.seq == rhs.firstBad?.seq
-            && lhs.firstBad?.failure == rhs.firstBad?.failure
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(recordsChecked)
-        hasher.combine(firstBad?.seq)
+        return verifier.finish()
     }
 }

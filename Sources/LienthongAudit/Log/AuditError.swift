@@ -7,6 +7,7 @@ public struct AuditError: Error, Sendable, Equatable, CustomStringConvertible {
             case storage = "audit.storage"
             case closed = "audit.closed"
             case corrupt = "audit.corrupt"
+            case checkpoint = "audit.checkpoint"
         }
 
         private let kind: Kind
@@ -16,6 +17,9 @@ public struct AuditError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let closed = Code(kind: .closed)
         /// A stored record cannot be read back.
         public static let corrupt = Code(kind: .corrupt)
+        /// A checkpoint cannot be signed (key and certificate do not match, no member named).
+        public static let checkpoint = Code(kind: .checkpoint)
+        /// The stable text, e.g. `audit.storage`.
         public var description: String { kind.rawValue }
     }
 
@@ -24,11 +28,14 @@ public struct AuditError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Context without personal data.
     public var detail: String
 
+    /// An error with `code` and a `detail` that names ids, never personal data.
     public init(code: Code, detail: String) {
         self.code = code
         self.detail = detail
     }
 
+    /// `code: detail`.
     public var description: String { "\(code): \(detail)" }
+    /// Errors are equal when their codes are.
     public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
 }

@@ -1,32 +1,64 @@
-import Foundation
+public import Foundation
 import LienthongStorage
 import LienthongTrust
+import LienthongCore
 
 /// The durable, hash-chained audit log: `append` returns only once the record is committed and fsync'd.
 ///
 /// Appends are group-committed: one writer thread takes every pending event, writes them in one
 /// transaction (one fsync) and then resumes all their callers, so durability does not cost one fsync
-/// per request.
+/// per request. With an ``AuditCheckpointSigner``, the writer also signs the chain head every N records or
+/// T seconds and on ``close()``, storing the checkpoint in the same transaction as the records it covers.
+///
+/// ```swift
+/// let log = try AuditLog(path: AuditLog.defaultPath(), subjectKey: secret,
+///                        checkpoints: try AuditCheckpointSigner(key: nodeKey, chain: nodeChain))
+/// let record = try await log.append(event)   // durable when this returns
+/// log.close()                                // final checkpoint
+/// ```
 public final class AuditLog: @unchecked Sendable {
-    // @unchecked: all mutable state is guarded by `condition`; the store is touched only by the writer thread.
+    // @unchecked: `pending`, `closing` and `writerFinished` are guarded by `condition`; the store, `chain` and
+    // `schedule` are touched only by the writer thread after `init`.
     private let condition = NSCondition()
     private var pending: [(AuditEvent, CheckedContinuation<AuditRecord, any Error>)] = []
     private var closing = false
     private var writerFinished = false
     private var chain: AuditChain
+    private var schedule: AuditCheckpointSchedule?
+    private let signer: AuditCheckpointSigner?
     private let store: AuditStore
     private let subjectKey: [UInt8]
     private let path: String
 
     /// Opens or creates the log at `path`.
-    /// - Parameter subjectKey: the node secret for the keyed hash of subject identifiers.
-    public init(path: String, subjectKey: [UInt8]) throws(AuditError) {
+    /// - Parameters:
+    ///   - subjectKey: the node secret for the keyed hash of subject identifiers.
+    ///   - checkpoints: how to sign checkpoints; `nil` writes none.
+    /// - Throws: ``AuditError/Code/storage`` if the database cannot be opened; ``AuditError/Code/corrupt`` if
+    ///   the last stored checkpoint does not match the records (the log was truncated or rewritten).
+    public init(path: String, subjectKey: [UInt8], checkpoints: AuditCheckpointSigner? = nil) throws(AuditError) {
         do {
             store = try AuditStore(path: path)
             chain = try store.head()
         } catch {
             throw AuditError(code: .storage, detail: "cannot open the audit log (\(error.code))")
         }
+        let last = try store.lastCheckpoint()
+        if let last {
+            // Appending after a checkpoint that no longer matches would bury the evidence: refuse.
+            let covered = try store.records(where: "seq = ?1", [.integer(last.seq)]).first
+            guard covered?.hash == last.hash else {
+                throw AuditError(
+                    code: .corrupt,
+                    detail: "checkpoint \(last.seq) does not match the stored records (head \(chain.lastSeq))")
+            }
+        }
+        if let signer = checkpoints {
+            schedule = AuditCheckpointSchedule(
+                everyRecords: signer.everyRecords, interval: signer.interval, lastSeq: last?.seq ?? 0,
+                lastTime: last.flatMap { Timestamp.parse($0.time) } ?? signer.now())
+        }
+        self.signer = checkpoints
         self.subjectKey = subjectKey
         self.path = path
         let thread = Thread { [self] in writerLoop() }
@@ -57,11 +89,10 @@ public final class AuditLog: @unchecked Sendable {
 
     /// The keyed hash (hex HMAC-SHA-256) the log stores for a subject identifier.
     public func subjectHMAC(_ key: String) -> String {
-        HMAC.sha256(key: subjectKey, data: Array(key.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(HMAC.sha256(key: subjectKey, data: Array(key.utf8)))
     }
 
-    /// Records for a request id (read on the writer's connection after pending writes are flushed is not
-    /// needed: committed records are visible to a new reader).
+    /// Records for a request id. A record `append` returned is visible to this separate reader.
     public func records(requestID: String) throws(AuditError) -> [AuditRecord] {
         try Self.openReader(path).records(where: "request_id = ?1", [.text(requestID)])
     }
@@ -71,7 +102,23 @@ public final class AuditLog: @unchecked Sendable {
         try Self.openReader(path).records(where: "subject_hmac = ?1", [.text(subjectHMAC(key))])
     }
 
-    /// Writes what is pending, then stops the writer. Later appends fail with `audit.closed`.
+    /// Records made in `[from, to)` (by their `recordedAt`), in sequence order: e.g. one month for
+    /// ``AuditReport/monthly(records:month:)``.
+    public func records(from: Date, to: Date) throws(AuditError) -> [AuditRecord] {
+        try Self.records(path: path, from: from, to: to)
+    }
+
+    /// Who read a person's data: the allowed exchanges about `subjectKey`, oldest first.
+    ///
+    /// Denied and failed requests released nothing and are left out.
+    public func accesses(subjectKey key: String) throws(AuditError) -> [AuditAccess] {
+        try Self.openReader(path)
+            .records(where: "subject_hmac = ?1 AND outcome = ?2", [.text(subjectHMAC(key)), .text("allowed")])
+            .map(AuditAccess.init(record:))
+    }
+
+    /// Writes what is pending and a final checkpoint, then stops the writer. Later appends fail with
+    /// `audit.closed`.
     public func close() {
         condition.lock()
         closing = true
@@ -80,17 +127,7 @@ public final class AuditLog: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Reads every record of the log at `path` and checks the chain.
-    public static func verify(path: String) throws(AuditError) -> AuditVerification {
-        AuditVerification.check(try openReader(path).records())
-    }
-
-    /// Every record of the log at `path`, in order.
-    public static func allRecords(path: String) throws(AuditError) -> [AuditRecord] {
-        try openReader(path).records()
-    }
-
-    private static func openReader(_ path: String) throws(AuditError) -> AuditStore {
+    static func openReader(_ path: String) throws(AuditError) -> AuditStore {
         do {
             return try AuditStore(path: path, readOnly: true)
         } catch {
@@ -101,32 +138,82 @@ public final class AuditLog: @unchecked Sendable {
     private func writerLoop() {
         while true {
             condition.lock()
-            while pending.isEmpty && !closing { condition.wait() }
+            var timerFired = false
+            while pending.isEmpty && !closing && !timerFired {
+                if let signer, let deadline = schedule?.deadline(head: chain.lastSeq) {
+                    // The deadline is on the injected clock; wait the remaining interval on the real one, then
+                    // ask the clock again.
+                    let remaining = deadline.timeIntervalSince(signer.now())
+                    if remaining <= 0 {
+                        timerFired = true
+                    } else {
+                        _ = condition.wait(until: Date().addingTimeInterval(remaining))
+                    }
+                } else {
+                    condition.wait()
+                }
+            }
             let batch = pending
             pending.removeAll(keepingCapacity: true)
-            let stop = closing && batch.isEmpty
-            var records: [AuditRecord] = []
-            var next = chain
-            for (event, _) in batch {
-                records.append(next.append(event, subjectHMAC: event.subjectKey.map(subjectHMAC)))
-            }
+            let closingNow = closing
             condition.unlock()
-            if stop { break }
 
-            do {
-                try store.insert(records)
-                condition.lock()
-                chain = next
-                condition.unlock()
-                for (record, (_, continuation)) in zip(records, batch) { continuation.resume(returning: record) }
-            } catch {
-                let failure = AuditError(code: .storage, detail: "writing audit records failed (\(error.code))")
-                for (_, continuation) in batch { continuation.resume(throwing: failure) }
+            if batch.isEmpty {
+                // Only when nothing is pending: the close (or timer) checkpoint covers everything written.
+                writeCheckpointAlone(onClose: closingNow)
+                if closingNow { break }
+                continue
             }
+            write(batch)
         }
         condition.lock()
         writerFinished = true
         condition.broadcast()
         condition.unlock()
+    }
+
+    /// Writes a batch, with a checkpoint in the same transaction when one is due.
+    private func write(_ batch: [(AuditEvent, CheckedContinuation<AuditRecord, any Error>)]) {
+        var next = chain
+        let records = batch.map { event, _ in next.append(event, subjectHMAC: event.subjectKey.map(subjectHMAC)) }
+        do throws(AuditError) {
+            var checkpoint: AuditCheckpoint?
+            var time = Date()
+            if let signer, let schedule {
+                time = signer.now()
+                if case .checkpoint = schedule.decide(head: next.lastSeq, at: time) {
+                    checkpoint = try signer.sign(seq: next.lastSeq, hash: next.headHash, at: time)
+                }
+            }
+            do {
+                try store.insert(records, checkpoint: checkpoint)
+            } catch {
+                throw AuditError(code: .storage, detail: "writing audit records failed (\(error.code))")
+            }
+            chain = next
+            if let checkpoint { schedule?.checkpointed(seq: checkpoint.seq, at: time) }
+            for (record, (_, continuation)) in zip(records, batch) { continuation.resume(returning: record) }
+        } catch {
+            for (_, continuation) in batch { continuation.resume(throwing: error) }
+        }
+    }
+
+    /// Signs the head on close or when the interval passed with no new batch.
+    private func writeCheckpointAlone(onClose: Bool) {
+        guard let signer, let schedule else { return }
+        let time = signer.now()
+        let decision =
+            onClose ? schedule.decideOnClose(head: chain.lastSeq) : schedule.decide(head: chain.lastSeq, at: time)
+        guard case .checkpoint = decision else { return }
+        // A failure here leaves the records unprotected (verification reports how many); the next batch or
+        // timer tries again.
+        guard let checkpoint = try? signer.sign(seq: chain.lastSeq, hash: chain.headHash, at: time),
+            (try? store.insert([], checkpoint: checkpoint)) != nil
+        else {
+            // Retry on the next interval rather than spinning.
+            self.schedule?.checkpointed(seq: schedule.lastSeq, at: time)
+            return
+        }
+        self.schedule?.checkpointed(seq: checkpoint.seq, at: time)
     }
 }

@@ -1,6 +1,8 @@
 import LienthongStorage
+import LienthongTrust
 
-/// The audit table in SQLite: schema, insert and read. Used by one thread at a time.
+/// The audit tables in SQLite (`audit_records`, `audit_checkpoints`): schema, insert and read. Used by one
+/// thread at a time.
 struct AuditStore {
     static let columns = """
         seq, recorded_at, request_id, consumer, provider, service, purpose, subject_hmac, fields, outcome, status, \
@@ -36,6 +38,15 @@ struct AuditStore {
                 );
                 CREATE INDEX IF NOT EXISTS audit_records_request_id ON audit_records(request_id);
                 CREATE INDEX IF NOT EXISTS audit_records_subject ON audit_records(subject_hmac);
+                CREATE INDEX IF NOT EXISTS audit_records_recorded_at ON audit_records(recorded_at);
+                CREATE TABLE IF NOT EXISTS audit_checkpoints (
+                    seq INTEGER PRIMARY KEY,
+                    hash TEXT NOT NULL,
+                    time TEXT NOT NULL,
+                    node TEXT NOT NULL,
+                    protected TEXT NOT NULL,
+                    signature TEXT NOT NULL
+                );
                 """
             )
         }
@@ -53,8 +64,83 @@ struct AuditStore {
         return AuditChain(lastSeq: seq, headHash: hash)
     }
 
-    /// Inserts records in one transaction (one fsync for the batch).
-    func insert(_ records: [AuditRecord]) throws(StorageError) {
+    /// The last checkpoint stored, if any.
+    func lastCheckpoint() throws(AuditError) -> AuditCheckpoint? {
+        try checkpoints(where: "seq = (SELECT MAX(seq) FROM audit_checkpoints)").first
+    }
+
+    /// Checkpoints matching a SQL condition, in sequence order; none if the table does not exist (a log written
+    /// before checkpoints).
+    func checkpoints(where condition: String = "1=1", _ bindings: [SQLiteValue] = []) throws(AuditError)
+        -> [AuditCheckpoint]
+    {
+        let rows: [[SQLiteValue]]
+        do {
+            let exists = try database.query(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_checkpoints'")
+            guard !exists.isEmpty else { return [] }
+            rows = try database.query(
+                "SELECT seq, hash, time, node, protected, signature FROM audit_checkpoints WHERE \(condition) ORDER BY seq",
+                bindings)
+        } catch {
+            throw AuditError(code: .storage, detail: "reading audit checkpoints failed (\(error.code))")
+        }
+        var checkpoints: [AuditCheckpoint] = []
+        for row in rows {
+            guard row.count == 6, case .integer(let seq) = row[0], case .text(let hash) = row[1],
+                case .text(let time) = row[2], case .text(let node) = row[3], case .text(let protected) = row[4],
+                case .text(let signature) = row[5]
+            else { throw AuditError(code: .corrupt, detail: "an audit checkpoint row has the wrong column types") }
+            checkpoints.append(
+                AuditCheckpoint(
+                    seq: seq, hash: hash, time: time, node: node,
+                    signature: JWSSignature(protected: protected, signature: signature)))
+        }
+        return checkpoints
+    }
+
+    /// The first and last sequence numbers of records made in `[from, to)`, if any.
+    func seqRange(from: String, to: String) throws(AuditError) -> ClosedRange<Int64>? {
+        do {
+            let rows = try database.query(
+                "SELECT MIN(seq), MAX(seq) FROM audit_records WHERE recorded_at >= ?1 AND recorded_at < ?2",
+                [.text(from), .text(to)])
+            guard let row = rows.first, case .integer(let low) = row[0], case .integer(let high) = row[1] else {
+                return nil
+            }
+            return low...high
+        } catch {
+            throw AuditError(code: .storage, detail: "reading audit records failed (\(error.code))")
+        }
+    }
+
+    /// Calls `body` with each record matching a SQL condition, in sequence order, one row at a time; stops when
+    /// `body` returns `false`.
+    func forEachRecord(
+        where condition: String = "1=1", _ bindings: [SQLiteValue] = [], _ body: (AuditRecord) -> Bool
+    ) throws(AuditError) {
+        do {
+            let statement = try database.prepare(
+                "SELECT \(Self.columns) FROM audit_records WHERE \(condition) ORDER BY seq")
+            for (offset, value) in bindings.enumerated() { try statement.bind(value, at: Int32(offset + 1)) }
+            while try statement.step() {
+                let row = (0..<statement.columnCount).map { statement.value(at: $0) }
+                guard let record = Self.record(from: row) else {
+                    throw AuditError(code: .corrupt, detail: "an audit row has the wrong column types")
+                }
+                if !body(record) { return }
+            }
+        } catch let error as AuditError {
+            throw error
+        } catch let error as StorageError {
+            throw AuditError(code: .storage, detail: "reading audit records failed (\(error.code))")
+        } catch {
+            throw AuditError(code: .storage, detail: "reading audit records failed")
+        }
+    }
+
+    /// Inserts records and, if given, the checkpoint covering them in one transaction (one fsync).
+    func insert(_ records: [AuditRecord], checkpoint: AuditCheckpoint? = nil) throws(StorageError) {
         try database.transaction { _ throws(StorageError) in
             for record in records {
                 insert.reset()
@@ -67,6 +153,14 @@ struct AuditStore {
                 ]
                 for (index, value) in values.enumerated() { try insert.bind(value, at: Int32(index + 1)) }
                 _ = try insert.step()
+            }
+            if let checkpoint {
+                _ = try database.query(
+                    "INSERT INTO audit_checkpoints (seq, hash, time, node, protected, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    [
+                        .integer(checkpoint.seq), .text(checkpoint.hash), .text(checkpoint.time), .text(checkpoint.node),
+                        .text(checkpoint.signature.protected), .text(checkpoint.signature.signature),
+                    ])
             }
         }
     }

@@ -1,0 +1,112 @@
+public import Foundation
+import LienthongJSON
+import LienthongStorage
+public import LienthongTrust
+import LienthongCore
+
+extension AuditLog {
+    /// The default database: `$LIENTHONG_DATA_DIR/audit.sqlite`, else `.lienthong/audit.sqlite`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let directory = environment["LIENTHONG_DATA_DIR"], !directory.isEmpty {
+            return URL(fileURLWithPath: directory).appendingPathComponent("audit.sqlite").path
+        }
+        return ".lienthong/audit.sqlite"
+    }
+
+    /// Reads every record of the log at `path` and checks the chain and the checkpoints' hashes (not their
+    /// signatures: see ``verify(path:trust:)``).
+    public static func verify(path: String) throws(AuditError) -> AuditVerification {
+        try verify(path: path, trust: nil)
+    }
+
+    /// Verifies an audit database or a JSON Lines export at `path`, offline.
+    ///
+    /// Checks every record's sequence number, link and hash, and every checkpoint: its signature against
+    /// `trust` (at the checkpoint's time, for the member it names) and its hash against the record it covers.
+    /// Checkpoints beyond the last record mean truncation. An export that starts after sequence number 1 is
+    /// checked from its first record's `prevHash` (``AuditVerification/startedMidChain``).
+    /// - Parameter trust: the anchors; `nil` skips signature checks.
+    /// - Throws: ``AuditError`` if the file cannot be read or an export line is not a record or checkpoint.
+    public static func verify(path: String, trust: CertificateVerifier?) throws(AuditError) -> AuditVerification {
+        if try isSQLite(path) {
+            let store = try openReader(path)
+            var verifier = AuditChainVerifier(trust: trust)
+            for checkpoint in try store.checkpoints() { verifier.add(checkpoint) }
+            try store.forEachRecord { record in
+                verifier.add(record)
+                return !verifier.hasFailed
+            }
+            return verifier.finish()
+        }
+        var verifier = AuditChainVerifier(trust: trust, start: .firstRecord)
+        try AuditExport.read(path: path) { item in
+            switch item {
+            case .record(let record): verifier.add(record)
+            case .checkpoint(let checkpoint): verifier.add(checkpoint)
+            }
+            return !verifier.hasFailed
+        }
+        return verifier.finish()
+    }
+
+    /// Every record of the log at `path`, in order.
+    public static func allRecords(path: String) throws(AuditError) -> [AuditRecord] {
+        try openReader(path).records()
+    }
+
+    /// Every checkpoint of the log at `path`, in order.
+    public static func checkpoints(path: String) throws(AuditError) -> [AuditCheckpoint] {
+        try openReader(path).checkpoints()
+    }
+
+    /// Records of the log at `path` made in `[from, to)`, in sequence order.
+    public static func records(path: String, from: Date, to: Date) throws(AuditError) -> [AuditRecord] {
+        try openReader(path).records(
+            where: "recorded_at >= ?1 AND recorded_at < ?2",
+            [.text(Timestamp.rfc3339(from, milliseconds: true)), .text(Timestamp.rfc3339(to, milliseconds: true))])
+    }
+
+    /// Writes the log at `path` as JSON Lines: one `{"type":"record",…}` line per record, each checkpoint's
+    /// `{"type":"checkpoint",…}` line right after the record it covers.
+    ///
+    /// With a range, the export holds the contiguous run of records from the first made at or after `from` to
+    /// the last made before `to`, so it verifies as one piece of the chain.
+    /// - Parameters:
+    ///   - from: the start (inclusive); `nil` from the first record.
+    ///   - to: the end (exclusive); `nil` to the last record.
+    ///   - emit: called with each line, newline included.
+    /// - Returns: how many records and checkpoints were written.
+    @discardableResult
+    public static func export(
+        path: String, from: Date? = nil, to: Date? = nil, _ emit: (String) -> Void
+    ) throws(AuditError) -> (records: Int, checkpoints: Int) {
+        let store = try openReader(path)
+        let low = from.map { Timestamp.rfc3339($0, milliseconds: true) } ?? ""
+        let high = to.map { Timestamp.rfc3339($0, milliseconds: true) } ?? "~"  // '~' sorts after every timestamp character
+        guard let range = try store.seqRange(from: low, to: high) else { return (0, 0) }
+        let bounds: [SQLiteValue] = [.integer(range.lowerBound), .integer(range.upperBound)]
+        var checkpoints = try store.checkpoints(where: "seq BETWEEN ?1 AND ?2", bounds)[...]
+        var counts = (records: 0, checkpoints: 0)
+        try store.forEachRecord(where: "seq BETWEEN ?1 AND ?2", bounds) { record in
+            emit(AuditExport.line(record.exportLine))
+            counts.records += 1
+            while let checkpoint = checkpoints.first, checkpoint.seq <= record.seq {
+                checkpoints.removeFirst()
+                emit(AuditExport.line(checkpoint.json))
+                counts.checkpoints += 1
+            }
+            return true
+        }
+        return counts
+    }
+
+    /// Whether `path` is an SQLite database (by its 16-byte header), as opposed to an export.
+    static func isSQLite(_ path: String) throws(AuditError) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw AuditError(code: .storage, detail: "cannot open \(path)")
+        }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 16)) ?? Data()
+        return header.elementsEqual(Array("SQLite format 3".utf8) + [0])
+    }
+}
