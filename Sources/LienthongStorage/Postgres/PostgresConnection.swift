@@ -245,7 +245,9 @@ public final class PostgresConnection: @unchecked Sendable {
             throw PostgresError(.invalidParameter, "parameter $\(index + 1) contains a NUL byte")
         }
         let copies: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.map { strdup($0) } }
-        defer { copies.forEach { free($0) } }
+        defer {
+            for copy in copies { free(copy) }
+        }
         let values = copies.map { UnsafePointer($0) }
         return try values.withUnsafeBufferPointer { buffer throws(PostgresError) in try body(buffer.baseAddress) }
     }
@@ -293,7 +295,9 @@ public final class PostgresConnection: @unchecked Sendable {
 /// Calls `body` with the strings as a NULL-terminated array of C strings that live for the call.
 private func withCStringArray<T>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> T) -> T {
     let copies = strings.map { strdup($0) } + [nil]
-    defer { copies.forEach { free($0) } }
+    defer {
+        for copy in copies { free(copy) }
+    }
     let pointers = copies.map { UnsafePointer($0) }
     return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
 }
