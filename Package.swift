@@ -92,6 +92,7 @@ let package = Package(
         ),
         .testTarget(name: "LienthongAccessTests", dependencies: ["LienthongAccess"], swiftSettings: swiftSettings),
         .testTarget(name: "LienthongAuditTests", dependencies: ["LienthongAudit"], swiftSettings: swiftSettings),
+        .testTarget(name: "LienthongStorageTests", dependencies: ["LienthongStorage"], swiftSettings: swiftSettings),
         .testTarget(name: "LienthongGatewayTests", dependencies: ["LienthongGateway"], swiftSettings: swiftSettings),
     ]
 )
