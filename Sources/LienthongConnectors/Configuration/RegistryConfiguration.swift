@@ -71,6 +71,7 @@ public struct RegistryConfiguration: Sendable {
             case "sqlite": connectorConfiguration = .sqlite(try JSONValueDecoder().decode(from: connector))
             case "rest": connectorConfiguration = .rest(try JSONValueDecoder().decode(from: connector))
             case "csv": connectorConfiguration = .csv(try JSONValueDecoder().decode(from: connector))
+            case "postgres": connectorConfiguration = .postgres(try JSONValueDecoder().decode(from: connector))
             default: throw invalid("connector kind '\(kind)' is unknown")
             }
         } catch let error as ConnectorError {
@@ -135,7 +136,8 @@ public struct RegistryConfiguration: Sendable {
     /// - Parameters:
     ///   - dataDirectory: Where relative database paths point.
     ///   - httpClient: The client REST connectors share.
-    ///   - variables: Values for REST URL template placeholders that are not key parts (e.g. `port`).
+    ///   - variables: Values for REST URL template placeholders that are not key parts (e.g. `port`), and for
+    ///     `{NAME}` placeholders of PostgreSQL connection strings.
     public func makeConnector(
         dataDirectory: String, httpClient: HTTPClient, variables: [String: String] = [:]
     ) throws(ConnectorError) -> any RegistryConnector {
@@ -149,6 +151,8 @@ public struct RegistryConfiguration: Sendable {
         case .rest(let configuration):
             base = RESTConnector(registry: registry, configuration: configuration, variables: variables, client: httpClient)
             deadline = .milliseconds(configuration.timeoutMs)
+        case .postgres(let configuration):
+            base = try PostgresConnector(registry: registry, configuration: configuration, variables: variables)
         }
         return ResilientConnector(base: base, registry: registry, configuration: resilience, deadline: deadline)
     }
