@@ -59,7 +59,9 @@ public struct PostgresConnector: RegistryConnector {
         guard result.count <= 1 else {
             throw ConnectorError(code: .upstreamContractViolation, registry: registry, detail: "the key matched more than one row")
         }
-        return result.isEmpty ? nil : Self.records(of: result)[0]
+        // Not a ternary: `nil` there would become JSON `null` (JSONValue is nil-literal expressible), not "no row".
+        guard let row = Self.records(of: result).first else { return nil }
+        return row
     }
 
     /// Runs the search query named `query.name`, its `$n` bound to the named parameters (`limit`: the row limit).
