@@ -87,7 +87,15 @@ public final class PostgresConnection: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard PQstatus(handle) == CONNECTION_OK else { return false }
-        return PQconsumeInput(handle) == 1 && PQstatus(handle) == CONNECTION_OK
+        // A session the server ended shows up as a readable socket: its goodbye (an error
+        // message, which libpq hands to the notice processor) and then end of file, which libpq
+        // only notices on a later read. A healthy idle socket has nothing to read.
+        for _ in 0..<4 {
+            var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 0) > 0 else { return true }
+            guard PQconsumeInput(handle) == 1, PQstatus(handle) == CONNECTION_OK else { return false }
+        }
+        return PQstatus(handle) == CONNECTION_OK
     }
 
     /// The server's version as an integer, e.g. `150020` for 15.20 (`PQserverVersion`).
@@ -125,6 +133,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// - Throws: ``PostgresError/Code/query`` when the server rejects the statement,
     ///   ``PostgresError/Code/connectionLost`` when the connection broke,
     ///   ``PostgresError/Code/invalidParameter`` for a value containing a NUL byte.
+    @discardableResult
     public func query(_ sql: String, _ parameters: [String?] = [], prepared: Bool = false)
         throws(PostgresError) -> PostgresResult
     {
@@ -168,6 +177,7 @@ public final class PostgresConnection: @unchecked Sendable {
     ///   - parameters: The parameter values in order, `nil` for SQL `NULL`.
     /// - Returns: The rows, or an empty result with ``PostgresResult/affectedRows``.
     /// - Throws: As ``query(_:_:prepared:)``; SQLSTATE `26000` when no statement has that name.
+    @discardableResult
     public func execute(prepared name: String, _ parameters: [String?] = []) throws(PostgresError) -> PostgresResult {
         lock.lock()
         defer { lock.unlock() }

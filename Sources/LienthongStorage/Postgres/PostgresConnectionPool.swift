@@ -60,6 +60,19 @@ public actor PostgresConnectionPool {
         public var busy: Int
         /// Callers waiting for a connection.
         public var waiting: Int
+
+        /// Creates a snapshot.
+        /// - Parameters:
+        ///   - open: Connections open or being opened.
+        ///   - idle: Open connections waiting for work.
+        ///   - busy: Connections checked out or being opened.
+        ///   - waiting: Callers waiting for a connection.
+        public init(open: Int, idle: Int, busy: Int, waiting: Int) {
+            self.open = open
+            self.idle = idle
+            self.busy = busy
+            self.waiting = waiting
+        }
     }
 
     /// What a waiting caller is given: a free connection, or the right to open one.
@@ -133,6 +146,7 @@ public actor PostgresConnectionPool {
     ///   - prepared: Whether to prepare the statement once per connection and reuse it.
     /// - Returns: The rows.
     /// - Throws: As ``withConnection(_:)`` and ``PostgresConnection/query(_:_:prepared:)``.
+    @discardableResult
     public nonisolated func query(_ sql: String, _ parameters: [String?] = [], prepared: Bool = false)
         async throws(PostgresError) -> PostgresResult
     {
