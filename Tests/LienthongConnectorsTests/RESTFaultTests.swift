@@ -142,25 +142,40 @@ extension SerializedSuites {
             let client = HTTPClient()
             defer { client.shutdown() }
             let registry = try Self.land(Self.url(port: try ProcessResources.refusedPort(), mode: "any"), client: client)
-            func fail(_ count: Int) async {
-                await withTaskGroup(of: Void.self) { group in
+            /// Runs `count` lookups, 64 at a time, and counts the error codes.
+            func fail(_ count: Int) async -> [String: Int] {
+                await withTaskGroup(of: String.self) { group in
+                    var codes: [String: Int] = [:]
                     for index in 0..<count {
-                        if index >= 64 { await group.next() }
-                        group.addTask { _ = try? await registry.record(key: Self.key) }
+                        if index >= 64, let code = await group.next() { codes[code, default: 0] += 1 }
+                        group.addTask {
+                            do {
+                                _ = try await registry.record(key: Self.key)
+                                return "ok"
+                            } catch let error as ConnectorError {
+                                return error.code.wireCode
+                            } catch {
+                                return "other"
+                            }
+                        }
                     }
+                    for await code in group { codes[code, default: 0] += 1 }
+                    return codes
                 }
             }
             // Warm up: the client's thread, libcurl's caches and the task pool reach their steady size.
-            await fail(500)
+            _ = await fail(500)
             let (fdsBefore, socketsBefore, rssBefore) =
                 (ProcessResources.openFileDescriptors(), ProcessResources.openSockets(), ProcessResources.residentKilobytes())
             let clock = ContinuousClock()
             let start = clock.now
-            await fail(10_000)
+            let codes = await fail(10_000)
             let elapsed = start.duration(to: clock.now)
             let (fdsAfter, socketsAfter, rssAfter) =
                 (ProcessResources.openFileDescriptors(), ProcessResources.openSockets(), ProcessResources.residentKilobytes())
             print("10000 refused lookups in \(elapsed): fds \(fdsBefore) -> \(fdsAfter), sockets \(socketsBefore) -> \(socketsAfter), VmRSS \(rssBefore) kB -> \(rssAfter) kB")
+            // Every one went to the network and was refused (the breaker is kept shut for this test).
+            #expect(codes == ["upstream-unavailable": 10_000])
             #expect(socketsAfter <= socketsBefore)
             // Suites outside SerializedSuites may open or close a few files meanwhile (SQLite, CSV): 8 covers
             // that, while a leak per failure would show thousands.
