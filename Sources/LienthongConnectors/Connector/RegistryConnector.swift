@@ -9,7 +9,8 @@ public typealias NativeRecord = JSONValue
 /// turns the native record into the canonical one (see ``MappedRegistry``).
 public protocol RegistryConnector: Sendable {
     /// The record with this key, or `nil` when the registry has none.
-    /// - Throws: ``ConnectorError`` (`registry-unavailable`, `registry-timeout`, `upstream-contract-violation`).
+    /// - Throws: ``ConnectorError`` (`upstream-unavailable`, `upstream-timeout`, `upstream-contract-violation`;
+    ///   `upstream-circuit-open` through a ``ResilientConnector``).
     func lookup(key: String) async throws(ConnectorError) -> NativeRecord?
 
     /// Records whose `field` equals `value`, up to `limit`. Connectors that cannot search throw `connector-unsupported`.
