@@ -48,7 +48,6 @@ extension SerializedSuites {
 
         @Test func healthyServerMapsTheParcel() async throws {
             let server = try await FaultServer()
-            defer { Task { await server.stop() } }
             let record = try #require(try await Self.land(Self.url(port: server.port, mode: "ok")).record(key: Self.key))
             #expect(record["parcelId"] == "00004-12-345" && record["area"] == 123.5)
             await server.stop()
