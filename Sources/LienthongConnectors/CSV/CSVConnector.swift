@@ -63,6 +63,12 @@ public actor CSVConnector: RegistryConnector {
         return found
     }
 
+    /// Every row, in file order, at most `query.limit`: the file is small, so the canonical match of
+    /// ``MappedRegistry/search(criteria:page:)`` does the filtering. Any search name is accepted.
+    public func search(_ query: NativeSearch) async throws(ConnectorError) -> [NativeRecord] {
+        Array(try current().records.prefix(query.limit))
+    }
+
     /// Up when the file can be read and indexed.
     public func health() async -> ConnectorHealth {
         do {

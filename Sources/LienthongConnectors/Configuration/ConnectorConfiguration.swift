@@ -6,4 +6,6 @@ public enum ConnectorConfiguration: Sendable, Equatable {
     case rest(RESTConnectorConfiguration)
     /// A CSV file indexed in memory (`"kind": "csv"`).
     case csv(CSVConnectorConfiguration)
+    /// A PostgreSQL database (`"kind": "postgres"`).
+    case postgres(PostgresConnectorConfiguration)
 }

@@ -13,6 +13,12 @@ public import LienthongHTTP
 /// ```
 /// `codeLists` paths are relative to the configuration file; a relative connector `path` is relative to the
 /// gateway's data directory.
+///
+/// Every connector is wrapped in a ``ResilientConnector``; its optional `connector.resilience` member
+/// (``ResilienceConfiguration``) tunes the breaker and the retries:
+/// `"resilience": { "failureThreshold": 5, "coolDownMs": 10000, "retries": 2, "backoffMs": 50 }`.
+/// The optional top-level `search` list (``SearchDefinition``) names the searches of
+/// ``MappedRegistry/search(criteria:page:)``.
 public struct RegistryConfiguration: Sendable {
     /// The registry name (`population`, `enterprise`, `land`, `insurance`).
     public var registry: String
@@ -22,13 +28,22 @@ public struct RegistryConfiguration: Sendable {
     public var connector: ConnectorConfiguration
     /// Native to canonical.
     public var mapping: RecordMapping
+    /// Breaker, retries and deadline of the connector (`connector.resilience`).
+    public var resilience: ResilienceConfiguration
+    /// The searches over canonical fields (top-level `search`).
+    public var searches: [SearchDefinition]
 
     /// Creates a configuration from its parts.
-    public init(registry: String, schema: String, connector: ConnectorConfiguration, mapping: RecordMapping) {
+    public init(
+        registry: String, schema: String, connector: ConnectorConfiguration, mapping: RecordMapping,
+        resilience: ResilienceConfiguration = ResilienceConfiguration(), searches: [SearchDefinition] = []
+    ) {
         self.registry = registry
         self.schema = schema
         self.connector = connector
         self.mapping = mapping
+        self.resilience = resilience
+        self.searches = searches
     }
 
     /// Reads a configuration document.
@@ -47,11 +62,16 @@ public struct RegistryConfiguration: Sendable {
             throw invalid("member 'connector.kind' is missing")
         }
         let connectorConfiguration: ConnectorConfiguration
+        let resilience: ResilienceConfiguration
+        let searches: [SearchDefinition]
         do {
+            resilience = try connector["resilience"].map { try JSONValueDecoder().decode(from: $0) } ?? ResilienceConfiguration()
+            searches = try document["search"].map { try JSONValueDecoder().decode(from: $0) } ?? []
             switch kind {
             case "sqlite": connectorConfiguration = .sqlite(try JSONValueDecoder().decode(from: connector))
             case "rest": connectorConfiguration = .rest(try JSONValueDecoder().decode(from: connector))
             case "csv": connectorConfiguration = .csv(try JSONValueDecoder().decode(from: connector))
+            case "postgres": connectorConfiguration = .postgres(try JSONValueDecoder().decode(from: connector))
             default: throw invalid("connector kind '\(kind)' is unknown")
             }
         } catch let error as ConnectorError {
@@ -80,7 +100,9 @@ public struct RegistryConfiguration: Sendable {
         } catch {
             throw invalid(error.detail, cause: error.code.wireCode)
         }
-        self.init(registry: registry, schema: schema, connector: connectorConfiguration, mapping: mapping)
+        self.init(
+            registry: registry, schema: schema, connector: connectorConfiguration, mapping: mapping,
+            resilience: resilience, searches: searches)
     }
 
     /// Reads and parses a configuration file.
@@ -108,22 +130,31 @@ public struct RegistryConfiguration: Sendable {
         return configurations
     }
 
-    /// Makes the connector this configuration describes.
+    /// Makes the connector this configuration describes, wrapped in a ``ResilientConnector``.
+    ///
+    /// The resilience deadline defaults to the connector's own timeout (REST `timeoutMs`), else 5 seconds.
     /// - Parameters:
     ///   - dataDirectory: Where relative database paths point.
     ///   - httpClient: The client REST connectors share.
-    ///   - variables: Values for REST URL template placeholders that are not key parts (e.g. `port`).
+    ///   - variables: Values for REST URL template placeholders that are not key parts (e.g. `port`), and for
+    ///     `{NAME}` placeholders of PostgreSQL connection strings.
     public func makeConnector(
         dataDirectory: String, httpClient: HTTPClient, variables: [String: String] = [:]
     ) throws(ConnectorError) -> any RegistryConnector {
+        let base: any RegistryConnector
+        var deadline = Duration.seconds(5)
         switch connector {
         case .sqlite(let configuration):
-            return SQLiteConnector(registry: registry, configuration: configuration, dataDirectory: dataDirectory)
+            base = SQLiteConnector(registry: registry, configuration: configuration, dataDirectory: dataDirectory)
         case .csv(let configuration):
-            return CSVConnector(registry: registry, configuration: configuration, dataDirectory: dataDirectory)
+            base = CSVConnector(registry: registry, configuration: configuration, dataDirectory: dataDirectory)
         case .rest(let configuration):
-            return RESTConnector(registry: registry, configuration: configuration, variables: variables, client: httpClient)
+            base = RESTConnector(registry: registry, configuration: configuration, variables: variables, client: httpClient)
+            deadline = .milliseconds(configuration.timeoutMs)
+        case .postgres(let configuration):
+            base = try PostgresConnector(registry: registry, configuration: configuration, variables: variables)
         }
+        return ResilientConnector(base: base, registry: registry, configuration: resilience, deadline: deadline)
     }
 
     static func readJSON(_ path: String) throws -> JSONValue {

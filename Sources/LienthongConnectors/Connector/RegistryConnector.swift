@@ -9,11 +9,18 @@ public typealias NativeRecord = JSONValue
 /// turns the native record into the canonical one (see ``MappedRegistry``).
 public protocol RegistryConnector: Sendable {
     /// The record with this key, or `nil` when the registry has none.
-    /// - Throws: ``ConnectorError`` (`registry-unavailable`, `registry-timeout`, `upstream-contract-violation`).
+    /// - Throws: ``ConnectorError`` (`upstream-unavailable`, `upstream-timeout`, `upstream-contract-violation`;
+    ///   `upstream-circuit-open` through a ``ResilientConnector``).
     func lookup(key: String) async throws(ConnectorError) -> NativeRecord?
 
     /// Records whose `field` equals `value`, up to `limit`. Connectors that cannot search throw `connector-unsupported`.
     func search(field: String, value: String, limit: Int) async throws(ConnectorError) -> [NativeRecord]
+
+    /// Candidate records for the configured search `query.name`, up to `query.limit`, in a stable order.
+    ///
+    /// The candidates may be a superset of the matches: ``MappedRegistry/search(criteria:page:)`` maps them and
+    /// keeps those whose canonical fields match. Connectors without that search throw `connector-unsupported`.
+    func search(_ query: NativeSearch) async throws(ConnectorError) -> [NativeRecord]
 
     /// Whether the back end answers now.
     func health() async -> ConnectorHealth
@@ -27,6 +34,11 @@ extension RegistryConnector {
     public func search(field: String, value: String, limit: Int) async throws(ConnectorError) -> [NativeRecord] {
         // The protocol does not know the registry's name; MappedRegistry reports it.
         throw ConnectorError(code: .unsupported, registry: "", detail: "search is not supported by this connector")
+    }
+
+    /// Named searches are optional: by default they are unsupported.
+    public func search(_ query: NativeSearch) async throws(ConnectorError) -> [NativeRecord] {
+        throw ConnectorError(code: .unsupported, registry: "", detail: "search '\(query.name)' is not supported by this connector")
     }
 }
 

@@ -25,10 +25,45 @@ public struct RESTConnector: RegistryConnector {
         self.client = client
     }
 
+    /// GETs the URL of `key` and returns the JSON object it answers.
+    /// - Returns: The object, or `nil` when the status is one of `notFound`.
+    /// - Throws: `upstream-timeout` when no answer came in time, `upstream-unavailable` when the API could not be
+    ///   reached or answered another non-2xx status, `upstream-contract-violation` when the body is too large, not
+    ///   JSON, or not an object.
     public func lookup(key: String) async throws(ConnectorError) -> NativeRecord? {
         guard let url = configuration.url(for: key, variables: variables) else {
             throw ConnectorError(code: .configuration, registry: registry, detail: "the URL template does not fit the key")
         }
+        guard let document = try await get(url) else { return nil }
+        guard case .object = document else {
+            throw ConnectorError(code: .upstreamContractViolation, registry: registry, detail: "the answer is not a JSON object")
+        }
+        return document
+    }
+
+    /// GETs the configured search URL of `query.name` (placeholders: the search parameters, `limit`, and the
+    /// runtime variables) and returns the JSON array of objects it answers, at most `query.limit` of them.
+    /// - Throws: `connector-unsupported` when no search has that name; otherwise as ``lookup(key:)`` (an answer
+    ///   that is not an array of objects breaks the contract).
+    public func search(_ query: NativeSearch) async throws(ConnectorError) -> [NativeRecord] {
+        guard let template = configuration.search[query.name] else {
+            throw ConnectorError(code: .unsupported, registry: registry, detail: "no search '\(query.name)'")
+        }
+        var values = query.parameters.mapValues(RESTConnectorConfiguration.encode)
+        values["limit"] = String(query.limit)
+        guard let url = RESTConnectorConfiguration.fill(template, values: variables.merging(values) { $1 }) else {
+            throw ConnectorError(code: .configuration, registry: registry, detail: "search '\(query.name)' has an unfilled placeholder")
+        }
+        guard let document = try await get(url) else { return [] }
+        guard let items = document.arrayValue, items.allSatisfy({ $0.objectValue != nil }) else {
+            throw ConnectorError(
+                code: .upstreamContractViolation, registry: registry, detail: "the answer is not an array of objects")
+        }
+        return Array(items.prefix(query.limit))
+    }
+
+    /// The parsed JSON body of a 2xx answer, or `nil` for a `notFound` status.
+    private func get(_ url: String) async throws(ConnectorError) -> JSONValue? {
         var headers = HTTPHeaders()
         for (name, value) in configuration.headers.sorted(by: { $0.key < $1.key }) { headers.add(name: name, value: value) }
         let timeout = Duration.milliseconds(configuration.timeoutMs)
@@ -64,15 +99,7 @@ public struct RESTConnector: RegistryConnector {
             )
         }
         do {
-            let document = try JSONValue.parse(response.body)
-            guard case .object = document else {
-                throw ConnectorError(
-                    code: .upstreamContractViolation, registry: registry, detail: "the answer is not a JSON object"
-                )
-            }
-            return document
-        } catch let error as ConnectorError {
-            throw error
+            return try JSONValue.parse(response.body)
         } catch {
             throw ConnectorError(
                 code: .upstreamContractViolation, registry: registry, detail: "the answer is not valid JSON",
@@ -81,7 +108,9 @@ public struct RESTConnector: RegistryConnector {
         }
     }
 
+    /// Always up: the API is asked nothing until a lookup (the circuit breaker reports outages).
     public func health() async -> ConnectorHealth { .up }
 
+    /// Nothing to release: the HTTP client is shared.
     public func close() async {}
 }

@@ -22,6 +22,9 @@ public struct RESTConnectorConfiguration: Sendable, Equatable, Decodable {
     public var notFound: [Int]
     /// Extra request headers.
     public var headers: [String: String]
+    /// Search URL templates by search name; placeholders are search parameters, `limit` and runtime variables.
+    /// The answer is a JSON array of native objects.
+    public var search: [String: String]
 
     /// Creates a configuration.
     public init(
@@ -30,8 +33,10 @@ public struct RESTConnectorConfiguration: Sendable, Equatable, Decodable {
         keySeparator: String = "-",
         timeoutMs: Int = 3_000,
         notFound: [Int] = [404],
-        headers: [String: String] = [:]
+        headers: [String: String] = [:],
+        search: [String: String] = [:]
     ) {
+        self.search = search
         self.urlTemplate = urlTemplate
         self.keyParts = keyParts
         self.keySeparator = keySeparator
@@ -40,9 +45,10 @@ public struct RESTConnectorConfiguration: Sendable, Equatable, Decodable {
         self.headers = headers
     }
 
-    private enum CodingKeys: String, CodingKey { case urlTemplate, keyParts, keySeparator, timeoutMs, notFound, headers }
+    private enum CodingKeys: String, CodingKey { case urlTemplate, keyParts, keySeparator, timeoutMs, notFound, headers, search }
 
-    /// Decodes the configuration with the defaults of ``init(urlTemplate:keyParts:keySeparator:timeoutMs:notFound:headers:)``.
+    /// Decodes the configuration with the defaults of
+    /// ``init(urlTemplate:keyParts:keySeparator:timeoutMs:notFound:headers:search:)``.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -51,7 +57,8 @@ public struct RESTConnectorConfiguration: Sendable, Equatable, Decodable {
             keySeparator: try container.decodeIfPresent(String.self, forKey: .keySeparator) ?? "-",
             timeoutMs: try container.decodeIfPresent(Int.self, forKey: .timeoutMs) ?? 3_000,
             notFound: try container.decodeIfPresent([Int].self, forKey: .notFound) ?? [404],
-            headers: try container.decodeIfPresent([String: String].self, forKey: .headers) ?? [:]
+            headers: try container.decodeIfPresent([String: String].self, forKey: .headers) ?? [:],
+            search: try container.decodeIfPresent([String: String].self, forKey: .search) ?? [:]
         )
     }
 
@@ -60,10 +67,18 @@ public struct RESTConnectorConfiguration: Sendable, Equatable, Decodable {
         let parts = key.components(separatedBy: keySeparator)
         guard parts.count == keyParts.count else { return nil }
         var values = variables
-        for (name, part) in zip(keyParts, parts) {
-            values[name] = part.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/")))
-        }
-        var url = urlTemplate
+        for (name, part) in zip(keyParts, parts) { values[name] = Self.encode(part) }
+        return Self.fill(urlTemplate, values: values)
+    }
+
+    /// `value` percent-encoded for one path segment or query value.
+    static func encode(_ value: String) -> String {
+        value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?&=+#"))) ?? ""
+    }
+
+    /// `template` with each `{name}` replaced; `nil` when a placeholder is left.
+    static func fill(_ template: String, values: [String: String]) -> String? {
+        var url = template
         for (name, value) in values { url = url.replacingOccurrences(of: "{\(name)}", with: value) }
         return url.contains("{") ? nil : url
     }

@@ -89,6 +89,49 @@ public struct SQLiteConnector: RegistryConnector {
         }
     }
 
+    /// Runs the configured search query named `query.name`, binding each named parameter `:<name>` to the
+    /// search parameter of that name and `:limit` to the row limit.
+    ///
+    /// ```json
+    /// "search": { "fullNameAndDateOfBirth":
+    ///   "SELECT * FROM cong_dan WHERE ngay_sinh = substr(:dateOfBirth, 9, 2) || '/' || substr(:dateOfBirth, 6, 2)
+    ///    || '/' || substr(:dateOfBirth, 1, 4) ORDER BY so_dinh_danh LIMIT :limit" }
+    /// ```
+    /// - Throws: `connector-unsupported` when no query has that name, `connector-configuration` when the query
+    ///   names a parameter the search lacks, else as ``lookup(key:)``.
+    public func search(_ query: NativeSearch) async throws(ConnectorError) -> [NativeRecord] {
+        guard let sql = configuration.search[query.name] else {
+            throw ConnectorError(code: .unsupported, registry: registry, detail: "no search '\(query.name)'")
+        }
+        let registry = self.registry
+        do {
+            return try await pool.withConnection { db throws(StorageError) in
+                let statement = try db.prepare(sql)
+                var values = query.parameters.mapValues { SQLiteValue.text($0) }
+                values["limit"] = .integer(Int64(query.limit))
+                // Named parameters share one index however often they occur, so all are bound when the count of
+                // those bound reaches the statement's.
+                var bound = 0
+                for (name, value) in values {
+                    do throws(StorageError) {
+                        try statement.bind(value, named: ":" + name)
+                        bound += 1
+                    } catch {
+                        guard error.code == .bind else { throw error }
+                    }
+                }
+                guard bound == statement.parameterCount else {
+                    throw StorageError(code: .bind, detail: "search '\(query.name)' of \(registry) uses other parameters")
+                }
+                var rows: [NativeRecord] = []
+                while rows.count < query.limit, try statement.step() { rows.append(Self.record(of: statement)) }
+                return rows
+            }
+        } catch {
+            throw connectorError(error)
+        }
+    }
+
     /// Opens a connection and compiles the lookup query.
     public func health() async -> ConnectorHealth {
         let sql = configuration.lookup
