@@ -41,7 +41,7 @@ let package = Package(
         // Keys, certificates and signatures (OpenSSL).
         .target(
             name: "LienthongTrust",
-            dependencies: ["LienthongCore", "LienthongJSON", "COpenSSL", "CLienthongShims"],
+            dependencies: ["LienthongCore", "LienthongJSON", "LienthongStorage", "COpenSSL", "CLienthongShims"],
             swiftSettings: swiftSettings
         ),
         // Embedded storage (SQLite) behind a small wrapper.
