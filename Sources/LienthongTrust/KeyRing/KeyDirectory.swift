@@ -149,14 +149,14 @@ public struct KeyDirectory: Sendable {
         -> KeyVersion
     {
         guard let leaf = chain.first else { throw TrustError(.malformedCertificate, "no certificate to import") }
+        for index in chain.indices.dropLast() where !chain[index].isIssued(by: chain[index + 1]) {
+            throw TrustError(.chainOrder, "certificate \(index + 1) is not the issuer of certificate \(index)")
+        }
         guard leaf.member == provider else {
             throw TrustError(.wrongMember, "certificate names \(leaf.member ?? "-"), expected \(provider)")
         }
         guard leaf.allowsDigitalSignature else {
             throw TrustError(.keyUsage, "certificate \(provider) does not allow digitalSignature")
-        }
-        for index in chain.indices.dropLast() where !chain[index].isIssued(by: chain[index + 1]) {
-            throw TrustError(.chainOrder, "certificate \(index + 1) is not the issuer of certificate \(index)")
         }
         guard leaf.notAfter > now else { throw TrustError(.expiredCertificate, "certificate \(provider) has expired") }
         let publicKey = try leaf.publicKey

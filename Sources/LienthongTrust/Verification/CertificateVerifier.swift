@@ -90,8 +90,12 @@ public struct CertificateVerifier: Sendable {
             throw OpenSSL.error(.cryptoFailure, "X509_STORE_CTX_init")
         }
         let parameters = X509_STORE_CTX_get0_param(context)
-        X509_VERIFY_PARAM_set_time(parameters, ASN1Time.seconds(time))
-        if !checkTime { X509_VERIFY_PARAM_set_flags(parameters, UInt(X509_V_FLAG_NO_CHECK_TIME)) }
+        // A set time (X509_V_FLAG_USE_CHECK_TIME) wins over X509_V_FLAG_NO_CHECK_TIME, so set one or the other.
+        if checkTime {
+            X509_VERIFY_PARAM_set_time(parameters, ASN1Time.seconds(time))
+        } else {
+            X509_VERIFY_PARAM_set_flags(parameters, UInt(X509_V_FLAG_NO_CHECK_TIME))
+        }
         switch revocation ?? revocationCheck {
         case .none: break
         case .leaf: X509_VERIFY_PARAM_set_flags(parameters, UInt(X509_V_FLAG_CRL_CHECK))
