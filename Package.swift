@@ -79,6 +79,13 @@ let package = Package(
         ),
         .executableTarget(name: "lienthong", dependencies: ["LienthongGateway"], swiftSettings: swiftSettings),
         .executableTarget(name: "lienthong-seeds", dependencies: ["LienthongCore", "LienthongJSON"], swiftSettings: swiftSettings),
+        // Signing and verification throughput against `openssl speed` (bench/crypto/run).
+        .executableTarget(
+            name: "lienthong-bench-crypto",
+            dependencies: ["LienthongTrust", "LienthongJSON"],
+            path: "bench/crypto/Sources",
+            swiftSettings: swiftSettings
+        ),
 
         .testTarget(name: "LienthongCoreTests", dependencies: ["LienthongCore"], swiftSettings: swiftSettings),
         .testTarget(name: "LienthongJSONTests", dependencies: ["LienthongJSON"], swiftSettings: swiftSettings),
