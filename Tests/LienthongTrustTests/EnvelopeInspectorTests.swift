@@ -51,7 +51,10 @@ struct EnvelopeInspectorTests {
         let revoked = EnvelopeInspector.inspect(envelope, trust: try pki.verifier(revoking: [chain[0]]), at: pki.now)
         #expect(outcomes(revoked.signatures[0])["revocation"] == "trust.revoked-certificate")
         #expect(outcomes(revoked.signatures[0])["validity"] == "ok")
-        guard case .failure(let error) = revoked.verdict else { Issue.record("revoked envelope verified"); return }
+        guard case .failure(let error) = revoked.verdict else {
+            Issue.record("revoked envelope verified")
+            return
+        }
         #expect(error.code == .revokedCertificate)
 
         let stranger = EnvelopeInspector.inspect(envelope, trust: try TestPKI(name: "Other").verifier(), at: pki.now)

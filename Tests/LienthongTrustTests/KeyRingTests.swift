@@ -20,7 +20,8 @@ struct KeyRingTests {
         let (version, request) = try keys.signingRequest(provider: provider)
         #expect(version.name == generated.name)
         #expect(request.subjectCommonName == provider)
-        let certificate = try pki.intermediate.issue(.nodeSigning, for: request, notBefore: now - day, notAfter: notAfter)
+        let certificate = try pki.intermediate.issue(
+            .nodeSigning, for: request, notBefore: now - day, notAfter: notAfter)
         let imported = try keys.importCertificate(
             provider: provider, chain: [certificate, pki.intermediate.certificate], now: now)
         #expect(imported.name == generated.name)
@@ -52,8 +53,9 @@ struct KeyRingTests {
         #expect(after.keyID == secondCertificate.sha256Thumbprint)
         #expect(after.algorithm == .edDSA)
         #expect(after.previous.map { $0[0] } == [firstCertificate])
-        #expect(try KeyRing.load(directory: directory, at: t1).certificate(keyID: firstCertificate.sha256Thumbprint)
-            == firstCertificate)
+        #expect(
+            try KeyRing.load(directory: directory, at: t1).certificate(keyID: firstCertificate.sha256Thumbprint)
+                == firstCertificate)
         let newEnvelope = try after.sign(message: message, issuedAt: t1)
 
         let verifier = try pki.verifier()

@@ -11,7 +11,9 @@ struct ReplayGuardTests {
         let clock = ManualClock()
         let replay = try ReplayGuard(path: directory.appendingPathComponent("replay.sqlite"), now: clock.now)
         try replay.admit(id: "req-1", issuedAt: nil, now: clock.now)
-        #expect(throws: TrustError(.replayDetected, "")) { try replay.admit(id: "req-1", issuedAt: nil, now: clock.now) }
+        #expect(throws: TrustError(.replayDetected, "")) {
+            try replay.admit(id: "req-1", issuedAt: nil, now: clock.now)
+        }
         #expect(throws: TrustError(.staleRequest, "")) {
             try replay.admit(id: "req-2", issuedAt: clock.now - 601, now: clock.now)
         }
@@ -46,7 +48,9 @@ struct ReplayGuardTests {
         clock.advance(200)
         let reopened = try ReplayGuard(path: path, now: clock.now)
         #expect(reopened.count == 2)
-        #expect(throws: TrustError(.replayDetected, "")) { try reopened.admit(id: "early", issuedAt: nil, now: clock.now) }
+        #expect(throws: TrustError(.replayDetected, "")) {
+            try reopened.admit(id: "early", issuedAt: nil, now: clock.now)
+        }
         #expect(throws: TrustError(.replayDetected, "")) {
             try reopened.admit(id: "late", issuedAt: clock.now - 200, now: clock.now)
         }

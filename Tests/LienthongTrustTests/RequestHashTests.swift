@@ -7,7 +7,8 @@ import Testing
 struct RequestHashTests {
     @Test func signedRequestHashIsSHA256OfTheCanonicalMessage() throws {
         let message: JSONValue = ["type": "request", "consumer": "VN/GOV/BTC/DKKD", "b": 1, "a": "x"]
-        let expected = Base64URL.encode(Digest.sha256(Array(#"{"a":"x","b":1,"consumer":"VN/GOV/BTC/DKKD","type":"request"}"#.utf8)))
+        let expected = Base64URL.encode(
+            Digest.sha256(Array(#"{"a":"x","b":1,"consumer":"VN/GOV/BTC/DKKD","type":"request"}"#.utf8)))
         #expect(try RequestHash.signedRequest(message) == expected)
         // Member order and whitespace on the wire do not matter.
         let reordered = try JSONValue.parse(#"{ "b" : 1, "type":"request", "a":"x", "consumer":"VN/GOV/BTC/DKKD" }"#)

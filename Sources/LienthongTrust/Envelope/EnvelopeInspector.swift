@@ -53,7 +53,9 @@ public enum EnvelopeInspector {
         // Chain: path to an anchor with validity periods and CRLs left to the next two checks.
         var built = header.certificateChain
         do {
-            built = try trust.validatePath(header.certificateChain, at: time, checkTime: false, revocation: CertificateVerifier.RevocationCheck.none)
+            built = try trust.validatePath(
+                header.certificateChain, at: time, checkTime: false,
+                revocation: CertificateVerifier.RevocationCheck.none)
             checks.append(Check(name: .chain, outcome: .passed))
         } catch {
             checks.append(Check(name: .chain, outcome: .failed(error)))
@@ -65,7 +67,10 @@ public enum EnvelopeInspector {
                 name: .keyUsage,
                 outcome: leaf.allowsDigitalSignature
                     ? .passed
-                    : .failed(TrustError(.keyUsage, "certificate \(leaf.subjectCommonName ?? "-") does not allow digitalSignature"))))
+                    : .failed(
+                        TrustError(
+                            .keyUsage, "certificate \(leaf.subjectCommonName ?? "-") does not allow digitalSignature")))
+        )
         let named = leaf.member
         if let member {
             checks.append(
@@ -106,7 +111,7 @@ public enum EnvelopeInspector {
         do {
             _ = try trust.validatePath(chain, at: time)
             return .passed
-        } catch where error.code == .revokedCertificate || error.code == .revocationUnavailable {
+        } catch  where error.code == .revokedCertificate || error.code == .revocationUnavailable {
             return .failed(error)
         } catch {
             return .skipped("path invalid: \(error.code.wireCode)")

@@ -20,7 +20,9 @@ public enum RequestHash {
     /// The hash of a signed request's message: `base64url(SHA-256(JCS(message)))`.
     /// - Throws: ``TrustError/Code/malformedEnvelope`` if `message` is not an object or cannot be canonicalised.
     public static func signedRequest(_ message: JSONValue) throws(TrustError) -> String {
-        guard message.objectValue != nil else { throw TrustError(.malformedEnvelope, "request message is not an object") }
+        guard message.objectValue != nil else {
+            throw TrustError(.malformedEnvelope, "request message is not an object")
+        }
         return Base64URL.encode(Digest.sha256(try EnvelopeSigner.canonicalPayload(message)))
     }
 

@@ -37,7 +37,8 @@ public enum JWSVerifier {
         guard bytes.count == expectedLength else {
             throw TrustError(
                 .malformedSignature,
-                "\(header.algorithm.rawValue) signature of kid \(header.keyID) is \(bytes.count) bytes, not \(expectedLength)")
+                "\(header.algorithm.rawValue) signature of kid \(header.keyID) is \(bytes.count) bytes, "
+                    + "not \(expectedLength)")
         }
         let input = JWSSignature.signingInput(protected: signature.protected, payload: payload)
         guard publicKey.verify(signature: bytes, data: input, algorithm: header.algorithm) else {

@@ -39,7 +39,8 @@ public struct KeyDirectory: Sendable {
         for entry in try list(url) {
             let file = url.appendingPathComponent(entry).appendingPathComponent("provider")
             guard FileIO.exists(file) else { continue }
-            let id = String(decoding: try FileIO.read(file), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let id = String(decoding: try FileIO.read(file), as: UTF8.self).trimmingCharacters(
+                in: .whitespacesAndNewlines)
             if !id.isEmpty { providers.append(id) }
         }
         return providers.sorted()
@@ -200,7 +201,8 @@ public struct KeyDirectory: Sendable {
     private func currentName(of provider: String) throws(TrustError) -> String? {
         let file = directory(of: provider).appendingPathComponent("current")
         guard FileIO.exists(file) else { return nil }
-        let name = String(decoding: try FileIO.read(file), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let name = String(decoding: try FileIO.read(file), as: UTF8.self).trimmingCharacters(
+            in: .whitespacesAndNewlines)
         return name.isEmpty ? nil : name
     }
 

@@ -53,7 +53,9 @@ struct KeysCommand {
             let chain = try Certificate.loadChain(from: URL(fileURLWithPath: file))
             let version = try keys.importCertificate(provider: try provider(), chain: chain, now: now)
             print("imported certificate for \(version.provider) key \(version.name), kid \(version.keyID ?? "-")")
-            print(version.isCurrent ? "it is current" : "run 'lienthong keys rotate --provider \(version.provider)' to use it")
+            print(
+                version.isCurrent
+                    ? "it is current" : "run 'lienthong keys rotate --provider \(version.provider)' to use it")
         case "list":
             let dates = ISO8601DateFormatter()
             print("provider\tversion\talgorithm\tkid\tnotAfter\tcurrent")

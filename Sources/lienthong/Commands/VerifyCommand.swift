@@ -72,7 +72,8 @@ struct VerifyCommand {
             for check in signature.checks {
                 switch check.outcome {
                 case .passed: print("  \(check.name.rawValue): ok")
-                case .failed(let error): print("  \(check.name.rawValue): FAILED \(error.code.wireCode) (\(error.detail))")
+                case .failed(let error):
+                    print("  \(check.name.rawValue): FAILED \(error.code.wireCode) (\(error.detail))")
                 case .skipped(let reason): print("  \(check.name.rawValue): skipped (\(reason))")
                 }
             }

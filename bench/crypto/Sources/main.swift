@@ -71,7 +71,7 @@ var record: [String: JSONValue] = [
     "householdHeadId": "001060054321", "relationshipToHead": "son", "maritalStatus": "married",
 ]
 record["documents"] = [
-    ["type": "cccd", "number": "001090012345", "issuedOn": "2021-04-01", "issuedBy": "Cục Cảnh sát QLHC về TTXH"],
+    ["type": "cccd", "number": "001090012345", "issuedOn": "2021-04-01", "issuedBy": "Cục Cảnh sát QLHC về TTXH"]
 ]
 let message: JSONValue = [
     "type": "record", "id": "0b6f5c2e-8a51-4b8e-9a51-0c1f6a8e7d11", "requestId": "5a4c9e7b-1f0d-4f5e-8b3a-2d6c7e8f9a01",
@@ -111,7 +111,9 @@ do {
     print("")
     print("| algorithm | operation | LienthongTrust JWS /s | openssl speed /s | ratio | LienthongTrust envelope /s |")
     print("|---|---|---:|---:|---:|---:|")
-    for (type, algorithm, marker) in [(KeyType.p256, JWSAlgorithm.es256, "(nistp256)"), (.ed25519, .edDSA, "(Ed25519)")] {
+    for (type, algorithm, marker) in [
+        (KeyType.p256, JWSAlgorithm.es256, "(nistp256)"), (.ed25519, .edDSA, "(Ed25519)"),
+    ] {
         let key = try SigningKey.generate(type)
         let leaf = try intermediate.issue(
             .nodeSigning, subject: DistinguishedName(commonName: "VN/GOV/BCA/DANCU"), publicKey: key.publicKey,
@@ -133,11 +135,15 @@ do {
         }
 
         let jwsSign = try measure(seconds: seconds) { _ = try key.sign(input, algorithm: algorithm) }
-        let jwsVerify = measure(seconds: seconds) { _ = publicKey.verify(signature: signature, data: input, algorithm: algorithm) }
+        let jwsVerify = measure(seconds: seconds) {
+            _ = publicKey.verify(signature: signature, data: input, algorithm: algorithm)
+        }
         let envelopeSign = try measure(seconds: seconds) {
             _ = try EnvelopeSigner.sign(message: message, key: key, chain: chain, issuedAt: now)
         }
-        let envelopeVerify = try measure(seconds: seconds) { _ = try EnvelopeVerifier.verify(envelope, trust: verifier, at: now) }
+        let envelopeVerify = try measure(seconds: seconds) {
+            _ = try EnvelopeVerifier.verify(envelope, trust: verifier, at: now)
+        }
 
         let reference = opensslFigures(opensslText, marker: marker)
         func row(_ operation: String, _ ours: Double, _ theirs: Double?, _ full: Double) {
