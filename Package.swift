@@ -41,7 +41,7 @@ let package = Package(
         // Keys, certificates and signatures (OpenSSL).
         .target(
             name: "LienthongTrust",
-            dependencies: ["LienthongCore", "LienthongJSON", "COpenSSL", "CLienthongShims"],
+            dependencies: ["LienthongCore", "LienthongJSON", "LienthongStorage", "COpenSSL", "CLienthongShims"],
             swiftSettings: swiftSettings
         ),
         // Embedded storage (SQLite) behind a small wrapper.
@@ -79,6 +79,13 @@ let package = Package(
         ),
         .executableTarget(name: "lienthong", dependencies: ["LienthongGateway"], swiftSettings: swiftSettings),
         .executableTarget(name: "lienthong-seeds", dependencies: ["LienthongCore", "LienthongJSON"], swiftSettings: swiftSettings),
+        // Signing and verification throughput against `openssl speed` (bench/crypto/run).
+        .executableTarget(
+            name: "lienthong-bench-crypto",
+            dependencies: ["LienthongTrust", "LienthongJSON"],
+            path: "bench/crypto/Sources",
+            swiftSettings: swiftSettings
+        ),
 
         .testTarget(name: "LienthongCoreTests", dependencies: ["LienthongCore"], swiftSettings: swiftSettings),
         .testTarget(name: "LienthongJSONTests", dependencies: ["LienthongJSON"], swiftSettings: swiftSettings),

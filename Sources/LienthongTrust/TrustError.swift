@@ -25,6 +25,13 @@ public struct TrustError: Error, Sendable, Equatable, CustomStringConvertible {
             case keyMismatch = "trust.key-mismatch"
             case fileAccess = "trust.file-access"
             case cryptoFailure = "trust.crypto-failure"
+            case replayDetected = "trust.replay-detected"
+            case staleRequest = "trust.stale-request"
+            case replayStore = "trust.replay-store"
+            case duplicateKey = "trust.duplicate-key"
+            case envelopeTooLarge = "trust.envelope-too-large"
+            case chainOrder = "trust.chain-order"
+            case malformedSignature = "trust.malformed-signature"
         }
         private let kind: Kind
 
@@ -66,6 +73,20 @@ public struct TrustError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let fileAccess = Code(kind: .fileAccess)
         /// OpenSSL failed unexpectedly (allocation, generation).
         public static let cryptoFailure = Code(kind: .cryptoFailure)
+        /// A request id or signature was already seen within the replay window.
+        public static let replayDetected = Code(kind: .replayDetected)
+        /// A signed request's `iat` lies outside the replay window (too old, or too far in the future).
+        public static let staleRequest = Code(kind: .staleRequest)
+        /// The persisted replay window cannot be read or written.
+        public static let replayStore = Code(kind: .replayStore)
+        /// A JSON object in a signed envelope has the same member name twice.
+        public static let duplicateKey = Code(kind: .duplicateKey)
+        /// A signed envelope is larger than the configured limit.
+        public static let envelopeTooLarge = Code(kind: .envelopeTooLarge)
+        /// The `x5c` chain is not in order: each certificate must be issued by the one after it.
+        public static let chainOrder = Code(kind: .chainOrder)
+        /// A signature value has the wrong length for its algorithm and key.
+        public static let malformedSignature = Code(kind: .malformedSignature)
 
         /// The code as it appears on the wire, e.g. `trust.bad-signature`.
         public var wireCode: String { kind.rawValue }

@@ -17,6 +17,16 @@ let usage = """
                           $LIENTHONG_DATA_DIR/audit.sqlite or .lienthong/audit.sqlite)
       report --month YYYY-MM [--format csv|json] [--db PATH]
                           monthly exchanges per consumer, provider, service; denials; latency
+      verify FILE|- --trust-anchor PEM ... [--crl PEM ...] [--at RFC3339] [--max-bytes N]
+                          verify a signed envelope offline (exit 0 valid, 1 invalid, 2 usage)
+      keys generate --provider ID [--alg ES256|EdDSA|RS256|PS256] [--keys-dir DIR]
+      keys csr --provider ID [--organization NAME] [--out FILE] [--keys-dir DIR]
+      keys import --provider ID --certificate FILE [--keys-dir DIR]
+      keys list [--keys-dir DIR]
+      keys rotate --provider ID [--keys-dir DIR]
+                          node signing keys (default dir: $LIENTHONG_DATA_DIR/keys or .lienthong/keys)
+      pki init DIR [--provider ID ...] [--consumer ID ...]
+                          create a development PKI (NOT FOR PRODUCTION)
       version             print the version
       help                print this text
     """
@@ -31,6 +41,9 @@ do {
         try await AuditCommand(words).run()
     case "report":
         try ReportCommand(Arguments(words, valued: ["month", "format", "db"])).run()
+    case "verify": exit(try VerifyCommand(words).run())
+    case "keys": try KeysCommand(words).run()
+    case "pki": try PKICommand(words).run()
     case "version", "--version":
         print("lienthong \(Gateway.version)")
     case "help", "--help", "-h":

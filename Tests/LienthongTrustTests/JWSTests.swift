@@ -72,7 +72,7 @@ struct JWSTests {
         }
         let truncated = JWSSignature(
             protected: signature.protected, signature: Base64URL.encode(Array(signatureBytes.dropLast())))
-        #expect(throws: TrustError(.badSignature, "")) {
+        #expect(throws: TrustError(.malformedSignature, "")) {
             try JWSVerifier.verify(truncated, payload: payload, trust: verifier, expectedMember: member, at: pki.now)
         }
 

@@ -142,6 +142,14 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
             && (X509_get_key_usage(x509.pointer) & UInt32(KU_DIGITAL_SIGNATURE)) != 0
     }
 
+    /// Whether `issuer` names this certificate's issuer, matches its authority key identifier and may sign
+    /// certificates (`X509_check_issued`; the signature itself is not checked here).
+    func isIssued(by issuer: Certificate) -> Bool {
+        let result = X509_check_issued(issuer.x509.pointer, x509.pointer) == X509_V_OK
+        ERR_clear_error()
+        return result
+    }
+
     /// Whether the subject names its issuer (a self-issued certificate, such as a root CA).
     public var isSelfIssued: Bool {
         X509_NAME_cmp(X509_get_subject_name(x509.pointer), X509_get_issuer_name(x509.pointer)) == 0

@@ -45,4 +45,14 @@ public enum EnvelopeVerifier {
         }
         return VerifiedEnvelope(message: message, member: member, signatures: verified)
     }
+
+    /// Parses an envelope from `bytes` (see ``EnvelopeParser``) and verifies every signature at `time`.
+    /// - Throws: ``TrustError/Code/envelopeTooLarge``, ``TrustError/Code/duplicateKey`` or
+    ///   ``TrustError/Code/malformedEnvelope`` from parsing, then what ``verify(_:trust:at:)`` throws.
+    public static func verify(
+        bytes: some Collection<UInt8>, trust: CertificateVerifier, at time: Date,
+        maxEnvelopeBytes: Int = EnvelopeParser.defaultMaxEnvelopeBytes
+    ) throws(TrustError) -> VerifiedEnvelope {
+        try verify(EnvelopeParser.parse(bytes, maxEnvelopeBytes: maxEnvelopeBytes), trust: trust, at: time)
+    }
 }

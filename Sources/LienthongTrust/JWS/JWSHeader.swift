@@ -38,6 +38,7 @@ public struct JWSHeader: Sendable {
     /// - Throws: ``TrustError/Code/unsupportedAlgorithm`` for an `alg` off the allow-list;
     ///   ``TrustError/Code/malformedJWS`` for anything else out of shape: `b64` not `false`, `crit` other than
     ///   `["b64"]`, a wrong `typ`, a missing or non-integer `iat`, a missing `kid` or `x5c`;
+    ///   ``TrustError/Code/chainOrder`` if an `x5c` certificate is not issued by the next one;
     ///   ``TrustError/Code/kidMismatch`` if `kid` is not the thumbprint of the `x5c` leaf.
     public init(protected: String) throws(TrustError) {
         let bytes: [UInt8]
@@ -88,6 +89,11 @@ public struct JWSHeader: Sendable {
             }
         }
         certificateChain = chain
+        // x5c is leaf first, each certificate followed by its issuer (RFC 7515 §4.1.6); a reordered chain would
+        // otherwise surface later as a confusing kid, key usage or signature failure.
+        for index in chain.indices.dropLast() where !chain[index].isIssued(by: chain[index + 1]) {
+            throw TrustError(.chainOrder, "x5c[\(index + 1)] is not the issuer of x5c[\(index)]")
+        }
         guard chain[0].sha256Thumbprint == kid else {
             throw TrustError(.kidMismatch, "kid \(kid.prefix(64)) is not the x5c leaf thumbprint")
         }

@@ -13,7 +13,9 @@ public enum JWSVerifier {
     ///   - trust: the certificate verifier (anchors, CRLs, clock skew).
     ///   - expectedMember: the member id the signing certificate must name.
     ///   - time: the verification time for certificate validity and revocation.
-    /// - Throws: a ``TrustError`` whose code says what failed.
+    /// - Throws: a ``TrustError`` whose code says what failed: ``TrustError/Code/malformedBase64`` for a signature
+    ///   value that is not base64url (e.g. truncated mid-group), ``TrustError/Code/malformedSignature`` for one of
+    ///   the wrong length, ``TrustError/Code/badSignature`` for one of the right length that does not verify.
     public static func verify(
         _ signature: JWSSignature, payload: [UInt8], trust: CertificateVerifier, expectedMember: String, at time: Date
     ) throws(TrustError) -> VerifiedSignature {
@@ -22,7 +24,7 @@ public enum JWSVerifier {
         do {
             bytes = try Base64URL.decode(signature.signature)
         } catch {
-            throw TrustError(.malformedJWS, "signature is not base64url (kid \(header.keyID))")
+            throw TrustError(.malformedBase64, "signature is not base64url (kid \(header.keyID))")
         }
         let chain = try trust.verify(chain: header.certificateChain, expectedMember: expectedMember, at: time)
         let publicKey = try chain.leaf.publicKey
@@ -31,6 +33,13 @@ public enum JWSVerifier {
                 .unsupportedAlgorithm,
                 "\(header.algorithm.rawValue) does not fit the \(publicKey.type) key of kid \(header.keyID)")
         }
+        let expectedLength = Self.signatureLength(of: publicKey.type)
+        guard bytes.count == expectedLength else {
+            throw TrustError(
+                .malformedSignature,
+                "\(header.algorithm.rawValue) signature of kid \(header.keyID) is \(bytes.count) bytes, "
+                    + "not \(expectedLength)")
+        }
         let input = JWSSignature.signingInput(protected: signature.protected, payload: payload)
         guard publicKey.verify(signature: bytes, data: input, algorithm: header.algorithm) else {
             throw TrustError(.badSignature, "signature of kid \(header.keyID) does not verify")
@@ -38,5 +47,14 @@ public enum JWSVerifier {
         return VerifiedSignature(
             algorithm: header.algorithm, keyID: header.keyID, issuedAt: header.issuedAt, member: chain.member,
             chain: chain.chain)
+    }
+
+    /// The length of a JOSE signature made by a key of `type`: 64 bytes for ES256 (`r || s`) and Ed25519, the
+    /// modulus length for RSA.
+    static func signatureLength(of type: KeyType) -> Int {
+        switch type {
+        case .p256, .ed25519: 64
+        case .rsa(let bits): (bits + 7) / 8
+        }
     }
 }

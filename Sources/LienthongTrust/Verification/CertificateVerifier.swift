@@ -68,7 +68,12 @@ public struct CertificateVerifier: Sendable {
     }
 
     /// Runs `X509_verify_cert` at `time`; returns the built chain or the mapped error.
-    private func validatePath(_ chain: [Certificate], at time: Date) throws(TrustError) -> [Certificate] {
+    /// - Parameters:
+    ///   - checkTime: `false` skips every validity-period check (for ``EnvelopeInspector``'s separate lines).
+    ///   - revocation: the CRL checking to apply; by default ``revocationCheck``.
+    func validatePath(
+        _ chain: [Certificate], at time: Date, checkTime: Bool = true, revocation: RevocationCheck? = nil
+    ) throws(TrustError) -> [Certificate] {
         guard let context = X509_STORE_CTX_new(), let untrusted = lt_sk_X509_new_null() else {
             throw OpenSSL.error(.cryptoFailure, "X509_STORE_CTX_new")
         }
@@ -85,8 +90,13 @@ public struct CertificateVerifier: Sendable {
             throw OpenSSL.error(.cryptoFailure, "X509_STORE_CTX_init")
         }
         let parameters = X509_STORE_CTX_get0_param(context)
-        X509_VERIFY_PARAM_set_time(parameters, ASN1Time.seconds(time))
-        switch revocationCheck {
+        // A set time (X509_V_FLAG_USE_CHECK_TIME) wins over X509_V_FLAG_NO_CHECK_TIME, so set one or the other.
+        if checkTime {
+            X509_VERIFY_PARAM_set_time(parameters, ASN1Time.seconds(time))
+        } else {
+            X509_VERIFY_PARAM_set_flags(parameters, UInt(X509_V_FLAG_NO_CHECK_TIME))
+        }
+        switch revocation ?? revocationCheck {
         case .none: break
         case .leaf: X509_VERIFY_PARAM_set_flags(parameters, UInt(X509_V_FLAG_CRL_CHECK))
         case .fullChain:

@@ -1,0 +1,138 @@
+public import Foundation
+import LienthongStorage
+import Synchronization
+
+/// The node's replay protection: a ``ReplayWindow`` kept in memory and persisted in SQLite, so that a restart
+/// does not reopen the window.
+///
+/// Every admitted id is written (WAL, `synchronous=NORMAL`: durable across a process crash or restart; an
+/// operating-system crash may lose the last few admissions) before ``admit(id:issuedAt:now:)`` returns. On open,
+/// the ids that have not expired are reloaded. Thread-safe: admissions are serialised by a mutex, so of two
+/// concurrent admissions of one id exactly one succeeds.
+///
+/// ```swift
+/// let replay = try ReplayGuard(path: dataDirectory.appendingPathComponent("replay.sqlite"), now: .now)
+/// try replay.admit(id: requestID, issuedAt: verified.signatures.first?.issuedAt, now: .now)
+/// ```
+public final class ReplayGuard: Sendable {
+    private struct State {
+        var window: ReplayWindow
+        let database: SQLiteDatabase
+        let insert: SQLiteStatement
+        var admissionsSincePrune = 0
+        var persistedFloor: Date?
+    }
+
+    private let state: Mutex<State>
+    /// The window's configuration.
+    public let configuration: ReplayWindow.Configuration
+    /// How many admissions pass between two deletions of expired rows.
+    private static let pruneInterval = 1_024
+
+    /// Opens (or creates) the replay store at `path` and reloads the ids that have not expired at `now`.
+    /// - Parameters:
+    ///   - path: the SQLite file, or `:memory:` for a window that does not survive the process.
+    ///   - configuration: window length, clock skew and capacity.
+    ///   - now: the current time, to drop what expired while the node was down.
+    /// - Throws: ``TrustError/Code/replayStore`` if the file cannot be opened or read.
+    public init(path: URL, configuration: ReplayWindow.Configuration = .init(), now: Date) throws(TrustError) {
+        self.configuration = configuration
+        do {
+            let database = try SQLiteDatabase(
+                path: path.isFileURL ? path.path : path.absoluteString, mode: .readWriteCreate)
+            try database.enableWAL()
+            try database.execute(
+                """
+                PRAGMA synchronous=NORMAL;
+                CREATE TABLE IF NOT EXISTS replay_window (
+                    id TEXT PRIMARY KEY, expires_at_ms INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE INDEX IF NOT EXISTS replay_window_expiry ON replay_window(expires_at_ms);
+                CREATE TABLE IF NOT EXISTS replay_floor (
+                    one INTEGER PRIMARY KEY CHECK (one = 1), floor_ms INTEGER NOT NULL);
+                """)
+            let nowMs = Self.milliseconds(now)
+            _ = try database.query("DELETE FROM replay_window WHERE expires_at_ms <= ?1", [.integer(nowMs)])
+            var window = ReplayWindow(configuration: configuration)
+            var persistedFloor: Date?
+            if let row = try database.query("SELECT floor_ms FROM replay_floor WHERE one = 1").first,
+                case .integer(let floor) = row[0]
+            {
+                persistedFloor = Self.date(floor)
+                window.restoreFloor(Self.date(floor))
+            }
+            let select = try database.prepare("SELECT id, expires_at_ms FROM replay_window ORDER BY expires_at_ms")
+            while try select.step() {
+                guard let id = select.string(at: 0), let expiry = select.int64(at: 1) else { continue }
+                window.restore(id, expiresAt: Self.date(expiry))
+            }
+            let insert = try database.prepare(
+                "INSERT OR REPLACE INTO replay_window (id, expires_at_ms) VALUES (?1, ?2)")
+            state = Mutex(
+                State(window: window, database: database, insert: insert, persistedFloor: persistedFloor))
+        } catch {
+            throw TrustError(.replayStore, "replay store \(path.lastPathComponent): \(error.code.description)")
+        }
+    }
+
+    /// Admits a request id or signature once within the window.
+    /// - Parameters:
+    ///   - id: the request id (or the JWS signature value of a signed request).
+    ///   - issuedAt: the `iat` of a signed request; `nil` for unsigned requests.
+    ///   - now: the current time.
+    /// - Throws: ``TrustError/Code/replayDetected`` (409 `replay-detected`) if `id` was admitted within the window,
+    ///   ``TrustError/Code/staleRequest`` (400 `stale-request`) if `issuedAt` lies outside it,
+    ///   ``TrustError/Code/replayStore`` if the admission cannot be recorded (the id is then not remembered).
+    public func admit(id: String, issuedAt: Date?, now: Date) throws(TrustError) {
+        try state.withLock { state throws(TrustError) in
+            switch state.window.check(id, issuedAt: issuedAt, at: now) {
+            case .fresh:
+                break
+            case .replay:
+                throw TrustError(.replayDetected, "id \(id.prefix(64)) was already seen")
+            case .tooOld:
+                throw TrustError(.staleRequest, "iat of \(id.prefix(64)) is older than the replay window")
+            case .tooNew:
+                throw TrustError(.staleRequest, "iat of \(id.prefix(64)) is in the future")
+            }
+            do throws(StorageError) {
+                try Self.record(id, in: &state, now: now)
+            } catch {
+                state.window.forget(id)
+                throw TrustError(.replayStore, "cannot record \(id.prefix(64)): \(error.code.description)")
+            }
+        }
+    }
+
+    /// How many ids are remembered.
+    public var count: Int { state.withLock { $0.window.count } }
+
+    private static func record(_ id: String, in state: inout State, now: Date) throws(StorageError) {
+        guard let expiry = state.window.expiry(of: id) else { return }  // evicted at once: nothing to keep
+        defer {
+            state.insert.reset()
+            state.insert.clearBindings()
+        }
+        try state.insert.bind(id, at: 1)
+        try state.insert.bind(.integer(milliseconds(expiry)), at: 2)
+        _ = try state.insert.step()
+        if let floor = state.window.floor, floor != state.persistedFloor {
+            _ = try state.database.query(
+                "INSERT OR REPLACE INTO replay_floor (one, floor_ms) VALUES (1, ?1)", [.integer(milliseconds(floor))])
+            state.persistedFloor = floor
+        }
+        state.admissionsSincePrune += 1
+        if state.admissionsSincePrune >= pruneInterval {
+            state.admissionsSincePrune = 0
+            _ = try state.database.query(
+                "DELETE FROM replay_window WHERE expires_at_ms <= ?1", [.integer(milliseconds(now))])
+        }
+    }
+
+    private static func milliseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded(.up))
+    }
+
+    private static func date(_ milliseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: TimeInterval(milliseconds) / 1000)
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import LienthongJSON
+import LienthongTrust
+
+// lienthong-bench-crypto: ES256 and EdDSA sign/s and verify/s through LienthongTrust for an envelope-sized
+// (~1 KB JCS) message, next to `openssl speed` figures parsed from --openssl FILE. Prints a Markdown table.
+//
+//   lienthong-bench-crypto [--seconds N] [--openssl FILE] [--sample-envelope FILE]
+//
+// Two LienthongTrust figures per operation:
+// - "JWS": SigningKey.sign / PublicKey.verify over the JWS signing input (protected || "." || JCS(message)),
+//   the same primitive `openssl speed` measures (plus SHA-256 of ~2.6 KB);
+// - "envelope": EnvelopeSigner.sign (JCS, header with x5c, base64url) and EnvelopeVerifier.verify (header parse,
+//   x5c decode, X509 path validation to the root, member check, signature), what the gateway pays per response.
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+}
+
+var seconds = 3.0
+var opensslFile: String?
+var sampleFile: String?
+var arguments = CommandLine.arguments.dropFirst()
+while let word = arguments.popFirst() {
+    switch word {
+    case "--seconds": seconds = Double(arguments.popFirst() ?? "") ?? seconds
+    case "--openssl": opensslFile = arguments.popFirst()
+    case "--sample-envelope": sampleFile = arguments.popFirst()
+    default:
+        FileHandle.standardError.write(Data("usage: lienthong-bench-crypto [--seconds N] [--openssl FILE]\n".utf8))
+        exit(2)
+    }
+}
+
+/// Runs `body` in batches until `seconds` have passed; returns operations per second.
+func measure(seconds: Double, _ body: () throws -> Void) rethrows -> Double {
+    let clock = ContinuousClock()
+    let start = clock.now
+    let limit = Duration.milliseconds(Int64(seconds * 1000))
+    var count = 0
+    while clock.now - start < limit {
+        for _ in 0..<32 { try body() }
+        count += 32
+    }
+    let elapsed = clock.now - start
+    let total = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    return Double(count) / total
+}
+
+/// `sign/s` and `verify/s` of the `openssl speed` line whose text contains `marker`.
+func opensslFigures(_ text: String, marker: String) -> (sign: Double, verify: Double)? {
+    for line in text.split(separator: "\n") where line.contains(marker) {
+        let numbers = line.split(separator: " ").compactMap { Double($0) }
+        if numbers.count >= 2 { return (numbers[numbers.count - 2], numbers[numbers.count - 1]) }
+    }
+    return nil
+}
+
+// A ~1 KB canonical record message, like the gateway's person.v1 responses.
+var record: [String: JSONValue] = [
+    "personalId": "001090012345", "fullName": "Nguyễn Văn An", "birthDate": "1990-05-17", "sex": "male",
+    "nationality": "VN", "ethnicity": "Kinh", "religion": "none",
+    "permanentAddress": [
+        "line": "Số 12, ngõ 34, phố Trần Duy Hưng", "ward": "Phường Trung Hòa", "district": "Quận Cầu Giấy",
+        "province": "Thành phố Hà Nội", "country": "VN",
+    ],
+    "currentAddress": [
+        "line": "Số 56, đường Nguyễn Trãi", "ward": "Phường Thượng Đình", "district": "Quận Thanh Xuân",
+        "province": "Thành phố Hà Nội", "country": "VN",
+    ],
+    "householdHeadId": "001060054321", "relationshipToHead": "son", "maritalStatus": "married",
+]
+record["documents"] = [
+    ["type": "cccd", "number": "001090012345", "issuedOn": "2021-04-01", "issuedBy": "Cục Cảnh sát QLHC về TTXH"]
+]
+let message: JSONValue = [
+    "type": "record", "id": "0b6f5c2e-8a51-4b8e-9a51-0c1f6a8e7d11", "requestId": "5a4c9e7b-1f0d-4f5e-8b3a-2d6c7e8f9a01",
+    "issuedAt": "2026-11-26T10:00:00Z", "provider": "VN/GOV/BCA/DANCU", "consumer": "VN/GOV/BTC/DKKD",
+    "service": "VN/GOV/BCA/DANCU/person", "purpose": "enterprise-registration", "schema": "person.v1",
+    "requestHash": "47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU", "record": .object(record),
+]
+
+do {
+    let payload = try JCS.canonicalize(message)
+    let now = Date()
+    let root = try CertificateIssuer.selfSignedRoot(
+        subject: DistinguishedName(commonName: "Bench Root CA"), key: SigningKey.generate(),
+        notBefore: now - 86_400, notAfter: now + 86_400 * 365)
+    let intermediateKey = try SigningKey.generate()
+    let intermediate = try CertificateIssuer(
+        certificate: root.issue(
+            .intermediateCA, subject: DistinguishedName(commonName: "Bench Intermediate CA"),
+            publicKey: intermediateKey.publicKey, notBefore: now - 86_400, notAfter: now + 86_400 * 365),
+        key: intermediateKey)
+    let verifier = CertificateVerifier(trustStore: try TrustStore(anchors: [root.certificate]))
+
+    var opensslText = ""
+    if let opensslFile {
+        guard let data = FileManager.default.contents(atPath: opensslFile) else {
+            throw BenchError(description: "cannot read \(opensslFile)")
+        }
+        opensslText = String(decoding: data, as: UTF8.self)
+    }
+
+    #if DEBUG
+        let build = "DEBUG build: figures are not meaningful"
+    #else
+        let build = "release build"
+    #endif
+    print("payload: JCS(message) = \(payload.count) bytes; \(seconds) s per figure; \(build)")
+    print("")
+    print("| algorithm | operation | LienthongTrust JWS /s | openssl speed /s | ratio | LienthongTrust envelope /s |")
+    print("|---|---|---:|---:|---:|---:|")
+    for (type, algorithm, marker) in [
+        (KeyType.p256, JWSAlgorithm.es256, "(nistp256)"), (.ed25519, .edDSA, "(Ed25519)"),
+    ] {
+        let key = try SigningKey.generate(type)
+        let leaf = try intermediate.issue(
+            .nodeSigning, subject: DistinguishedName(commonName: "VN/GOV/BCA/DANCU"), publicKey: key.publicKey,
+            notBefore: now - 86_400, notAfter: now + 86_400 * 30)
+        let chain = [leaf, intermediate.certificate]
+        let envelope = try EnvelopeSigner.sign(message: message, key: key, chain: chain, issuedAt: now)
+        if let sampleFile, algorithm == .es256 {
+            try Data(envelope.serializedBytes(pretty: true)).write(to: URL(fileURLWithPath: sampleFile))
+            try Data(root.certificate.pemString.utf8).write(to: URL(fileURLWithPath: sampleFile + ".root.pem"))
+        }
+        guard let protected = envelope["signatures"]?[0]?["protected"]?.stringValue else {
+            throw BenchError(description: "signed envelope has no protected header")
+        }
+        let input = JWSSignature.signingInput(protected: protected, payload: payload)
+        let signature = try key.sign(input, algorithm: algorithm)
+        let publicKey = key.publicKey
+        guard publicKey.verify(signature: signature, data: input, algorithm: algorithm) else {
+            throw BenchError(description: "\(algorithm.rawValue) signature does not verify")
+        }
+
+        let jwsSign = try measure(seconds: seconds) { _ = try key.sign(input, algorithm: algorithm) }
+        let jwsVerify = measure(seconds: seconds) {
+            _ = publicKey.verify(signature: signature, data: input, algorithm: algorithm)
+        }
+        let envelopeSign = try measure(seconds: seconds) {
+            _ = try EnvelopeSigner.sign(message: message, key: key, chain: chain, issuedAt: now)
+        }
+        let envelopeVerify = try measure(seconds: seconds) {
+            _ = try EnvelopeVerifier.verify(envelope, trust: verifier, at: now)
+        }
+
+        let reference = opensslFigures(opensslText, marker: marker)
+        func row(_ operation: String, _ ours: Double, _ theirs: Double?, _ full: Double) {
+            let theirsText = theirs.map { String(format: "%.0f", $0) } ?? "n/a"
+            let ratio = theirs.map { String(format: "%.2f", ours / $0) } ?? "n/a"
+            print(
+                "| \(algorithm.rawValue) | \(operation) | \(String(format: "%.0f", ours)) | \(theirsText) | \(ratio) | "
+                    + "\(String(format: "%.0f", full)) |")
+        }
+        row("sign", jwsSign, reference?.sign, envelopeSign)
+        row("verify", jwsVerify, reference?.verify, envelopeVerify)
+    }
+} catch {
+    FileHandle.standardError.write(Data("lienthong-bench-crypto: \(error)\n".utf8))
+    exit(1)
+}
