@@ -79,6 +79,12 @@ let package = Package(
         ),
         .executableTarget(name: "lienthong", dependencies: ["LienthongGateway"], swiftSettings: swiftSettings),
         .executableTarget(name: "lienthong-seeds", dependencies: ["LienthongCore", "LienthongJSON"], swiftSettings: swiftSettings),
+        // Schema validation benchmark (bench/schema/run); Connectors only to map the seed rows.
+        .executableTarget(
+            name: "lienthong-bench-schema",
+            dependencies: ["LienthongSchema", "LienthongJSON", "LienthongConnectors"],
+            swiftSettings: swiftSettings
+        ),
 
         .testTarget(name: "LienthongCoreTests", dependencies: ["LienthongCore"], swiftSettings: swiftSettings),
         .testTarget(name: "LienthongJSONTests", dependencies: ["LienthongJSON"], swiftSettings: swiftSettings),
