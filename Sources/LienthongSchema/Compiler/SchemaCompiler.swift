@@ -9,6 +9,8 @@ struct CompiledProgram: Sendable {
     var tracksAnnotations: Bool
     var maxDepth: Int
     var maxPatternInputLength: Int
+    /// Whether any `$dynamicRef` can resolve dynamically, so evaluation must track the dynamic scope.
+    var usesDynamicScope: Bool
 }
 
 /// Turns indexed schemas into ``SchemaNode``s once: references resolved to node indices, regular
@@ -39,9 +41,15 @@ struct SchemaCompiler {
         let rootEntry = index.indexDocument(json, uri: uri)
         let root = try node(for: rootEntry)
         try drain()
+        for i in nodes.indices {
+            nodes[i].fast = tracksAnnotations ? nodes[i].keywords : ObjectMembers.fuse(nodes[i].keywords)
+        }
         let program = CompiledProgram(
             nodes: nodes, resources: resources, tracksAnnotations: tracksAnnotations, maxDepth: options.maxDepth,
-            maxPatternInputLength: options.maxPatternInputLength)
+            maxPatternInputLength: options.maxPatternInputLength,
+            usesDynamicScope: nodes.contains { node in
+                node.keywords.contains { if case .dynamicRef(_, .some) = $0 { true } else { false } }
+            })
         return (program, root)
     }
 

@@ -14,9 +14,9 @@ import Foundation
 /// start-up), never from callers; instance strings longer than
 /// ``ValidationOptions/maxPatternInputLength`` (UTF-16 units) are not matched at all and fail the
 /// keyword with a distinct message, so a caller cannot make one match run over an unbounded input.
-struct ECMARegex: @unchecked Sendable {
+final class ECMARegex: @unchecked Sendable {
     // @unchecked: NSRegularExpression is immutable after creation and documented as thread-safe;
-    // swift-corelibs-foundation does not mark it Sendable.
+    // swift-corelibs-foundation does not mark it Sendable. A class: one retain when a keyword is copied.
     let source: String
     private let regex: NSRegularExpression
     /// The linear-time matcher, when the pattern is simple enough (most schema patterns are).

@@ -15,12 +15,14 @@ struct Evaluator {
     /// The schema resources entered, outermost first: the dynamic scope of `$dynamicRef`.
     private var scope: [Int] = []
     private var depth = 0
+    private let tracksScope: Bool
 
     init(program: CompiledProgram, collect: Bool) {
         self.program = program
         self.collect = collect
         self.tracks = program.tracksAnnotations
-        scope.reserveCapacity(8)
+        // No allocation per validation unless a `$dynamicRef` needs the dynamic scope.
+        self.tracksScope = program.usesDynamicScope
     }
 
     /// Evaluates node `index` on `instance`; adds what it evaluated to `evaluated` when valid.
@@ -33,9 +35,15 @@ struct Evaluator {
             return false
         }
         let resource = program.nodes[index].resource
-        let entered = scope.last != resource
+        let entered = tracksScope && scope.last != resource
         if entered { scope.append(resource) }
         defer { if entered { scope.removeLast() } }
+        if !collect {
+            for keyword in program.nodes[index].fast where !apply(keyword, index, instance, &evaluated) {
+                return false
+            }
+            return true
+        }
         var valid = true
         for keyword in program.nodes[index].keywords {
             if !apply(keyword, index, instance, &evaluated) {
@@ -64,6 +72,8 @@ struct Evaluator {
         _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated, _ keyword: String,
         _ token: @autoclosure () -> String? = nil
     ) -> Bool {
+        // Without annotations nobody reads `evaluated`: no scratch copy needed.
+        if !tracks && !collect { return evaluate(node, instance, &evaluated) }
         var inner = Evaluated()
         guard collect else {
             let valid = evaluate(node, instance, &inner)
@@ -83,6 +93,10 @@ struct Evaluator {
         _ node: Int, _ value: JSONValue, _ keyword: String, _ token: @autoclosure () -> String?,
         _ instanceToken: @autoclosure () -> String?
     ) -> Bool {
+        if !tracks && !collect {
+            var unread = Evaluated.unread
+            return evaluate(node, value, &unread)
+        }
         var inner = Evaluated()
         guard collect else { return evaluate(node, value, &inner) }
         let t = token()
@@ -155,9 +169,39 @@ struct Evaluator {
             return applyUnevaluatedItems(child, node, instance, &evaluated)
         case .unevaluatedProperties(let child):
             return applyUnevaluatedProperties(child, node, instance, &evaluated)
+        case .objectMembers(let members):
+            return applyObjectMembers(members, instance)
         default:
             return check(keyword, node, instance)
         }
+    }
+
+    /// The fused object keywords, fast path only (no paths, errors or annotations).
+    @inline(never)
+    private mutating func applyObjectMembers(_ members: ObjectMembers, _ instance: JSONValue) -> Bool {
+        guard case .object(let object) = instance else { return true }
+        // The fast path runs only without annotations (see ``ObjectMembers/fuse(_:)``).
+        var inner = Evaluated.unread
+        if members.additional != nil || object.count < members.members.count {
+            var seen = 0
+            for (name, value) in object {
+                if let member = members.member(name) {
+                    if member.required { seen += 1 }
+                    if let node = member.node, !evaluate(node, value, &inner) { return false }
+                } else if let additional = members.additional, !evaluate(additional, value, &inner) {
+                    return false
+                }
+            }
+            return seen == members.requiredCount
+        }
+        for (name, member) in members.members {
+            if let value = object[name] {
+                if let node = member.node, !evaluate(node, value, &inner) { return false }
+            } else if member.required {
+                return false
+            }
+        }
+        return true
     }
 
     @inline(never)
@@ -506,13 +550,15 @@ struct Evaluator {
         case .maxLength(let limit):
             guard case .string(let s) = instance else { return true }
             // Code points, not grapheme clusters or UTF-16 units; UTF-8 length bounds it cheaply.
-            if s.utf8.count <= limit || s.unicodeScalars.count <= limit { return true }
+            if s.utf8.count <= limit || UTF8Bytes.scalarCount(s) <= limit { return true }
             report(node, "maxLength", "must be at most \(limit) characters long")
             return false
 
         case .minLength(let limit):
             guard case .string(let s) = instance else { return true }
-            if s.unicodeScalars.count >= limit { return true }
+            // Each code point is 1 to 4 UTF-8 bytes, so the byte count settles most cases.
+            let bytes = s.utf8.count
+            if bytes >= limit * 4 || (bytes >= limit && UTF8Bytes.scalarCount(s) >= limit) { return true }
             report(node, "minLength", "must be at least \(limit) characters long")
             return false
 

@@ -20,9 +20,9 @@ enum Keyword: Sendable {
     case prefixItems([Int])
     case items(Int, skip: Int)
     case contains(Int, min: Int, max: Int?)
-    case properties([(name: String, node: Int)], lookup: [String: Int])
+    indirect case properties([(name: String, node: Int)], lookup: [String: Int])
     case patternProperties([(pattern: ECMARegex, node: Int)])
-    case additionalProperties(Int, known: Set<String>, patterns: [ECMARegex])
+    indirect case additionalProperties(Int, known: Set<String>, patterns: [ECMARegex])
     case propertyNames(Int)
 
     // Unevaluated.
@@ -50,13 +50,17 @@ enum Keyword: Sendable {
     case dependentRequired([(name: String, required: [String])])
 
     // Format (assertion only; annotation-only formats compile to nothing).
-    case format(name: String, check: FormatChecker)
+    indirect case format(name: String, check: FormatChecker)
 
     // Extensions.
-    case custom(name: String, check: CustomKeyword.Check)
+    indirect case custom(name: String, check: CustomKeyword.Check)
 
     // The `false` schema.
     case never
+
+    /// `properties` + `required` + `additionalProperties` in one pass (fast path only; see
+    /// ``ObjectMembers``).
+    case objectMembers(ObjectMembers)
 
     /// The keyword's name as written in the schema, for output locations.
     var name: String {
@@ -99,6 +103,7 @@ enum Keyword: Sendable {
         case .format: "format"
         case .custom(let name, _): name
         case .never: ""
+        case .objectMembers: "properties"
         }
     }
 }
@@ -148,6 +153,9 @@ struct TypeSet: OptionSet, Sendable {
 struct SchemaNode: Sendable {
     /// Keywords in evaluation order; `unevaluated*` come last.
     var keywords: [Keyword] = []
+    /// The keywords the valid/invalid fast path runs: ``keywords`` with object keywords fused
+    /// (``ObjectMembers``) when no annotations are tracked.
+    var fast: [Keyword] = []
     /// `base#pointer` of the schema in its resource.
     var absoluteLocation: String = ""
     /// The index of the schema resource this node belongs to (dynamic scope).
