@@ -7,9 +7,10 @@ import Foundation
 /// `$` also matches before a final line terminator. Everything else is passed through: ICU accepts the
 /// ECMA-262 syntax the test suite and our schemas use (classes, `\p{…}`, look-around, back-references).
 ///
-/// Bounding pathological patterns: simple patterns (literals, classes and quantifiers, no groups or
-/// alternation; see ``LinearPattern``) run on a linear-time automaton and cannot blow up. The rest
-/// run on ICU, which backtracks, and `NSRegularExpression` exposes no time limit.
+/// Bounding pathological patterns: patterns without back-references, look-around or `\b` (literals,
+/// classes, groups, alternation, any quantifier; see ``LinearPattern``) run on a linear-time NFA and
+/// cannot blow up: `^(a+)+$` against `aaaa…!` is one pass. The rest run on ICU, which backtracks,
+/// and `NSRegularExpression` exposes no time limit.
 /// Patterns come only from schemas the operator loads (trusted configuration, compiled once at
 /// start-up), never from callers; instance strings longer than
 /// ``ValidationOptions/maxPatternInputLength`` (UTF-16 units) are not matched at all and fail the
@@ -19,7 +20,7 @@ final class ECMARegex: @unchecked Sendable {
     // swift-corelibs-foundation does not mark it Sendable. A class: one retain when a keyword is copied.
     let source: String
     private let regex: NSRegularExpression
-    /// The linear-time matcher, when the pattern is simple enough (most schema patterns are).
+    /// The linear-time matcher, when the pattern is in its subset (every canonical schema's is).
     private let linear: LinearPattern?
 
     /// Compiles `pattern`; throws `SchemaError.invalidRegex` naming the pattern.
