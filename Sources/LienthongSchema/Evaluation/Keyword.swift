@@ -3,7 +3,7 @@ import LienthongJSON
 
 /// One compiled keyword of a schema node. Child schemas are indices into the compiled node table, so
 /// reference cycles are plain integers and validation allocates nothing to follow them.
-enum Keyword: Sendable {
+indirect enum Keyword: Sendable {
     // Core.
     case ref(Int)
     /// `target` is the static resolution; `anchor` is set when the target carries a matching
@@ -20,9 +20,9 @@ enum Keyword: Sendable {
     case prefixItems([Int])
     case items(Int, skip: Int)
     case contains(Int, min: Int, max: Int?)
-    indirect case properties([(name: String, node: Int)], lookup: [String: Int])
+    case properties([(name: String, node: Int)], lookup: [String: Int])
     case patternProperties([(pattern: ECMARegex, node: Int)])
-    indirect case additionalProperties(Int, known: Set<String>, patterns: [ECMARegex])
+    case additionalProperties(Int, known: Set<String>, patterns: [ECMARegex])
     case propertyNames(Int)
 
     // Unevaluated.
@@ -50,10 +50,10 @@ enum Keyword: Sendable {
     case dependentRequired([(name: String, required: [String])])
 
     // Format (assertion only; annotation-only formats compile to nothing).
-    indirect case format(name: String, check: FormatChecker)
+    case format(name: String, check: FormatChecker)
 
     // Extensions.
-    indirect case custom(name: String, check: CustomKeyword.Check)
+    case custom(name: String, check: CustomKeyword.Check)
 
     // The `false` schema.
     case never
