@@ -9,6 +9,17 @@ let usage = """
     commands:
       serve [--config DIR] [--data-dir DIR] [--listen HOST:PORT]
                           start the gateway (default: config/demo, .lienthong/, 127.0.0.1:8443)
+      config check [DIR] [--schemas DIR]
+                          check a configuration directory (default config/demo) against
+                          config.v1 and the rules between its files
+      schema list [--schemas DIR] [--json]
+                          list the canonical schemas (default directory: schemas)
+      schema show ID [--schemas DIR]
+                          print a canonical schema
+      schema validate --schema ID|PATH [--output basic|flag] [--jsonl] [--json] [--schemas DIR] FILE...|-
+                          validate JSON files (or JSON Lines with --jsonl; - is stdin) against a
+                          canonical schema or any draft 2020-12 schema file; exit 0 all valid,
+                          1 some invalid, 2 usage error
       version             print the version
       help                print this text
     """
@@ -19,6 +30,10 @@ do {
     switch command {
     case "serve":
         try await ServeCommand(Arguments(words, valued: ["config", "data-dir", "listen"])).run()
+    case "schema":
+        exit(try SchemaCommand(words).run())
+    case "config":
+        exit(try ConfigCheckCommand(words).run())
     case "version", "--version":
         print("lienthong \(Gateway.version)")
     case "help", "--help", "-h":

@@ -42,6 +42,12 @@ public struct SchemaCatalog: Sendable {
     private let items: [String: Item]
     private let idsByURI: [String: String]
 
+    /// Every schema of the catalogue by `$id`, plus the meta-schemas: for compiling other schemas
+    /// that reference canonical ones (``compile(_:)``).
+    public let registry: SchemaRegistry
+    /// The options every schema of the catalogue was compiled with.
+    public let options: ValidationOptions
+
     /// Every schema, by id.
     public let list: [Entry]
 
@@ -83,6 +89,8 @@ public struct SchemaCatalog: Sendable {
         }
         self.items = items
         self.idsByURI = uris
+        self.registry = registry
+        self.options = options
         self.list = items.values.map(\.entry).sorted { $0.id < $1.id }
     }
 
@@ -126,6 +134,18 @@ public struct SchemaCatalog: Sendable {
 
     /// The compiled schema, by id or `$id`, for validating many instances.
     public func compiled(_ idOrURI: String) -> JSONSchema? { item(idOrURI)?.compiled }
+
+    /// Compiles a schema from outside the catalogue (checked against the meta-schema first) whose
+    /// references may name the catalogue's schemas, with the catalogue's options.
+    ///
+    /// ```swift
+    /// // One file of a configuration directory against its part of config.v1:
+    /// let members = try catalog.compile(["$ref": "https://lienthong.gov.vn/schemas/config.v1#/$defs/members"])
+    /// ```
+    /// - Throws: as ``JSONSchema/compileChecked(_:registry:options:uri:)``.
+    public func compile(_ schema: JSONValue, uri: String = "") throws(SchemaError) -> JSONSchema {
+        try JSONSchema.compileChecked(schema, registry: registry, options: options, uri: uri)
+    }
 
     /// Validates `instance` against a schema of the catalogue and renders the 2020-12 output.
     ///
