@@ -75,6 +75,15 @@ public struct JSONSchema: Sendable {
         return ValidationResult(isValid: false, errors: evaluator.errors)
     }
 
+    /// The collecting evaluation alone, valid or not (tests compare it with the fast path, which
+    /// runs fused keywords; see `ObjectMembers`).
+    func validateCollecting(_ instance: JSONValue) -> ValidationResult {
+        var evaluator = Evaluator(program: program, collect: true)
+        var evaluated = Evaluated()
+        let valid = evaluator.evaluate(root, instance, &evaluated)
+        return ValidationResult(isValid: valid, errors: evaluator.errors)
+    }
+
     /// Whether `instance` is valid: the `flag` output, without collecting errors.
     public func isValid(_ instance: JSONValue) -> Bool {
         var evaluator = Evaluator(program: program, collect: false)

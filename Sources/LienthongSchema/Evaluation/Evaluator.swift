@@ -638,7 +638,15 @@ struct Evaluator {
             return false
 
         case .never:
-            report(node, nil, "no value is allowed here (false schema)")
+            let parent = keywordPath.last ?? ""
+            switch parent {
+            case "additionalProperties", "unevaluatedProperties":
+                report(node, nil, "is not an allowed property (\(parent) is false)")
+            case "items", "unevaluatedItems":
+                report(node, nil, "is not an allowed item (\(parent) is false)")
+            default:
+                report(node, nil, "no value is allowed here (false schema)")
+            }
             return false
 
         default:
