@@ -77,7 +77,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(name: "lienthong", dependencies: ["LienthongGateway"], swiftSettings: swiftSettings),
+        // The schema and config commands use LienthongSchema and LienthongJSON directly; naming them
+        // makes SwiftPM rebuild the CLI when their interfaces change.
+        .executableTarget(
+            name: "lienthong", dependencies: ["LienthongGateway", "LienthongSchema", "LienthongJSON"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(name: "lienthong-seeds", dependencies: ["LienthongCore", "LienthongJSON"], swiftSettings: swiftSettings),
         // Schema validation benchmark (bench/schema/run); Connectors only to map the seed rows.
         .executableTarget(

@@ -4,6 +4,7 @@ import LienthongJSON
 import LienthongSchema
 
 // lienthong-bench-schema [--config DIR] [--seeds DIR] [--schemas DIR] [--schema ID] [--rounds N]
+//                        [--profile-validate PASSES]
 // Parses the seed person records (population.csv mapped to canonical JSON by the registry's own
 // mapping) and parses + validates them against a canonical schema, in the same run, and prints a
 // Markdown table: instances per second and the ratio (parse + validate) / parse.
@@ -13,6 +14,7 @@ var seedsDirectory = "seeds"
 var schemasDirectory = "schemas"
 var schemaID = "person.v1"
 var rounds = 7
+var profilePasses = 0
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
@@ -21,6 +23,8 @@ while let argument = arguments.popFirst() {
     case "--schemas": schemasDirectory = arguments.popFirst() ?? schemasDirectory
     case "--schema": schemaID = arguments.popFirst() ?? schemaID
     case "--rounds": rounds = arguments.popFirst().flatMap(Int.init) ?? rounds
+    // Only validation, N passes, no table: for a profiler (valgrind --tool=callgrind, perf).
+    case "--profile-validate": profilePasses = arguments.popFirst().flatMap(Int.init) ?? 1
     default:
         FileHandle.standardError.write(Data("lienthong-bench-schema: unknown argument \(argument)\n".utf8))
         exit(2)
@@ -100,6 +104,11 @@ func measureValidateOnly(_ values: [JSONValue], _ schema: JSONSchema, repeats: I
     return seconds / Double(repeats * values.count)
 }
 let parsed = documents.compactMap { try? JSONValue.parse($0) }
+
+if profilePasses > 0 {
+    print(String(format: "%.3f µs per validation", measureValidateOnly(parsed, schema, repeats: profilePasses) * 1e6))
+    exit(0)
+}
 
 // Warm up, then alternate the two measurements and keep each one's best round.
 _ = measure(documents, repeats: 2, parseOnly)

@@ -1,18 +1,5 @@
 import LienthongJSON
 
-/// The immutable result of compilation: a node table that keywords index into.
-struct CompiledProgram: Sendable {
-    var nodes: [SchemaNode]
-    var resources: [SchemaResource]
-    /// Whether any node has `unevaluatedItems`/`unevaluatedProperties`, so evaluation must
-    /// collect evaluated-location annotations.
-    var tracksAnnotations: Bool
-    var maxDepth: Int
-    var maxPatternInputLength: Int
-    /// Whether any `$dynamicRef` can resolve dynamically, so evaluation must track the dynamic scope.
-    var usesDynamicScope: Bool
-}
-
 /// Turns indexed schemas into ``SchemaNode``s once: references resolved to node indices, regular
 /// expressions compiled, vocabularies applied. Each schema location compiles once, so reference
 /// cycles terminate.

@@ -15,7 +15,11 @@ struct Evaluator {
     /// The schema resources entered, outermost first: the dynamic scope of `$dynamicRef`.
     private var scope: [Int] = []
     private var depth = 0
+    private let maxDepth: Int
     private let tracksScope: Bool
+    // Borrowed from `program`, which the caller keeps alive for the whole evaluation.
+    private let fastKeywords: UnsafeMutablePointer<Keyword>
+    private let fastRanges: UnsafeMutablePointer<CompiledProgram.FastRange>
 
     init(program: CompiledProgram, collect: Bool) {
         self.program = program
@@ -23,24 +27,33 @@ struct Evaluator {
         self.tracks = program.tracksAnnotations
         // No allocation per validation unless a `$dynamicRef` needs the dynamic scope.
         self.tracksScope = program.usesDynamicScope
+        self.maxDepth = program.maxDepth
+        self.fastKeywords = program.fastKeywords
+        self.fastRanges = program.fastRanges
     }
 
     /// Evaluates node `index` on `instance`; adds what it evaluated to `evaluated` when valid.
     mutating func evaluate(_ index: Int, _ instance: JSONValue, _ evaluated: inout Evaluated) -> Bool {
         depth += 1
         defer { depth -= 1 }
-        if depth > program.maxDepth {
-            let limit = program.maxDepth
+        if depth > maxDepth {
+            let limit = maxDepth
             report(index, nil, "validation nested deeper than \(limit) levels")
             return false
         }
-        let resource = program.nodes[index].resource
-        let entered = tracksScope && scope.last != resource
-        if entered { scope.append(resource) }
+        var entered = false
+        if tracksScope {
+            let resource = program.nodes[index].resource
+            entered = scope.last != resource
+            if entered { scope.append(resource) }
+        }
         defer { if entered { scope.removeLast() } }
         if !collect {
-            for keyword in program.nodes[index].fast where !apply(keyword, index, instance, &evaluated) {
-                return false
+            let range = fastRanges[index]
+            var i = range.start
+            while i < range.end {
+                if !apply(fastKeywords[i], index, instance, &evaluated) { return false }
+                i += 1
             }
             return true
         }
