@@ -85,3 +85,23 @@ struct BadInputTests {
         }
     }
 }
+
+extension BadInputTests {
+    @Test func longPropertyNameIsNotRunThroughABacktrackingPattern() throws {
+        var options = ValidationOptions()
+        options.maxPatternInputLength = 8
+        // A back-reference keeps this pattern on ICU.
+        let schema = try JSONSchema.compile(
+            try JSONValue.parse(##"{"patternProperties": {"^(a)\\1": {"type": "integer"}}}"##), options: options)
+        #expect(schema.isValid(["aa": 1]))
+        #expect(!schema.isValid(["aa": "x"]))
+        let long = String(repeating: "a", count: 9)
+        let result = schema.validate(.object([long: 1]))
+        #expect(!result.isValid)
+        #expect(result.errors.first?.instanceLocation == "/\(long)")
+        // A linear pattern has no such limit.
+        let linear = try JSONSchema.compile(
+            try JSONValue.parse(##"{"patternProperties": {"^a+$": {"type": "integer"}}}"##), options: options)
+        #expect(linear.isValid(.object([long: 1])))
+    }
+}

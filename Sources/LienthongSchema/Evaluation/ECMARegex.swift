@@ -34,6 +34,9 @@ final class ECMARegex: @unchecked Sendable {
         }
     }
 
+    /// Whether the pattern runs on the linear-time matcher (else on ICU).
+    var isLinear: Bool { linear != nil }
+
     /// Whether the pattern matches anywhere in `string` (ECMA-262 `RegExp.prototype.test`).
     func matches(_ string: String) -> Bool {
         if let linear { return linear.matches(string) }

@@ -429,6 +429,21 @@ struct Evaluator {
         return valid
     }
 
+    /// Whether `name` may be matched against `patterns`: a name longer than the pattern input
+    /// limit is not run through a pattern that needs ICU (backtracking); it fails instead.
+    private mutating func namesFitPatterns(
+        _ name: String, _ patterns: some Sequence<ECMARegex>, _ node: Int, _ instanceToken: String
+    ) -> Bool {
+        let limit = program.maxPatternInputLength
+        guard patterns.contains(where: { !$0.isLinear }), name.utf16.count > limit else { return true }
+        if collect {
+            instancePath.append(PointerToken.escape(instanceToken))
+            report(node, "patternProperties", "property name is too long to match against a pattern (limit \(limit))")
+            instancePath.removeLast()
+        }
+        return false
+    }
+
     @inline(never)
     private mutating func applyPatternProperties(
         _ pairs: [(pattern: ECMARegex, node: Int)], _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated
@@ -436,6 +451,11 @@ struct Evaluator {
         guard case .object(let object) = instance else { return true }
         var valid = true
         for (name, value) in object {
+            if !namesFitPatterns(name, pairs.lazy.map(\.pattern), node, name) {
+                valid = false
+                if !collect { return false }
+                continue
+            }
             for (regex, child) in pairs where regex.matches(name) {
                 if tracks { evaluated.properties.insert(name) }
                 if !onChild(child, value, "patternProperties", regex.source, name) {
@@ -454,6 +474,11 @@ struct Evaluator {
         guard case .object(let object) = instance else { return true }
         var valid = true
         for (name, value) in object where !known.contains(name) {
+            if !namesFitPatterns(name, patterns, node, name) {
+                valid = false
+                if !collect { return false }
+                continue
+            }
             if patterns.contains(where: { $0.matches(name) }) { continue }
             if tracks { evaluated.properties.insert(name) }
             if !onChild(child, value, "additionalProperties", nil, name) {
