@@ -77,13 +77,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(name: "lienthong", dependencies: ["LienthongGateway"], swiftSettings: swiftSettings),
+        // The schema and config commands use LienthongSchema and LienthongJSON directly; naming them
+        // makes SwiftPM rebuild the CLI when their interfaces change.
+        .executableTarget(
+            name: "lienthong", dependencies: ["LienthongGateway", "LienthongSchema", "LienthongJSON"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(name: "lienthong-seeds", dependencies: ["LienthongCore", "LienthongJSON"], swiftSettings: swiftSettings),
         // Signing and verification throughput against `openssl speed` (bench/crypto/run).
         .executableTarget(
             name: "lienthong-bench-crypto",
             dependencies: ["LienthongTrust", "LienthongJSON"],
             path: "bench/crypto/Sources",
+            swiftSettings: swiftSettings
+        ),
+        // Schema validation benchmark (bench/schema/run); Connectors only to map the seed rows.
+        .executableTarget(
+            name: "lienthong-bench-schema",
+            dependencies: ["LienthongSchema", "LienthongJSON", "LienthongConnectors"],
             swiftSettings: swiftSettings
         ),
 

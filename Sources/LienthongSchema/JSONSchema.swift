@@ -12,11 +12,12 @@ public import LienthongJSON
 /// if !result.isValid { print(result.output(.basic)) }
 /// ```
 ///
-/// Regular expressions (`pattern`, `patternProperties`) run on ICU through `NSRegularExpression`
-/// with an ECMA-262 translation (see `ECMARegex`). A pathological pattern is bounded by input
-/// length, not time: strings longer than ``ValidationOptions/maxPatternInputLength`` are not
-/// matched (the keyword fails), and patterns come only from operator-loaded schemas, never from
-/// callers. Nesting is bounded by ``ValidationOptions/maxDepth``, which also ends reference cycles
+/// Regular expressions (`pattern`, `patternProperties`) run on a linear-time NFA when they avoid
+/// back-references, look-around and `\b` (groups, alternation and bounded repetition are fine), so
+/// `^(a+)+$` cannot blow up; the rest run on ICU through `NSRegularExpression` with an ECMA-262
+/// translation (see `ECMARegex`), bounded by input length, not time: strings longer than
+/// ``ValidationOptions/maxPatternInputLength`` are not matched (the keyword fails), and patterns
+/// come only from operator-loaded schemas, never from callers. Nesting is bounded by ``ValidationOptions/maxDepth``, which also ends reference cycles
 /// that never consume the instance.
 public struct JSONSchema: Sendable {
     private let program: CompiledProgram
@@ -72,6 +73,15 @@ public struct JSONSchema: Sendable {
         var evaluated = Evaluated()
         _ = evaluator.evaluate(root, instance, &evaluated)
         return ValidationResult(isValid: false, errors: evaluator.errors)
+    }
+
+    /// The collecting evaluation alone, valid or not (tests compare it with the fast path, which
+    /// runs fused keywords; see `ObjectMembers`).
+    func validateCollecting(_ instance: JSONValue) -> ValidationResult {
+        var evaluator = Evaluator(program: program, collect: true)
+        var evaluated = Evaluated()
+        let valid = evaluator.evaluate(root, instance, &evaluated)
+        return ValidationResult(isValid: valid, errors: evaluator.errors)
     }
 
     /// Whether `instance` is valid: the `flag` output, without collecting errors.

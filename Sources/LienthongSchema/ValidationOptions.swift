@@ -21,8 +21,10 @@ public struct ValidationOptions: Sendable {
     /// validation fails with an error rather than exhausting the stack. Also ends a reference
     /// cycle that never consumes the instance (`{"$ref": "#"}`).
     public var maxDepth: Int = 1_500
-    /// Strings longer than this many UTF-16 units fail `pattern` and `patternProperties` without
-    /// being matched: the bound on regular-expression work per string (see ``JSONSchema``).
+    /// Strings longer than this many UTF-16 units fail `pattern` without being matched, and property
+    /// names that long fail `patternProperties`/`additionalProperties` when a pattern there runs on
+    /// ICU: the bound on backtracking work per string (see ``JSONSchema``). Patterns in the
+    /// linear-time subset take time proportional to the input anyway.
     public var maxPatternInputLength: Int = 65_536
 
     /// The defaults: format annotation only, no extensions.

@@ -27,6 +27,17 @@ let usage = """
                           node signing keys (default dir: $LIENTHONG_DATA_DIR/keys or .lienthong/keys)
       pki init DIR [--provider ID ...] [--consumer ID ...]
                           create a development PKI (NOT FOR PRODUCTION)
+      config check [DIR] [--schemas DIR]
+                          check a configuration directory (default config/demo) against
+                          config.v1 and the rules between its files
+      schema list [--schemas DIR] [--json]
+                          list the canonical schemas (default directory: schemas)
+      schema show ID [--schemas DIR]
+                          print a canonical schema
+      schema validate --schema ID|PATH [--output basic|flag] [--jsonl] [--json] [--schemas DIR] FILE...|-
+                          validate JSON files (or JSON Lines with --jsonl; - is stdin) against a
+                          canonical schema or any draft 2020-12 schema file; exit 0 all valid,
+                          1 some invalid, 2 usage error
       version             print the version
       help                print this text
     """
@@ -44,6 +55,10 @@ do {
     case "verify": exit(try VerifyCommand(words).run())
     case "keys": try KeysCommand(words).run()
     case "pki": try PKICommand(words).run()
+    case "schema":
+        exit(try SchemaCommand(words).run())
+    case "config":
+        exit(try ConfigCheckCommand(words).run())
     case "version", "--version":
         print("lienthong \(Gateway.version)")
     case "help", "--help", "-h":

@@ -11,7 +11,7 @@ struct CanonicalSchemaTests {
         .appendingPathComponent("schemas")
     static let names = [
         "address.v1", "person.v1", "enterprise.v1", "land-parcel.v1", "insurance-participation.v1", "problem.v1",
-        "envelope.v1",
+        "envelope.v1", "person-profile.v1", "audit-record.v1", "config.v1",
     ]
 
     static func document(_ name: String) throws -> JSONValue {
@@ -178,6 +178,66 @@ struct CanonicalSchemaTests {
             "envelope.v1", envelope.setting("message", message.setting("provider", "BCA")),
             at: "/properties/message/properties/provider/$ref/pattern")
         try Self.expectFailure("envelope.v1", envelope.setting("signatures", []), at: "/properties/signatures/minItems")
+    }
+}
+
+extension CanonicalSchemaTests {
+    // MARK: person-profile.v1, audit-record.v1, config.v1
+
+    @Test func profilePartsAreRecordsOrWithheld() throws {
+        let profile = try Self.example("person-profile.v1")
+        let withheld: JSONValue = ["withheld": true, "reason": "not granted"]
+        let schema = try Self.schema("person-profile.v1")
+        #expect(schema.isValid(profile.setting("enterprises", withheld)))
+        #expect(schema.isValid(profile.setting("person", withheld)))
+        #expect(schema.isValid(profile.setting("parcels", [])))
+        try Self.expectFailure(
+            "person-profile.v1", profile.setting("insurance", ["withheld": true]), at: "/properties/insurance/else/$ref/required")
+        try Self.expectFailure(
+            "person-profile.v1", profile.setting("insurance", ["withheld": false, "reason": "x"]),
+            at: "/properties/insurance/else/$ref/properties/withheld/const")
+        try Self.expectFailure("person-profile.v1", profile.setting("parcels", nil), at: "/required")
+        let enterprise = try Self.example("enterprise.v1").setting("charterCapital", "5 tỷ")
+        try Self.expectFailure(
+            "person-profile.v1", profile.setting("enterprises", [enterprise]),
+            at: "/properties/enterprises/then/items/$ref/properties/charterCapital/type")
+        let person = try #require(profile["person"]).setting("sex", "female")
+        try Self.expectFailure(
+            "person-profile.v1", profile.setting("person", person),
+            at: "/properties/person/else/$ref/allOf/1/then/properties/personalId/pattern")
+    }
+
+    @Test func auditRecordRules() throws {
+        let allowed = try Self.example("audit-record.v1", 0)
+        let denied = try Self.example("audit-record.v1", 1)
+        try Self.expectFailure("audit-record.v1", allowed.setting("outcome", "granted"), at: "/properties/outcome/enum")
+        try Self.expectFailure("audit-record.v1", allowed.setting("problemCode", "access.denied"), at: "/allOf/0/then/not")
+        try Self.expectFailure("audit-record.v1", denied.setting("problemCode", nil), at: "/allOf/1/then/required")
+        try Self.expectFailure("audit-record.v1", denied.setting("status", 200), at: "/allOf/1/then/properties/status/minimum")
+        try Self.expectFailure("audit-record.v1", allowed.setting("hash", "ABC"), at: "/properties/hash/pattern")
+        try Self.expectFailure("audit-record.v1", allowed.setting("seq", 0), at: "/properties/seq/minimum")
+        try Self.expectFailure(
+            "audit-record.v1", allowed.setting("recordedAt", "2026-11-26T17:00:00+07:00"), at: "/properties/recordedAt/pattern")
+        try Self.expectFailure("audit-record.v1", allowed.setting("subjectKey", "001085012345"), at: "/additionalProperties")
+    }
+
+    @Test func configRulesPerFile() throws {
+        let config = try Self.example("config.v1")
+        let node = try #require(config["node.json"])
+        try Self.expectFailure(
+            "config.v1", config.setting("node.json", node.setting("listne", "x:1")),
+            at: "/properties/node.json/$ref/additionalProperties")
+        try Self.expectFailure("config.v1", config.setting("grants.json", nil), at: "/required")
+        try Self.expectFailure("config.v1", config.setting("notes.json", [:]), at: "/additionalProperties")
+        let registry = try #require(config["registries/population.json"])
+        let connector = try #require(registry["connector"]).setting("lookup", nil)
+        try Self.expectFailure(
+            "config.v1", config.setting("registries/population.json", registry.setting("connector", connector)),
+            at: "/patternProperties/^registries~1[a-z][a-z0-9-]*\\.json$/$ref/properties/connector/$ref/allOf/0/then/required")
+        let restConnector: JSONValue = ["kind": "rest", "urlTemplate": "http://x/{a}", "keyParts": ["a"], "path": "x"]
+        try Self.expectFailure(
+            "config.v1", config.setting("registries/population.json", registry.setting("connector", restConnector)),
+            at: "/patternProperties/^registries~1[a-z][a-z0-9-]*\\.json$/$ref/properties/connector/$ref/allOf/1/then/additionalProperties")
     }
 }
 

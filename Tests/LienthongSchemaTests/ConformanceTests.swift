@@ -1,6 +1,6 @@
 import Foundation
 import LienthongJSON
-import LienthongSchema
+@testable import LienthongSchema
 import Testing
 
 /// Runs the official JSON-Schema-Test-Suite (draft 2020-12) from `shared/` beside the repository.
@@ -58,8 +58,12 @@ struct ConformanceTests {
                 let expected = test["valid"]?.boolValue ?? false
                 let instance = test["data"] ?? .null
                 let result = schema.validate(instance)
-                // The fast path and the collecting path must agree.
-                if result.isValid == expected && schema.isValid(instance) == expected {
+                // The fast path (fused keywords) and the collecting path must agree, and an invalid
+                // instance must say why.
+                let collected = schema.validateCollecting(instance)
+                if result.isValid == expected && schema.isValid(instance) == expected && collected.isValid == expected
+                    && (expected || !collected.errors.isEmpty)
+                {
                     tally.passed += 1
                 } else {
                     let name = test["description"]?.stringValue ?? "?"

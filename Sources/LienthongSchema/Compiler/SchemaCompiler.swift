@@ -1,16 +1,5 @@
 import LienthongJSON
 
-/// The immutable result of compilation: a node table that keywords index into.
-struct CompiledProgram: Sendable {
-    var nodes: [SchemaNode]
-    var resources: [SchemaResource]
-    /// Whether any node has `unevaluatedItems`/`unevaluatedProperties`, so evaluation must
-    /// collect evaluated-location annotations.
-    var tracksAnnotations: Bool
-    var maxDepth: Int
-    var maxPatternInputLength: Int
-}
-
 /// Turns indexed schemas into ``SchemaNode``s once: references resolved to node indices, regular
 /// expressions compiled, vocabularies applied. Each schema location compiles once, so reference
 /// cycles terminate.
@@ -39,9 +28,15 @@ struct SchemaCompiler {
         let rootEntry = index.indexDocument(json, uri: uri)
         let root = try node(for: rootEntry)
         try drain()
+        for i in nodes.indices {
+            nodes[i].fast = tracksAnnotations ? nodes[i].keywords : ObjectMembers.fuse(nodes[i].keywords)
+        }
         let program = CompiledProgram(
             nodes: nodes, resources: resources, tracksAnnotations: tracksAnnotations, maxDepth: options.maxDepth,
-            maxPatternInputLength: options.maxPatternInputLength)
+            maxPatternInputLength: options.maxPatternInputLength,
+            usesDynamicScope: nodes.contains { node in
+                node.keywords.contains { if case .dynamicRef(_, .some) = $0 { true } else { false } }
+            })
         return (program, root)
     }
 

@@ -12,9 +12,12 @@ public struct SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
             case invalidRegex = "schema.invalid-regex"
             case unsupportedVocabulary = "schema.unsupported-vocabulary"
             case invalidKeyword = "schema.invalid-keyword"
+            case notFound = "schema.not-found"
+            case unreadable = "schema.unreadable"
         }
         private let kind: Kind
-        /// The schema is not an object or a boolean, or is otherwise malformed.
+        /// The schema is not an object or a boolean, is not valid against its meta-schema, or is
+        /// otherwise malformed.
         public static let invalidSchema = Code(kind: .invalidSchema)
         /// A `$ref`/`$dynamicRef` or `$schema` names a schema that is neither loaded nor fetchable.
         public static let unresolvableReference = Code(kind: .unresolvableReference)
@@ -24,6 +27,10 @@ public struct SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let unsupportedVocabulary = Code(kind: .unsupportedVocabulary)
         /// A keyword has a value of the wrong shape (for example `minLength: "3"`).
         public static let invalidKeyword = Code(kind: .invalidKeyword)
+        /// No schema with that id or `$id` is in the ``SchemaCatalog``.
+        public static let notFound = Code(kind: .notFound)
+        /// A schema file cannot be read or is not JSON.
+        public static let unreadable = Code(kind: .unreadable)
         /// The code as sent in problem+json.
         public var wireCode: String { kind.rawValue }
     }

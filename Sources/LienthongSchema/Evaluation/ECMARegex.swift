@@ -7,19 +7,20 @@ import Foundation
 /// `$` also matches before a final line terminator. Everything else is passed through: ICU accepts the
 /// ECMA-262 syntax the test suite and our schemas use (classes, `\p{…}`, look-around, back-references).
 ///
-/// Bounding pathological patterns: simple patterns (literals, classes and quantifiers, no groups or
-/// alternation; see ``LinearPattern``) run on a linear-time automaton and cannot blow up. The rest
-/// run on ICU, which backtracks, and `NSRegularExpression` exposes no time limit.
+/// Bounding pathological patterns: patterns without back-references, look-around or `\b` (literals,
+/// classes, groups, alternation, any quantifier; see ``LinearPattern``) run on a linear-time NFA and
+/// cannot blow up: `^(a+)+$` against `aaaa…!` is one pass. The rest run on ICU, which backtracks,
+/// and `NSRegularExpression` exposes no time limit.
 /// Patterns come only from schemas the operator loads (trusted configuration, compiled once at
 /// start-up), never from callers; instance strings longer than
 /// ``ValidationOptions/maxPatternInputLength`` (UTF-16 units) are not matched at all and fail the
 /// keyword with a distinct message, so a caller cannot make one match run over an unbounded input.
-struct ECMARegex: @unchecked Sendable {
+final class ECMARegex: @unchecked Sendable {
     // @unchecked: NSRegularExpression is immutable after creation and documented as thread-safe;
-    // swift-corelibs-foundation does not mark it Sendable.
+    // swift-corelibs-foundation does not mark it Sendable. A class: one retain when a keyword is copied.
     let source: String
     private let regex: NSRegularExpression
-    /// The linear-time matcher, when the pattern is simple enough (most schema patterns are).
+    /// The linear-time matcher, when the pattern is in its subset (every canonical schema's is).
     private let linear: LinearPattern?
 
     /// Compiles `pattern`; throws `SchemaError.invalidRegex` naming the pattern.
@@ -32,6 +33,9 @@ struct ECMARegex: @unchecked Sendable {
             throw SchemaError(code: .invalidRegex, detail: pattern)
         }
     }
+
+    /// Whether the pattern runs on the linear-time matcher (else on ICU).
+    var isLinear: Bool { linear != nil }
 
     /// Whether the pattern matches anywhere in `string` (ECMA-262 `RegExp.prototype.test`).
     func matches(_ string: String) -> Bool {

@@ -9,6 +9,9 @@ struct Evaluated {
     /// Single items evaluated (by `contains`).
     var items: Set<Int> = []
 
+    /// An empty value for evaluations whose annotations nobody reads.
+    static let unread = Evaluated()
+
     mutating func merge(_ other: Evaluated) {
         allProperties = allProperties || other.allProperties
         if !other.properties.isEmpty { properties.formUnion(other.properties) }

@@ -15,27 +15,48 @@ struct Evaluator {
     /// The schema resources entered, outermost first: the dynamic scope of `$dynamicRef`.
     private var scope: [Int] = []
     private var depth = 0
+    private let maxDepth: Int
+    private let tracksScope: Bool
+    // Borrowed from `program`, which the caller keeps alive for the whole evaluation.
+    private let fastKeywords: UnsafeMutablePointer<Keyword>
+    private let fastRanges: UnsafeMutablePointer<CompiledProgram.FastRange>
 
     init(program: CompiledProgram, collect: Bool) {
         self.program = program
         self.collect = collect
         self.tracks = program.tracksAnnotations
-        scope.reserveCapacity(8)
+        // No allocation per validation unless a `$dynamicRef` needs the dynamic scope.
+        self.tracksScope = program.usesDynamicScope
+        self.maxDepth = program.maxDepth
+        self.fastKeywords = program.fastKeywords
+        self.fastRanges = program.fastRanges
     }
 
     /// Evaluates node `index` on `instance`; adds what it evaluated to `evaluated` when valid.
     mutating func evaluate(_ index: Int, _ instance: JSONValue, _ evaluated: inout Evaluated) -> Bool {
         depth += 1
         defer { depth -= 1 }
-        if depth > program.maxDepth {
-            let limit = program.maxDepth
+        if depth > maxDepth {
+            let limit = maxDepth
             report(index, nil, "validation nested deeper than \(limit) levels")
             return false
         }
-        let resource = program.nodes[index].resource
-        let entered = scope.last != resource
-        if entered { scope.append(resource) }
+        var entered = false
+        if tracksScope {
+            let resource = program.nodes[index].resource
+            entered = scope.last != resource
+            if entered { scope.append(resource) }
+        }
         defer { if entered { scope.removeLast() } }
+        if !collect {
+            let range = fastRanges[index]
+            var i = range.start
+            while i < range.end {
+                if !apply(fastKeywords[i], index, instance, &evaluated) { return false }
+                i += 1
+            }
+            return true
+        }
         var valid = true
         for keyword in program.nodes[index].keywords {
             if !apply(keyword, index, instance, &evaluated) {
@@ -64,6 +85,8 @@ struct Evaluator {
         _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated, _ keyword: String,
         _ token: @autoclosure () -> String? = nil
     ) -> Bool {
+        // Without annotations nobody reads `evaluated`: no scratch copy needed.
+        if !tracks && !collect { return evaluate(node, instance, &evaluated) }
         var inner = Evaluated()
         guard collect else {
             let valid = evaluate(node, instance, &inner)
@@ -83,6 +106,10 @@ struct Evaluator {
         _ node: Int, _ value: JSONValue, _ keyword: String, _ token: @autoclosure () -> String?,
         _ instanceToken: @autoclosure () -> String?
     ) -> Bool {
+        if !tracks && !collect {
+            var unread = Evaluated.unread
+            return evaluate(node, value, &unread)
+        }
         var inner = Evaluated()
         guard collect else { return evaluate(node, value, &inner) }
         let t = token()
@@ -155,9 +182,39 @@ struct Evaluator {
             return applyUnevaluatedItems(child, node, instance, &evaluated)
         case .unevaluatedProperties(let child):
             return applyUnevaluatedProperties(child, node, instance, &evaluated)
+        case .objectMembers(let members):
+            return applyObjectMembers(members, instance)
         default:
             return check(keyword, node, instance)
         }
+    }
+
+    /// The fused object keywords, fast path only (no paths, errors or annotations).
+    @inline(never)
+    private mutating func applyObjectMembers(_ members: ObjectMembers, _ instance: JSONValue) -> Bool {
+        guard case .object(let object) = instance else { return true }
+        // The fast path runs only without annotations (see ``ObjectMembers/fuse(_:)``).
+        var inner = Evaluated.unread
+        if members.additional != nil || object.count < members.members.count {
+            var seen = 0
+            for (name, value) in object {
+                if let member = members.member(name) {
+                    if member.required { seen += 1 }
+                    if let node = member.node, !evaluate(node, value, &inner) { return false }
+                } else if let additional = members.additional, !evaluate(additional, value, &inner) {
+                    return false
+                }
+            }
+            return seen == members.requiredCount
+        }
+        for (name, member) in members.members {
+            if let value = object[name] {
+                if let node = member.node, !evaluate(node, value, &inner) { return false }
+            } else if member.required {
+                return false
+            }
+        }
+        return true
     }
 
     @inline(never)
@@ -372,6 +429,21 @@ struct Evaluator {
         return valid
     }
 
+    /// Whether `name` may be matched against `patterns`: a name longer than the pattern input
+    /// limit is not run through a pattern that needs ICU (backtracking); it fails instead.
+    private mutating func namesFitPatterns(
+        _ name: String, _ patterns: some Sequence<ECMARegex>, _ node: Int, _ instanceToken: String
+    ) -> Bool {
+        let limit = program.maxPatternInputLength
+        guard patterns.contains(where: { !$0.isLinear }), name.utf16.count > limit else { return true }
+        if collect {
+            instancePath.append(PointerToken.escape(instanceToken))
+            report(node, "patternProperties", "property name is too long to match against a pattern (limit \(limit))")
+            instancePath.removeLast()
+        }
+        return false
+    }
+
     @inline(never)
     private mutating func applyPatternProperties(
         _ pairs: [(pattern: ECMARegex, node: Int)], _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated
@@ -379,6 +451,11 @@ struct Evaluator {
         guard case .object(let object) = instance else { return true }
         var valid = true
         for (name, value) in object {
+            if !namesFitPatterns(name, pairs.lazy.map(\.pattern), node, name) {
+                valid = false
+                if !collect { return false }
+                continue
+            }
             for (regex, child) in pairs where regex.matches(name) {
                 if tracks { evaluated.properties.insert(name) }
                 if !onChild(child, value, "patternProperties", regex.source, name) {
@@ -397,6 +474,11 @@ struct Evaluator {
         guard case .object(let object) = instance else { return true }
         var valid = true
         for (name, value) in object where !known.contains(name) {
+            if !namesFitPatterns(name, patterns, node, name) {
+                valid = false
+                if !collect { return false }
+                continue
+            }
             if patterns.contains(where: { $0.matches(name) }) { continue }
             if tracks { evaluated.properties.insert(name) }
             if !onChild(child, value, "additionalProperties", nil, name) {
@@ -506,13 +588,15 @@ struct Evaluator {
         case .maxLength(let limit):
             guard case .string(let s) = instance else { return true }
             // Code points, not grapheme clusters or UTF-16 units; UTF-8 length bounds it cheaply.
-            if s.utf8.count <= limit || s.unicodeScalars.count <= limit { return true }
+            if s.utf8.count <= limit || UTF8Bytes.scalarCount(s) <= limit { return true }
             report(node, "maxLength", "must be at most \(limit) characters long")
             return false
 
         case .minLength(let limit):
             guard case .string(let s) = instance else { return true }
-            if s.unicodeScalars.count >= limit { return true }
+            // Each code point is 1 to 4 UTF-8 bytes, so the byte count settles most cases.
+            let bytes = s.utf8.count
+            if bytes >= limit * 4 || (bytes >= limit && UTF8Bytes.scalarCount(s) >= limit) { return true }
             report(node, "minLength", "must be at least \(limit) characters long")
             return false
 
@@ -592,7 +676,15 @@ struct Evaluator {
             return false
 
         case .never:
-            report(node, nil, "no value is allowed here (false schema)")
+            let parent = keywordPath.last ?? ""
+            switch parent {
+            case "additionalProperties", "unevaluatedProperties":
+                report(node, nil, "is not an allowed property (\(parent) is false)")
+            case "items", "unevaluatedItems":
+                report(node, nil, "is not an allowed item (\(parent) is false)")
+            default:
+                report(node, nil, "no value is allowed here (false schema)")
+            }
             return false
 
         default:

@@ -4,6 +4,11 @@ import LienthongJSON
 /// by Unicode scalars (not by canonical equivalence as Swift's `==` does), arrays in order, objects
 /// by members.
 func jsonEqual(_ a: JSONValue, _ b: JSONValue) -> Bool {
+    // Strings first: the common case of `const` and `enum`, compared as bytes without copying.
+    if case .string(let x) = a {
+        guard case .string(let y) = b, x.utf8.count == y.utf8.count else { return false }
+        return UTF8Bytes.with(x) { xb in UTF8Bytes.with(y) { yb in xb.elementsEqual(yb) } }
+    }
     switch (a, b) {
     case (.null, .null):
         return true
@@ -12,8 +17,6 @@ func jsonEqual(_ a: JSONValue, _ b: JSONValue) -> Bool {
     case (.number(let x), .number(let y)):
         guard x.double == y.double else { return false }
         return x.literal == y.literal || NumberValue(x).compare(NumberValue(y)) == 0
-    case (.string(let x), .string(let y)):
-        return x.utf8.elementsEqual(y.utf8)
     case (.array(let x), .array(let y)):
         guard x.count == y.count else { return false }
         for i in x.indices where !jsonEqual(x[i], y[i]) { return false }

@@ -3,7 +3,7 @@ import LienthongJSON
 
 /// One compiled keyword of a schema node. Child schemas are indices into the compiled node table, so
 /// reference cycles are plain integers and validation allocates nothing to follow them.
-enum Keyword: Sendable {
+indirect enum Keyword: Sendable {
     // Core.
     case ref(Int)
     /// `target` is the static resolution; `anchor` is set when the target carries a matching
@@ -58,6 +58,10 @@ enum Keyword: Sendable {
     // The `false` schema.
     case never
 
+    /// `properties` + `required` + `additionalProperties` in one pass (fast path only; see
+    /// ``ObjectMembers``).
+    case objectMembers(ObjectMembers)
+
     /// The keyword's name as written in the schema, for output locations.
     var name: String {
         switch self {
@@ -99,6 +103,7 @@ enum Keyword: Sendable {
         case .format: "format"
         case .custom(let name, _): name
         case .never: ""
+        case .objectMembers: "properties"
         }
     }
 }
@@ -148,6 +153,9 @@ struct TypeSet: OptionSet, Sendable {
 struct SchemaNode: Sendable {
     /// Keywords in evaluation order; `unevaluated*` come last.
     var keywords: [Keyword] = []
+    /// The keywords the valid/invalid fast path runs: ``keywords`` with object keywords fused
+    /// (``ObjectMembers``) when no annotations are tracked.
+    var fast: [Keyword] = []
     /// `base#pointer` of the schema in its resource.
     var absoluteLocation: String = ""
     /// The index of the schema resource this node belongs to (dynamic scope).

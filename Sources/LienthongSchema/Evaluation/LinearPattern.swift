@@ -1,247 +1,271 @@
-/// A fast, linear-time matcher for the simple patterns schemas mostly use: a sequence of literals,
-/// `.`, classes (`[A-Z0-9_-]`, `[^…]`, `\d`, `\w`, `\s` and their negations) with `?`, `*`, `+`,
-/// `{n}`, `{n,m}` quantifiers, optionally anchored with `^` and `$`. No groups, alternation,
-/// back-references or look-around: ``init(_:)`` returns `nil` for those and ``ECMARegex`` uses ICU.
+/// A linear-time matcher for the regular expressions schemas use: literals, `.`, classes
+/// (`[A-Z0-9_-]`, `[^…]`, `\d`, `\w`, `\s` and negations, `\uXXXX`, `\xHH`), groups `(…)` and
+/// `(?:…)`, alternation `|`, the quantifiers `?`, `*`, `+`, `{n}`, `{n,}`, `{n,m}` (greedy or lazy:
+/// the same answer for a yes/no match) on any atom or group, and the assertions `^`, `$` anywhere.
+/// Back-references, look-around, `\b`, `\p{…}` and other syntax are refused (``init(_:)`` returns
+/// `nil`) and ``ECMARegex`` runs those on ICU.
 ///
-/// Matching simulates the automaton (a set of positions in the atom list per input scalar), so time
-/// is O(input length × atoms) whatever the pattern: no backtracking blow-up.
+/// The pattern compiles to a Thompson NFA (at most ``maxInstructions`` instructions) that is
+/// simulated over the input, one set of states per scalar, without backtracking: time is
+/// O(input length × instructions) whatever the pattern, so `^(a+)+$` against `aaaa…!` is linear.
+/// Patterns of up to 64 instructions keep the state set in one machine word and allocate nothing.
 struct LinearPattern: Sendable {
-    private struct CharClass: Sendable {
-        var ranges: [ClosedRange<UInt32>]
-        var negated: Bool
-
-        func contains(_ v: UInt32) -> Bool {
-            var found = false
-            for range in ranges where range.contains(v) {
-                found = true
-                break
-            }
-            return found != negated
-        }
+    /// One NFA instruction.
+    enum Instruction: Sendable {
+        /// Consumes one scalar of the class and goes to the next instruction.
+        case scalar(PatternCharClass)
+        /// Goes to both targets.
+        case split(Int, Int)
+        /// Goes to the target.
+        case jump(Int)
+        /// Passes only at the start of the input (`^`).
+        case assertStart
+        /// Passes only at the end of the input (`$`).
+        case assertEnd
+        /// A match.
+        case match
     }
 
-    private enum Repeat: Sendable { case one, optional, star }
+    /// The largest program compiled; a larger one (say `(a{1,100}){1,100}`) goes to ICU.
+    static let maxInstructions = 4_096
 
-    private struct Atom: Sendable {
-        var set: CharClass
-        var repeatKind: Repeat
-    }
+    let program: [Instruction]
+    /// Whether every path to a match passes `^` first, so the search need not restart at each
+    /// position and stops as soon as no state is left.
+    private let anchored: Bool
 
-    private let atoms: [Atom]
-    private let anchoredStart: Bool
-    private let anchoredEnd: Bool
-
-    private static let digit: [ClosedRange<UInt32>] = [0x30...0x39]
-    private static let word: [ClosedRange<UInt32>] = [0x30...0x39, 0x41...0x5A, 0x5F...0x5F, 0x61...0x7A]
-    private static let space: [ClosedRange<UInt32>] = [
-        0x09...0x0D, 0x20...0x20, 0xA0...0xA0, 0x1680...0x1680, 0x2000...0x200A, 0x2028...0x2029,
-        0x202F...0x202F, 0x205F...0x205F, 0x3000...0x3000, 0xFEFF...0xFEFF,
-    ]
-    private static let lineTerminators: [ClosedRange<UInt32>] = [0x0A...0x0A, 0x0D...0x0D, 0x2028...0x2029]
-
-    /// Parses `pattern`, or `nil` when it is outside the supported subset.
+    /// Compiles `pattern`, or `nil` when it is outside the supported subset or too large.
     init?(_ pattern: String) {
-        var scalars = Array(pattern.unicodeScalars)[...]
-        var start = false
-        var end = false
-        if scalars.first == "^" {
-            start = true
-            scalars = scalars.dropFirst()
-        }
-        if scalars.last == "$" {
-            // `\$` is a literal dollar; count the backslashes before it.
-            let backslashes = scalars.dropLast().reversed().prefix(while: { $0 == "\\" }).count
-            guard backslashes % 2 == 0 else { return nil }
-            end = true
-            scalars = scalars.dropLast()
-        }
-        var atoms: [Atom] = []
-        while let c = scalars.popFirst() {
-            var set: CharClass
-            switch c {
-            case "\\":
-                guard let e = scalars.popFirst(), let escaped = LinearPattern.escapeClass(e) else { return nil }
-                set = escaped
-            case "[":
-                guard let parsed = LinearPattern.parseClass(&scalars) else { return nil }
-                set = parsed
-            case ".":
-                set = CharClass(ranges: LinearPattern.lineTerminators, negated: true)
-            case "(", ")", "|", "{", "}", "*", "+", "?", "^", "$", "]":
-                return nil
-            default:
-                set = CharClass(ranges: [c.value...c.value], negated: false)
+        var parser = PatternParser(Array(pattern.unicodeScalars))
+        guard let tree = parser.parse() else { return nil }
+        var program: [Instruction] = []
+        guard LinearPattern.emit(tree, into: &program) else { return nil }
+        program.append(.match)
+        guard program.count <= LinearPattern.maxInstructions else { return nil }
+        self.program = program
+        // Anchored when, away from the start, the closure of the first instruction reaches nothing.
+        var probe = [Bool](repeating: false, count: program.count)
+        var stack = [0]
+        var reachesWork = false
+        while let pc = stack.popLast() {
+            if probe[pc] { continue }
+            probe[pc] = true
+            switch program[pc] {
+            case .scalar, .match: reachesWork = true
+            case .split(let a, let b): stack += [a, b]
+            case .jump(let a): stack.append(a)
+            case .assertEnd: stack.append(pc + 1)
+            case .assertStart: break
             }
-            // Quantifier (a lazy `?` suffix does not change whether a match exists).
-            var minimum = 1
-            var maximum: Int? = 1
-            switch scalars.first {
-            case "?":
-                scalars.removeFirst()
-                (minimum, maximum) = (0, 1)
-            case "*":
-                scalars.removeFirst()
-                (minimum, maximum) = (0, nil)
-            case "+":
-                scalars.removeFirst()
-                (minimum, maximum) = (1, nil)
-            case "{":
-                guard let close = scalars.firstIndex(of: "}") else { return nil }
-                let body = String(String.UnicodeScalarView(scalars[scalars.index(after: scalars.startIndex)..<close]))
-                scalars = scalars[scalars.index(after: close)...]
-                let parts = body.split(separator: ",", omittingEmptySubsequences: false)
-                guard (1...2).contains(parts.count), let low = Int(parts[0]), low <= 64 else { return nil }
-                minimum = low
-                if parts.count == 1 {
-                    maximum = low
-                } else if parts[1].isEmpty {
-                    maximum = nil
+        }
+        anchored = !reachesWork
+    }
+
+    /// Appends the code of `node`; false when the program grows beyond the limit.
+    private static func emit(_ node: PatternNode, into program: inout [Instruction]) -> Bool {
+        guard program.count <= maxInstructions else { return false }
+        switch node {
+        case .empty:
+            return true
+        case .scalar(let set):
+            program.append(.scalar(set))
+        case .start:
+            program.append(.assertStart)
+        case .end:
+            program.append(.assertEnd)
+        case .sequence(let parts):
+            for part in parts where !emit(part, into: &program) { return false }
+        case .alternation(let branches):
+            // split L1, next; L1: a; jump end; next: split L2, … ; last branch falls through.
+            var jumps: [Int] = []
+            for (i, branch) in branches.enumerated() {
+                if i < branches.count - 1 {
+                    let split = program.count
+                    program.append(.split(split + 1, -1))
+                    guard emit(branch, into: &program) else { return false }
+                    jumps.append(program.count)
+                    program.append(.jump(-1))
+                    program[split] = .split(split + 1, program.count)
                 } else {
-                    guard let high = Int(parts[1]), high >= low, high <= 64 else { return nil }
-                    maximum = high
+                    guard emit(branch, into: &program) else { return false }
                 }
-            default:
-                break
             }
-            if scalars.first == "?" && (minimum, maximum) != (1, 1) { scalars.removeFirst() }
-            for _ in 0..<minimum { atoms.append(Atom(set: set, repeatKind: .one)) }
+            for jump in jumps { program[jump] = .jump(program.count) }
+        case .repeated(let body, let minimum, let maximum):
+            for _ in 0..<minimum where !emit(body, into: &program) { return false }
             if let maximum {
-                for _ in minimum..<maximum { atoms.append(Atom(set: set, repeatKind: .optional)) }
-            } else {
-                atoms.append(Atom(set: set, repeatKind: .star))
-            }
-        }
-        guard atoms.count <= 256 else { return nil }
-        self.atoms = atoms
-        anchoredStart = start
-        anchoredEnd = end
-    }
-
-    private static func escapeClass(_ e: Unicode.Scalar) -> CharClass? {
-        switch e {
-        case "d": CharClass(ranges: digit, negated: false)
-        case "D": CharClass(ranges: digit, negated: true)
-        case "w": CharClass(ranges: word, negated: false)
-        case "W": CharClass(ranges: word, negated: true)
-        case "s": CharClass(ranges: space, negated: false)
-        case "S": CharClass(ranges: space, negated: true)
-        case "t": CharClass(ranges: [0x09...0x09], negated: false)
-        case "n": CharClass(ranges: [0x0A...0x0A], negated: false)
-        case "r": CharClass(ranges: [0x0D...0x0D], negated: false)
-        default:
-            // Only escaped punctuation is a plain literal; letters and digits are special escapes.
-            (e.isASCII && !e.properties.isAlphabetic && !("0"..."9").contains(e))
-                ? CharClass(ranges: [e.value...e.value], negated: false) : nil
-        }
-    }
-
-    private static func parseClass(_ scalars: inout ArraySlice<Unicode.Scalar>) -> CharClass? {
-        var negated = false
-        if scalars.first == "^" {
-            negated = true
-            scalars.removeFirst()
-        }
-        var ranges: [ClosedRange<UInt32>] = []
-        var first = true
-        while let c = scalars.popFirst() {
-            if c == "]" && !first { return CharClass(ranges: ranges, negated: negated) }
-            first = false
-            var low: UInt32
-            if c == "\\" {
-                guard let e = scalars.popFirst() else { return nil }
-                if let set = escapeClass(e), !set.negated, set.ranges.count > 1 || "dws".unicodeScalars.contains(e) {
-                    ranges += set.ranges
-                    continue
+                // Nested optionals: split L, end; L: body; split L', end; …
+                var splits: [Int] = []
+                for _ in minimum..<maximum {
+                    splits.append(program.count)
+                    program.append(.split(program.count + 1, -1))
+                    guard emit(body, into: &program) else { return false }
                 }
-                guard let set = escapeClass(e), !set.negated, set.ranges.count == 1 else { return nil }
-                low = set.ranges[0].lowerBound
-            } else if c == "[" {
-                return nil
+                for split in splits { program[split] = .split(split + 1, program.count) }
             } else {
-                low = c.value
-            }
-            if scalars.first == "-", scalars.dropFirst().first != "]", scalars.count >= 2 {
-                scalars.removeFirst()
-                var high = scalars.removeFirst()
-                if high == "\\" {
-                    guard let e = scalars.popFirst(), let set = escapeClass(e), !set.negated, set.ranges.count == 1,
-                        !"dws".unicodeScalars.contains(e)
-                    else { return nil }
-                    high = Unicode.Scalar(set.ranges[0].lowerBound)!
-                }
-                guard high.value >= low else { return nil }
-                ranges.append(low...high.value)
-            } else {
-                ranges.append(low...low)
+                let loop = program.count
+                program.append(.split(loop + 1, -1))
+                guard emit(body, into: &program) else { return false }
+                program.append(.jump(loop))
+                program[loop] = .split(loop + 1, program.count)
             }
         }
-        return nil
+        return program.count <= maxInstructions
     }
 
-    /// Whether the pattern matches somewhere in `string` (anywhere unless anchored).
+    /// Whether the pattern matches somewhere in `string` (ECMA-262 `RegExp.prototype.test`).
     func matches(_ string: String) -> Bool {
-        atoms.count < 64 ? matchesWithBitSet(string) : matchesWithArray(string)
+        UTF8Bytes.with(string) { bytes in
+            if program.count <= 64 {
+                var states = WordStates()
+                return run(bytes, &states)
+            }
+            var states = ArrayStates(count: program.count)
+            return run(bytes, &states)
+        }
     }
 
-    /// The same simulation with the state set in one machine word (patterns of fewer than 64 atoms).
-    private func matchesWithBitSet(_ string: String) -> Bool {
-        let n = atoms.count
-        let accept: UInt64 = 1 << UInt64(n)
-        func close(_ states: UInt64) -> UInt64 {
-            var states = states
-            for i in 0..<n where states & (1 << UInt64(i)) != 0 && atoms[i].repeatKind != .one {
-                states |= 1 << UInt64(i + 1)
+    /// The simulation: `current` holds the states before the scalar at `i`; each step moves the
+    /// scalar instructions that accept it, then follows splits, jumps and assertions.
+    private func run<S: NFAStates>(_ bytes: UnsafeBufferPointer<UInt8>, _ states: inout S) -> Bool {
+        let end = bytes.count
+        if addClosure(0, &states, atStart: true, atEnd: end == 0) { return true }
+        var i = 0
+        while i < end {
+            // Decode one scalar (the bytes are valid UTF-8).
+            let lead = UInt32(bytes[i])
+            var v = lead
+            var width = 1
+            if lead >= 0xF0 {
+                v = (lead & 0x07) << 18 | (UInt32(bytes[i + 1]) & 0x3F) << 12 | (UInt32(bytes[i + 2]) & 0x3F) << 6
+                    | (UInt32(bytes[i + 3]) & 0x3F)
+                width = 4
+            } else if lead >= 0xE0 {
+                v = (lead & 0x0F) << 12 | (UInt32(bytes[i + 1]) & 0x3F) << 6 | (UInt32(bytes[i + 2]) & 0x3F)
+                width = 3
+            } else if lead >= 0xC0 {
+                v = (lead & 0x1F) << 6 | (UInt32(bytes[i + 1]) & 0x3F)
+                width = 2
             }
-            return states
-        }
-        var current = close(1)
-        if current & accept != 0 && !anchoredEnd { return true }
-        for scalar in string.unicodeScalars {
-            let v = scalar.value
-            var next: UInt64 = 0
-            var live = current & (accept - 1)
-            while live != 0 {
-                let i = live.trailingZeroBitCount
-                live &= live - 1
-                if atoms[i].set.contains(v) { next |= atoms[i].repeatKind == .star ? 1 << UInt64(i) : 1 << UInt64(i + 1) }
+            i += width
+            let atEnd = i == end
+            var current = states.advance()
+            var matched = false
+            while let pc = current.next() {
+                if case .scalar(let set) = program[pc], set.contains(v),
+                    addClosure(pc + 1, &states, atStart: false, atEnd: atEnd)
+                {
+                    matched = true
+                }
             }
-            if !anchoredStart { next |= 1 }
-            if next == 0 { return false }
-            current = close(next)
-            if current & accept != 0 && !anchoredEnd { return true }
+            if matched { return true }
+            if !anchored, addClosure(0, &states, atStart: false, atEnd: atEnd) { return true }
+            if states.nextIsEmpty { return false }
         }
-        return current & accept != 0
+        return false
     }
 
-    private func matchesWithArray(_ string: String) -> Bool {
-        let n = atoms.count
-        // States: positions 0...n in the atom list; n is accepting.
-        var current = [Bool](repeating: false, count: n + 1)
-        var next = current
-        func close(_ states: inout [Bool]) {
-            // Epsilon moves: an optional or starred atom may be skipped.
-            for i in 0..<n where states[i] && atoms[i].repeatKind != .one { states[i + 1] = true }
-        }
-        current[0] = true
-        close(&current)
-        if current[n] && !anchoredEnd { return true }
-        for scalar in string.unicodeScalars {
-            let v = scalar.value
-            for i in 0...n { next[i] = false }
-            var any = false
-            for i in 0..<n where current[i] && atoms[i].set.contains(v) {
-                if atoms[i].repeatKind == .star { next[i] = true } else { next[i + 1] = true }
-                any = true
+    /// Adds `pc` and everything reachable from it without consuming input to the next state set;
+    /// true when that reaches `match`.
+    private func addClosure<S: NFAStates>(_ pc: Int, _ states: inout S, atStart: Bool, atEnd: Bool) -> Bool {
+        var found = false
+        states.push(pc)
+        while let pc = states.pop() {
+            guard states.insertNext(pc) else { continue }
+            switch program[pc] {
+            case .scalar: break
+            case .match: found = true
+            case .split(let a, let b):
+                states.push(b)
+                states.push(a)
+            case .jump(let a): states.push(a)
+            case .assertStart: if atStart { states.push(pc + 1) }
+            case .assertEnd: if atEnd { states.push(pc + 1) }
             }
-            if !anchoredStart {
-                next[0] = true
-                any = true
-            }
-            if !any { return false }
-            close(&next)
-            if next[n] && !anchoredEnd { return true }
-            swap(&current, &next)
         }
-        return current[n]
+        return found
     }
+}
+
+/// The state sets of the simulation: `current` (being read) and `next` (being built), plus a
+/// work stack for closures.
+protocol NFAStates {
+    associatedtype Current: IteratorProtocol<Int>
+    /// Empties `next` and returns its former states, to read while the next set is built.
+    mutating func advance() -> Current
+    /// Adds `pc` to `next`; false if it was there.
+    mutating func insertNext(_ pc: Int) -> Bool
+    /// Whether `next` is empty.
+    var nextIsEmpty: Bool { get }
+    mutating func push(_ pc: Int)
+    mutating func pop() -> Int?
+}
+
+/// State sets of up to 64 states in machine words; the stack is a word too (a set, as order does
+/// not change the result). No allocation.
+struct WordStates: NFAStates {
+    private var next: UInt64 = 0
+    private var stack: UInt64 = 0
+
+    /// The states of a word, lowest first.
+    struct Bits: IteratorProtocol {
+        var live: UInt64
+        mutating func next() -> Int? {
+            guard live != 0 else { return nil }
+            defer { live &= live - 1 }
+            return live.trailingZeroBitCount
+        }
+    }
+
+    mutating func advance() -> Bits {
+        defer { next = 0 }
+        return Bits(live: next)
+    }
+
+    mutating func insertNext(_ pc: Int) -> Bool {
+        let bit: UInt64 = 1 << UInt64(pc)
+        if next & bit != 0 { return false }
+        next |= bit
+        return true
+    }
+
+    var nextIsEmpty: Bool { next == 0 }
+
+    mutating func push(_ pc: Int) { stack |= 1 << UInt64(pc) }
+
+    mutating func pop() -> Int? {
+        guard stack != 0 else { return nil }
+        let pc = stack.trailingZeroBitCount
+        stack &= stack - 1
+        return pc
+    }
+}
+
+/// State sets for larger programs: arrays, allocated once per match.
+struct ArrayStates: NFAStates {
+    private var next: [Int] = []
+    private var inNext: [Bool]
+    private var stack: [Int] = []
+
+    init(count: Int) { inNext = [Bool](repeating: false, count: count) }
+
+    mutating func advance() -> IndexingIterator<[Int]> {
+        let current = next
+        for pc in next { inNext[pc] = false }
+        next.removeAll(keepingCapacity: false)
+        return current.makeIterator()
+    }
+
+    mutating func insertNext(_ pc: Int) -> Bool {
+        if inNext[pc] { return false }
+        inNext[pc] = true
+        next.append(pc)
+        return true
+    }
+
+    var nextIsEmpty: Bool { next.isEmpty }
+
+    mutating func push(_ pc: Int) { stack.append(pc) }
+
+    mutating func pop() -> Int? { stack.popLast() }
 }

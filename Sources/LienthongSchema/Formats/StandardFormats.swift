@@ -32,20 +32,16 @@ enum StandardFormats {
 
     // MARK: - Dates and times (RFC 3339)
 
-    private static func digits(_ bytes: ArraySlice<UInt8>) -> Int? {
-        guard !bytes.isEmpty else { return nil }
-        var value = 0
-        for b in bytes {
-            guard b >= 0x30 && b <= 0x39 else { return nil }
-            value = value * 10 + Int(b - 0x30)
-        }
-        return value
+    static func isDate(_ s: String) -> Bool {
+        UTF8Bytes.with(s) { isDate($0[...]) }
     }
 
-    static func isDate(_ s: String) -> Bool {
-        let b = Array(s.utf8)
+    /// `full-date` on a slice of UTF-8 bytes (no allocation).
+    static func isDate(_ b: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        let b = UnsafeBufferPointer(rebasing: b)
         guard b.count == 10, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
-            let year = digits(b[0..<4]), let month = digits(b[5..<7]), let day = digits(b[8..<10])
+            let year = UTF8Bytes.digits(b, 0..<4), let month = UTF8Bytes.digits(b, 5..<7),
+            let day = UTF8Bytes.digits(b, 8..<10)
         else { return false }
         return (1...12).contains(month) && day >= 1 && day <= daysIn(month: month, year: year)
     }
@@ -59,10 +55,15 @@ enum StandardFormats {
     }
 
     static func isTime(_ s: String) -> Bool {
-        let b = Array(s.utf8)
+        UTF8Bytes.with(s) { isTime($0[...]) }
+    }
+
+    /// `full-time` on a slice of UTF-8 bytes (no allocation).
+    static func isTime(_ b: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        let b = UnsafeBufferPointer(rebasing: b)
         guard b.count >= 9, b[2] == UInt8(ascii: ":"), b[5] == UInt8(ascii: ":"),
-            let hour = digits(b[0..<2]), let minute = digits(b[3..<5]), let second = digits(b[6..<8]),
-            hour <= 23, minute <= 59, second <= 60
+            let hour = UTF8Bytes.digits(b, 0..<2), let minute = UTF8Bytes.digits(b, 3..<5),
+            let second = UTF8Bytes.digits(b, 6..<8), hour <= 23, minute <= 59, second <= 60
         else { return false }
         var i = 8
         if b[i] == UInt8(ascii: ".") {
@@ -77,8 +78,8 @@ enum StandardFormats {
         case UInt8(ascii: "Z"), UInt8(ascii: "z"):
             guard i + 1 == b.count else { return false }
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
-            guard b.count - i == 6, b[i + 3] == UInt8(ascii: ":"), let oh = digits(b[(i + 1)..<(i + 3)]),
-                let om = digits(b[(i + 4)..<(i + 6)]), oh <= 23, om <= 59
+            guard b.count - i == 6, b[i + 3] == UInt8(ascii: ":"), let oh = UTF8Bytes.digits(b, (i + 1)..<(i + 3)),
+                let om = UTF8Bytes.digits(b, (i + 4)..<(i + 6)), oh <= 23, om <= 59
             else { return false }
             offsetMinutes = (oh * 60 + om) * (b[i] == UInt8(ascii: "+") ? 1 : -1)
         default:
@@ -93,10 +94,10 @@ enum StandardFormats {
     }
 
     static func isDateTime(_ s: String) -> Bool {
-        let b = Array(s.utf8)
-        guard b.count > 11, b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") else { return false }
-        return isDate(String(decoding: b[0..<10], as: UTF8.self))
-            && isTime(String(decoding: b[11...], as: UTF8.self))
+        UTF8Bytes.with(s) { b in
+            guard b.count > 11, b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") else { return false }
+            return isDate(b[0..<10]) && isTime(b[11...])
+        }
     }
 
     /// RFC 3339 appendix A: `P` then date parts in Y, M, D order, `T` then H, M, S; or weeks alone.
@@ -303,16 +304,17 @@ enum StandardFormats {
     // MARK: - Identifiers and pointers
 
     static func isUUID(_ s: String) -> Bool {
-        let b = Array(s.utf8)
-        guard b.count == 36 else { return false }
-        for (i, c) in b.enumerated() {
-            if i == 8 || i == 13 || i == 18 || i == 23 {
-                guard c == UInt8(ascii: "-") else { return false }
-            } else if !Character(UnicodeScalar(c)).isHexDigit {
-                return false
+        UTF8Bytes.with(s) { b in
+            guard b.count == 36 else { return false }
+            for (i, c) in b.enumerated() {
+                if i == 8 || i == 13 || i == 18 || i == 23 {
+                    guard c == UInt8(ascii: "-") else { return false }
+                } else if !((0x30...0x39).contains(c) || (0x41...0x46).contains(c) || (0x61...0x66).contains(c)) {
+                    return false
+                }
             }
+            return true
         }
-        return true
     }
 
     static func isJSONPointer(_ s: String) -> Bool {

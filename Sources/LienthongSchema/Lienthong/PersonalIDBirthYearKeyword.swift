@@ -17,8 +17,9 @@ public enum PersonalIDBirthYearKeyword {
             throw SchemaError(code: .invalidKeyword, detail: "\(name) needs \"personalId\" and \"dateOfBirth\" names")
         }
         return { instance in
-            guard let id = instance[idName]?.stringValue, let date = instance[dateName]?.stringValue,
-                let year = birthYear(personalID: id), let dateYear = Int(date.prefix(4)), date.utf8.count >= 4
+            guard case .object(let object) = instance, case .string(let id)? = object[idName],
+                case .string(let date)? = object[dateName], let year = birthYear(personalID: id),
+                let dateYear = UTF8Bytes.with(date, { UTF8Bytes.digits($0, 0..<4) })
             else { return nil }
             return year == dateYear ? nil : "\(idName) encodes birth year \(year), but \(dateName) is in \(dateYear)"
         }
@@ -27,9 +28,9 @@ public enum PersonalIDBirthYearKeyword {
     /// The birth year a personal ID encodes (digit 4: 0/1 for 1900s, 2/3 for 2000s, and so on; digits
     /// 5–6: year mod 100), or `nil` if the ID is too short or not digits there.
     public static func birthYear(personalID: String) -> Int? {
-        let b = Array(personalID.utf8)
-        guard b.count >= 6, b[3...5].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-        let century = 1900 + Int(b[3] - 0x30) / 2 * 100
-        return century + Int(b[4] - 0x30) * 10 + Int(b[5] - 0x30)
+        UTF8Bytes.with(personalID) { b in
+            guard let century = UTF8Bytes.digits(b, 3..<4), let year = UTF8Bytes.digits(b, 4..<6) else { return nil }
+            return 1900 + century / 2 * 100 + year
+        }
     }
 }

@@ -1,0 +1,39 @@
+import Foundation
+import LienthongGateway
+import LienthongSchema
+
+/// `lienthong config check [DIR] [--schemas DIR]`: the configuration directory against `config.v1`
+/// and the rules between its files; each problem on one line as `file#/pointer: message`.
+///
+/// Exit status: 0 no problem, 1 problems found, 2 usage error (no such directory, no schemas).
+struct ConfigCheckCommand {
+    let words: [String]
+
+    init(_ words: some Sequence<String>) { self.words = Array(words) }
+
+    func run() throws -> Int32 {
+        guard words.first == "check" else { throw UsageError("config needs check") }
+        let arguments = try Arguments(words.dropFirst(), valued: ["schemas"])
+        guard arguments.positional.count <= 1 else { throw UsageError("config check takes one directory") }
+        let directory = arguments.positional.first ?? "config/demo"
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw UsageError("no configuration directory \(directory)")
+        }
+        let schemas = arguments.option("schemas") ?? "schemas"
+        let catalog: SchemaCatalog
+        do {
+            catalog = try SchemaCatalog.load(directory: URL(fileURLWithPath: schemas))
+        } catch {
+            throw UsageError("schemas in \(schemas): \(error)")
+        }
+        let problems = ConfigurationCheck.run(configDirectory: URL(fileURLWithPath: directory), catalog: catalog)
+        for problem in problems { print(problem) }
+        if problems.isEmpty {
+            print("\(directory): configuration is valid")
+            return 0
+        }
+        print("\(directory): \(problems.count) problem\(problems.count == 1 ? "" : "s")")
+        return 1
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+import LienthongGateway
+import LienthongJSON
+import LienthongSchema
+
+/// `lienthong schema list|show|validate`: the canonical schemas, and validation of JSON files
+/// against one of them or against any draft 2020-12 schema file.
+///
+/// Exit status: 0 success (every instance valid), 1 some instance invalid or not JSON, 2 usage
+/// error (including a schema that cannot be used).
+struct SchemaCommand {
+    let words: [String]
+
+    init(_ words: some Sequence<String>) { self.words = Array(words) }
+
+    /// A schema that cannot be used: exit status 2 with the reason, without the usage text.
+    private struct Refusal: Error { var message: String }
+
+    func run() throws -> Int32 {
+        guard let subcommand = words.first else { throw UsageError("schema needs list, show or validate") }
+        let arguments = try Arguments(words.dropFirst(), valued: ["schemas", "schema", "output"])
+        do {
+            switch subcommand {
+            case "list": return try list(arguments)
+            case "show": return try show(arguments)
+            case "validate": return try validate(arguments)
+            default: throw UsageError("unknown schema command '\(subcommand)'")
+            }
+        } catch let refusal as Refusal {
+            FileHandle.standardError.write(Data("lienthong: \(refusal.message)\n".utf8))
+            return 2
+        }
+    }
+
+    private func catalog(_ arguments: Arguments) throws -> SchemaCatalog {
+        let directory = arguments.option("schemas") ?? "schemas"
+        do {
+            return try SchemaCatalog.load(directory: URL(fileURLWithPath: directory))
+        } catch {
+            throw UsageError("schemas in \(directory): \(error)")
+        }
+    }
+
+    private func list(_ arguments: Arguments) throws -> Int32 {
+        let catalog = try catalog(arguments)
+        if arguments.flag("json") {
+            print(catalog.listJSON.serializedString(pretty: true))
+            return 0
+        }
+        let width = catalog.list.map(\.id.count).max() ?? 0
+        for entry in catalog.list {
+            let titles = [entry.title, entry.titleVi].compactMap { $0 }.joined(separator: " / ")
+            print("\(entry.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(titles)  <\(entry.uri)>")
+        }
+        return 0
+    }
+
+    private func show(_ arguments: Arguments) throws -> Int32 {
+        guard arguments.positional.count == 1 else { throw UsageError("schema show needs one schema id") }
+        let catalog = try catalog(arguments)
+        guard let document = catalog.schema(arguments.positional[0]) else {
+            throw UsageError("no schema '\(arguments.positional[0])'; see lienthong schema list")
+        }
+        print(document.serializedString(pretty: true))
+        return 0
+    }
+
+    private func validate(_ arguments: Arguments) throws -> Int32 {
+        guard let reference = arguments.option("schema") else { throw UsageError("schema validate needs --schema ID|PATH") }
+        let format: OutputFormat
+        switch arguments.option("output") ?? "basic" {
+        case "basic": format = .basic
+        case "flag": format = .flag
+        case let other: throw UsageError("--output is basic or flag, not '\(other)'")
+        }
+        guard !arguments.positional.isEmpty else { throw UsageError("schema validate needs FILE... or -") }
+        let schema = try resolve(reference, arguments)
+
+        var invalid = 0
+        for input in arguments.positional {
+            let bytes = try read(input)
+            let name = input == "-" ? "<stdin>" : input
+            if arguments.flag("jsonl") {
+                var lineNumber = 0
+                for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+                    lineNumber += 1
+                    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+                    if !check(line, label: "\(name):\(lineNumber)", schema, format, json: arguments.flag("json")) {
+                        invalid += 1
+                    }
+                }
+            } else if !check(bytes[...], label: name, schema, format, json: arguments.flag("json")) {
+                invalid += 1
+            }
+        }
+        return invalid == 0 ? 0 : 1
+    }
+
+    /// A canonical schema by id or `$id`, else a schema file (refused unless valid against the
+    /// 2020-12 meta-schema).
+    private func resolve(_ reference: String, _ arguments: Arguments) throws -> JSONSchema {
+        let catalog = try? catalog(arguments)
+        if let compiled = catalog?.compiled(reference) { return compiled }
+        guard FileManager.default.fileExists(atPath: reference) else {
+            if catalog == nil { _ = try self.catalog(arguments) }  // say why the catalogue is missing
+            throw UsageError("no schema '\(reference)': neither a canonical schema id nor a file")
+        }
+        let document: JSONValue
+        do {
+            document = try JSONValue.parse(try read(reference))
+        } catch let error as JSONError {
+            throw Refusal(message: "schema \(reference) is not JSON (\(error.code), byte \(error.offset ?? 0))")
+        }
+        do {
+            let uri = URL(fileURLWithPath: reference).absoluteURL.absoluteString
+            if let catalog { return try catalog.compile(document, uri: uri) }
+            return try JSONSchema.compileChecked(document, options: .lienthong, uri: uri)
+        } catch {
+            throw Refusal(message: "schema \(reference) refused: \(error)")
+        }
+    }
+
+    private func read(_ input: String) throws -> [UInt8] {
+        if input == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
+        guard let data = FileManager.default.contents(atPath: input) else { throw UsageError("cannot read \(input)") }
+        return [UInt8](data)
+    }
+
+    /// Validates one instance and prints its result; true when valid.
+    private func check(
+        _ bytes: ArraySlice<UInt8>, label: String, _ schema: JSONSchema, _ format: OutputFormat, json: Bool
+    ) -> Bool {
+        let instance: JSONValue
+        do {
+            instance = try JSONValue.parse(bytes)
+        } catch {
+            let reason = "not JSON (\(error.code), byte \(error.offset ?? 0))"
+            if json {
+                print(JSONValue.object(["instance": .string(label), "valid": false, "error": .string(reason)]).serializedString())
+            } else {
+                print("\(label): \(reason)")
+            }
+            return false
+        }
+        let result = schema.validate(instance)
+        if json {
+            guard case .object(var object) = result.output(format) else { return result.isValid }
+            object["instance"] = .string(label)
+            print(JSONValue.object(object).serializedString())
+            return result.isValid
+        }
+        print("\(label): \(result.isValid ? "valid" : "invalid")")
+        if format == .basic {
+            for error in result.errors {
+                let location = error.instanceLocation.isEmpty ? "/" : error.instanceLocation
+                print("  \(location): \(error.error)  [\(error.keywordLocation)]")
+            }
+        }
+        return result.isValid
+    }
+}
