@@ -18,6 +18,7 @@ let package = Package(
     products: [
         .executable(name: "lienthong", targets: ["lienthong"]),
         .executable(name: "lienthong-seeds", targets: ["lienthong-seeds"]),
+        .executable(name: "lienthong-bench", targets: ["lienthong-bench"]),
     ],
     targets: [
         // C libraries from Debian.
@@ -79,6 +80,8 @@ let package = Package(
         ),
         .executableTarget(name: "lienthong", dependencies: ["LienthongGateway"], swiftSettings: swiftSettings),
         .executableTarget(name: "lienthong-seeds", dependencies: ["LienthongCore", "LienthongJSON"], swiftSettings: swiftSettings),
+        // Benchmark fixtures and reports (bench/run); JSON only, no gateway code.
+        .executableTarget(name: "lienthong-bench", dependencies: ["LienthongJSON"], swiftSettings: swiftSettings),
 
         .testTarget(name: "LienthongCoreTests", dependencies: ["LienthongCore"], swiftSettings: swiftSettings),
         .testTarget(name: "LienthongJSONTests", dependencies: ["LienthongJSON"], swiftSettings: swiftSettings),
