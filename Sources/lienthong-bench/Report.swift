@@ -239,7 +239,10 @@ struct Report {
                 cells.append(run.rssPeakKiB.map { String(format: "%.1f", Double($0) / 1024) } ?? "–")
                 cells.append(run.cpuPercent.map { String(format: "%.0f", $0) } ?? "–")
                 if let ratio = ratio(for: run), let reference = reference(for: run) {
-                    cells.append(String(format: "%.2f× %@ (p99 %.2f×)", ratio.throughput, reference.scenario, ratio.p99))
+                    cells.append(
+                        String(format: ratio.throughput < 0.1 ? "%.3f× %@ (p99 %.2f×)" : "%.2f× %@ (p99 %.2f×)",
+                               ratio.throughput, reference.scenario, ratio.p99)
+                    )
                 } else {
                     cells.append(run.side == "reference" ? "(reference)" : "–")
                 }
