@@ -217,7 +217,7 @@ struct Report {
         let date = meta["date"]?.stringValue ?? "?"
         out += "## Lienthong benchmark: \(host), \(date)\n\n"
         var facts: [String] = []
-        if let duration = meta["durationSeconds"]?.numberValue { facts.append("\(duration) s per run") }
+        if !runs.isEmpty, let duration = meta["durationSeconds"]?.numberValue { facts.append("\(duration) s per run") }
         if let cpus = meta["cpus"]?.numberValue { facts.append("\(cpus) CPUs") }
         if let load = meta["loadAverageStart"]?.stringValue { facts.append("load average at start \(load)") }
         if let commit = meta["commit"]?.stringValue { facts.append("commit \(commit)") }
