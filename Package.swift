@@ -18,6 +18,7 @@ let package = Package(
     products: [
         .executable(name: "lienthong", targets: ["lienthong"]),
         .executable(name: "lienthong-seeds", targets: ["lienthong-seeds"]),
+        .executable(name: "lienthong-bench", targets: ["lienthong-bench"]),
     ],
     targets: [
         // C libraries from Debian.
@@ -97,6 +98,8 @@ let package = Package(
             dependencies: ["LienthongSchema", "LienthongJSON", "LienthongConnectors"],
             swiftSettings: swiftSettings
         ),
+        // Benchmark fixtures and reports (bench/run); JSON only, no gateway code.
+        .executableTarget(name: "lienthong-bench", dependencies: ["LienthongJSON"], swiftSettings: swiftSettings),
 
         .testTarget(name: "LienthongCoreTests", dependencies: ["LienthongCore"], swiftSettings: swiftSettings),
         .testTarget(name: "LienthongJSONTests", dependencies: ["LienthongJSON"], swiftSettings: swiftSettings),

@@ -1,0 +1,115 @@
+import Foundation
+import Glibc
+import LienthongJSON
+
+/// A TCP port on 127.0.0.1 that was free a moment ago (the caller binds it soon after).
+enum FreePort {
+    static func find() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw BenchError("socket: \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                bind(descriptor, generic, length) == 0 && getsockname(descriptor, generic, &length) == 0
+            }
+        }
+        guard bound else { throw BenchError("bind: \(String(cString: strerror(errno)))") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// The upstream's static files and the request path lists wrk cycles through.
+///
+/// - `<upstream-root>/api/v1/thua-dat/{maXa}/{soToBanDo}/{soThua}`: each parcel of `seeds/land.json`, as the
+///   demo agency API would answer it.
+/// - `<out>/land-upstream.paths`: those paths (for the reference proxy);
+///   `<out>/land-gateway.paths`: `/v1/records/land/<key>` for the same parcels;
+///   `<out>/population-gateway.paths`: `/v1/records/population/<id>` for every person of `seeds/population.csv`;
+///   `<out>/population.ids`: the ids alone.
+/// - A large parcel document (`--large-mib`, default 50 MiB) under a key no seed uses, named in `<out>/large.key`.
+enum Fixtures {
+    static func write(seeds: String, upstreamRoot: String, out: String, largeMiB: Int) throws {
+        let landText = try Data(contentsOf: URL(fileURLWithPath: seeds + "/land.json"))
+        guard let parcels = try JSONValue.parse(Array(landText), limits: JSONLimits(maxBytes: 256 << 20)).arrayValue,
+            !parcels.isEmpty
+        else { throw BenchError("\(seeds)/land.json: expected a non-empty array") }
+
+        var upstreamPaths: [String] = []
+        var gatewayPaths: [String] = []
+        for parcel in parcels {
+            guard let commune = parcel["maXa"]?.stringValue, let sheet = parcel["soToBanDo"]?.numberValue?.int,
+                let number = parcel["soThua"]?.numberValue?.int
+            else { throw BenchError("\(seeds)/land.json: a parcel without maXa, soToBanDo or soThua") }
+            let path = "/api/v1/thua-dat/\(commune)/\(sheet)/\(number)"
+            try writeFile(upstreamRoot + path, parcel.serializedBytes())
+            upstreamPaths.append(path)
+            gatewayPaths.append("/v1/records/land/\(commune)-\(sheet)-\(number)")
+        }
+
+        // A parcel whose address is padded to the requested size: a valid document, just large.
+        if largeMiB > 0, case .object(var large) = parcels[0], let commune = large["maXa"]?.stringValue {
+            large["soToBanDo"] = .number(JSONNumber(999_999))
+            large["soThua"] = .number(JSONNumber(999_999))
+            large["diaChi"] = .string(String(repeating: "x", count: largeMiB << 20))
+            try writeFile(upstreamRoot + "/api/v1/thua-dat/\(commune)/999999/999999", JSONValue.object(large).serializedBytes())
+            try writeFile(out + "/large.key", Array("\(commune)-999999-999999\n".utf8))
+        }
+
+        let csv = try String(contentsOfFile: seeds + "/population.csv", encoding: .utf8)
+        let ids = csv.split(whereSeparator: \.isNewline).dropFirst().compactMap { line -> String? in
+            let id = line.prefix { $0 != "," }.trimmingCharacters(in: .whitespaces)
+            return id.isEmpty ? nil : id
+        }
+        guard !ids.isEmpty else { throw BenchError("\(seeds)/population.csv: no rows") }
+
+        try writeLines(out + "/land-upstream.paths", upstreamPaths)
+        try writeLines(out + "/land-gateway.paths", gatewayPaths)
+        try writeLines(out + "/population-gateway.paths", ids.map { "/v1/records/population/\($0)" })
+        try writeLines(out + "/population.ids", ids)
+    }
+
+    private static func writeLines(_ path: String, _ lines: [String]) throws {
+        try writeFile(path, Array((lines.joined(separator: "\n") + "\n").utf8))
+    }
+
+    private static func writeFile(_ path: String, _ bytes: [UInt8]) throws {
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(bytes).write(to: url)
+    }
+}
+
+/// Rewrites a copy of `config/demo` for the benchmark: absolute `seeds` and `schemas`, no demo agency API,
+/// the land registry's REST connector pointed at the upstream nginx, and (with `--plain`) no TLS.
+enum ConfigRewrite {
+    static func apply(config: String, repo: String, upstreamPort: Int, plain: Bool) throws {
+        let nodePath = config + "/node.json"
+        guard case .object(var node) = try read(nodePath) else { throw BenchError("\(nodePath): not an object") }
+        node["seeds"] = .string(repo + "/seeds")
+        node["schemas"] = .string(repo + "/schemas")
+        node["demoAgencyAPI"] = nil
+        if plain { node["tls"] = nil }
+        try write(.object(node), to: nodePath)
+
+        let landPath = config + "/registries/land.json"
+        guard case .object(var land) = try read(landPath), case .object(var connector)? = land["connector"],
+            let template = connector["urlTemplate"]?.stringValue, template.contains("{port}")
+        else { throw BenchError("\(landPath): no connector.urlTemplate with {port}") }
+        connector["urlTemplate"] = .string(template.replacingOccurrences(of: "{port}", with: String(upstreamPort)))
+        land["connector"] = .object(connector)
+        try write(.object(land), to: landPath)
+    }
+
+    private static func read(_ path: String) throws -> JSONValue {
+        try JSONValue.parse(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+    }
+
+    private static func write(_ value: JSONValue, to path: String) throws {
+        try Data(value.serializedBytes(pretty: true) + [0x0A]).write(to: URL(fileURLWithPath: path))
+    }
+}
