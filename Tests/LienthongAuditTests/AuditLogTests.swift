@@ -55,7 +55,7 @@ struct AuditLogTests {
     }
 
     @Test(arguments: [
-        ("UPDATE audit_records SET status = 200 WHERE seq = 5", Int64(5), AuditVerification.Failure.hashMismatch),
+        ("UPDATE audit_records SET status = 299 WHERE seq = 5", Int64(5), AuditVerification.Failure.hashMismatch),
         ("DELETE FROM audit_records WHERE seq = 7", Int64(8), .sequenceGap),
         ("UPDATE audit_records SET seq = seq + 1000 WHERE seq = 4", Int64(5), .sequenceGap),
         ("UPDATE audit_records SET prev_hash = '" + String(repeating: "a", count: 64) + "' WHERE seq = 9", Int64(9), .brokenLink),

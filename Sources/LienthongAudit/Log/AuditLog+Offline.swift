@@ -107,6 +107,8 @@ extension AuditLog {
         }
         defer { try? handle.close() }
         let header = (try? handle.read(upToCount: 16)) ?? Data()
+        // A live WAL database may still be empty on disk: its first pages are in the write-ahead log.
+        if header.isEmpty { return FileManager.default.fileExists(atPath: path + "-wal") }
         return header.elementsEqual(Array("SQLite format 3".utf8) + [0])
     }
 }

@@ -9,8 +9,8 @@ public import LienthongSchema
 /// `registries/population.json`, …; see `schemas/config.v1.json`), so the first token of each
 /// error's instance location names the file. Then ``GatewayConfiguration/load(configDirectory:dataDirectory:listen:)``
 /// checks the cross-references it knows (grants name known consumers, services and purposes; unique
-/// registry names), and this check adds: each registry's `schema` is in the catalogue, and its
-/// connector file agrees with its entry (`registry`, `schema`).
+/// registry names), and this check adds: each connector file's `schema` is in the catalogue, and its
+/// `registry` agrees with its entry in `registries.json`.
 ///
 /// ```swift
 /// let problems = ConfigurationCheck.run(configDirectory: URL(fileURLWithPath: "config/demo"), catalog: catalog)
@@ -73,19 +73,16 @@ public enum ConfigurationCheck {
         problems += references(documents)
         if case .array(let entries)? = documents["registries.json"] {
             for (index, entry) in entries.enumerated() {
-                if let name = entry["schema"]?.stringValue, catalog.entry(name) == nil {
-                    problems.append(
-                        ConfigurationError(file: "registries.json", pointer: "/\(index)/schema", message: "unknown schema \(name)"))
-                }
                 guard let file = entry["connector"]?.stringValue, let connector = documents[file] else { continue }
-                for member in ["registry", "schema"] {
-                    let expected = member == "registry" ? entry["name"] : entry["schema"]
-                    if let actual = connector[member], let expected, actual != expected {
-                        problems.append(
-                            ConfigurationError(
-                                file: file, pointer: "/\(member)",
-                                message: "\(actual.stringValue ?? "?") disagrees with registries.json#/\(index) (\(expected.stringValue ?? "?"))"))
-                    }
+                // The canonical schema is named once, in the connector file.
+                if let name = connector["schema"]?.stringValue, catalog.entry(name) == nil {
+                    problems.append(ConfigurationError(file: file, pointer: "/schema", message: "unknown schema \(name)"))
+                }
+                if let actual = connector["registry"], let expected = entry["name"], actual != expected {
+                    problems.append(
+                        ConfigurationError(
+                            file: file, pointer: "/registry",
+                            message: "\(actual.stringValue ?? "?") disagrees with registries.json#/\(index) (\(expected.stringValue ?? "?"))"))
                 }
             }
         }
