@@ -137,8 +137,8 @@ public final class GatewayNode: Sendable {
 
     private static func signers(
         _ configuration: GatewayConfiguration, pki: DevelopmentPKI.Files?
-    ) throws -> [ExchangeID: ProviderSigner] {
-        var signers: [ExchangeID: ProviderSigner] = [:]
+    ) throws -> [ExchangeID: JWSSigningIdentity] {
+        var signers: [ExchangeID: JWSSigningIdentity] = [:]
         for provider in Set(configuration.registries.map(\.provider)) {
             let certificate: URL
             let key: URL
@@ -153,7 +153,7 @@ public final class GatewayNode: Sendable {
                     file: "node.json", pointer: "/signing", message: "no signing key for provider \(provider)"
                 )
             }
-            signers[provider] = ProviderSigner(
+            signers[provider] = try JWSSigningIdentity(
                 key: try SigningKey.load(from: key), chain: try Certificate.loadChain(from: certificate)
             )
         }

@@ -18,7 +18,7 @@ struct RecordLookup: Sendable {
 
     let registries: [String: RegistryRuntime]
     let policy: AccessPolicy
-    let signers: [ExchangeID: ProviderSigner]
+    let signers: [ExchangeID: JWSSigningIdentity]
     let audit: AuditLog
     let now: @Sendable () -> Date
 
@@ -141,10 +141,7 @@ struct RecordLookup: Sendable {
         ]
         do {
             let payload = try JCS.canonicalize(message)
-            let signature = try JWSSigner.sign(
-                payload: payload, key: signer.key, chain: signer.chain, algorithm: signer.key.defaultAlgorithm,
-                issuedAt: issuedAt
-            )
+            let signature = try JWSSigner.sign(payload: payload, identity: signer, issuedAt: issuedAt)
             let envelope: JSONValue = ["message": message, "signatures": [signature.json]]
             let fields = projected.objectValue.map { $0.keys.sorted() } ?? []
             return .success(

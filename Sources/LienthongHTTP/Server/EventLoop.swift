@@ -362,6 +362,13 @@ final class EventLoop: @unchecked Sendable {
             context.connection = connection
             evhttp_connection_set_closecb(connection, onConnectionClosed, Unmanaged.passUnretained(context).toOpaque())
             bufferevent_set_timeouts(context.bufferEvent, &read, &write)
+            // A response leaves in several writes (TLS records, headers then body): without TCP_NODELAY the
+            // last one waits for the client's delayed ACK, about 40 ms per request.
+            let socket = bufferevent_getfd(context.bufferEvent)
+            if socket >= 0 {
+                var on: Int32 = 1
+                setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+            }
         }
     }
 

@@ -126,7 +126,7 @@ public struct CertificateIssuer: Sendable {
     }
 
     /// The digest to sign certificates with: SHA-256, or none for Ed25519 (which hashes internally).
-    static func digest(for key: SigningKey) -> OpaquePointer? { key.type == .ed25519 ? nil : EVP_sha256() }
+    static func digest(for key: SigningKey) -> OpaquePointer? { key.type == .ed25519 ? nil : OpenSSL.sha256 }
 
     /// A random positive 127-bit serial number (RFC 5280 allows up to 20 octets).
     private static func randomSerial(into target: UnsafeMutablePointer<ASN1_INTEGER>) throws(TrustError) {

@@ -7,7 +7,7 @@ public enum Digest {
         var out = [UInt8](repeating: 0, count: 32)
         var length: UInt32 = 0
         let ok = data.withUnsafeBytes { input in
-            EVP_Digest(input.baseAddress, input.count, &out, &length, EVP_sha256(), nil)
+            EVP_Digest(input.baseAddress, input.count, &out, &length, OpenSSL.sha256, nil)
         }
         // SHA-256 of in-memory bytes fails only if OpenSSL cannot allocate: nothing to recover.
         precondition(ok == 1 && length == 32, "EVP_Digest(SHA-256) failed")

@@ -9,7 +9,7 @@ public enum HMAC {
         let result = key.withUnsafeBytes { k in
             data.withUnsafeBytes { d in
                 COpenSSL.HMAC(
-                    EVP_sha256(), k.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(k.count),
+                    OpenSSL.sha256, k.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(k.count),
                     d.baseAddress?.assumingMemoryBound(to: UInt8.self), d.count, &out, &length)
             }
         }

@@ -21,7 +21,7 @@ public struct JWSHeader: Sendable {
 
     /// The header object for a new signature.
     static func json(
-        algorithm: JWSAlgorithm, keyID: String, chain: [Certificate], issuedAt: Date
+        algorithm: JWSAlgorithm, keyID: String, encodedChain: [String], issuedAt: Date
     ) -> JSONValue {
         .object([
             "alg": .string(algorithm.rawValue),
@@ -30,7 +30,7 @@ public struct JWSHeader: Sendable {
             "iat": .number(JSONNumber(Int(issuedAt.timeIntervalSince1970.rounded(.down)))),
             "kid": .string(keyID),
             "typ": .string(envelopeType),
-            "x5c": .array(chain.map { .string(Base64.encode($0.derBytes)) }),
+            "x5c": .array(encodedChain.map { .string($0) }),
         ])
     }
 

@@ -20,18 +20,17 @@ public enum JWSSigner {
     public static func sign(
         payload: [UInt8], key: SigningKey, chain: [Certificate], algorithm: JWSAlgorithm, issuedAt: Date
     ) throws(TrustError) -> JWSSignature {
-        guard let leaf = chain.first else { throw TrustError(.malformedJWS, "a signature needs a certificate") }
-        guard try leaf.publicKey == key.publicKey else {
-            throw TrustError(.keyMismatch, "key does not match certificate \(leaf.subjectCommonName ?? "-")")
-        }
-        guard key.type.supports(algorithm) else {
-            throw TrustError(.unsupportedAlgorithm, "a \(key.type) key cannot sign \(algorithm.rawValue)")
-        }
+        try sign(payload: payload, identity: JWSSigningIdentity(key: key, chain: chain, algorithm: algorithm), issuedAt: issuedAt)
+    }
+
+    /// Signs `payload` with an identity checked beforehand (the fast path for a node signing many messages).
+    public static func sign(payload: [UInt8], identity: JWSSigningIdentity, issuedAt: Date) throws(TrustError) -> JWSSignature {
         let header = JWSHeader.json(
-            algorithm: algorithm, keyID: leaf.sha256Thumbprint, chain: chain, issuedAt: issuedAt)
+            algorithm: identity.algorithm, keyID: identity.keyID, encodedChain: identity.encodedChain,
+            issuedAt: issuedAt)
         let protected = Base64URL.encode(header.serializedBytes())
-        let signature = try key.sign(
-            JWSSignature.signingInput(protected: protected, payload: payload), algorithm: algorithm)
+        let signature = try identity.key.sign(
+            JWSSignature.signingInput(protected: protected, payload: payload), algorithm: identity.algorithm)
         return JWSSignature(protected: protected, signature: Base64URL.encode(signature))
     }
 }

@@ -4,7 +4,7 @@ import COpenSSL
 enum SignatureOperation {
     /// The digest an algorithm hashes with, or `nil` for EdDSA (Ed25519 hashes internally).
     private static func digest(_ algorithm: JWSAlgorithm) -> OpaquePointer? {
-        algorithm == .edDSA ? nil : EVP_sha256()
+        algorithm == .edDSA ? nil : OpenSSL.sha256
     }
 
     /// Sets RSA padding on a sign/verify context: PKCS#1 v1.5, or PSS with salt length = hash length.
@@ -15,7 +15,7 @@ enum SignatureOperation {
         case .ps256:
             return EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PSS_PADDING) == 1
                 && EVP_PKEY_CTX_set_rsa_pss_saltlen(context, RSA_PSS_SALTLEN_DIGEST) == 1
-                && EVP_PKEY_CTX_set_rsa_mgf1_md(context, EVP_sha256()) == 1
+                && EVP_PKEY_CTX_set_rsa_mgf1_md(context, OpenSSL.sha256) == 1
         case .es256, .edDSA:
             return true
         }

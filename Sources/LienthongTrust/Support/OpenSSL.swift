@@ -3,6 +3,16 @@ import COpenSSL
 
 /// Small helpers shared by the OpenSSL wrappers; nothing here is public.
 enum OpenSSL {
+    /// SHA-256, fetched from the default provider once.
+    ///
+    /// `EVP_sha256()` makes every digest and signature do an implicit fetch, which takes OpenSSL's global
+    /// locks: under load that contention costs more than the hashing. The fetched method is immutable and
+    /// safe to share between threads (OpenSSL 3 threading rules), hence `nonisolated(unsafe)`.
+    nonisolated(unsafe) static let sha256: OpaquePointer = {
+        guard let method = EVP_MD_fetch(nil, "SHA256", nil) else { fatalError("OpenSSL has no SHA-256") }
+        return method
+    }()
+
     /// Clears the thread's OpenSSL error queue and returns the most recent reason (library reason text only:
     /// OpenSSL reason strings carry no key material). The most recent entry is the one the failing call pushed;
     /// older ones may be left over from an earlier, handled failure.
