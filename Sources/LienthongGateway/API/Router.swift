@@ -10,6 +10,7 @@ struct Router: HTTPHandler {
     let lookup: RecordLookup
     let authenticator: ConsumerAuthenticator
     let policy: AccessPolicy
+    let schemas: SchemaEndpoints
     let configuration: GatewayConfiguration
     let metrics: Metrics
     let readiness: @Sendable () async -> (ready: Bool, checks: [String: JSONValue])
@@ -49,6 +50,12 @@ struct Router: HTTPHandler {
             return ("/v1/records/{registry}/{key}", await records(request, registry: path[2], key: path[3]))
         case ["v1", "services"]:
             return ("/v1/services", await services(request))
+        case ["v1", "schemas"]:
+            return ("/v1/schemas", only(.get, request) ?? schemas.list())
+        case let path where path.count == 3 && path[0] == "v1" && path[1] == "schemas":
+            return ("/v1/schemas/{id}", only(.get, request) ?? schemas.schema(path[2]))
+        case let path where path.count == 4 && path[0] == "v1" && path[1] == "schemas" && path[3] == "validate":
+            return ("/v1/schemas/{id}/validate", only(.post, request) ?? schemas.validate(path[2], body: request.body))
         default:
             return ("unknown", .problem(GatewayProblems.notFound, requestID: nil))
         }
@@ -81,7 +88,8 @@ struct Router: HTTPHandler {
         }
         let lookupRequest = LookupRequest(
             registry: registry, key: key, purpose: request.headers["Lienthong-Purpose"], requestID: requestID,
-            fields: request.queryValue("fields"), path: request.path, query: request.query
+            requestIDGiven: request.headers["Lienthong-Request-Id"] != nil, fields: request.queryValue("fields"),
+            path: request.path, query: request.query
         )
         switch await lookup.run(lookupRequest, consumer: authenticate(request)) {
         case .envelope(let body): return .jsonBytes(body, requestID: requestID)

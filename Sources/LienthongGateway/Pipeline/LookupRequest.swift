@@ -6,6 +6,8 @@ struct LookupRequest: Sendable {
     var key: String
     var purpose: String?
     var requestID: String
+    /// Whether the caller chose the request id (`Lienthong-Request-Id`): only those are checked for replay.
+    var requestIDGiven: Bool = false
     /// The `fields` query parameter, unparsed.
     var fields: String?
     /// The path and query, for the request hash.
