@@ -85,7 +85,17 @@ public final class GatewayNode: Sendable {
             authenticator: ConsumerAuthenticator(
                 consumers: configuration.policy.consumers, tokenHashes: try dataDirectory.tokenHashes()
             ),
-            policy: policy, schemas: SchemaEndpoints(catalog: schemas), configuration: configuration, metrics: Metrics(),
+            policy: policy, schemas: SchemaEndpoints(catalog: schemas),
+            transparency: TransparencyEndpoint(
+                audit: audit, identities: try dataDirectory.citizenTokens(),
+                consumerNames: Dictionary(
+                    configuration.policy.consumers.map { ($0.id.description, $0.name) }, uniquingKeysWith: { a, _ in a }
+                )
+            ),
+            reports: ReportEndpoint(
+                audit: audit, operators: OperatorAuthenticator(tokenHashes: try dataDirectory.operatorTokenHashes())
+            ),
+            configuration: configuration, metrics: Metrics(),
             readiness: {
                 var checks: [String: JSONValue] = [:]
                 var ready = true

@@ -11,6 +11,8 @@ struct Router: HTTPHandler {
     let authenticator: ConsumerAuthenticator
     let policy: AccessPolicy
     let schemas: SchemaEndpoints
+    let transparency: TransparencyEndpoint
+    let reports: ReportEndpoint
     let configuration: GatewayConfiguration
     let metrics: Metrics
     let readiness: @Sendable () async -> (ready: Bool, checks: [String: JSONValue])
@@ -56,6 +58,15 @@ struct Router: HTTPHandler {
             return ("/v1/schemas/{id}", only(.get, request) ?? schemas.schema(path[2]))
         case let path where path.count == 4 && path[0] == "v1" && path[1] == "schemas" && path[3] == "validate":
             return ("/v1/schemas/{id}/validate", only(.post, request) ?? schemas.validate(path[2], body: request.body))
+        case let path where path.count == 5 && path[0] == "v1" && path[1] == "transparency" && path[2] == "persons"
+            && path[4] == "accesses":
+            return (
+                "/v1/transparency/persons/{personalId}/accesses",
+                only(.get, request)
+                    ?? transparency.accesses(personalID: path[3], authorization: request.headers["Authorization"])
+            )
+        case ["v1", "reports", "monthly"]:
+            return ("/v1/reports/monthly", only(.get, request) ?? reports.monthly(request))
         default:
             return ("unknown", .problem(GatewayProblems.notFound, requestID: nil))
         }
