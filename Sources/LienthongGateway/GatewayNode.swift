@@ -80,8 +80,11 @@ public final class GatewayNode: Sendable {
             registries: Dictionary(runtimes.map { ($0.descriptor.name, $0) }, uniquingKeysWith: { first, _ in first }),
             policy: policy, signers: signers, audit: audit, replay: replay, now: { Date() }
         )
+        let profiles = ProfileLookup(
+            registries: lookup.registries, policy: policy, signers: signers, audit: audit, replay: replay, now: { Date() }
+        )
         let router = Router(
-            lookup: lookup,
+            lookup: lookup, profiles: profiles,
             authenticator: ConsumerAuthenticator(
                 consumers: configuration.policy.consumers, tokenHashes: try dataDirectory.tokenHashes()
             ),
