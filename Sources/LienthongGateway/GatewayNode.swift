@@ -48,7 +48,9 @@ public final class GatewayNode: Sendable {
             agencyServer = server
         }
 
-        let schemas = try SchemaCatalog.load(directory: configuration.configPath(configuration.node.schemas ?? "schemas"))
+        let schemas = try SchemaCatalog.load(
+            directory: configuration.configPath(configuration.node.schemas ?? "schemas")
+        )
         var runtimes: [RegistryRuntime] = []
         for descriptor in configuration.registries {
             let registryConfiguration = try RegistryConfiguration(
@@ -60,7 +62,9 @@ public final class GatewayNode: Sendable {
                 httpClient: httpClient, variables: variables
             )
             runtimes.append(
-                RegistryRuntime(descriptor: descriptor, registry: registry, schema: try Self.schema(descriptor, in: schemas))
+                RegistryRuntime(
+                    descriptor: descriptor, registry: registry, schema: try Self.schema(descriptor, in: schemas)
+                )
             )
         }
 
@@ -81,7 +85,8 @@ public final class GatewayNode: Sendable {
             policy: policy, signers: signers, audit: audit, replay: replay, now: { Date() }
         )
         let profiles = ProfileLookup(
-            registries: lookup.registries, policy: policy, signers: signers, audit: audit, replay: replay, now: { Date() }
+            registries: lookup.registries, policy: policy, signers: signers, audit: audit, replay: replay,
+            now: { Date() }
         )
         let router = Router(
             lookup: lookup, profiles: profiles,

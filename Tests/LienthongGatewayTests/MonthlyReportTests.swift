@@ -56,7 +56,8 @@ struct MonthlyReportTests {
         let gateway = try SharedGateway.get()
         let client = gateway.client()
         let consumer = try await gateway.get(
-            "/v1/reports/monthly?month=2026-11", headers: ["Authorization": "Bearer \(try gateway.token("motcua.token"))"],
+            "/v1/reports/monthly?month=2026-11",
+            headers: ["Authorization": "Bearer \(try gateway.token("motcua.token"))"],
             client: client
         )
         #expect(consumer.status == 401)

@@ -107,7 +107,8 @@ struct PersonProfileTests {
         #expect(response.status == 200)
         let profile = try #require(response.json["message"]?["record"])
         // THUE: person (three fields) and enterprises for tax administration; no land or insurance grant.
-        #expect(Set(profile["person"]?.objectValue?.keys.map { $0 } ?? []) == ["personalId", "fullName", "permanentAddress"])
+        let personFields = Set(profile["person"]?.objectValue?.keys.map { $0 } ?? [])
+        #expect(personFields == ["personalId", "fullName", "permanentAddress"])
         #expect(profile["enterprises"]?.arrayValue?.count == person.enterprises)
         for member in ["parcels", "insurance"] {
             #expect(profile[member]?["withheld"] == true, "\(member)")
@@ -127,7 +128,9 @@ struct PersonProfileTests {
         #expect(noPurpose.problemCode == "purpose-required")
         let nobody = try await gateway.get(
             "/v1/persons/\(person.id)/profile",
-            headers: ["Authorization": "Bearer \(try gateway.token("vcci.token"))", "Lienthong-Purpose": "tax-administration"],
+            headers: [
+                "Authorization": "Bearer \(try gateway.token("vcci.token"))", "Lienthong-Purpose": "tax-administration",
+            ],
             client: gateway.client()
         )
         #expect(nobody.status == 403)

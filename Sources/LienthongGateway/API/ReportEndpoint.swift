@@ -19,7 +19,9 @@ struct ReportEndpoint: Sendable {
             return .problem(GatewayProblems.invalidMonth, requestID: nil)
         }
         let format = request.queryValue("format") ?? "json"
-        guard format == "json" || format == "csv" else { return .problem(GatewayProblems.invalidFormat, requestID: nil) }
+        guard format == "json" || format == "csv" else {
+            return .problem(GatewayProblems.invalidFormat, requestID: nil)
+        }
         let report: AuditReport
         do {
             report = AuditReport.monthly(records: try audit.records(from: month.start, to: month.end), month: month)

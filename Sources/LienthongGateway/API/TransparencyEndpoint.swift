@@ -32,7 +32,9 @@ struct TransparencyEndpoint: Sendable {
         }
         let entries: [JSONValue] = accesses.reversed().map { access in
             var entry = access.json.objectValue ?? [:]
-            if let consumer = access.consumer, let name = consumerNames[consumer] { entry["consumerName"] = .string(name) }
+            if let consumer = access.consumer, let name = consumerNames[consumer] {
+                entry["consumerName"] = .string(name)
+            }
             return .object(entry)
         }
         return .json(["accesses": .array(entries)])

@@ -49,7 +49,9 @@ struct DataDirectory {
             for consumer in configuration.policy.consumers {
                 for file in consumer.tokenFiles { try createToken(at: configuration.dataPath(file)) }
             }
-            for file in configuration.node.operatorTokenFiles ?? [] { try createToken(at: configuration.dataPath(file)) }
+            for file in configuration.node.operatorTokenFiles ?? [] {
+                try createToken(at: configuration.dataPath(file))
+            }
             try createSecret(at: citizenTokenKeyPath)
         }
         try createSecret(at: auditSecretPath)

@@ -23,7 +23,9 @@ struct DemoAgencyAPI: HTTPHandler {
         let limit = Int64(min(max(Int(request.queryValue("limit") ?? "") ?? 100, 1), 10_000))
         switch segments.count {
         case 6:
-            guard let sheet = Int(segments[4]), let parcel = Int(segments[5]) else { return Self.notFound("No such parcel.") }
+            guard let sheet = Int(segments[4]), let parcel = Int(segments[5]) else {
+                return Self.notFound("No such parcel.")
+            }
             guard let documents = await documents(
                 "SELECT tai_lieu FROM thua_dat WHERE ma_xa = ?1 AND so_to_ban_do = ?2 AND so_thua = ?3",
                 [.text(segments[3]), .integer(Int64(sheet)), .integer(Int64(parcel))]

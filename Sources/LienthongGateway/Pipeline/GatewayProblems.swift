@@ -70,7 +70,8 @@ enum GatewayProblems {
     }
 
     static let accessDenied = Problem(
-        status: 403, code: "access-denied", title: "Access denied", detail: "These credentials do not cover this resource."
+        status: 403, code: "access-denied", title: "Access denied",
+        detail: "These credentials do not cover this resource."
     )
 
     static let invalidMonth = Problem(

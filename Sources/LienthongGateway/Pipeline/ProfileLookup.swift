@@ -75,7 +75,9 @@ struct ProfileLookup: Sendable {
         do {
             for event in events { _ = try await audit.append(event) }
         } catch {
-            FileHandle.standardError.write(Data("lienthong: audit append failed for request \(request.requestID): \(error)\n".utf8))
+            FileHandle.standardError.write(
+                Data("lienthong: audit append failed for request \(request.requestID): \(error)\n".utf8)
+            )
             return .problem(GatewayProblems.auditUnavailable)
         }
         switch result {
@@ -176,7 +178,9 @@ struct ProfileLookup: Sendable {
             }
         }
 
-        guard let signer = signers[population.descriptor.provider] else { return .failure(GatewayProblems.internalError) }
+        guard let signer = signers[population.descriptor.provider] else {
+            return .failure(GatewayProblems.internalError)
+        }
         let issuedAt = now()
         let message: JSONValue = [
             "type": "profile",
@@ -207,7 +211,9 @@ struct ProfileLookup: Sendable {
     }
 
     /// The part's canonical records about the person, each valid against the registry's schema.
-    private func fetch(_ part: ProfilePart, runtime: RegistryRuntime, personalID: String) async -> Result<[JSONValue], Problem> {
+    private func fetch(
+        _ part: ProfilePart, runtime: RegistryRuntime, personalID: String
+    ) async -> Result<[JSONValue], Problem> {
         let registry = runtime.registry
         var records: [JSONValue] = []
         do {
@@ -235,7 +241,9 @@ struct ProfileLookup: Sendable {
         }
         records = records.filter { part.belongs($0, personalID) }
         if part.search == nil && records.isEmpty {
-            return .failure(GatewayProblems.contractViolation(runtime.descriptor.name, "the record names another person"))
+            return .failure(
+                GatewayProblems.contractViolation(runtime.descriptor.name, "the record names another person")
+            )
         }
         for record in records {
             let validation = runtime.schema.validate(record)
