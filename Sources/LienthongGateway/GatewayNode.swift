@@ -48,7 +48,9 @@ public final class GatewayNode: Sendable {
             agencyServer = server
         }
 
-        let schemas = try SchemaSet.load(directory: configuration.configPath(configuration.node.schemas ?? "schemas"))
+        let schemas = try SchemaCatalog.load(
+            directory: configuration.configPath(configuration.node.schemas ?? "schemas")
+        )
         var runtimes: [RegistryRuntime] = []
         for descriptor in configuration.registries {
             let registryConfiguration = try RegistryConfiguration(
@@ -60,7 +62,9 @@ public final class GatewayNode: Sendable {
                 httpClient: httpClient, variables: variables
             )
             runtimes.append(
-                RegistryRuntime(descriptor: descriptor, registry: registry, schema: try schemas.schema(descriptor.schema))
+                RegistryRuntime(
+                    descriptor: descriptor, registry: registry, schema: try Self.schema(descriptor, in: schemas)
+                )
             )
         }
 
@@ -71,16 +75,35 @@ public final class GatewayNode: Sendable {
             path: configuration.dataPath("audit.sqlite").path, subjectKey: Array(secret.utf8)
         )
         let policy = AccessPolicy(configuration.policy)
+        let replay = try ReplayGuard(
+            path: configuration.dataPath("replay.sqlite"),
+            configuration: ReplayWindow.Configuration(window: configuration.node.replayWindowSeconds ?? 600),
+            now: Date()
+        )
         let lookup = RecordLookup(
             registries: Dictionary(runtimes.map { ($0.descriptor.name, $0) }, uniquingKeysWith: { first, _ in first }),
-            policy: policy, signers: signers, audit: audit, now: { Date() }
+            policy: policy, signers: signers, audit: audit, replay: replay, now: { Date() }
+        )
+        let profiles = ProfileLookup(
+            registries: lookup.registries, policy: policy, signers: signers, audit: audit, replay: replay,
+            now: { Date() }
         )
         let router = Router(
-            lookup: lookup,
+            lookup: lookup, profiles: profiles,
             authenticator: ConsumerAuthenticator(
                 consumers: configuration.policy.consumers, tokenHashes: try dataDirectory.tokenHashes()
             ),
-            policy: policy, configuration: configuration, metrics: Metrics(),
+            policy: policy, schemas: SchemaEndpoints(catalog: schemas),
+            transparency: TransparencyEndpoint(
+                audit: audit, identities: try dataDirectory.citizenTokens(),
+                consumerNames: Dictionary(
+                    configuration.policy.consumers.map { ($0.id.description, $0.name) }, uniquingKeysWith: { a, _ in a }
+                )
+            ),
+            reports: ReportEndpoint(
+                audit: audit, operators: OperatorAuthenticator(tokenHashes: try dataDirectory.operatorTokenHashes())
+            ),
+            configuration: configuration, metrics: Metrics(),
             readiness: {
                 var checks: [String: JSONValue] = [:]
                 var ready = true
@@ -133,6 +156,16 @@ public final class GatewayNode: Sendable {
     /// Starts a graceful shutdown; ``run()`` returns once it is complete.
     public func shutdown() {
         server.shutdown()
+    }
+
+    private static func schema(_ descriptor: RegistryDescriptor, in catalog: SchemaCatalog) throws -> JSONSchema {
+        guard let schema = catalog.compiled(descriptor.schema) else {
+            throw ConfigurationError(
+                file: "registries.json", pointer: "/\(descriptor.name)",
+                message: "schema \(descriptor.schema) is not in the schema directory"
+            )
+        }
+        return schema
     }
 
     private static func signers(

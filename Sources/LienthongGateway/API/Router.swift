@@ -8,8 +8,12 @@ import LienthongJSON
 /// The sharing API: maps HTTP requests to the pipeline and answers problems for everything else.
 struct Router: HTTPHandler {
     let lookup: RecordLookup
+    let profiles: ProfileLookup
     let authenticator: ConsumerAuthenticator
     let policy: AccessPolicy
+    let schemas: SchemaEndpoints
+    let transparency: TransparencyEndpoint
+    let reports: ReportEndpoint
     let configuration: GatewayConfiguration
     let metrics: Metrics
     let readiness: @Sendable () async -> (ready: Bool, checks: [String: JSONValue])
@@ -47,8 +51,25 @@ struct Router: HTTPHandler {
             )
         case let path where path.count == 4 && path[0] == "v1" && path[1] == "records":
             return ("/v1/records/{registry}/{key}", await records(request, registry: path[2], key: path[3]))
+        case let path where path.count == 4 && path[0] == "v1" && path[1] == "persons" && path[3] == "profile":
+            return ("/v1/persons/{personalId}/profile", await profile(request, personalID: path[2]))
         case ["v1", "services"]:
             return ("/v1/services", await services(request))
+        case ["v1", "schemas"]:
+            return ("/v1/schemas", only(.get, request) ?? schemas.list())
+        case let path where path.count == 3 && path[0] == "v1" && path[1] == "schemas":
+            return ("/v1/schemas/{id}", only(.get, request) ?? schemas.schema(path[2]))
+        case let path where path.count == 4 && path[0] == "v1" && path[1] == "schemas" && path[3] == "validate":
+            return ("/v1/schemas/{id}/validate", only(.post, request) ?? schemas.validate(path[2], body: request.body))
+        case let path where path.count == 5 && path[0] == "v1" && path[1] == "transparency" && path[2] == "persons"
+            && path[4] == "accesses":
+            return (
+                "/v1/transparency/persons/{personalId}/accesses",
+                only(.get, request)
+                    ?? transparency.accesses(personalID: path[3], authorization: request.headers["Authorization"])
+            )
+        case ["v1", "reports", "monthly"]:
+            return ("/v1/reports/monthly", only(.get, request) ?? reports.monthly(request))
         default:
             return ("unknown", .problem(GatewayProblems.notFound, requestID: nil))
         }
@@ -70,22 +91,27 @@ struct Router: HTTPHandler {
 
     private func records(_ request: HTTPRequest, registry: String, key: String) async -> HTTPResponse {
         if let refusal = only(.get, request) { return refusal }
-        let requestID: String
-        if let given = request.headers["Lienthong-Request-Id"] {
-            guard let uuid = UUID(uuidString: given) else {
-                return .problem(GatewayProblems.invalidRequestID, requestID: nil)
-            }
-            requestID = uuid.uuidString.lowercased()
-        } else {
-            requestID = UUID().uuidString.lowercased()
+        let lookupRequest: LookupRequest
+        switch LookupRequest.from(request, registry: registry, key: key) {
+        case .failure(let problem): return .problem(problem, requestID: nil)
+        case .success(let parsed): lookupRequest = parsed
         }
-        let lookupRequest = LookupRequest(
-            registry: registry, key: key, purpose: request.headers["Lienthong-Purpose"], requestID: requestID,
-            fields: request.queryValue("fields"), path: request.path, query: request.query
-        )
         switch await lookup.run(lookupRequest, consumer: authenticate(request)) {
-        case .envelope(let body): return .jsonBytes(body, requestID: requestID)
-        case .problem(let problem): return .problem(problem, requestID: requestID)
+        case .envelope(let body): return .jsonBytes(body, requestID: lookupRequest.requestID)
+        case .problem(let problem): return .problem(problem, requestID: lookupRequest.requestID)
+        }
+    }
+
+    private func profile(_ request: HTTPRequest, personalID: String) async -> HTTPResponse {
+        if let refusal = only(.get, request) { return refusal }
+        let lookupRequest: LookupRequest
+        switch LookupRequest.from(request, registry: "population", key: personalID) {
+        case .failure(let problem): return .problem(problem, requestID: nil)
+        case .success(let parsed): lookupRequest = parsed
+        }
+        switch await profiles.run(lookupRequest, consumer: authenticate(request)) {
+        case .envelope(let body): return .jsonBytes(body, requestID: lookupRequest.requestID)
+        case .problem(let problem): return .problem(problem, requestID: lookupRequest.requestID)
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import LienthongConnectors
 import LienthongCore
+import LienthongStorage
 import LienthongTrust
 
 /// Prepares a node's data directory on start: the development PKI (when enabled), consumers' token files,
@@ -48,6 +49,10 @@ struct DataDirectory {
             for consumer in configuration.policy.consumers {
                 for file in consumer.tokenFiles { try createToken(at: configuration.dataPath(file)) }
             }
+            for file in configuration.node.operatorTokenFiles ?? [] {
+                try createToken(at: configuration.dataPath(file))
+            }
+            try createSecret(at: citizenTokenKeyPath)
         }
         try createSecret(at: auditSecretPath)
 
@@ -56,7 +61,45 @@ struct DataDirectory {
                 seedsDirectory: configuration.configPath(seeds).path, dataDirectory: configuration.dataDirectory.path
             )
         }
+        if configuration.node.developmentPKI == true { try writeDemoCitizenTokens() }
         return pki
+    }
+
+    /// The key of ``DevelopmentCitizenTokens`` (development nodes only).
+    var citizenTokenKeyPath: URL { configuration.dataPath("secrets/citizen-token.key") }
+
+    /// Where the demo citizens' development tokens are written, one `<personalId>.token` file each.
+    var citizenTokensDirectory: URL { configuration.dataPath("secrets/citizen-tokens") }
+
+    /// The development citizen token provider, on nodes with a development PKI; `nil` otherwise.
+    func citizenTokens() throws -> DevelopmentCitizenTokens? {
+        guard configuration.node.developmentPKI == true else { return nil }
+        let key = try String(contentsOf: citizenTokenKeyPath, encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return DevelopmentCitizenTokens(key: Array(key.utf8))
+    }
+
+    /// Hex SHA-256 of each operator token file.
+    func operatorTokenHashes() throws -> [String] {
+        try (configuration.node.operatorTokenFiles ?? []).map { file in
+            let token = try String(contentsOf: configuration.dataPath(file), encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            return Hex.encode(Digest.sha256(Array(token.utf8)))
+        }
+    }
+
+    /// Tokens for the first three people of the demo population registry, so the transparency API can be tried.
+    private func writeDemoCitizenTokens() throws {
+        let path = configuration.dataPath("population.sqlite").path
+        guard FileManager.default.fileExists(atPath: path), let tokens = try citizenTokens() else { return }
+        let database = try SQLiteDatabase(path: path, mode: .readOnly)
+        for row in try database.query("SELECT so_dinh_danh FROM cong_dan ORDER BY rowid LIMIT 3") {
+            guard case .text(let personalID)? = row.first else { continue }
+            let file = citizenTokensDirectory.appendingPathComponent("\(personalID).token")
+            if !FileManager.default.fileExists(atPath: file.path) {
+                try writeSecret(tokens.issue(personalID: personalID) + "\n", to: file)
+            }
+        }
     }
 
     /// The node secret keying the audit log's hashes of subject identifiers.

@@ -3,7 +3,10 @@ import LienthongHTTP
 import LienthongStorage
 
 /// The demo land agency's own API, a separate service the gateway reaches over HTTP through its REST
-/// connector: `GET /api/v1/thua-dat/{maXa}/{soTo}/{soThua}` answers the agency's native JSON document.
+/// connector, answering the agency's native JSON documents:
+/// - `GET /api/v1/thua-dat/{maXa}/{soTo}/{soThua}`: one parcel;
+/// - `GET /api/v1/thua-dat/{maXa}/{soTo}?limit=N`: the parcels of a map sheet;
+/// - `GET /api/v1/thua-dat?nguoiSuDung={soGiayTo}&limit=N`: the parcels a holder (by ID document) uses.
 struct DemoAgencyAPI: HTTPHandler {
     let pool: SQLiteConnectionPool
 
@@ -14,26 +17,63 @@ struct DemoAgencyAPI: HTTPHandler {
     }
 
     func handle(_ request: HTTPRequest) async -> HTTPResponse {
-        guard request.method == .get, let segments = request.pathSegments, segments.count == 6,
-            Array(segments.prefix(3)) == ["api", "v1", "thua-dat"], let sheet = Int(segments[4]),
-            let parcel = Int(segments[5])
-        else {
-            return .problem(status: 404, code: "not-found", title: "Not found", detail: "No such resource.")
-        }
-        let commune = segments[3]
-        do {
-            let document = try await pool.withConnection { database throws(StorageError) in
-                try database.query(
-                    "SELECT tai_lieu FROM thua_dat WHERE ma_xa = ?1 AND so_to_ban_do = ?2 AND so_thua = ?3",
-                    [.text(commune), .integer(Int64(sheet)), .integer(Int64(parcel))]
-                ).first?.first
+        guard request.method == .get, let segments = request.pathSegments, segments.count >= 3,
+            Array(segments.prefix(3)) == ["api", "v1", "thua-dat"]
+        else { return Self.notFound("No such resource.") }
+        let limit = Int64(min(max(Int(request.queryValue("limit") ?? "") ?? 100, 1), 10_000))
+        switch segments.count {
+        case 6:
+            guard let sheet = Int(segments[4]), let parcel = Int(segments[5]) else {
+                return Self.notFound("No such parcel.")
             }
-            guard case .text(let json)? = document else {
-                return .problem(status: 404, code: "not-found", title: "Not found", detail: "No such parcel.")
+            guard let documents = await documents(
+                "SELECT tai_lieu FROM thua_dat WHERE ma_xa = ?1 AND so_to_ban_do = ?2 AND so_thua = ?3",
+                [.text(segments[3]), .integer(Int64(sheet)), .integer(Int64(parcel))]
+            ) else { return Self.internalError }
+            guard let document = documents.first else { return Self.notFound("No such parcel.") }
+            return .json(Array(document.utf8))
+        case 5:
+            guard let sheet = Int(segments[4]) else { return Self.notFound("No such map sheet.") }
+            return await list(
+                "SELECT tai_lieu FROM thua_dat WHERE ma_xa = ?1 AND so_to_ban_do = ?2 ORDER BY so_thua LIMIT ?3",
+                [.text(segments[3]), .integer(Int64(sheet)), .integer(limit)]
+            )
+        case 3:
+            guard let holder = request.queryValue("nguoiSuDung"), !holder.isEmpty else {
+                return Self.notFound("Name a holder with nguoiSuDung.")
             }
-            return .json(Array(json.utf8))
-        } catch {
-            return .problem(status: 500, code: "internal-error", title: "Internal error", detail: "Storage failed.")
+            return await list(
+                """
+                SELECT tai_lieu FROM thua_dat WHERE EXISTS (SELECT 1 FROM json_each(tai_lieu, '$.chuSuDung') \
+                WHERE json_extract(value, '$.soGiayTo') = ?1) ORDER BY ma_xa, so_to_ban_do, so_thua LIMIT ?2
+                """,
+                [.text(holder), .integer(limit)]
+            )
+        default:
+            return Self.notFound("No such resource.")
         }
     }
+
+    private func list(_ sql: String, _ parameters: [SQLiteValue]) async -> HTTPResponse {
+        guard let documents = await documents(sql, parameters) else { return Self.internalError }
+        return .json(Array(("[" + documents.joined(separator: ",") + "]").utf8))
+    }
+
+    /// The `tai_lieu` JSON texts the query selects, or `nil` when storage fails.
+    private func documents(_ sql: String, _ parameters: [SQLiteValue]) async -> [String]? {
+        try? await pool.withConnection { database throws(StorageError) in
+            try database.query(sql, parameters).compactMap { row in
+                guard case .text(let json)? = row.first else { return nil }
+                return json
+            }
+        }
+    }
+
+    private static func notFound(_ detail: String) -> HTTPResponse {
+        .problem(status: 404, code: "not-found", title: "Not found", detail: detail)
+    }
+
+    private static let internalError = HTTPResponse.problem(
+        status: 500, code: "internal-error", title: "Internal error", detail: "Storage failed."
+    )
 }

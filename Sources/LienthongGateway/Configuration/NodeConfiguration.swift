@@ -53,6 +53,9 @@ public struct NodeConfiguration: Sendable, Hashable, Codable {
     public var trustAnchors: [String]
     /// Whether to create a development PKI on first start (never in production).
     public var developmentPKI: Bool?
+    /// Files holding the operators' bearer tokens (relative to the data directory), for operator routes such as
+    /// `GET /v1/reports/monthly`; with `developmentPKI`, missing files are created with new tokens.
+    public var operatorTokenFiles: [String]?
     /// Where to start the demo agency API (`HOST:PORT`), if any.
     public var demoAgencyAPI: String?
 }

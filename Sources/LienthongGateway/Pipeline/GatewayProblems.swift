@@ -57,4 +57,28 @@ enum GatewayProblems {
             detail: detail, extensions: ["registry": .string(registry)]
         )
     }
+
+    static let unknownSchema = Problem(
+        status: 404, code: "unknown-schema", title: "Unknown schema", detail: "No schema with this id is published."
+    )
+
+    static func malformedJSON(_ offset: Int?) -> Problem {
+        Problem(
+            status: 400, code: "malformed-json", title: "Malformed JSON",
+            detail: "The body is not JSON" + (offset.map { " (byte \($0))" } ?? "") + "."
+        )
+    }
+
+    static let accessDenied = Problem(
+        status: 403, code: "access-denied", title: "Access denied",
+        detail: "These credentials do not cover this resource."
+    )
+
+    static let invalidMonth = Problem(
+        status: 400, code: "invalid-month", title: "Invalid month", detail: "month is required, as YYYY-MM."
+    )
+
+    static let invalidFormat = Problem(
+        status: 400, code: "invalid-format", title: "Invalid format", detail: "format is json or csv."
+    )
 }

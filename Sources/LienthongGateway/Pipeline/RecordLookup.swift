@@ -20,6 +20,8 @@ struct RecordLookup: Sendable {
     let policy: AccessPolicy
     let signers: [ExchangeID: JWSSigningIdentity]
     let audit: AuditLog
+    /// Remembers caller-chosen request ids per consumer for the replay window.
+    let replay: ReplayGuard
     let now: @Sendable () -> Date
 
     /// Runs the pipeline for an authenticated consumer (or records an unauthenticated attempt).
@@ -102,6 +104,14 @@ struct RecordLookup: Sendable {
         switch decision {
         case .deny(let denial): return .failure(denial.problem)
         case .allow(let fields): selection = fields
+        }
+        if request.requestIDGiven {
+            // Keyed by consumer: two consumers may pick the same id without refusing each other.
+            do throws(TrustError) {
+                try replay.admit(id: "\(consumer.id)|\(request.requestID)", issuedAt: nil, now: now())
+            } catch {
+                return .failure(error.problem)
+            }
         }
 
         let record: JSONValue

@@ -44,13 +44,15 @@ final class GatewayProcess: @unchecked Sendable {
     }
 
     /// Starts the gateway and waits for its banner.
-    init(configDirectory: URL? = nil) throws {
+    /// - Parameter dataDirectory: an existing data directory to reuse (a restart); a new temporary one by default.
+    init(configDirectory: URL? = nil, dataDirectory: URL? = nil) throws {
         self.configDirectory = try configDirectory ?? Self.demoConfiguration()
-        dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-data-\(UUID().uuidString)")
+        self.dataDirectory = dataDirectory
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-data-\(UUID().uuidString)")
         process = Process()
         process.executableURL = Self.binary
         process.arguments = [
-            "serve", "--config", self.configDirectory.path, "--data-dir", dataDirectory.path, "--listen", "127.0.0.1:0",
+            "serve", "--config", self.configDirectory.path, "--data-dir", self.dataDirectory.path, "--listen", "127.0.0.1:0",
         ]
         output = Pipe()
         process.standardOutput = output

@@ -1,0 +1,42 @@
+import Foundation
+import LienthongAudit
+import LienthongCore
+import LienthongHTTP
+import LienthongJSON
+
+/// `GET /v1/reports/monthly?month=YYYY-MM[&format=json|csv]`: the monthly exchange report, for operators.
+struct ReportEndpoint: Sendable {
+    let audit: AuditLog
+    let operators: OperatorAuthenticator
+
+    func monthly(_ request: HTTPRequest) -> HTTPResponse {
+        do throws(Problem) {
+            try operators.authenticate(authorization: request.headers["Authorization"])
+        } catch {
+            return .problem(error, requestID: nil)
+        }
+        guard let text = request.queryValue("month"), let month = AuditMonth(text) else {
+            return .problem(GatewayProblems.invalidMonth, requestID: nil)
+        }
+        let format = request.queryValue("format") ?? "json"
+        guard format == "json" || format == "csv" else {
+            return .problem(GatewayProblems.invalidFormat, requestID: nil)
+        }
+        let report: AuditReport
+        do {
+            report = AuditReport.monthly(records: try audit.records(from: month.start, to: month.end), month: month)
+        } catch {
+            FileHandle.standardError.write(Data("lienthong: report read failed: \(error.code)\n".utf8))
+            return .problem(GatewayProblems.auditUnavailable, requestID: nil)
+        }
+        guard format == "csv" else { return .json(report.json) }
+        return HTTPResponse(
+            status: 200,
+            headers: [
+                "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store",
+                "Content-Disposition": "attachment; filename=\"lienthong-\(month).csv\"",
+            ],
+            body: Array(report.csv.utf8)
+        )
+    }
+}

@@ -1,0 +1,265 @@
+import Foundation
+import LienthongAccess
+import LienthongAudit
+import LienthongConnectors
+import LienthongCore
+import LienthongJSON
+import LienthongTrust
+
+/// The cross-registry person profile: for each ``ProfilePart`` the consumer may see for the purpose, its records
+/// are fetched concurrently, checked against their schema and the person, projected to the grant, and assembled
+/// into one signed `person-profile.v1` envelope; parts not granted, or whose registry failed, are withheld with a
+/// reason. Every part is audited (released, denied or failed) before the response leaves.
+struct ProfileLookup: Sendable {
+    /// The most records one part carries.
+    static let maxRecordsPerPart = 100
+
+    let registries: [String: RegistryRuntime]
+    let policy: AccessPolicy
+    let signers: [ExchangeID: ProviderSigner]
+    let audit: AuditLog
+    let replay: ReplayGuard
+    let now: @Sendable () -> Date
+
+    /// What happened to one part.
+    private enum PartOutcome: Sendable {
+        case released(JSONValue, fields: [String])
+        case denied(Problem)
+        case failed(Problem)
+    }
+
+    /// Runs the profile for `request.key` (a personal ID); the audit records are durable when this returns.
+    func run(_ request: LookupRequest, consumer: Result<Consumer, Problem>) async -> RecordLookup.Outcome {
+        let started = ContinuousClock.now
+        var base = AuditEvent(time: now(), requestID: request.requestID, outcome: .failed, status: 500)
+        base.purpose = request.purpose
+        let result: Result<(body: [UInt8], sha256: String, parts: [(ProfilePart, PartOutcome)]), Problem>
+        switch consumer {
+        case .failure(let problem):
+            result = .failure(problem)
+        case .success(let consumer):
+            base.consumer = consumer.id.description
+            result = await assemble(request, consumer: consumer, base: &base)
+        }
+        let elapsed = started.duration(to: .now).components
+        base.latencyMicroseconds = Int(elapsed.seconds) * 1_000_000 + Int(elapsed.attoseconds / 1_000_000_000_000)
+        var events: [AuditEvent] = []
+        switch result {
+        case .failure(let problem):
+            var event = base
+            event.outcome = problem.status == 401 || problem.status == 403 ? .denied : .failed
+            event.status = problem.status
+            event.problemCode = problem.code
+            events.append(event)
+        case .success(let signed):
+            for (part, outcome) in signed.parts {
+                var event = base
+                if let runtime = registries[part.registry] {
+                    event.service = runtime.descriptor.service.description
+                    event.provider = runtime.descriptor.provider.description
+                }
+                switch outcome {
+                case .released(_, let fields):
+                    event.outcome = .allowed
+                    event.status = 200
+                    event.fields = fields
+                    event.messageSHA256 = signed.sha256
+                case .denied(let problem), .failed(let problem):
+                    if case .denied = outcome { event.outcome = .denied } else { event.outcome = .failed }
+                    event.status = problem.status
+                    event.problemCode = problem.code
+                }
+                events.append(event)
+            }
+        }
+        do {
+            for event in events { _ = try await audit.append(event) }
+        } catch {
+            FileHandle.standardError.write(
+                Data("lienthong: audit append failed for request \(request.requestID): \(error)\n".utf8)
+            )
+            return .problem(GatewayProblems.auditUnavailable)
+        }
+        switch result {
+        case .success(let signed): return .envelope(signed.body)
+        case .failure(let problem): return .problem(problem)
+        }
+    }
+
+    private func assemble(
+        _ request: LookupRequest, consumer: Consumer, base: inout AuditEvent
+    ) async -> Result<(body: [UInt8], sha256: String, parts: [(ProfilePart, PartOutcome)]), Problem> {
+        guard let population = registries["population"] else {
+            return .failure(GatewayProblems.unknownRegistry("population"))
+        }
+        base.service = population.descriptor.service.description
+        base.provider = population.descriptor.provider.description
+        guard let purpose = request.purpose, !purpose.isEmpty else { return .failure(GatewayProblems.purposeRequired) }
+        let key: String
+        do {
+            key = try population.descriptor.keyKind.validate(request.key)
+        } catch {
+            return .failure(error.problem)
+        }
+        base.subjectKey = key
+
+        let date = Timestamp.date(now())
+        // A part whose registry this node does not host has no decision; it is withheld as failed.
+        var decisions: [(ProfilePart, RegistryRuntime?, AccessDecision?)] = []
+        for part in ProfilePart.all {
+            guard let runtime = registries[part.registry] else {
+                decisions.append((part, nil, nil))
+                continue
+            }
+            let decision = policy.evaluate(
+                AccessRequest(
+                    consumer: consumer.id, service: runtime.descriptor.service, purpose: purpose, requestedFields: nil,
+                    key: key, keyKind: population.descriptor.keyKind, date: date
+                )
+            )
+            decisions.append((part, runtime, decision))
+        }
+        let granted = decisions.filter { if case .allow? = $0.2 { true } else { false } }
+        guard !granted.isEmpty else {
+            if case .deny(let denial)? = decisions[0].2 { return .failure(denial.problem) }
+            return .failure(GatewayProblems.accessDenied)
+        }
+        if request.requestIDGiven {
+            do throws(TrustError) {
+                try replay.admit(id: "\(consumer.id)|\(request.requestID)", issuedAt: nil, now: now())
+            } catch {
+                return .failure(error.problem)
+            }
+        }
+
+        let fetched = await withTaskGroup(of: (String, Result<[JSONValue], Problem>).self) { group in
+            for (part, runtime, decision) in decisions {
+                guard case .allow? = decision, let runtime else { continue }
+                group.addTask { (part.member, await fetch(part, runtime: runtime, personalID: key)) }
+            }
+            var results: [String: Result<[JSONValue], Problem>] = [:]
+            for await (member, result) in group { results[member] = result }
+            return results
+        }
+
+        var profile: [String: JSONValue] = [:]
+        var outcomes: [(ProfilePart, PartOutcome)] = []
+        for (part, _, decision) in decisions {
+            let outcome: PartOutcome
+            switch decision {
+            case nil:
+                outcome = .failed(GatewayProblems.unknownRegistry(part.registry))
+            case .deny(let denial)?:
+                outcome = .denied(denial.problem)
+            case .allow(let selection)?:
+                switch fetched[part.member] ?? .failure(GatewayProblems.internalError) {
+                case .failure(let problem):
+                    if part.search == nil, problem.code == "record-not-found" { return .failure(problem) }
+                    outcome = .failed(problem)
+                case .success(let records):
+                    let projected = records.map { FieldProjection.project($0, to: selection) }
+                    let fields = Set(projected.flatMap { $0.objectValue.map { Array($0.keys) } ?? [] }).sorted()
+                    outcome = .released(part.search == nil ? projected[0] : .array(projected), fields: fields)
+                }
+            }
+            outcomes.append((part, outcome))
+            switch outcome {
+            case .released(let value, _):
+                profile[part.member] = value
+            case .denied(let problem):
+                profile[part.member] = Self.withheld(
+                    "Not granted to this consumer for purpose \(purpose) / Không được cấp quyền cho mục đích này",
+                    problem
+                )
+            case .failed(let problem):
+                profile[part.member] = Self.withheld(
+                    "Registry \(part.registry) did not answer / Cơ sở dữ liệu không trả lời", problem
+                )
+            }
+        }
+
+        guard let signer = signers[population.descriptor.provider] else {
+            return .failure(GatewayProblems.internalError)
+        }
+        let issuedAt = now()
+        let message: JSONValue = [
+            "type": "profile",
+            "id": .string(UUID().uuidString.lowercased()),
+            "requestId": .string(request.requestID),
+            "issuedAt": .string(Timestamp.rfc3339(issuedAt)),
+            "provider": .string(population.descriptor.provider.description),
+            "consumer": .string(consumer.id.description),
+            "service": .string(population.descriptor.service.description),
+            "purpose": .string(purpose),
+            "schema": "person-profile.v1",
+            "requestHash": .string(RecordLookup.requestHash(request, consumer: consumer.id, purpose: purpose)),
+            "record": .object(profile),
+        ]
+        do {
+            let payload = try JCS.canonicalize(message)
+            let signature = try JWSSigner.sign(
+                payload: payload, key: signer.key, chain: signer.chain, algorithm: signer.key.defaultAlgorithm,
+                issuedAt: issuedAt
+            )
+            let envelope: JSONValue = ["message": message, "signatures": [signature.json]]
+            return .success(
+                (envelope.serializedBytes(), Base64URL.encode(Digest.sha256(payload)), outcomes)
+            )
+        } catch {
+            return .failure(GatewayProblems.internalError)
+        }
+    }
+
+    /// The part's canonical records about the person, each valid against the registry's schema.
+    private func fetch(
+        _ part: ProfilePart, runtime: RegistryRuntime, personalID: String
+    ) async -> Result<[JSONValue], Problem> {
+        let registry = runtime.registry
+        var records: [JSONValue] = []
+        do {
+            if let search = part.search {
+                let natives = try await registry.connector.search(
+                    NativeSearch(name: search, parameters: ["personalId": personalID], limit: Self.maxRecordsPerPart)
+                )
+                for native in natives {
+                    do {
+                        records.append(try registry.mapping.map(native))
+                    } catch {
+                        return .failure(
+                            GatewayProblems.contractViolation(runtime.descriptor.name, "a record does not map")
+                        )
+                    }
+                }
+            } else {
+                guard let record = try await registry.record(key: personalID) else {
+                    return .failure(GatewayProblems.recordNotFound(runtime.descriptor.name))
+                }
+                records = [record]
+            }
+        } catch {
+            return .failure(error.problem)
+        }
+        records = records.filter { part.belongs($0, personalID) }
+        if part.search == nil && records.isEmpty {
+            return .failure(
+                GatewayProblems.contractViolation(runtime.descriptor.name, "the record names another person")
+            )
+        }
+        for record in records {
+            let validation = runtime.schema.validate(record)
+            guard validation.isValid else {
+                let location = validation.errors.first?.keywordLocation ?? ""
+                return .failure(
+                    GatewayProblems.contractViolation(
+                        runtime.descriptor.name, "the mapped record fails \(runtime.descriptor.schema) at \(location)"
+                    )
+                )
+            }
+        }
+        return .success(records)
+    }
+
+    private static func withheld(_ reason: String, _ problem: Problem) -> JSONValue {
+        ["withheld": true, "reason": .string(reason), "code": .string(problem.code)]
+    }
+}
