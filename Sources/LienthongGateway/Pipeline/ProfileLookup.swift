@@ -16,7 +16,7 @@ struct ProfileLookup: Sendable {
 
     let registries: [String: RegistryRuntime]
     let policy: AccessPolicy
-    let signers: [ExchangeID: ProviderSigner]
+    let signers: [ExchangeID: JWSSigningIdentity]
     let audit: AuditLog
     let replay: ReplayGuard
     let now: @Sendable () -> Date
@@ -196,15 +196,8 @@ struct ProfileLookup: Sendable {
             "record": .object(profile),
         ]
         do {
-            let payload = try JCS.canonicalize(message)
-            let signature = try JWSSigner.sign(
-                payload: payload, key: signer.key, chain: signer.chain, algorithm: signer.key.defaultAlgorithm,
-                issuedAt: issuedAt
-            )
-            let envelope: JSONValue = ["message": message, "signatures": [signature.json]]
-            return .success(
-                (envelope.serializedBytes(), Base64URL.encode(Digest.sha256(payload)), outcomes)
-            )
+            let signed = try SignedEnvelope(message: message, identity: signer, issuedAt: issuedAt)
+            return .success((signed.body, signed.messageSHA256, outcomes))
         } catch {
             return .failure(GatewayProblems.internalError)
         }

@@ -150,17 +150,9 @@ struct RecordLookup: Sendable {
             "record": projected,
         ]
         do {
-            let payload = try JCS.canonicalize(message)
-            let signature = try JWSSigner.sign(payload: payload, identity: signer, issuedAt: issuedAt)
-            let envelope: JSONValue = ["message": message, "signatures": [signature.json]]
+            let signed = try SignedEnvelope(message: message, identity: signer, issuedAt: issuedAt)
             let fields = projected.objectValue.map { $0.keys.sorted() } ?? []
-            return .success(
-                SignedRecord(
-                    body: envelope.serializedBytes(),
-                    messageSHA256: Base64URL.encode(Digest.sha256(payload)),
-                    fields: fields
-                )
-            )
+            return .success(SignedRecord(body: signed.body, messageSHA256: signed.messageSHA256, fields: fields))
         } catch {
             return .failure(GatewayProblems.internalError)
         }
