@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(name: "LienthongHTTPTests", dependencies: ["LienthongHTTP"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LienthongConnectorsTests",
-            dependencies: ["LienthongConnectors"],
+            dependencies: ["LienthongConnectors", "LienthongSchema"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LienthongAccessTests", dependencies: ["LienthongAccess"], swiftSettings: swiftSettings),

@@ -1,6 +1,7 @@
 import Foundation
 import LienthongConnectors
 import LienthongJSON
+import LienthongSchema
 import LienthongStorage
 import Testing
 
@@ -57,7 +58,15 @@ struct DemoRegistriesTests {
         #expect(parcels.count == 500)
     }
 
+    /// The canonical schemas, compiled once.
+    static let catalog = Result { try SchemaCatalog.load(directory: URL(fileURLWithPath: TestSupport.path("schemas"))) }
+
     static func checkShape(registry: String, _ record: JSONValue) throws {
+        // Every mapped seed record is valid against its canonical schema (formats and ID rules asserted).
+        let schema = ["population": "person.v1", "enterprise": "enterprise.v1", "land": "land-parcel.v1",
+                      "insurance": "insurance-participation.v1"][registry]!
+        let result = try #require(try catalog.get().compiled(schema)).validate(record)
+        #expect(result.isValid, "\(registry): \(result.errors.first.map { "\($0.keywordLocation): \($0.error)" } ?? "")")
         let keys = Set(try #require(record.objectValue).keys)
         func iso(_ name: String) { #expect(record[name]?.stringValue?.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil, "\(name)") }
         func isAddress(_ value: JSONValue?) {
