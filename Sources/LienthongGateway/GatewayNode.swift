@@ -32,6 +32,12 @@ public final class GatewayNode: Sendable {
 
     /// Prepares the data directory, opens every registry, the audit log and the keys, and binds the servers.
     public static func start(_ configuration: GatewayConfiguration) async throws -> GatewayNode {
+        // Refuse to start on a configuration that breaks config.v1 or its cross-references, naming each problem.
+        let schemas = try SchemaCatalog.load(
+            directory: configuration.configPath(configuration.node.schemas ?? "schemas")
+        )
+        let problems = ConfigurationCheck.run(configDirectory: configuration.configDirectory, catalog: schemas)
+        guard problems.isEmpty else { throw InvalidConfiguration(problems: problems) }
         let dataDirectory = DataDirectory(configuration: configuration)
         let pki = try dataDirectory.prepare()
         let httpClient = HTTPClient()
@@ -48,9 +54,6 @@ public final class GatewayNode: Sendable {
             agencyServer = server
         }
 
-        let schemas = try SchemaCatalog.load(
-            directory: configuration.configPath(configuration.node.schemas ?? "schemas")
-        )
         var runtimes: [RegistryRuntime] = []
         for descriptor in configuration.registries {
             let registryConfiguration = try RegistryConfiguration(

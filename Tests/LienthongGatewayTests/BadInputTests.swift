@@ -210,3 +210,30 @@ enum StrangerCertificate {
         return (certificate, key)
     }
 }
+
+/// `serve` refuses a configuration that breaks config.v1 or its cross-references.
+@Suite(.serialized)
+struct InvalidConfigurationTests {
+    @Test func serveRefusesAnInvalidConfigurationAndExits1() throws {
+        let configuration = try GatewayProcess.demoConfiguration { directory in
+            let grants = directory.appendingPathComponent("grants.json")
+            let text = try String(contentsOf: grants, encoding: .utf8)
+                .replacingOccurrences(of: "\"consumer\": \"VN/GOV/BTC/THUE\"", with: "\"consumer\": \"VN/GOV/BTC/UNKNOWN\"")
+            try text.write(to: grants, atomically: true, encoding: .utf8)
+        }
+        let process = Process()
+        process.executableURL = GatewayProcess.binary
+        process.arguments = [
+            "serve", "--config", configuration.path, "--listen", "127.0.0.1:0", "--data-dir",
+            FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-data-\(UUID().uuidString)").path,
+        ]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(message.contains("grants.json#/4/consumer: unknown consumer VN/GOV/BTC/UNKNOWN"), "\(message)")
+    }
+}

@@ -18,3 +18,14 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
         return "\(file): \(message)"
     }
 }
+
+/// A configuration with problems, each named by file and JSON Pointer; `serve` refuses to start on it.
+public struct InvalidConfiguration: Error, Sendable, CustomStringConvertible {
+    /// Every problem found.
+    public var problems: [ConfigurationError]
+
+    public var description: String {
+        "invalid configuration (\(problems.count) problem\(problems.count == 1 ? "" : "s")):\n"
+            + problems.map { "  \($0)" }.joined(separator: "\n")
+    }
+}
