@@ -74,8 +74,14 @@ public final class GatewayNode: Sendable {
         let registries = runtimes
         let signers = try Self.signers(configuration, pki: pki)
         let secret = try String(contentsOf: dataDirectory.auditSecretPath, encoding: .utf8)
+        // The chain head is signed every 1,000 records, every minute and on close. The node has no key of its
+        // own yet, so the first provider's signing identity signs its checkpoints.
+        let checkpointSigner = try signers.sorted { $0.key < $1.key }.first.map { _, identity in
+            try AuditCheckpointSigner(key: identity.key, chain: identity.chain)
+        }
         let audit = try AuditLog(
-            path: configuration.dataPath("audit.sqlite").path, subjectKey: Array(secret.utf8)
+            path: configuration.dataPath("audit.sqlite").path, subjectKey: Array(secret.utf8),
+            checkpoints: checkpointSigner
         )
         let policy = AccessPolicy(configuration.policy)
         let replay = try ReplayGuard(

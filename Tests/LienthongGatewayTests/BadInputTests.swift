@@ -2,6 +2,7 @@ import Foundation
 import LienthongAudit
 import LienthongHTTP
 import LienthongJSON
+import LienthongTrust
 import Testing
 
 /// Every bad input gets an RFC 9457 problem with the right status and a stable code, and nothing crashes.
@@ -184,8 +185,15 @@ struct FailingUpstreamTests {
         )
         #expect(revoked.status == 401)
         #expect(revoked.problemCode == "unauthenticated")
-        // SIGTERM: graceful shutdown, exit status 0.
+        // SIGTERM: graceful shutdown, exit status 0, and a last signed checkpoint covers the chain.
         #expect(gateway.stop() == 0)
+        let trust = CertificateVerifier(
+            trustStore: try TrustStore.load(anchorFiles: [URL(fileURLWithPath: gateway.rootCA)])
+        )
+        let verification = try AuditLog.verify(path: gateway.auditPath, trust: trust)
+        #expect(verification.isValid)
+        #expect(verification.checkpointsChecked >= 1)
+        #expect(verification.unprotectedRecords == 0)
     }
 }
 
