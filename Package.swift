@@ -81,7 +81,7 @@ let package = Package(
         // The schema and config commands use LienthongSchema and LienthongJSON directly; naming them
         // makes SwiftPM rebuild the CLI when their interfaces change.
         .executableTarget(
-            name: "lienthong", dependencies: ["LienthongGateway", "LienthongSchema", "LienthongJSON"],
+            name: "lienthong", dependencies: ["LienthongGateway", "LienthongSchema", "LienthongJSON", "LienthongHTTP"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "lienthong-seeds", dependencies: ["LienthongCore", "LienthongJSON"], swiftSettings: swiftSettings),

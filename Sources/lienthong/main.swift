@@ -34,7 +34,8 @@ let usage = """
                           list the canonical schemas (default directory: schemas)
       schema show ID [--schemas DIR]
                           print a canonical schema
-      schema validate --schema ID|PATH [--output basic|flag] [--jsonl] [--json] [--schemas DIR] FILE...|-
+      schema validate --schema ID|PATH [--output basic|flag] [--jsonl] [--json] [--schemas DIR]
+                      [--allow-remote-refs] FILE...|-
                           validate JSON files (or JSON Lines with --jsonl; - is stdin) against a
                           canonical schema or any draft 2020-12 schema file; exit 0 all valid,
                           1 some invalid, 2 usage error

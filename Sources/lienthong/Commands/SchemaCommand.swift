@@ -1,5 +1,6 @@
 import Foundation
 import LienthongGateway
+import LienthongHTTP
 import LienthongJSON
 import LienthongSchema
 
@@ -113,8 +114,14 @@ struct SchemaCommand {
         }
         do {
             let uri = URL(fileURLWithPath: reference).absoluteURL.absoluteString
-            if let catalog { return try catalog.compile(document, uri: uri) }
-            return try JSONSchema.compileChecked(document, options: .lienthong, uri: uri)
+            guard arguments.flag("allow-remote-refs") else {
+                if let catalog { return try catalog.compile(document, uri: uri) }
+                return try JSONSchema.compileChecked(document, options: .lienthong, uri: uri)
+            }
+            // Remote $ref targets over libcurl, with a timeout and a size limit; off unless asked for.
+            var registry = catalog?.registry ?? SchemaRegistry()
+            registry.fetch = RemoteSchemaFetch.hook(client: HTTPClient())
+            return try JSONSchema.compileChecked(document, registry: registry, options: .lienthong, uri: uri)
         } catch {
             throw Refusal(message: "schema \(reference) refused: \(error)")
         }
