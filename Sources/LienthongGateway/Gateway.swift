@@ -43,6 +43,9 @@ public enum Gateway {
             "  data directory: \(configuration.dataDirectory.standardizedFileURL.path)",
             "  registries: \(configuration.registries.map(\.name).joined(separator: ", "))",
         ]
+        if configuration.node.audit?.enabled == false {
+            lines.append("  AUDIT LOG OFF (development benchmark setting): exchanges are NOT recorded")
+        }
         if let pki = node.developmentPKI, let example = demoExample(configuration) {
             let consumer = example.consumer
             let root = pki.root.certificate.standardizedFileURL.path

@@ -83,6 +83,7 @@ public final class GatewayNode: Sendable {
             path: configuration.dataPath("audit.sqlite").path, subjectKey: Array(secret.utf8),
             checkpoints: checkpointSigner
         )
+        let recorder = AuditRecorder(log: audit, enabled: configuration.node.audit?.enabled ?? true)
         let policy = AccessPolicy(configuration.policy)
         let replay = try ReplayGuard(
             path: configuration.dataPath("replay.sqlite"),
@@ -91,10 +92,10 @@ public final class GatewayNode: Sendable {
         )
         let lookup = RecordLookup(
             registries: Dictionary(runtimes.map { ($0.descriptor.name, $0) }, uniquingKeysWith: { first, _ in first }),
-            policy: policy, signers: signers, audit: audit, replay: replay, now: { Date() }
+            policy: policy, signers: signers, audit: recorder, replay: replay, now: { Date() }
         )
         let profiles = ProfileLookup(
-            registries: lookup.registries, policy: policy, signers: signers, audit: audit, replay: replay,
+            registries: lookup.registries, policy: policy, signers: signers, audit: recorder, replay: replay,
             now: { Date() }
         )
         let router = Router(

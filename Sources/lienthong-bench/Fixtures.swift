@@ -85,15 +85,17 @@ enum Fixtures {
 }
 
 /// Rewrites a copy of `config/demo` for the benchmark: absolute `seeds` and `schemas`, no demo agency API,
-/// the land registry's REST connector pointed at the upstream nginx, and (with `--plain`) no TLS.
+/// the land registry's REST connector pointed at the upstream nginx, (with `--plain`) no TLS, and (with
+/// `--audit-off`) the audit log off, to measure its cost.
 enum ConfigRewrite {
-    static func apply(config: String, repo: String, upstreamPort: Int, plain: Bool) throws {
+    static func apply(config: String, repo: String, upstreamPort: Int, plain: Bool, auditOff: Bool = false) throws {
         let nodePath = config + "/node.json"
         guard case .object(var node) = try read(nodePath) else { throw BenchError("\(nodePath): not an object") }
         node["seeds"] = .string(repo + "/seeds")
         node["schemas"] = .string(repo + "/schemas")
         node["demoAgencyAPI"] = nil
         if plain { node["tls"] = nil }
+        if auditOff { node["audit"] = ["enabled": false] }
         try write(.object(node), to: nodePath)
 
         let landPath = config + "/registries/land.json"

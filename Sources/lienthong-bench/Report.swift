@@ -57,6 +57,8 @@ struct Run {
 let referenceOf: [String: String] = [
     "lookup-rest": "ref-proxy", "lookup-sqlite": "ref-proxy",
     "lookup-rest-tls": "ref-proxy-tls", "lookup-sqlite-tls": "ref-proxy-tls",
+    // The cost of the durable audit log: the same lookups with the log on, against a node with it off.
+    "audit-on": "audit-off",
 ]
 
 struct SoakSample {

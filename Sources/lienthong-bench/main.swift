@@ -8,7 +8,7 @@ let usage = """
       free-port                                  print a free TCP port on 127.0.0.1
       fixtures --seeds DIR --upstream-root DIR --out DIR [--large-mib N]
                                                  upstream files (one per parcel) and request path lists
-      prepare-config --config DIR --repo DIR --upstream-port PORT [--plain]
+      prepare-config --config DIR --repo DIR --upstream-port PORT [--plain] [--audit-off]
                                                  rewrite a copy of config/demo in place for the benchmark
       report --runs FILE --meta FILE --json OUT --svg OUT [--crypto FILE]
                                                  JSON results, SVG chart; Markdown table on stdout;
@@ -64,11 +64,11 @@ do {
             out: try options.required("out"), largeMiB: Int(options.optional("large-mib") ?? "50") ?? 50
         )
     case "prepare-config":
-        let options = try Options(rest, flags: ["plain"])
+        let options = try Options(rest, flags: ["plain", "audit-off"])
         guard let port = Int(try options.required("upstream-port")) else { throw BenchError("--upstream-port: not a number") }
         try ConfigRewrite.apply(
             config: try options.required("config"), repo: try options.required("repo"), upstreamPort: port,
-            plain: options.flag("plain")
+            plain: options.flag("plain"), auditOff: options.flag("audit-off")
         )
     case "report":
         let options = try Options(rest)

@@ -67,3 +67,20 @@ struct AuthorizationMatrixTests {
         print("authorization matrix: \(cases) cases, \(allowed) allowed")
     }
 }
+
+/// The audit log may be turned off only on a development node (to measure its cost).
+struct AuditSettingTests {
+    @Test func auditOffIsRefusedOutsideDevelopment() throws {
+        let directory = try GatewayProcess.demoConfiguration { directory in
+            let node = directory.appendingPathComponent("node.json")
+            var object = try JSONValue.parse(Array(try Data(contentsOf: node))).objectValue ?? [:]
+            object["audit"] = ["enabled": false]
+            object["developmentPKI"] = false
+            try Data(JSONValue.object(object).serializedBytes()).write(to: node)
+        }
+        #expect(
+            performing: { try GatewayConfiguration.load(configDirectory: directory) },
+            throws: { ($0 as? ConfigurationError)?.pointer == "/audit/enabled" }
+        )
+    }
+}

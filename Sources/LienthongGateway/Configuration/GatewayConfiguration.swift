@@ -77,6 +77,12 @@ public struct GatewayConfiguration: Sendable {
 
     /// Cross-file rules: grants name known consumers, services and purposes; names are unique.
     func checkReferences() throws(ConfigurationError) {
+        if node.audit?.enabled == false, node.developmentPKI != true {
+            throw ConfigurationError(
+                file: "node.json", pointer: "/audit/enabled",
+                message: "the audit log may be turned off only on a development node (benchmarks)"
+            )
+        }
         let consumers = Set(policy.consumers.map(\.id))
         let purposes = Set(policy.purposes.map(\.code))
         let services = Set(registries.map(\.service))

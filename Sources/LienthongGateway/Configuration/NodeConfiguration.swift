@@ -47,6 +47,14 @@ public struct NodeConfiguration: Sendable, Hashable, Codable {
     public var limits: Limits?
     /// TLS; `nil` serves plain HTTP (for a node behind a terminating proxy only).
     public var tls: TLS?
+    /// The audit log's settings.
+    public struct Audit: Sendable, Hashable, Codable {
+        /// `false` records nothing: for measuring the audit's cost only, and refused unless `developmentPKI`.
+        public var enabled: Bool
+    }
+
+    /// The audit log's settings; the log is on when absent.
+    public var audit: Audit?
     /// Replay window for request ids, in seconds (default 600).
     public var replayWindowSeconds: Double?
     /// Root CAs that signatures and client certificates must chain to.

@@ -17,7 +17,7 @@ struct ProfileLookup: Sendable {
     let registries: [String: RegistryRuntime]
     let policy: AccessPolicy
     let signers: [ExchangeID: JWSSigningIdentity]
-    let audit: AuditLog
+    let audit: AuditRecorder
     let replay: ReplayGuard
     let now: @Sendable () -> Date
 
@@ -72,14 +72,7 @@ struct ProfileLookup: Sendable {
                 events.append(event)
             }
         }
-        do {
-            for event in events { _ = try await audit.append(event) }
-        } catch {
-            FileHandle.standardError.write(
-                Data("lienthong: audit append failed for request \(request.requestID): \(error)\n".utf8)
-            )
-            return .problem(GatewayProblems.auditUnavailable)
-        }
+        if let problem = await audit.record(events, requestID: request.requestID) { return .problem(problem) }
         switch result {
         case .success(let signed): return .envelope(signed.body)
         case .failure(let problem): return .problem(problem)

@@ -19,7 +19,7 @@ struct RecordLookup: Sendable {
     let registries: [String: RegistryRuntime]
     let policy: AccessPolicy
     let signers: [ExchangeID: JWSSigningIdentity]
-    let audit: AuditLog
+    let audit: AuditRecorder
     /// Remembers caller-chosen request ids per consumer for the replay window.
     let replay: ReplayGuard
     let now: @Sendable () -> Date
@@ -50,12 +50,7 @@ struct RecordLookup: Sendable {
             event.status = problem.status
             event.problemCode = problem.code
         }
-        do {
-            _ = try await audit.append(event)
-        } catch {
-            FileHandle.standardError.write(Data("lienthong: audit append failed for request \(request.requestID): \(error)\n".utf8))
-            return .problem(GatewayProblems.auditUnavailable)
-        }
+        if let problem = await audit.record([event], requestID: request.requestID) { return .problem(problem) }
         switch result {
         case .success(let signed): return .envelope(signed.body)
         case .failure(let problem): return .problem(problem)
