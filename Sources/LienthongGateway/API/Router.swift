@@ -21,10 +21,9 @@ struct Router: HTTPHandler {
     func handle(_ request: HTTPRequest) async -> HTTPResponse {
         let started = ContinuousClock.now
         let (route, response) = await route(request)
-        let elapsed = started.duration(to: .now).components
         metrics.record(
             route: route, status: response.status, code: response.headers[HTTPResponse.problemCodeHeader] ?? "ok",
-            seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+            seconds: started.duration(to: .now).secondsValue
         )
         return response
     }

@@ -41,8 +41,7 @@ struct ProfileLookup: Sendable {
             base.consumer = consumer.id.description
             result = await assemble(request, consumer: consumer, base: &base)
         }
-        let elapsed = started.duration(to: .now).components
-        base.latencyMicroseconds = Int(elapsed.seconds) * 1_000_000 + Int(elapsed.attoseconds / 1_000_000_000_000)
+        base.latencyMicroseconds = started.duration(to: .now).wholeMicroseconds
         var events: [AuditEvent] = []
         switch result {
         case .failure(let problem):

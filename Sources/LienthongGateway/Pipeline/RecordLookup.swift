@@ -37,8 +37,7 @@ struct RecordLookup: Sendable {
             event.consumer = consumer.id.description
             result = await lookUp(request, consumer: consumer, event: &event)
         }
-        let elapsed = started.duration(to: .now).components
-        event.latencyMicroseconds = Int(elapsed.seconds) * 1_000_000 + Int(elapsed.attoseconds / 1_000_000_000_000)
+        event.latencyMicroseconds = started.duration(to: .now).wholeMicroseconds
         switch result {
         case .success(let signed):
             event.outcome = .allowed

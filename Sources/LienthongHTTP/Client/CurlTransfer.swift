@@ -1,5 +1,6 @@
 internal import CCurl
 internal import CLienthongShims
+internal import LienthongCore
 
 /// One libcurl transfer: its easy handle options, the response being received, and the continuation
 /// resumed exactly once. Created by the caller, then used only on the engine thread (hence unchecked).
@@ -160,8 +161,7 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     private static func milliseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        return max(1, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
+        return max(1, duration.wholeMilliseconds)
     }
 }
 
