@@ -101,19 +101,22 @@ let package = Package(
         // Benchmark fixtures and reports (bench/run); JSON only, no gateway code.
         .executableTarget(name: "lienthong-bench", dependencies: ["LienthongJSON"], swiftSettings: swiftSettings),
 
-        .testTarget(name: "LienthongCoreTests", dependencies: ["LienthongCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "LienthongJSONTests", dependencies: ["LienthongJSON"], swiftSettings: swiftSettings),
-        .testTarget(name: "LienthongSchemaTests", dependencies: ["LienthongSchema"], swiftSettings: swiftSettings),
-        .testTarget(name: "LienthongTrustTests", dependencies: ["LienthongTrust"], swiftSettings: swiftSettings),
-        .testTarget(name: "LienthongHTTPTests", dependencies: ["LienthongHTTP"], swiftSettings: swiftSettings),
+        // Helpers the test targets share: the repository's paths, the built products, running a tool.
+        .target(name: "LienthongTesting", path: "Sources/LienthongTesting", swiftSettings: swiftSettings),
+
+        .testTarget(name: "LienthongCoreTests", dependencies: ["LienthongCore", "LienthongTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "LienthongJSONTests", dependencies: ["LienthongJSON", "LienthongTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "LienthongSchemaTests", dependencies: ["LienthongSchema", "LienthongTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "LienthongTrustTests", dependencies: ["LienthongTrust", "LienthongTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "LienthongHTTPTests", dependencies: ["LienthongHTTP", "LienthongTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LienthongConnectorsTests",
-            dependencies: ["LienthongConnectors", "LienthongSchema"],
+            dependencies: ["LienthongConnectors", "LienthongSchema", "LienthongTesting"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "LienthongAccessTests", dependencies: ["LienthongAccess"], swiftSettings: swiftSettings),
-        .testTarget(name: "LienthongAuditTests", dependencies: ["LienthongAudit"], swiftSettings: swiftSettings),
-        .testTarget(name: "LienthongStorageTests", dependencies: ["LienthongStorage"], swiftSettings: swiftSettings),
-        .testTarget(name: "LienthongGatewayTests", dependencies: ["LienthongGateway"], swiftSettings: swiftSettings),
+        .testTarget(name: "LienthongAccessTests", dependencies: ["LienthongAccess", "LienthongTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "LienthongAuditTests", dependencies: ["LienthongAudit", "LienthongTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "LienthongStorageTests", dependencies: ["LienthongStorage", "LienthongTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "LienthongGatewayTests", dependencies: ["LienthongGateway", "LienthongTesting"], swiftSettings: swiftSettings),
     ]
 )

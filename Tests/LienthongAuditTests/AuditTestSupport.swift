@@ -2,6 +2,7 @@ import Foundation
 import LienthongAudit
 import LienthongTrust
 import Synchronization
+import LienthongTesting
 
 /// A node PKI for tests: root → node signing certificate for `VN/GOV/BCA`.
 struct AuditTestPKI {
@@ -74,28 +75,15 @@ func auditEvent(
 
 /// The `lienthong` executable built beside the test bundle.
 func lienthongExecutable() throws -> URL {
-    let candidates = [
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent(".build/debug"),
-    ]
-    for directory in candidates {
-        let url = directory.appendingPathComponent("lienthong")
-        if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+    let url = Repository.executable("lienthong")
+    guard FileManager.default.isExecutableFile(atPath: url.path) else {
+        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "lienthong executable (run swift build)"])
     }
-    throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "lienthong executable (run swift build)"])
+    return url
 }
 
 /// Runs `lienthong` with `arguments`; returns the exit status and standard output.
 func runLienthong(_ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = try lienthongExecutable()
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let result = try ChildProcess.run(try lienthongExecutable(), arguments)
+    return (result.status, result.stdout)
 }

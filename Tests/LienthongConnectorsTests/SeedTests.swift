@@ -2,6 +2,7 @@ import Foundation
 import LienthongConnectors
 import LienthongJSON
 import Testing
+import LienthongTesting
 
 struct SeedTests {
     private func table(_ file: String) throws -> CSVTable {
@@ -13,13 +14,10 @@ struct SeedTests {
         var outputs: [[String: Data]] = []
         for _ in 0..<2 {
             let directory = try TestSupport.temporaryDirectory()
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = ["--out", directory, "--codes", directory + "/administrative-units.json"]
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
+            let result = try ChildProcess.run(
+                URL(fileURLWithPath: executable), ["--out", directory, "--codes", directory + "/administrative-units.json"]
+            )
+            #expect(result.status == 0)
             var files: [String: Data] = [:]
             for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
                 files[name] = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))

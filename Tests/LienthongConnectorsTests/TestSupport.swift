@@ -1,6 +1,7 @@
 import Foundation
 import LienthongHTTP
 import LienthongJSON
+import LienthongTesting
 
 /// Paths and helpers shared by the connector tests.
 enum TestSupport {
@@ -34,15 +35,7 @@ enum TestSupport {
 
     /// The `lienthong-seeds` executable built beside the test bundle.
     static func seedsExecutable() -> String? {
-        var candidates: [String] = []
-        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            var dir = (exe as NSString).deletingLastPathComponent
-            for _ in 0..<4 {
-                candidates.append((dir as NSString).appendingPathComponent("lienthong-seeds"))
-                dir = (dir as NSString).deletingLastPathComponent
-            }
-        }
-        candidates.append(path(".build/debug/lienthong-seeds"))
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+        let url = Repository.executable("lienthong-seeds")
+        return FileManager.default.isExecutableFile(atPath: url.path) ? url.path : nil
     }
 }

@@ -4,6 +4,7 @@ import LienthongHTTP
 import LienthongJSON
 import LienthongTrust
 import Testing
+import LienthongTesting
 
 /// Every bad input gets an RFC 9457 problem with the right status and a stable code, and nothing crashes.
 @Suite(.serialized)
@@ -204,17 +205,13 @@ enum StrangerCertificate {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let certificate = directory.appendingPathComponent("stranger.crt.pem").path
         let key = directory.appendingPathComponent("stranger.key.pem").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = [
+        let arguments = [
             "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key,
             "-out", certificate, "-days", "1", "-subj", "/CN=" + commonName.replacingOccurrences(of: "/", with: "\\/"),
         ]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw GatewayProcessError(message: "openssl req failed") }
+        guard try ChildProcess.run(tool: "openssl", arguments).status == 0 else {
+            throw GatewayProcessError(message: "openssl req failed")
+        }
         return (certificate, key)
     }
 }
@@ -229,19 +226,15 @@ struct InvalidConfigurationTests {
                 .replacingOccurrences(of: "\"consumer\": \"VN/GOV/BTC/THUE\"", with: "\"consumer\": \"VN/GOV/BTC/UNKNOWN\"")
             try text.write(to: grants, atomically: true, encoding: .utf8)
         }
-        let process = Process()
-        process.executableURL = GatewayProcess.binary
-        process.arguments = [
-            "serve", "--config", configuration.path, "--listen", "127.0.0.1:0", "--data-dir",
-            FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-data-\(UUID().uuidString)").path,
-        ]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
+        let result = try ChildProcess.run(
+            GatewayProcess.binary,
+            [
+                "serve", "--config", configuration.path, "--listen", "127.0.0.1:0", "--data-dir",
+                FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-data-\(UUID().uuidString)").path,
+            ]
+        )
+        let message = result.stderr
+        #expect(result.status == 1)
         #expect(message.contains("grants.json#/4/consumer: unknown consumer VN/GOV/BTC/UNKNOWN"), "\(message)")
     }
 }

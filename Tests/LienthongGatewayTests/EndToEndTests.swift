@@ -4,6 +4,7 @@ import LienthongHTTP
 import LienthongJSON
 import LienthongTrust
 import Testing
+import LienthongTesting
 
 /// The built `lienthong serve`, asked for a citizen's record with the demo client certificate: a signed
 /// envelope that verifies with our verifier and with the `openssl` tool, and an audit record for it.
@@ -145,13 +146,6 @@ enum OpenSSLTool {
     }
 
     private static func run(_ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try ChildProcess.run(tool: "openssl", arguments).status
     }
 }

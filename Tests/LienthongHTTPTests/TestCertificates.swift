@@ -1,4 +1,5 @@
 import Foundation
+import LienthongTesting
 
 /// A throwaway PKI made with the `openssl` CLI: a root CA, a server certificate for 127.0.0.1, a client
 /// certificate from that root, and a client certificate from an unrelated CA.
@@ -22,15 +23,7 @@ struct TestCertificates: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let certs = TestCertificates(directory: directory)
         func openssl(_ arguments: [String]) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-            process.arguments = arguments
-            process.currentDirectoryURL = directory
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else {
+            guard try ChildProcess.run(tool: "openssl", arguments, currentDirectory: directory).status == 0 else {
                 throw CocoaError(.executableLoad, userInfo: ["arguments": arguments.joined(separator: " ")])
             }
         }

@@ -1,16 +1,13 @@
 import Foundation
 import Testing
+import LienthongTesting
 
 /// `lienthong schema …` and `lienthong config check`, run as the built binary.
 struct CommandLineTests {
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = Repository.root
 
     /// `$LIENTHONG_BIN`, or `lienthong` beside the test executable.
-    static var binary: URL {
-        if let path = ProcessInfo.processInfo.environment["LIENTHONG_BIN"] { return URL(fileURLWithPath: path) }
-        return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lienthong")
-    }
+    static var binary: URL { Repository.executable("lienthong") }
 
     struct Run {
         var status: Int32
@@ -21,25 +18,8 @@ struct CommandLineTests {
     /// Runs the binary in the repository root with `arguments`, feeding `input` on stdin.
     static func run(_ arguments: [String], input: String = "") throws -> Run {
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "no lienthong binary at \(binary.path)")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = root
-        let stdin = Pipe()
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
-            errors: String(decoding: errors, as: UTF8.self))
+        let result = try ChildProcess.run(binary, arguments, input: Data(input.utf8), currentDirectory: root)
+        return Run(status: result.status, output: result.stdout, errors: result.stderr)
     }
 
     /// A temporary file with `text`.

@@ -1,6 +1,7 @@
 import Foundation
 
 @testable import LienthongTrust
+import LienthongTesting
 
 /// An in-memory root → intermediate → leaf PKI for tests.
 struct TestPKI {
@@ -46,18 +47,10 @@ struct TestPKI {
     }
 }
 
-/// Runs a command-line tool and returns its exit status and standard output.
+/// Runs a command-line tool and returns its exit status and what it printed (output, then errors).
 func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [executable] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    let result = try ChildProcess.run(tool: executable, arguments)
+    return (result.status, result.stdout + result.stderr)
 }
 
 func temporaryDirectory() throws -> URL {

@@ -2,6 +2,7 @@ import Foundation
 import LienthongHTTP
 import LienthongJSON
 import Testing
+import LienthongTesting
 
 /// Child processes to stop when the test process exits.
 nonisolated(unsafe) private var childProcessIDs: [Int32] = []
@@ -15,20 +16,11 @@ final class GatewayProcess: @unchecked Sendable {
     let configDirectory: URL
     let output: Pipe
 
-    /// The package root (this file is `Tests/LienthongGatewayTests/Support/GatewayProcess.swift`).
-    static let root: URL = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }
-        return url
-    }()
+    /// The package root.
+    static var root: URL { Repository.root }
 
     /// The built `lienthong` binary: `$LIENTHONG_BIN`, or beside the test bundle.
-    static var binary: URL {
-        if let path = ProcessInfo.processInfo.environment["LIENTHONG_BIN"] { return URL(fileURLWithPath: path) }
-        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        while url.path != "/" && url.pathExtension != "xctest" { url.deleteLastPathComponent() }
-        return url.deletingLastPathComponent().appendingPathComponent("lienthong")
-    }
+    static var binary: URL { Repository.executable("lienthong") }
 
     /// A copy of `config/demo` whose relative paths point back into the repository; `edit` may change its files.
     static func demoConfiguration(edit: (URL) throws -> Void = { _ in }) throws -> URL {
