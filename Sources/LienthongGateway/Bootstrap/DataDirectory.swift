@@ -81,11 +81,7 @@ struct DataDirectory {
 
     /// Hex SHA-256 of each operator token file.
     func operatorTokenHashes() throws -> [String] {
-        try (configuration.node.operatorTokenFiles ?? []).map { file in
-            let token = try String(contentsOf: configuration.dataPath(file), encoding: .utf8)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            return Hex.encode(Digest.sha256(Array(token.utf8)))
-        }
+        try (configuration.node.operatorTokenFiles ?? []).map(tokenHash(file:))
     }
 
     /// Tokens for the first three people of the demo population registry, so the transparency API can be tried.
@@ -109,13 +105,15 @@ struct DataDirectory {
     func tokenHashes() throws -> [ExchangeID: [String]] {
         var hashes: [ExchangeID: [String]] = [:]
         for consumer in configuration.policy.consumers {
-            for file in consumer.tokenFiles {
-                let token = try String(contentsOf: configuration.dataPath(file), encoding: .utf8)
-                    .trimmingCharacters(in: .whitespacesAndNewlines)
-                hashes[consumer.id, default: []].append(Hex.encode(Digest.sha256(Array(token.utf8))))
-            }
+            for file in consumer.tokenFiles { hashes[consumer.id, default: []].append(try tokenHash(file: file)) }
         }
         return hashes
+    }
+
+    /// The hash of the token in a file (relative to the data directory).
+    private func tokenHash(file: String) throws -> String {
+        let token = try String(contentsOf: configuration.dataPath(file), encoding: .utf8)
+        return BearerToken.hash(token.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     private func createToken(at url: URL) throws {

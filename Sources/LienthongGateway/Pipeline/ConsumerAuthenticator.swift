@@ -40,12 +40,7 @@ struct ConsumerAuthenticator: Sendable {
         }
         var fromToken: Consumer?
         if let authorization {
-            let parts = authorization.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-                throw GatewayProblems.unauthenticated("Authorization must be a Bearer token.")
-            }
-            let hash = Hex.encode(Digest.sha256(Array(parts[1].utf8)))
-            guard let consumer = byTokenHash[hash] else {
+            guard let consumer = byTokenHash[try BearerToken.hash(authorization: authorization)] else {
                 throw GatewayProblems.unauthenticated("The bearer token is unknown or revoked.")
             }
             fromToken = consumer

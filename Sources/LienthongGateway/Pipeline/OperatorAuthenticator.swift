@@ -14,11 +14,7 @@ struct OperatorAuthenticator: Sendable {
     /// Succeeds for a known operator token, else throws a 401 problem.
     func authenticate(authorization: String?) throws(Problem) {
         guard let authorization else { throw GatewayProblems.unauthenticated("Present an operator bearer token.") }
-        let parts = authorization.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
-            throw GatewayProblems.unauthenticated("Authorization must be a Bearer token.")
-        }
-        guard tokenHashes.contains(Hex.encode(Digest.sha256(Array(parts[1].utf8)))) else {
+        guard tokenHashes.contains(try BearerToken.hash(authorization: authorization)) else {
             throw GatewayProblems.unauthenticated("The bearer token is not an operator token of this node.")
         }
     }

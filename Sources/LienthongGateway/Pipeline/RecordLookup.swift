@@ -152,14 +152,11 @@ struct RecordLookup: Sendable {
         }
     }
 
-    /// Base64url SHA-256 of the canonical form of what was asked: binds the response to the request.
+    /// Binds the response to what was asked (``RequestHash/lookup(method:path:query:consumer:purpose:requestId:)``).
     static func requestHash(_ request: LookupRequest, consumer: ExchangeID, purpose: String) -> String {
-        var description: [String: JSONValue] = [
-            "method": "GET", "path": .string(request.path), "consumer": .string(consumer.description),
-            "purpose": .string(purpose), "requestId": .string(request.requestID),
-        ]
-        if let query = request.query { description["query"] = .string(query) }
-        let canonical = (try? JCS.canonicalize(.object(description))) ?? []
-        return Base64URL.encode(Digest.sha256(canonical))
+        RequestHash.lookup(
+            method: "GET", path: request.path, query: request.query ?? "", consumer: consumer.description,
+            purpose: purpose, requestId: request.requestID
+        )
     }
 }
