@@ -29,6 +29,32 @@ struct JWSTests {
         #expect(verified.chain.last == pki.root.certificate)
     }
 
+    /// One identity signs from many threads at once (its prepared context is copied per signature), and every
+    /// signature verifies; distinct signatures for ECDSA and PSS show each call ran its own randomised signing.
+    @Test(arguments: algorithms)
+    func oneIdentitySignsConcurrently(type: KeyType, algorithm: JWSAlgorithm) async throws {
+        let pki = try TestPKI()
+        let (key, chain) = try pki.member(member, keyType: type)
+        let identity = try JWSSigningIdentity(key: key, chain: chain, algorithm: algorithm)
+        let verifier = try pki.verifier()
+        let signatures = try await withThrowingTaskGroup(of: [JWSSignature].self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    try (0..<25).map { _ in try JWSSigner.sign(payload: payload, identity: identity, issuedAt: pki.now) }
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(signatures.count == 200)
+        for signature in signatures {
+            let verified = try JWSVerifier.verify(
+                signature, payload: payload, trust: verifier, expectedMember: member, at: pki.now)
+            #expect(verified.algorithm == algorithm)
+        }
+        let distinct = Set(signatures.map(\.signature)).count
+        if algorithm == .es256 || algorithm == .ps256 { #expect(distinct == 200) } else { #expect(distinct == 1) }
+    }
+
     @Test func protectedHeaderHasTheLienthongShape() throws {
         let pki = try TestPKI()
         let (key, chain) = try pki.member(member)

@@ -14,8 +14,13 @@ public enum EnvelopeSigner {
     public static func sign(
         message: JSONValue, key: SigningKey, chain: [Certificate], algorithm: JWSAlgorithm? = nil, issuedAt: Date
     ) throws(TrustError) -> JSONValue {
+        try sign(message: message, identity: JWSSigningIdentity(key: key, chain: chain, algorithm: algorithm), issuedAt: issuedAt)
+    }
+
+    /// A new envelope around `message` signed with a prepared identity (the fast path for a node).
+    public static func sign(message: JSONValue, identity: JWSSigningIdentity, issuedAt: Date) throws(TrustError) -> JSONValue {
         let envelope: JSONValue = .object(["message": message, "signatures": .array([])])
-        return try addSignature(to: envelope, key: key, chain: chain, algorithm: algorithm, issuedAt: issuedAt)
+        return try addSignature(to: envelope, identity: identity, issuedAt: issuedAt)
     }
 
     /// The envelope with one more signature over its message (a forwarding hop's countersignature).
@@ -24,12 +29,20 @@ public enum EnvelopeSigner {
     public static func addSignature(
         to envelope: JSONValue, key: SigningKey, chain: [Certificate], algorithm: JWSAlgorithm? = nil, issuedAt: Date
     ) throws(TrustError) -> JSONValue {
+        try addSignature(
+            to: envelope, identity: JWSSigningIdentity(key: key, chain: chain, algorithm: algorithm), issuedAt: issuedAt)
+    }
+
+    /// The envelope with one more signature over its message, made with a prepared identity.
+    /// - Throws: ``TrustError/Code/malformedEnvelope`` if `envelope` is not an envelope or its message cannot be
+    ///   canonicalised.
+    public static func addSignature(
+        to envelope: JSONValue, identity: JWSSigningIdentity, issuedAt: Date
+    ) throws(TrustError) -> JSONValue {
         guard var object = envelope.objectValue, let message = object["message"], message.objectValue != nil,
             let signatures = object["signatures"]?.arrayValue
         else { throw TrustError(.malformedEnvelope, "envelope needs an object message and a signatures array") }
-        let signature = try JWSSigner.sign(
-            payload: try canonicalPayload(message), key: key, chain: chain,
-            algorithm: algorithm ?? key.defaultAlgorithm, issuedAt: issuedAt)
+        let signature = try JWSSigner.sign(payload: try canonicalPayload(message), identity: identity, issuedAt: issuedAt)
         object["signatures"] = .array(signatures + [signature.json])
         return .object(object)
     }

@@ -29,8 +29,7 @@ public enum JWSSigner {
             algorithm: identity.algorithm, keyID: identity.keyID, encodedChain: identity.encodedChain,
             issuedAt: issuedAt)
         let protected = Base64URL.encode(header.serializedBytes())
-        let signature = try identity.key.sign(
-            JWSSignature.signingInput(protected: protected, payload: payload), algorithm: identity.algorithm)
+        let signature = try identity.sign(JWSSignature.signingInput(protected: protected, payload: payload))
         return JWSSignature(protected: protected, signature: Base64URL.encode(signature))
     }
 }

@@ -1,7 +1,7 @@
 /// A key with its certificate chain and algorithm, checked once and ready to sign many messages.
 ///
-/// Checking that the key is the leaf's, computing the `kid` and encoding the `x5c` chain cost more than the
-/// signature itself; a node signs with the same identity until it rotates keys.
+/// Checking that the key is the leaf's, computing the `kid`, encoding the `x5c` chain and initialising the OpenSSL
+/// signing context cost more than the signature itself; a node signs with the same identity until it rotates keys.
 public struct JWSSigningIdentity: Sendable {
     /// The private key.
     public let key: SigningKey
@@ -13,6 +13,8 @@ public struct JWSSigningIdentity: Sendable {
     public let keyID: String
     /// The `x5c` members: standard base64 of each certificate's DER.
     let encodedChain: [String]
+    /// The signing context for `key` and `algorithm`, set up once.
+    private let signer: PreparedSigner
 
     /// Checks that `key` is the leaf's key and that `algorithm` (default: the key's) fits it.
     /// - Throws: ``TrustError/Code/keyMismatch`` or ``TrustError/Code/unsupportedAlgorithm``.
@@ -30,5 +32,11 @@ public struct JWSSigningIdentity: Sendable {
         self.algorithm = algorithm
         self.keyID = leaf.sha256Thumbprint
         self.encodedChain = chain.map { Base64.encode($0.derBytes) }
+        self.signer = try PreparedSigner(key: key, algorithm: algorithm)
+    }
+
+    /// The JOSE-format signature of a JWS signing input (`protected || "." || payload`) with this identity's key.
+    public func sign(_ signingInput: [UInt8]) throws(TrustError) -> [UInt8] {
+        try signer.sign(signingInput)
     }
 }

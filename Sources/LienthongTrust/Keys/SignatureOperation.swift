@@ -21,18 +21,37 @@ enum SignatureOperation {
         }
     }
 
-    /// The JOSE-format signature of `data` (ES256: `r || s`).
-    static func sign(_ data: [UInt8], key: EVPKey, algorithm: JWSAlgorithm) throws(TrustError) -> [UInt8] {
-        let type = try key.requireType()
+    /// The JOSE-format signature of `data` (ES256: `r || s`), with a context made for this call.
+    static func sign(
+        _ data: [UInt8], key: EVPKey, type: KeyType, algorithm: JWSAlgorithm
+    ) throws(TrustError) -> [UInt8] {
+        let context = try signingContext(key: key, type: type, algorithm: algorithm)
+        defer { EVP_MD_CTX_free(context) }
+        return try sign(data, context: context, algorithm: algorithm)
+    }
+
+    /// A new `EVP_MD_CTX` initialised to sign with `key` and `algorithm`; the caller frees it.
+    /// Initialising costs about as much as hashing an envelope: ``PreparedSigner`` does it once per key.
+    static func signingContext(
+        key: EVPKey, type: KeyType, algorithm: JWSAlgorithm
+    ) throws(TrustError) -> OpaquePointer {
         guard type.supports(algorithm) else {
             throw TrustError(.unsupportedAlgorithm, "a \(type) key cannot sign \(algorithm.rawValue)")
         }
         guard let context = EVP_MD_CTX_new() else { throw OpenSSL.error(.cryptoFailure, "EVP_MD_CTX_new") }
-        defer { EVP_MD_CTX_free(context) }
         var keyContext: OpaquePointer?
         guard EVP_DigestSignInit(context, &keyContext, digest(algorithm), nil, key.pointer) == 1,
             configure(keyContext, algorithm)
-        else { throw OpenSSL.error(.cryptoFailure, "\(algorithm.rawValue) sign init") }
+        else {
+            EVP_MD_CTX_free(context)
+            throw OpenSSL.error(.cryptoFailure, "\(algorithm.rawValue) sign init")
+        }
+        return context
+    }
+
+    /// Signs `data` with a context from ``signingContext(key:type:algorithm:)``, used once: a one-shot
+    /// `EVP_DigestSign` finalises it.
+    static func sign(_ data: [UInt8], context: OpaquePointer, algorithm: JWSAlgorithm) throws(TrustError) -> [UInt8] {
         var length = 0
         let sized = data.withUnsafeBufferPointer { EVP_DigestSign(context, nil, &length, $0.baseAddress, $0.count) }
         guard sized == 1 else { throw OpenSSL.error(.cryptoFailure, "\(algorithm.rawValue) sign") }

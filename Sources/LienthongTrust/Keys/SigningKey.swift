@@ -99,7 +99,7 @@ public struct SigningKey: Sendable, CustomStringConvertible {
     /// Signs `data` and returns the signature in JOSE form (ES256: `r || s`, 64 bytes).
     /// - Throws: ``TrustError/Code/unsupportedAlgorithm`` if the key cannot sign with `algorithm`.
     public func sign(_ data: [UInt8], algorithm: JWSAlgorithm) throws(TrustError) -> [UInt8] {
-        try SignatureOperation.sign(data, key: key, algorithm: algorithm)
+        try SignatureOperation.sign(data, key: key, type: type, algorithm: algorithm)
     }
 
     /// `SigningKey(P-256)`: the type only, never key material.
