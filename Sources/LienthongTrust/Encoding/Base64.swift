@@ -6,12 +6,18 @@ import COpenSSL
 public enum Base64 {
     /// Encodes `bytes` with padding.
     public static func encode(_ bytes: [UInt8]) -> String {
-        if bytes.isEmpty { return "" }
+        String(decoding: encodedBytes(bytes), as: UTF8.self)
+    }
+
+    /// The padded base64 text of `bytes`, as ASCII bytes.
+    static func encodedBytes(_ bytes: [UInt8]) -> [UInt8] {
+        if bytes.isEmpty { return [] }
         var out = [UInt8](repeating: 0, count: 4 * ((bytes.count + 2) / 3) + 1)
         let length = out.withUnsafeMutableBufferPointer { o in
             bytes.withUnsafeBufferPointer { i in EVP_EncodeBlock(o.baseAddress, i.baseAddress, Int32(i.count)) }
         }
-        return String(decoding: out[0..<Int(length)], as: UTF8.self)
+        out.removeSubrange(Int(length)...)
+        return out
     }
 
     /// Decodes padded standard base64.
@@ -49,7 +55,7 @@ public enum Base64 {
         guard length == out.count else { throw TrustError(.malformedBase64, "undecodable input") }
         out.removeLast(padding)
         // Reject non-zero pad bits: only the canonical encoding of these bytes is accepted.
-        guard Array(encode(out).utf8) == input else { throw TrustError(.malformedBase64, "non-canonical encoding") }
+        guard encodedBytes(out) == input else { throw TrustError(.malformedBase64, "non-canonical encoding") }
         return out
     }
 }

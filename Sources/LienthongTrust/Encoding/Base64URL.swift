@@ -7,17 +7,16 @@
 public enum Base64URL {
     /// Encodes `bytes` with the URL-safe alphabet and no padding.
     public static func encode(_ bytes: [UInt8]) -> String {
-        var text = ""
-        text.reserveCapacity((bytes.count * 4 + 2) / 3)
-        for character in Base64.encode(bytes) {
-            switch character {
-            case "+": text.append("-")
-            case "/": text.append("_")
-            case "=": break
-            default: text.append(character)
+        var text = Base64.encodedBytes(bytes)
+        while text.last == UInt8(ascii: "=") { text.removeLast() }
+        for index in text.indices {
+            switch text[index] {
+            case UInt8(ascii: "+"): text[index] = UInt8(ascii: "-")
+            case UInt8(ascii: "/"): text[index] = UInt8(ascii: "_")
+            default: break
             }
         }
-        return text
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Decodes unpadded base64url.
