@@ -55,6 +55,20 @@ struct ValueTransformTests {
         #expect(error.code == .typeMismatch && error.rule.hasPrefix("nfc"))
     }
 
+    @Test(arguments: [
+        ("\u{00A0}Hà  Nội\u{3000}", "Hà  Nội"), ("\tHà Nội\r\n", "Hà Nội"), ("Hà Nội", "Hà Nội"), (" a ", "a"),
+        ("x\u{2028}", "x"),
+    ])
+    func trimRemovesSurroundingSpaceOnly(input: String, expected: String) throws {
+        #expect(try map(.string(input), ["trim"]) == .string(expected))
+    }
+
+    @Test func nfcKeepsASCIIAndComposesTheRest() throws {
+        #expect(try map("CCCD 001090012345", ["nfc"]) == "CCCD 001090012345")
+        let composed = try #require(try map(.string("Nguyễn".decomposedStringWithCanonicalMapping), ["nfc"])?.stringValue)
+        #expect(composed.unicodeScalars.count == 6)
+    }
+
     @Test func inlineCodeListMatchesDecomposedInput() throws {
         #expect(try map(.string("Nữ".decomposedStringWithCanonicalMapping), [["codeList": ["Nam": "male", "Nữ": "female"]]]) == "female")
         #expect(try map(2, [["codeList": ["1": "a", "2": "b"]]]) == "b")

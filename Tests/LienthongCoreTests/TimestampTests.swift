@@ -21,6 +21,15 @@ struct TimestampTests {
         #expect(Timestamp.parse(text) == nil)
     }
 
+    @Test(arguments: [
+        (-1.5, "1969-12-31T23:59:58.500Z"), (0, "1970-01-01T00:00:00.000Z"),
+        (-62_135_596_800, "0001-01-01T00:00:00.000Z"), (253_402_300_799.999, "9999-12-31T23:59:59.999Z"),
+    ])
+    func formatsEveryFieldZeroPadded(seconds: Double, expected: String) {
+        #expect(Timestamp.rfc3339(Date(timeIntervalSince1970: seconds), milliseconds: true) == expected)
+        #expect(Timestamp.rfc3339(Date(timeIntervalSince1970: seconds)) == String(expected.prefix(19)) + "Z")
+    }
+
     @Test func formatRoundTrips() throws {
         let date = Date(timeIntervalSince1970: 1_795_687_200.456)
         let text = Timestamp.rfc3339(date, milliseconds: true)

@@ -80,9 +80,9 @@ public enum ValueTransform: Sendable, Equatable {
         }
         switch self {
         case .trim:
-            return .string(try text(value, context).trimmingCharacters(in: .whitespacesAndNewlines))
+            return .string(Self.trimmed(try text(value, context)))
         case .nfc:
-            return .string(try text(value, context).precomposedStringWithCanonicalMapping)
+            return .string(Self.nfc(try text(value, context)))
         case .date(let pattern):
             guard let iso = pattern.isoDate(from: try text(value, context)) else {
                 throw context.error(.invalidDate, rule)
@@ -109,6 +109,21 @@ public enum ValueTransform: Sendable, Equatable {
                 .filter { !$0.isEmpty }
             return .array(parts.map { .string($0) })
         }
+    }
+
+    /// `text` without leading and trailing white space and newlines; the text itself when there are none, which is
+    /// the usual case and skips Foundation's much slower trimming.
+    static func trimmed(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last,
+            first.properties.isWhitespace || last.properties.isWhitespace
+        else { return text }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// `text` in Unicode NFC. ASCII text is already NFC and is returned as it is.
+    static func nfc(_ text: String) -> String {
+        text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
     }
 
     /// `123,5`, `123.5`, `1.234,5` (point as thousands separator when a comma is present) to a number.

@@ -13,11 +13,34 @@ public enum Timestamp {
         }
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        let base = String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-            Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec)
-        )
-        return milliseconds ? base + String(format: ".%03dZ", millisecond) : base + "Z"
+        // Digits written directly: `String(format:)` goes through CoreFoundation and costs more than the rest of
+        // a record's serialisation.
+        var text: [UInt8] = []
+        text.reserveCapacity(24)
+        func append(_ value: Int, digits: Int) {
+            var divisor = 1
+            for _ in 1..<digits { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                text.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        append(Int(parts.tm_year) + 1900, digits: 4)
+        for (separator, value) in [
+            ("-", Int(parts.tm_mon) + 1), ("-", Int(parts.tm_mday)), ("T", Int(parts.tm_hour)), (":", Int(parts.tm_min)),
+            (":", Int(parts.tm_sec)),
+        ] as [(Unicode.Scalar, Int)] {
+            text.append(UInt8(ascii: separator))
+            append(value, digits: 2)
+        }
+        if milliseconds {
+            text.append(UInt8(ascii: "."))
+            append(millisecond, digits: 3)
+        }
+        text.append(UInt8(ascii: "Z"))
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// `YYYY-MM-DD` in UTC.
