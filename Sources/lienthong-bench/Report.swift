@@ -267,6 +267,9 @@ struct Report {
             out += "\(soak["minutes"]?.numberValue?.description ?? "?") min"
             if let wrk = WrkSummary(soak["wrk"]) {
                 out += String(format: ": %.0f req/s, p99 %@ ms, errors %@", wrk.requestsPerSecond, ms(wrk.p99), errors(wrk))
+                if let peak = soak["peakRequestsPerSecond"]?.numberValue?.double, peak > 0 {
+                    out += String(format: " (%.2f of the measured peak, %.0f req/s)", wrk.requestsPerSecond / peak, peak)
+                }
             }
             out += "\n\n| t (s) | RSS MiB | open descriptors |\n|--:|--:|--:|\n"
             for sample in soakSamples {

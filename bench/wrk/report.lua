@@ -1,5 +1,6 @@
 -- wrk script for bench/run.
---   wrk ... -s bench/wrk/report.lua <url> -- <paths file>
+--   wrk ... -s bench/wrk/report.lua <url> -- <paths file> [delay ms]
+-- With a delay, each connection waits that long before each request (wrk's delay() hook): the soak's paced load.
 -- Each request takes the next path of the file (each thread starts at its own offset), so every key is
 -- asked in turn and no cache sees one hot key. Headers come from wrk's -H options.
 -- done() prints one JSON line (and nothing else on that line):
@@ -30,6 +31,11 @@ function init(args)
   -- Spread the threads over the list: thread k starts at k * n / 8 (wrk's id is set by setup()).
   index = ((id or 0) * math.floor(#paths / 8)) % #paths
   non2xx = 0
+  pause = tonumber(args[2] or "0") or 0
+end
+
+function delay()
+  return pause
 end
 
 function request()
