@@ -90,16 +90,29 @@ public final class GatewayNode: Sendable {
             configuration: ReplayWindow.Configuration(window: configuration.node.replayWindowSeconds ?? 600),
             now: Date()
         )
+        // Signed requests are verified against the node's trust anchors, in the same replay window.
+        let signedRequests = SignedRequestVerifier(
+            trust: CertificateVerifier(
+                trustStore: try TrustStore.load(anchorFiles: configuration.node.trustAnchors.map(configuration.dataPath))
+            ),
+            replay: replay, now: { Date() }
+        )
+        guard let requestSchema = schemas.compiled("request.v1") else {
+            throw ConfigurationError(
+                file: "node.json", pointer: "/schemas", message: "schema request.v1 is not in the schema directory"
+            )
+        }
         let lookup = RecordLookup(
             registries: Dictionary(runtimes.map { ($0.descriptor.name, $0) }, uniquingKeysWith: { first, _ in first }),
-            policy: policy, signers: signers, audit: recorder, replay: replay, now: { Date() }
+            policy: policy, signers: signers, audit: recorder, replay: replay, signedRequests: signedRequests,
+            now: { Date() }
         )
         let profiles = ProfileLookup(
             registries: lookup.registries, policy: policy, signers: signers, audit: recorder, replay: replay,
-            now: { Date() }
+            signedRequests: signedRequests, now: { Date() }
         )
         let router = Router(
-            lookup: lookup, profiles: profiles,
+            lookup: lookup, profiles: profiles, requestSchema: requestSchema,
             authenticator: ConsumerAuthenticator(
                 consumers: configuration.policy.consumers, tokenHashes: try dataDirectory.tokenHashes()
             ),

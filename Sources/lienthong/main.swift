@@ -18,7 +18,11 @@ let usage = """
       report --month YYYY-MM [--format csv|json] [--db PATH]
                           monthly exchanges per consumer, provider, service; denials; latency
       verify FILE|- --trust-anchor PEM ... [--crl PEM ...] [--at RFC3339] [--max-bytes N]
-                          verify a signed envelope offline (exit 0 valid, 1 invalid, 2 usage)
+                          verify a signed envelope offline, each signature with its role
+                          (origin / countersignature) and member (exit 0 valid, 1 invalid, 2 usage)
+      sign FILE|- --key PEM --cert PEM [--countersign]
+                          sign a message (e.g. a request.v1 message, as its consumer) into an
+                          envelope, or add a forwarding hop's countersignature to an envelope
       keys generate --provider ID [--alg ES256|EdDSA|RS256|PS256] [--keys-dir DIR]
       keys csr --provider ID [--organization NAME] [--out FILE] [--keys-dir DIR]
       keys import --provider ID --certificate FILE [--keys-dir DIR]
@@ -54,6 +58,7 @@ do {
     case "report":
         try ReportCommand(Arguments(words, valued: ["month", "format", "db"])).run()
     case "verify": exit(try VerifyCommand(words).run())
+    case "sign": try SignCommand(arguments: Arguments(words, valued: ["key", "cert"])).run()
     case "keys": try KeysCommand(words).run()
     case "pki": try PKICommand(words).run()
     case "schema":

@@ -48,6 +48,44 @@ struct AuditLogTests {
         #expect(try AuditLog.verify(path: path).isValid)
     }
 
+    @Test func signedRequestHashIsChainedStoredAndExported() async throws {
+        let log = try AuditLog(path: path, subjectKey: key)
+        var signed = event(1)
+        signed.requestSHA256 = "tW7Jq1kR0c8vX3zN5bY2pL6mA9dF4gH0sE1uI8oK7yQ"
+        let record = try await log.append(signed)
+        let unsigned = try await log.append(event(2))
+        log.close()
+        #expect(record.content["requestSha256"] == "tW7Jq1kR0c8vX3zN5bY2pL6mA9dF4gH0sE1uI8oK7yQ")
+        #expect(unsigned.content["requestSha256"] == nil)
+        #expect(try AuditLog.allRecords(path: path) == [record, unsigned])
+        #expect(try AuditRecord(json: record.exportLine) == record)
+        // The hash covers it: changing the stored value breaks the chain at that record.
+        let database = try SQLiteDatabase(path: path, mode: .readWrite)
+        try database.execute("UPDATE audit_records SET request_sha256 = 'x' WHERE seq = 1")
+        #expect(try AuditLog.verify(path: path).firstBad?.seq == 1)
+    }
+
+    @Test func logWrittenBeforeSignedRequestsStillVerifiesAndContinues() async throws {
+        let log = try AuditLog(path: path, subjectKey: key)
+        for index in 1...3 { _ = try await log.append(event(index)) }
+        log.close()
+        // The table as it was before the request_sha256 column.
+        let database = try SQLiteDatabase(path: path, mode: .readWrite)
+        try database.execute("ALTER TABLE audit_records DROP COLUMN request_sha256")
+        #expect(try AuditLog.verify(path: path).recordsChecked == 3)
+        #expect(try AuditLog.verify(path: path).isValid)
+
+        let reopened = try AuditLog(path: path, subjectKey: key)
+        var signed = event(4)
+        signed.requestSHA256 = "tW7Jq1kR0c8vX3zN5bY2pL6mA9dF4gH0sE1uI8oK7yQ"
+        _ = try await reopened.append(signed)
+        reopened.close()
+        let verification = try AuditLog.verify(path: path)
+        #expect(verification.isValid)
+        #expect(verification.recordsChecked == 4)
+        #expect(try AuditLog.allRecords(path: path).map(\.requestSHA256) == [nil, nil, nil, signed.requestSHA256])
+    }
+
     @Test func appendAfterCloseFails() async throws {
         let log = try AuditLog(path: path, subjectKey: key)
         log.close()

@@ -11,7 +11,7 @@ struct CanonicalSchemaTests {
         .appendingPathComponent("schemas")
     static let names = [
         "address.v1", "person.v1", "enterprise.v1", "land-parcel.v1", "insurance-participation.v1", "problem.v1",
-        "envelope.v1", "person-profile.v1", "audit-record.v1", "config.v1",
+        "envelope.v1", "person-profile.v1", "audit-record.v1", "config.v1", "request.v1",
     ]
 
     static func document(_ name: String) throws -> JSONValue {
@@ -219,6 +219,20 @@ extension CanonicalSchemaTests {
         try Self.expectFailure(
             "audit-record.v1", allowed.setting("recordedAt", "2026-11-26T17:00:00+07:00"), at: "/properties/recordedAt/pattern")
         try Self.expectFailure("audit-record.v1", allowed.setting("subjectKey", "001085012345"), at: "/additionalProperties")
+    }
+
+    @Test func signedRequestRules() throws {
+        let record = try Self.example("request.v1", 0)
+        let profile = try Self.example("request.v1", 1)
+        try Self.expectFailure("request.v1", record.setting("type", "record"), at: "/properties/type/const")
+        try Self.expectFailure(
+            "request.v1", record.setting("id", "3B241101-E2BB-4255-8CAF-4136C566A962"), at: "/properties/id/pattern")
+        try Self.expectFailure("request.v1", record.setting("consumer", nil), at: "/required")
+        try Self.expectFailure("request.v1", record.setting("fields", []), at: "/properties/fields/minItems")
+        try Self.expectFailure("request.v1", record.setting("requestHash", "x"), at: "/additionalProperties")
+        try Self.expectFailure("request.v1", profile.setting("fields", ["fullName"]), at: "/then/not")
+        try Self.expectFailure("request.v1", profile.setting("registry", "land"), at: "/then/properties/registry/const")
+        try Self.expectFailure("request.v1", record.setting("operation", "delete"), at: "/properties/operation/enum")
     }
 
     @Test func configRulesPerFile() throws {

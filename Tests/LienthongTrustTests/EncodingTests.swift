@@ -60,7 +60,7 @@ struct DigestTests {
 
 struct TrustErrorTests {
     @Test func problemsKeepTrustCodesAndHideLocalFailures() {
-        #expect(TrustError(.revokedCertificate, "certificate X").problem.status == 403)
+        #expect(TrustError(.revokedCertificate, "certificate X").problem.status == 401)
         #expect(TrustError(.revokedCertificate, "certificate X").problem.code == "trust.revoked-certificate")
         #expect(TrustError(.malformedJWS, "x5c").problem.status == 400)
         let local = TrustError(.fileAccess, "cannot read signing.key.pem").problem

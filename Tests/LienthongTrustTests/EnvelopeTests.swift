@@ -19,6 +19,14 @@ struct EnvelopeTests {
         ]
     }
 
+    /// The checks of `signature` that failed (a skipped CRL check is not a failure).
+    func failedChecks(_ signature: SignatureInspection) -> [String] {
+        signature.checks.compactMap { check in
+            if case .failed = check.outcome { return check.name.rawValue }
+            return nil
+        }
+    }
+
     @Test func signedRecordVerifiesAfterReserialisation() throws {
         let pki = try TestPKI()
         let (key, chain) = try pki.member(provider)
@@ -71,21 +79,96 @@ struct EnvelopeTests {
         let pki = try TestPKI()
         let (key, chain) = try pki.member(provider)
         let (rsaKey, rsaChain) = try pki.member(provider, keyType: .rsa(bits: 2048))
-        let (otherKey, otherChain) = try pki.member(consumer)
         let once = try EnvelopeSigner.sign(message: message(), key: key, chain: chain, issuedAt: pki.now)
-        let twice = try EnvelopeSigner.addSignature(to: once, key: rsaKey, chain: rsaChain, issuedAt: pki.now)
+        let twice = try EnvelopeSigner.countersign(once, key: rsaKey, chain: rsaChain, issuedAt: pki.now)
         let verified = try EnvelopeVerifier.verify(twice, trust: pki.verifier(), at: pki.now)
         #expect(verified.signatures.map(\.algorithm) == [.es256, .ps256])
 
-        let withStranger = try EnvelopeSigner.addSignature(
-            to: twice, key: otherKey, chain: otherChain, issuedAt: pki.now)
-        #expect(throws: TrustError(.wrongMember, "")) {
+        // A countersignature from a CA the anchors do not know fails, and names its index.
+        let (strangerKey, strangerChain) = try TestPKI(name: "Other").member(consumer)
+        let withStranger = try EnvelopeSigner.countersign(
+            twice, key: strangerKey, chain: strangerChain, issuedAt: pki.now)
+        #expect(throws: TrustError(.untrustedCertificate, "")) {
             try EnvelopeVerifier.verify(withStranger, trust: pki.verifier(), at: pki.now)
         }
         do {
             _ = try EnvelopeVerifier.verify(withStranger, trust: pki.verifier(), at: pki.now)
         } catch let error as TrustError {
             #expect(error.detail.hasPrefix("signatures[2]"))
+        }
+    }
+
+    @Test func recordCountersignedByAForwardingHopVerifiesAndReportsBothMembers() throws {
+        let pki = try TestPKI()
+        let hop = "VN/GOV/BTC/LIENTHONG"
+        let (key, chain) = try pki.member(provider)
+        let (hopKey, hopChain) = try pki.member(hop)
+        let signed = try EnvelopeSigner.sign(message: message(), key: key, chain: chain, issuedAt: pki.now)
+        let forwarded = try EnvelopeSigner.countersign(signed, key: hopKey, chain: hopChain, issuedAt: pki.now + 5)
+        // The message and the origin's signature are untouched.
+        #expect(forwarded["message"] == signed["message"])
+        #expect(forwarded["signatures"]?[0] == signed["signatures"]?[0])
+
+        let verified = try EnvelopeVerifier.verify(
+            JSONValue.parse(forwarded.serializedBytes(pretty: true)), trust: pki.verifier(), at: pki.now + 10)
+        #expect(verified.member == provider)
+        #expect(verified.origin.member == provider)
+        #expect(verified.countersignatures.map(\.member) == [hop])
+        #expect(
+            verified.signatures.map(\.issuedAt.timeIntervalSince1970)
+                == [pki.now, pki.now + 5].map { $0.timeIntervalSince1970.rounded(.down) })
+
+        let report = EnvelopeInspector.inspect(forwarded, trust: try pki.verifier(), at: pki.now + 10)
+        #expect(report.isValid)
+        #expect(report.signatures.map(\.role) == [.origin, .countersignature])
+        #expect(report.signatures.map(\.member) == [provider, hop])
+        #expect(report.signatures.map(failedChecks) == [[], []])
+    }
+
+    @Test func countersignatureWithAFlippedByteFailsAsABadSignature() throws {
+        let pki = try TestPKI()
+        let (key, chain) = try pki.member(provider)
+        let (hopKey, hopChain) = try pki.member("VN/GOV/BTC/LIENTHONG")
+        let forwarded = try EnvelopeSigner.countersign(
+            EnvelopeSigner.sign(message: message(), key: key, chain: chain, issuedAt: pki.now),
+            key: hopKey, chain: hopChain, issuedAt: pki.now)
+        var object = try #require(forwarded.objectValue)
+        var signatures = try #require(object["signatures"]?.arrayValue)
+        var countersignature = try #require(signatures[1].objectValue)
+        var bytes = try Base64URL.decode(try #require(countersignature["signature"]?.stringValue))
+        bytes[10] ^= 0x01
+        countersignature["signature"] = .string(Base64URL.encode(bytes))
+        signatures[1] = .object(countersignature)
+        object["signatures"] = .array(signatures)
+        do {
+            _ = try EnvelopeVerifier.verify(.object(object), trust: pki.verifier(), at: pki.now)
+            Issue.record("a flipped countersignature verified")
+        } catch let error as TrustError {
+            #expect(error.code == .badSignature)
+            #expect(error.detail.hasPrefix("signatures[1]"))
+        }
+        let report = EnvelopeInspector.inspect(.object(object), trust: try pki.verifier(), at: pki.now)
+        #expect(report.signatures.map(failedChecks) == [[], ["signature"]])
+    }
+
+    @Test func originFromAnotherMemberFailsEvenWhenTheMemberCountersigns() throws {
+        let pki = try TestPKI()
+        let (providerKey, providerChain) = try pki.member(provider)
+        let (otherKey, otherChain) = try pki.member(consumer)
+        // The consumer signs a record that claims the provider; the provider's countersignature does not cure it.
+        let forged = try EnvelopeSigner.countersign(
+            EnvelopeSigner.sign(message: message(), key: otherKey, chain: otherChain, issuedAt: pki.now),
+            key: providerKey, chain: providerChain, issuedAt: pki.now)
+        do {
+            _ = try EnvelopeVerifier.verify(forged, trust: pki.verifier(), at: pki.now)
+            Issue.record("an envelope whose origin is another member verified")
+        } catch let error as TrustError {
+            #expect(error.code == .wrongMember)
+            #expect(error.detail.hasPrefix("signatures[0]"))
+        }
+        #expect(throws: TrustError(.malformedEnvelope, "")) {
+            try EnvelopeSigner.countersign(
+                ["message": message(), "signatures": []], key: otherKey, chain: otherChain, issuedAt: pki.now)
         }
     }
 

@@ -105,6 +105,37 @@ struct ReplayGuardTests {
         #expect(admitted == 1)
     }
 
+    @Test func idsOfOneRequestAreAdmittedAllOrNoneAndSurviveReopen() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("replay.sqlite")
+        let clock = ManualClock()
+        do {
+            let replay = try ReplayGuard(path: path, now: clock.now)
+            // A stale signature refuses the request and uses up none of its ids.
+            #expect(throws: TrustError(.staleRequest, "")) {
+                try replay.admit([("request-1", clock.now), ("signature-1", clock.now - 601)], now: clock.now)
+            }
+            #expect(replay.count == 0)
+            #expect(throws: TrustError(.replayDetected, "")) {
+                try replay.admit([("request-1", clock.now), ("request-1", clock.now)], now: clock.now)
+            }
+            try replay.admit([("request-1", clock.now), ("signature-1", clock.now)], now: clock.now)
+            #expect(replay.count == 2)
+            // Either id seen again refuses a later request.
+            #expect(throws: TrustError(.replayDetected, "")) {
+                try replay.admit([("request-2", clock.now), ("signature-1", clock.now)], now: clock.now)
+            }
+            #expect(replay.count == 2)
+        }
+        let reopened = try ReplayGuard(path: path, now: clock.now)
+        #expect(reopened.count == 2)
+        #expect(throws: TrustError(.replayDetected, "")) {
+            try reopened.admit(id: "signature-1", issuedAt: clock.now, now: clock.now)
+        }
+        try reopened.admit(id: "request-2", issuedAt: clock.now, now: clock.now)
+    }
+
     @Test func unopenableStoreIsAReplayStoreError() {
         #expect(throws: TrustError(.replayStore, "")) {
             try ReplayGuard(path: URL(fileURLWithPath: "/nonexistent-dir/replay.sqlite"), now: Date())

@@ -37,6 +37,7 @@ public struct AuditChain: Sendable, Hashable {
             problemCode: event.problemCode,
             latencyMicroseconds: event.latencyMicroseconds,
             messageSHA256: event.messageSHA256,
+            requestSHA256: event.requestSHA256,
             prevHash: headHash,
             hash: ""
         )

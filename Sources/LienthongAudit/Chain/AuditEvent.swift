@@ -40,12 +40,16 @@ public struct AuditEvent: Sendable, Hashable {
     public var latencyMicroseconds: Int
     /// Base64url SHA-256 of the canonical (JCS) signed message, for allowed lookups.
     public var messageSHA256: String?
+    /// Base64url SHA-256 of the canonical (JCS) message of a signed request (the response's `requestHash`); `nil`
+    /// for an unsigned lookup.
+    public var requestSHA256: String?
 
     /// An event; only `time`, `requestID`, `outcome` and `status` are required.
     public init(
         time: Date, requestID: String, consumer: String? = nil, provider: String? = nil, service: String? = nil,
         purpose: String? = nil, subjectKey: String? = nil, fields: [String] = [], outcome: Outcome, status: Int,
-        problemCode: String? = nil, latencyMicroseconds: Int = 0, messageSHA256: String? = nil
+        problemCode: String? = nil, latencyMicroseconds: Int = 0, messageSHA256: String? = nil,
+        requestSHA256: String? = nil
     ) {
         self.time = time
         self.requestID = requestID
@@ -60,5 +64,6 @@ public struct AuditEvent: Sendable, Hashable {
         self.problemCode = problemCode
         self.latencyMicroseconds = latencyMicroseconds
         self.messageSHA256 = messageSHA256
+        self.requestSHA256 = requestSHA256
     }
 }

@@ -6,11 +6,14 @@ import LienthongTrust
 struct AuditStore {
     static let columns = """
         seq, recorded_at, request_id, consumer, provider, service, purpose, subject_hmac, fields, outcome, status, \
-        problem_code, latency_us, message_sha256, prev_hash, hash
+        problem_code, latency_us, message_sha256, prev_hash, hash, request_sha256
         """
 
     let database: SQLiteDatabase
     private let insert: SQLiteStatement
+    /// ``columns`` as this database can select them: a log written before `request_sha256` existed, opened
+    /// read-only, reads it as NULL.
+    private let selectColumns: String
 
     /// Opens (creating if needed) the audit database with WAL and full fsync at every commit.
     init(path: String, readOnly: Bool = false) throws(StorageError) {
@@ -34,7 +37,8 @@ struct AuditStore {
                     latency_us INTEGER NOT NULL,
                     message_sha256 TEXT,
                     prev_hash TEXT NOT NULL,
-                    hash TEXT NOT NULL
+                    hash TEXT NOT NULL,
+                    request_sha256 TEXT
                 );
                 CREATE INDEX IF NOT EXISTS audit_records_request_id ON audit_records(request_id);
                 CREATE INDEX IF NOT EXISTS audit_records_subject ON audit_records(subject_hmac);
@@ -49,10 +53,23 @@ struct AuditStore {
                 );
                 """
             )
+            // Logs made before signed requests lack the column; adding it leaves their records (and hashes) as
+            // they are.
+            if try !Self.hasRequestColumn(database) {
+                try database.execute("ALTER TABLE audit_records ADD COLUMN request_sha256 TEXT")
+            }
         }
+        selectColumns = try Self.hasRequestColumn(database)
+            ? Self.columns : Self.columns.replacingOccurrences(of: "request_sha256", with: "NULL")
         insert = try database.prepare(
-            readOnly ? "SELECT 1" : "INSERT INTO audit_records (\(Self.columns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+            readOnly ? "SELECT 1" : "INSERT INTO audit_records (\(Self.columns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
         )
+    }
+
+    private static func hasRequestColumn(_ database: SQLiteDatabase) throws(StorageError) -> Bool {
+        try !database.query(
+            "SELECT 1 FROM pragma_table_info('audit_records') WHERE name = 'request_sha256'"
+        ).isEmpty
     }
 
     /// The chain head as stored: the last record's sequence number and hash.
@@ -121,7 +138,7 @@ struct AuditStore {
     ) throws(AuditError) {
         do {
             let statement = try database.prepare(
-                "SELECT \(Self.columns) FROM audit_records WHERE \(condition) ORDER BY seq")
+                "SELECT \(selectColumns) FROM audit_records WHERE \(condition) ORDER BY seq")
             for (offset, value) in bindings.enumerated() { try statement.bind(value, at: Int32(offset + 1)) }
             while try statement.step() {
                 let row = (0..<statement.columnCount).map { statement.value(at: $0) }
@@ -149,7 +166,7 @@ struct AuditStore {
                     text(record.provider), text(record.service), text(record.purpose), text(record.subjectHMAC),
                     .text(record.fields.joined(separator: ",")), .text(record.outcome.rawValue),
                     .integer(Int64(record.status)), text(record.problemCode), .integer(Int64(record.latencyMicroseconds)),
-                    text(record.messageSHA256), .text(record.prevHash), .text(record.hash),
+                    text(record.messageSHA256), .text(record.prevHash), .text(record.hash), text(record.requestSHA256),
                 ]
                 for (index, value) in values.enumerated() { try insert.bind(value, at: Int32(index + 1)) }
                 _ = try insert.step()
@@ -169,7 +186,7 @@ struct AuditStore {
     func records(where condition: String = "1=1", _ bindings: [SQLiteValue] = []) throws(AuditError) -> [AuditRecord] {
         let rows: [[SQLiteValue]]
         do {
-            rows = try database.query("SELECT \(Self.columns) FROM audit_records WHERE \(condition) ORDER BY seq", bindings)
+            rows = try database.query("SELECT \(selectColumns) FROM audit_records WHERE \(condition) ORDER BY seq", bindings)
         } catch {
             throw AuditError(code: .storage, detail: "reading audit records failed (\(error.code))")
         }
@@ -187,7 +204,7 @@ struct AuditStore {
     private static func record(from row: [SQLiteValue]) -> AuditRecord? {
         func string(_ index: Int) -> String? { if case .text(let s) = row[index] { s } else { nil } }
         func integer(_ index: Int) -> Int64? { if case .integer(let i) = row[index] { i } else { nil } }
-        guard row.count == 16, let seq = integer(0), let recordedAt = string(1), let requestID = string(2),
+        guard row.count == 17, let seq = integer(0), let recordedAt = string(1), let requestID = string(2),
             let fields = string(8), let outcome = string(9).flatMap(AuditEvent.Outcome.init(rawValue:)),
             let status = integer(10), let latency = integer(12), let prevHash = string(14), let hash = string(15)
         else { return nil }
@@ -196,7 +213,7 @@ struct AuditStore {
             service: string(5), purpose: string(6), subjectHMAC: string(7),
             fields: fields.isEmpty ? [] : fields.split(separator: ",").map(String.init), outcome: outcome,
             status: Int(status), problemCode: string(11), latencyMicroseconds: Int(latency),
-            messageSHA256: string(13), prevHash: prevHash, hash: hash
+            messageSHA256: string(13), requestSHA256: string(16), prevHash: prevHash, hash: hash
         )
     }
 

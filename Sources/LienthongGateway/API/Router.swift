@@ -4,11 +4,14 @@ import LienthongConnectors
 import LienthongCore
 import LienthongHTTP
 import LienthongJSON
+import LienthongSchema
 
 /// The sharing API: maps HTTP requests to the pipeline and answers problems for everything else.
 struct Router: HTTPHandler {
     let lookup: RecordLookup
     let profiles: ProfileLookup
+    /// The compiled `request.v1` schema that signed request messages must match.
+    let requestSchema: JSONSchema
     let authenticator: ConsumerAuthenticator
     let policy: AccessPolicy
     let schemas: SchemaEndpoints
@@ -88,10 +91,10 @@ struct Router: HTTPHandler {
         }
     }
 
+    /// `GET` (headers and query) or `POST` (a signed request envelope) of one record.
     private func records(_ request: HTTPRequest, registry: String, key: String) async -> HTTPResponse {
-        if let refusal = only(.get, request) { return refusal }
         let lookupRequest: LookupRequest
-        switch LookupRequest.from(request, registry: registry, key: key) {
+        switch parse(request, .record, registry: registry, key: key) {
         case .failure(let problem): return .problem(problem, requestID: nil)
         case .success(let parsed): lookupRequest = parsed
         }
@@ -101,16 +104,33 @@ struct Router: HTTPHandler {
         }
     }
 
+    /// `GET` or `POST` (signed) of a person's cross-registry profile.
     private func profile(_ request: HTTPRequest, personalID: String) async -> HTTPResponse {
-        if let refusal = only(.get, request) { return refusal }
         let lookupRequest: LookupRequest
-        switch LookupRequest.from(request, registry: "population", key: personalID) {
+        switch parse(request, .profile, registry: "population", key: personalID) {
         case .failure(let problem): return .problem(problem, requestID: nil)
         case .success(let parsed): lookupRequest = parsed
         }
         switch await profiles.run(lookupRequest, consumer: authenticate(request)) {
         case .envelope(let body): return .jsonBytes(body, requestID: lookupRequest.requestID)
         case .problem(let problem): return .problem(problem, requestID: lookupRequest.requestID)
+        }
+    }
+
+    /// The lookup a `GET` asks for in its headers and query, or a `POST` in its signed request envelope.
+    private func parse(
+        _ request: HTTPRequest, _ operation: SignedRequest.Operation, registry: String, key: String
+    ) -> Result<LookupRequest, Problem> {
+        switch request.method {
+        case .get:
+            return LookupRequest.from(request, registry: registry, key: key)
+        case .post:
+            let service = configuration.registries.first { $0.name == registry }?.service.description
+            return SignedRequest.read(
+                request, operation: operation, registry: registry, key: key, schema: requestSchema, service: service
+            ).map { LookupRequest(signed: $0, registry: registry, key: key, request: request) }
+        default:
+            return .failure(GatewayProblems.methodNotAllowed)
         }
     }
 

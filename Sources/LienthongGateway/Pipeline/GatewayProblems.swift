@@ -16,6 +16,34 @@ enum GatewayProblems {
         detail: "Lienthong-Request-Id must be a UUID."
     )
 
+    static let unsupportedMediaType = Problem(
+        status: 415, code: "unsupported-media-type", title: "Unsupported media type",
+        detail: "Send a signed request as application/lienthong-envelope+json (or application/json)."
+    )
+
+    /// The signed request's message breaks `request.v1` at `pointer` (a location, never a value).
+    static func invalidSignedRequest(at pointer: String) -> Problem {
+        Problem(
+            status: 400, code: "invalid-signed-request", title: "Invalid signed request",
+            detail: "The request message does not match schema request.v1.",
+            extensions: ["pointer": .string(pointer)]
+        )
+    }
+
+    /// The path or a header disagrees with `member` of the signed request's message.
+    static func requestMismatch(_ member: String) -> Problem {
+        Problem(
+            status: 400, code: "request-mismatch", title: "Request disagrees with its signed message",
+            detail: "The path and headers must repeat what the signed message says.",
+            extensions: ["member": .string(member)]
+        )
+    }
+
+    static let consumerMismatch = Problem(
+        status: 403, code: "consumer-mismatch", title: "Request of another consumer",
+        detail: "The signed message names another consumer than the authenticated caller."
+    )
+
     static func unknownRegistry(_ name: String) -> Problem {
         Problem(
             status: 404, code: "unknown-registry", title: "Unknown registry",

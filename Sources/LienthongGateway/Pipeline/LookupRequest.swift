@@ -15,6 +15,9 @@ struct LookupRequest: Sendable {
     /// The path and query, for the request hash.
     var path: String
     var query: String?
+    /// The signed request envelope the lookup came in, if any: it is verified for the consumer, and its hash is the
+    /// response's `requestHash`.
+    var signed: SignedRequest?
 }
 
 extension LookupRequest {
@@ -35,6 +38,16 @@ extension LookupRequest {
                 requestIDGiven: given != nil, fields: request.queryValue("fields"), path: request.path,
                 query: request.query
             )
+        )
+    }
+}
+
+extension LookupRequest {
+    /// The lookup a signed request asks for: request id, purpose and fields come from its message.
+    init(signed: SignedRequest, registry: String, key: String, request: HTTPRequest) {
+        self.init(
+            registry: registry, key: key, purpose: signed.purpose, requestID: signed.requestID, fields: signed.fields,
+            path: request.path, query: request.query, signed: signed
         )
     }
 }

@@ -19,6 +19,8 @@ struct ProfileLookup: Sendable {
     let signers: [ExchangeID: JWSSigningIdentity]
     let audit: AuditRecorder
     let replay: ReplayGuard
+    /// Verifies and admits signed requests (`POST`).
+    let signedRequests: SignedRequestVerifier
     let now: @Sendable () -> Date
 
     /// What happened to one part.
@@ -33,6 +35,7 @@ struct ProfileLookup: Sendable {
         let started = ContinuousClock.now
         var base = AuditEvent(time: now(), requestID: request.requestID, outcome: .failed, status: 500)
         base.purpose = request.purpose
+        base.requestSHA256 = request.signed?.requestHash
         let result: Result<(body: [UInt8], sha256: String, parts: [(ProfilePart, PartOutcome)]), Problem>
         switch consumer {
         case .failure(let problem):
@@ -81,6 +84,9 @@ struct ProfileLookup: Sendable {
     private func assemble(
         _ request: LookupRequest, consumer: Consumer, base: inout AuditEvent
     ) async -> Result<(body: [UInt8], sha256: String, parts: [(ProfilePart, PartOutcome)]), Problem> {
+        if let signed = request.signed, let problem = signedRequests.admit(signed, consumer: consumer) {
+            return .failure(problem)
+        }
         guard let population = registries["population"] else {
             return .failure(GatewayProblems.unknownRegistry("population"))
         }

@@ -22,6 +22,8 @@ struct RecordLookup: Sendable {
     let audit: AuditRecorder
     /// Remembers caller-chosen request ids per consumer for the replay window.
     let replay: ReplayGuard
+    /// Verifies and admits signed requests (`POST`).
+    let signedRequests: SignedRequestVerifier
     let now: @Sendable () -> Date
 
     /// Runs the pipeline for an authenticated consumer (or records an unauthenticated attempt).
@@ -29,6 +31,7 @@ struct RecordLookup: Sendable {
         let started = ContinuousClock.now
         var event = AuditEvent(time: now(), requestID: request.requestID, outcome: .failed, status: 500)
         event.purpose = request.purpose
+        event.requestSHA256 = request.signed?.requestHash
         let result: Result<SignedRecord, Problem>
         switch consumer {
         case .failure(let problem):
@@ -65,6 +68,9 @@ struct RecordLookup: Sendable {
     private func lookUp(
         _ request: LookupRequest, consumer: Consumer, event: inout AuditEvent
     ) async -> Result<SignedRecord, Problem> {
+        if let signed = request.signed, let problem = signedRequests.admit(signed, consumer: consumer) {
+            return .failure(problem)
+        }
         guard let runtime = registries[request.registry] else {
             return .failure(GatewayProblems.unknownRegistry(request.registry))
         }
@@ -152,9 +158,11 @@ struct RecordLookup: Sendable {
         }
     }
 
-    /// Binds the response to what was asked (``RequestHash/lookup(method:path:query:consumer:purpose:requestId:)``).
+    /// Binds the response to what was asked: the signed request's hash (``RequestHash/signedRequest(_:)``), else
+    /// ``RequestHash/lookup(method:path:query:consumer:purpose:requestId:)``.
     static func requestHash(_ request: LookupRequest, consumer: ExchangeID, purpose: String) -> String {
-        RequestHash.lookup(
+        if let signed = request.signed { return signed.requestHash }
+        return RequestHash.lookup(
             method: "GET", path: request.path, query: request.query ?? "", consumer: consumer.description,
             purpose: purpose, requestId: request.requestID
         )

@@ -44,7 +44,7 @@ public enum EnvelopeInspector {
         } catch {
             let skipped = Check.Name.allCases.dropFirst().map { Check(name: $0, outcome: .skipped("header invalid")) }
             return SignatureInspection(
-                index: index, algorithm: nil, keyID: nil, issuedAt: nil, signer: nil,
+                index: index, algorithm: nil, keyID: nil, issuedAt: nil, signer: nil, member: nil,
                 checks: [Check(name: .header, outcome: .failed(error))] + skipped)
         }
         let leaf = header.certificateChain[0]
@@ -72,7 +72,14 @@ public enum EnvelopeInspector {
                             .keyUsage, "certificate \(leaf.subjectCommonName ?? "-") does not allow digitalSignature")))
         )
         let named = leaf.member
-        if let member {
+        if SignatureRole(index: index) == .countersignature {
+            // A forwarding hop countersigns as itself: any member, as long as the certificate names one.
+            checks.append(
+                Check(
+                    name: .member,
+                    outcome: named != nil
+                        ? .passed : .failed(TrustError(.wrongMember, "certificate subject has no single CN"))))
+        } else if let member {
             checks.append(
                 Check(
                     name: .member,
@@ -85,7 +92,7 @@ public enum EnvelopeInspector {
         checks.append(Check(name: .signature, outcome: signatureOutcome(signature, header: header, payload: payload)))
         return SignatureInspection(
             index: index, algorithm: header.algorithm, keyID: header.keyID, issuedAt: header.issuedAt,
-            signer: leaf.subjectCommonName, checks: checks)
+            signer: leaf.subjectCommonName, member: named, checks: checks)
     }
 
     /// Each certificate's validity period at `time`, widened by `skew` as ``CertificateVerifier`` does.

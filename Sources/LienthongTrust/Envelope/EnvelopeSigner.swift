@@ -3,13 +3,17 @@ public import LienthongJSON
 
 /// Signs Lienthong envelopes: `{ "message": {…}, "signatures": [ {protected, signature} ] }`.
 ///
-/// The payload of every signature is `JCS(message)` (RFC 8785), so the envelope survives re-serialisation.
+/// The payload of every signature is `JCS(message)` (RFC 8785), so the envelope survives re-serialisation. The
+/// origin signs with ``sign(message:identity:issuedAt:)``; a forwarding hop adds its countersignature
+/// with ``countersign(_:identity:issuedAt:)`` (see ``SignatureRole``). The key-and-chain forms check the identity
+/// on every call; a node prepares a ``JWSSigningIdentity`` once.
 ///
 /// ```swift
 /// let envelope = try EnvelopeSigner.sign(message: message, key: nodeKey, chain: nodeChain, issuedAt: .now)
+/// let forwarded = try EnvelopeSigner.countersign(envelope, key: hopKey, chain: hopChain, issuedAt: .now)
 /// ```
 public enum EnvelopeSigner {
-    /// A new envelope around `message` with one signature.
+    /// A new envelope around `message` with one signature: the origin's.
     /// - Parameter algorithm: the JWS algorithm (default: the key's, e.g. ES256 for P-256).
     public static func sign(
         message: JSONValue, key: SigningKey, chain: [Certificate], algorithm: JWSAlgorithm? = nil, issuedAt: Date
@@ -17,26 +21,33 @@ public enum EnvelopeSigner {
         try sign(message: message, identity: JWSSigningIdentity(key: key, chain: chain, algorithm: algorithm), issuedAt: issuedAt)
     }
 
-    /// A new envelope around `message` signed with a prepared identity (the fast path for a node).
+    /// A new envelope around `message` signed by a prepared identity: the origin's signature.
     public static func sign(message: JSONValue, identity: JWSSigningIdentity, issuedAt: Date) throws(TrustError) -> JSONValue {
         let envelope: JSONValue = .object(["message": message, "signatures": .array([])])
-        return try addSignature(to: envelope, identity: identity, issuedAt: issuedAt)
+        return try appendSignature(to: envelope, identity: identity, issuedAt: issuedAt)
     }
 
-    /// The envelope with one more signature over its message (a forwarding hop's countersignature).
-    /// - Throws: ``TrustError/Code/malformedEnvelope`` if `envelope` is not an envelope or its message cannot be
-    ///   canonicalised.
-    public static func addSignature(
-        to envelope: JSONValue, key: SigningKey, chain: [Certificate], algorithm: JWSAlgorithm? = nil, issuedAt: Date
+    /// The envelope with a forwarding hop's countersignature appended: over `JCS(message)` only, like the origin's,
+    /// leaving the message and the signatures already there untouched.
+    /// - Throws: ``TrustError/Code/malformedEnvelope`` if `envelope` is not an envelope, has no origin signature
+    ///   yet, or its message cannot be canonicalised; what ``JWSSigner`` throws for `key` and `chain`.
+    public static func countersign(
+        _ envelope: JSONValue, key: SigningKey, chain: [Certificate], algorithm: JWSAlgorithm? = nil, issuedAt: Date
     ) throws(TrustError) -> JSONValue {
-        try addSignature(
-            to: envelope, identity: JWSSigningIdentity(key: key, chain: chain, algorithm: algorithm), issuedAt: issuedAt)
+        try countersign(envelope, identity: JWSSigningIdentity(key: key, chain: chain, algorithm: algorithm), issuedAt: issuedAt)
     }
 
-    /// The envelope with one more signature over its message, made with a prepared identity.
-    /// - Throws: ``TrustError/Code/malformedEnvelope`` if `envelope` is not an envelope or its message cannot be
-    ///   canonicalised.
-    public static func addSignature(
+    /// ``countersign(_:key:chain:algorithm:issuedAt:)`` with a prepared identity.
+    public static func countersign(
+        _ envelope: JSONValue, identity: JWSSigningIdentity, issuedAt: Date
+    ) throws(TrustError) -> JSONValue {
+        guard envelope["signatures"]?.arrayValue?.isEmpty == false else {
+            throw TrustError(.malformedEnvelope, "envelope has no origin signature to countersign")
+        }
+        return try appendSignature(to: envelope, identity: identity, issuedAt: issuedAt)
+    }
+
+    private static func appendSignature(
         to envelope: JSONValue, identity: JWSSigningIdentity, issuedAt: Date
     ) throws(TrustError) -> JSONValue {
         guard var object = envelope.objectValue, let message = object["message"], message.objectValue != nil,

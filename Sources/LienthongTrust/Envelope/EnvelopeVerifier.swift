@@ -1,11 +1,14 @@
 public import Foundation
 public import LienthongJSON
 
-/// Checks every signature of a Lienthong envelope against the member the message claims.
+/// Checks every signature of a Lienthong envelope: the origin's against the member the message claims, each
+/// forwarding hop's countersignature against the trust anchors.
 ///
 /// The expected member is `message.consumer` for `"type": "request"` and `message.provider` for every other type
-/// (`record` and other responses). Each signature must be valid for that member; an envelope without
-/// signatures is rejected.
+/// (`record` and other responses). `signatures[0]` is the origin and must name that member. Each further signature
+/// is a countersignature (see ``SignatureRole``): over the same signing input, valid, chaining to an anchor, not
+/// revoked, allowing `digitalSignature`, from any member, reported in ``VerifiedSignature/member``. An envelope
+/// without signatures is rejected.
 public enum EnvelopeVerifier {
     /// The member whose signatures `message` needs: `consumer` for requests, `provider` otherwise.
     /// - Throws: ``TrustError/Code/malformedEnvelope`` if `type` or that member is missing.
@@ -20,8 +23,9 @@ public enum EnvelopeVerifier {
         return member
     }
 
-    /// Verifies every signature of `envelope` at `time`.
-    /// - Returns: the message and the verified signatures, in envelope order.
+    /// Verifies every signature of `envelope` at `time`: the origin for the message's member, countersignatures
+    /// for any member.
+    /// - Returns: the message and the verified signatures, in envelope order (origin first).
     /// - Throws: the first failing signature's ``TrustError`` (its detail names the signature index), or
     ///   ``TrustError/Code/malformedEnvelope``.
     public static func verify(
@@ -37,8 +41,10 @@ public enum EnvelopeVerifier {
         for (index, json) in signatures.enumerated() {
             do {
                 let signature = try JWSSignature(json: json)
+                let expected = SignatureRole(index: index) == .origin ? member : nil
                 verified.append(
-                    try JWSVerifier.verify(signature, payload: payload, trust: trust, expectedMember: member, at: time))
+                    try JWSVerifier.verify(
+                        signature, payload: payload, trust: trust, expectedMember: expected, at: time))
             } catch {
                 throw TrustError(error.code, "signatures[\(index)]: \(error.detail)")
             }

@@ -16,7 +16,7 @@ public struct SignatureInspection: Sendable {
             case revocation
             /// The leaf allows `digitalSignature`.
             case keyUsage = "key-usage"
-            /// The leaf names the member the message claims.
+            /// The leaf names the member the message claims (origin) or names a member (countersignature).
             case member
             /// The signature verifies over `protected || "." || JCS(message)` under the leaf's key.
             case signature
@@ -48,8 +48,13 @@ public struct SignatureInspection: Sendable {
     public let issuedAt: Date?
     /// The leaf certificate's subject `CN`, if the header could be read.
     public let signer: String?
+    /// The member the leaf names (its single subject `CN`), if any.
+    public let member: String?
     /// The checks, in ``Check/Name`` order.
     public let checks: [Check]
+
+    /// Origin or countersignature, by ``index``.
+    public var role: SignatureRole { SignatureRole(index: index) }
 
     /// Whether every check passed.
     public var isValid: Bool {

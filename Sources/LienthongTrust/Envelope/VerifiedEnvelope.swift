@@ -4,8 +4,13 @@ public import LienthongJSON
 public struct VerifiedEnvelope: Sendable {
     /// The signed message.
     public let message: JSONValue
-    /// The member the message claims and every signature names.
+    /// The member the message claims and the origin signature names.
     public let member: String
-    /// The verified signatures, in envelope order.
+    /// The verified signatures, in envelope order: the origin, then countersignatures.
     public let signatures: [VerifiedSignature]
+
+    /// The origin's signature: by ``member``.
+    public var origin: VerifiedSignature { signatures[0] }
+    /// The forwarding hops' countersignatures, in the order they were added; each names its own member.
+    public var countersignatures: ArraySlice<VerifiedSignature> { signatures.dropFirst() }
 }

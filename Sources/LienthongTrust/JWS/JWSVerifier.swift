@@ -11,13 +11,14 @@ public enum JWSVerifier {
     ///   - signature: the `protected` and `signature` parts.
     ///   - payload: the detached payload bytes (for envelopes, `JCS(message)`).
     ///   - trust: the certificate verifier (anchors, CRLs, clock skew).
-    ///   - expectedMember: the member id the signing certificate must name.
+    ///   - expectedMember: the member id the signing certificate must name, or `nil` for any member (a forwarding
+    ///     hop's countersignature).
     ///   - time: the verification time for certificate validity and revocation.
     /// - Throws: a ``TrustError`` whose code says what failed: ``TrustError/Code/malformedBase64`` for a signature
     ///   value that is not base64url (e.g. truncated mid-group), ``TrustError/Code/malformedSignature`` for one of
     ///   the wrong length, ``TrustError/Code/badSignature`` for one of the right length that does not verify.
     public static func verify(
-        _ signature: JWSSignature, payload: [UInt8], trust: CertificateVerifier, expectedMember: String, at time: Date
+        _ signature: JWSSignature, payload: [UInt8], trust: CertificateVerifier, expectedMember: String?, at time: Date
     ) throws(TrustError) -> VerifiedSignature {
         let header = try JWSHeader(protected: signature.protected)
         let bytes: [UInt8]

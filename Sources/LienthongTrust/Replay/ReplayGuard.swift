@@ -83,22 +83,37 @@ public final class ReplayGuard: Sendable {
     ///   ``TrustError/Code/staleRequest`` (400 `stale-request`) if `issuedAt` lies outside it,
     ///   ``TrustError/Code/replayStore`` if the admission cannot be recorded (the id is then not remembered).
     public func admit(id: String, issuedAt: Date?, now: Date) throws(TrustError) {
+        try admit([(id, issuedAt)], now: now)
+    }
+
+    /// Admits the ids of one request together, all or none: a signed request's id and each signature value, each
+    /// with its own `issuedAt`. Nothing is remembered unless every id is fresh, so a stale signature does not use
+    /// up the request id.
+    /// - Throws: what ``admit(id:issuedAt:now:)`` throws, for the first id that is not fresh; an id listed twice
+    ///   is ``TrustError/Code/replayDetected``.
+    public func admit(_ entries: [(id: String, issuedAt: Date?)], now: Date) throws(TrustError) {
         try state.withLock { state throws(TrustError) in
-            switch state.window.check(id, issuedAt: issuedAt, at: now) {
-            case .fresh:
-                break
-            case .replay:
-                throw TrustError(.replayDetected, "id \(id.prefix(64)) was already seen")
-            case .tooOld:
-                throw TrustError(.staleRequest, "iat of \(id.prefix(64)) is older than the replay window")
-            case .tooNew:
-                throw TrustError(.staleRequest, "iat of \(id.prefix(64)) is in the future")
+            state.window.prune(at: now)
+            var seen: Set<String> = []
+            for (id, issuedAt) in entries {
+                switch state.window.decision(for: id, issuedAt: issuedAt, at: now) {
+                case .fresh where seen.insert(id).inserted:
+                    break
+                case .fresh, .replay:
+                    throw TrustError(.replayDetected, "id \(id.prefix(64)) was already seen")
+                case .tooOld:
+                    throw TrustError(.staleRequest, "iat of \(id.prefix(64)) is older than the replay window")
+                case .tooNew:
+                    throw TrustError(.staleRequest, "iat of \(id.prefix(64)) is in the future")
+                }
             }
+            for (id, issuedAt) in entries { _ = state.window.check(id, issuedAt: issuedAt, at: now) }
             do throws(StorageError) {
-                try Self.record(id, in: &state, now: now)
+                try Self.record(entries.map(\.id), in: &state, now: now)
             } catch {
-                state.window.forget(id)
-                throw TrustError(.replayStore, "cannot record \(id.prefix(64)): \(error.code.description)")
+                for (id, _) in entries { state.window.forget(id) }
+                let first = entries.first?.id.prefix(64) ?? ""
+                throw TrustError(.replayStore, "cannot record \(first): \(error.code.description)")
             }
         }
     }
@@ -106,21 +121,30 @@ public final class ReplayGuard: Sendable {
     /// How many ids are remembered.
     public var count: Int { state.withLock { $0.window.count } }
 
-    private static func record(_ id: String, in state: inout State, now: Date) throws(StorageError) {
-        guard let expiry = state.window.expiry(of: id) else { return }  // evicted at once: nothing to keep
-        defer {
-            state.insert.reset()
-            state.insert.clearBindings()
+    /// Writes the admitted `ids` (and a raised floor) in one transaction.
+    private static func record(_ ids: [String], in state: inout State, now: Date) throws(StorageError) {
+        let window = state.window
+        let insert = state.insert
+        let persistedFloor = state.persistedFloor
+        try state.database.transaction { database throws(StorageError) in
+            for id in ids {
+                guard let expiry = window.expiry(of: id) else { continue }  // evicted at once: nothing to keep
+                defer {
+                    insert.reset()
+                    insert.clearBindings()
+                }
+                try insert.bind(id, at: 1)
+                try insert.bind(.integer(milliseconds(expiry)), at: 2)
+                _ = try insert.step()
+            }
+            if let floor = window.floor, floor != persistedFloor {
+                _ = try database.query(
+                    "INSERT OR REPLACE INTO replay_floor (one, floor_ms) VALUES (1, ?1)",
+                    [.integer(milliseconds(floor))])
+            }
         }
-        try state.insert.bind(id, at: 1)
-        try state.insert.bind(.integer(milliseconds(expiry)), at: 2)
-        _ = try state.insert.step()
-        if let floor = state.window.floor, floor != state.persistedFloor {
-            _ = try state.database.query(
-                "INSERT OR REPLACE INTO replay_floor (one, floor_ms) VALUES (1, ?1)", [.integer(milliseconds(floor))])
-            state.persistedFloor = floor
-        }
-        state.admissionsSincePrune += 1
+        state.persistedFloor = state.window.floor ?? state.persistedFloor
+        state.admissionsSincePrune += ids.count
         if state.admissionsSincePrune >= pruneInterval {
             state.admissionsSincePrune = 0
             _ = try state.database.query(

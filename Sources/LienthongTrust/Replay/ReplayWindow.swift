@@ -73,13 +73,23 @@ public struct ReplayWindow: Sendable {
     ///   not remembered), ``ReplayDecision/replay`` for an id seen within the window, else ``ReplayDecision/fresh``.
     public mutating func check(_ id: String, issuedAt: Date?, at now: Date) -> ReplayDecision {
         prune(at: now)
+        let decision = decision(for: id, issuedAt: issuedAt, at: now)
+        if decision == .fresh {
+            remember(id, expiresAt: max(issuedAt ?? now, now).addingTimeInterval(configuration.window))
+        }
+        return decision
+    }
+
+    /// What ``check(_:issuedAt:at:)`` would decide about `id` at `now`, without remembering it: to check several
+    /// ids of one request before admitting any.
+    public func decision(for id: String, issuedAt: Date?, at now: Date) -> ReplayDecision {
         if let issuedAt {
             if issuedAt < now.addingTimeInterval(-configuration.window) { return .tooOld }
             if let floor, issuedAt <= floor { return .tooOld }
             if issuedAt > now.addingTimeInterval(configuration.clockSkew) { return .tooNew }
         }
-        if expiries[id] != nil { return .replay }
-        remember(id, expiresAt: max(issuedAt ?? now, now).addingTimeInterval(configuration.window))
+        // An expired id not yet pruned is forgotten already.
+        if let expiry = expiries[id], expiry > now { return .replay }
         return .fresh
     }
 

@@ -79,7 +79,7 @@ struct SchemaCommand {
 
         var invalid = 0
         for input in arguments.positional {
-            let bytes = try read(input)
+            let bytes = try CommandInput.read(input)
             let name = input == "-" ? "<stdin>" : input
             if arguments.flag("jsonl") {
                 var lineNumber = 0
@@ -108,7 +108,7 @@ struct SchemaCommand {
         }
         let document: JSONValue
         do {
-            document = try JSONValue.parse(try read(reference))
+            document = try JSONValue.parse(try CommandInput.read(reference))
         } catch let error as JSONError {
             throw Refusal(message: "schema \(reference) is not JSON (\(error.code), byte \(error.offset ?? 0))")
         }
@@ -125,12 +125,6 @@ struct SchemaCommand {
         } catch {
             throw Refusal(message: "schema \(reference) refused: \(error)")
         }
-    }
-
-    private func read(_ input: String) throws -> [UInt8] {
-        if input == "-" { return [UInt8](FileHandle.standardInput.readDataToEndOfFile()) }
-        guard let data = FileManager.default.contents(atPath: input) else { throw UsageError("cannot read \(input)") }
-        return [UInt8](data)
     }
 
     /// Validates one instance and prints its result; true when valid.

@@ -3,7 +3,8 @@ import LienthongJSON
 import LienthongTrust
 
 /// `lienthong verify FILE|- --trust-anchor PEM ... [--crl PEM ...] [--at RFC3339]`: checks a signed envelope
-/// offline and prints each signature's signer and checks. Exit 0 valid, 1 invalid, 2 usage error.
+/// offline and prints each signature's role (origin or countersignature), member and checks. Exit 0 valid,
+/// 1 invalid, 2 usage error.
 struct VerifyCommand {
     let words: [String]
 
@@ -28,16 +29,7 @@ struct VerifyCommand {
             guard let value = Int(text), value > 0 else { throw UsageError("verify: --max-bytes needs a number") }
             maxBytes = value
         }
-        let path = arguments.positional[0]
-        let bytes: [UInt8]
-        if path == "-" {
-            bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
-        } else {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw UsageError("verify: cannot read \(path)")
-            }
-            bytes = [UInt8](data)
-        }
+        let bytes = try CommandInput.read(arguments.positional[0])
         for file in anchors + crls where !FileManager.default.isReadableFile(atPath: file) {
             throw UsageError("verify: cannot read \(file)")
         }
@@ -63,9 +55,9 @@ struct VerifyCommand {
         print("message: type \(report.messageType ?? "-"), member \(report.member ?? "-")")
         print("at: \(dates.string(from: time))")
         for signature in report.signatures {
-            print("signature \(signature.index):")
+            print("signature \(signature.index): \(signature.role.rawValue)")
             print("  signer: \(signature.signer ?? "-")")
-            print("  member: \(report.member ?? "-")")
+            print("  member: \(signature.member ?? "-")")
             print("  algorithm: \(signature.algorithm?.rawValue ?? "-")")
             print("  kid: \(signature.keyID ?? "-")")
             print("  iat: \(signature.issuedAt.map { dates.string(from: $0) } ?? "-")")

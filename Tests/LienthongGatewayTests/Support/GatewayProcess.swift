@@ -109,6 +109,15 @@ final class GatewayProcess: @unchecked Sendable {
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { fields.add(name: name, value: value) }
         return try await client.send(HTTPClientRequest(url: baseURL + path, headers: fields))
     }
+
+    /// A POST of `body` to `path` with `headers`.
+    func post(
+        _ path: String, body: [UInt8], headers: [String: String] = [:], client: HTTPClient
+    ) async throws -> HTTPClientResponse {
+        var fields = HTTPHeaders()
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { fields.add(name: name, value: value) }
+        return try await client.send(HTTPClientRequest(url: baseURL + path, method: .post, headers: fields, body: body))
+    }
 }
 
 struct GatewayProcessError: Error, CustomStringConvertible {
