@@ -29,7 +29,8 @@ let usage = """
                           create a development PKI (NOT FOR PRODUCTION)
       config check [DIR] [--schemas DIR]
                           check a configuration directory (default config/demo) against
-                          config.v1 and the rules between its files
+                          config.v1 and the rules between its files (schemas: node.json's
+                          schemas directory if it exists, else ./schemas)
       schema list [--schemas DIR] [--json]
                           list the canonical schemas (default directory: schemas)
       schema show ID [--schemas DIR]
