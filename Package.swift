@@ -78,10 +78,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The schema and config commands use LienthongSchema and LienthongJSON directly; naming them
-        // makes SwiftPM rebuild the CLI when their interfaces change.
+        // The schema, config and registry commands use LienthongSchema, LienthongJSON and LienthongConnectors
+        // directly; naming them makes SwiftPM rebuild the CLI when their interfaces change.
         .executableTarget(
-            name: "lienthong", dependencies: ["LienthongGateway", "LienthongSchema", "LienthongJSON", "LienthongHTTP"],
+            name: "lienthong",
+            dependencies: ["LienthongGateway", "LienthongSchema", "LienthongJSON", "LienthongHTTP", "LienthongConnectors"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "lienthong-seeds", dependencies: ["LienthongCore", "LienthongJSON"], swiftSettings: swiftSettings),
