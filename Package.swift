@@ -78,10 +78,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The schema and config commands use LienthongSchema and LienthongJSON directly; naming them
-        // makes SwiftPM rebuild the CLI when their interfaces change.
+        // The schema, config and registry commands use LienthongSchema, LienthongJSON and LienthongConnectors
+        // directly; naming them makes SwiftPM rebuild the CLI when their interfaces change.
         .executableTarget(
-            name: "lienthong", dependencies: ["LienthongGateway", "LienthongSchema", "LienthongJSON", "LienthongHTTP"],
+            name: "lienthong",
+            dependencies: ["LienthongGateway", "LienthongSchema", "LienthongJSON", "LienthongHTTP", "LienthongConnectors"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "lienthong-seeds", dependencies: ["LienthongCore", "LienthongJSON"], swiftSettings: swiftSettings),
@@ -98,8 +99,11 @@ let package = Package(
             dependencies: ["LienthongSchema", "LienthongJSON", "LienthongConnectors"],
             swiftSettings: swiftSettings
         ),
-        // Benchmark fixtures and reports (bench/run); JSON only, no gateway code.
-        .executableTarget(name: "lienthong-bench", dependencies: ["LienthongJSON"], swiftSettings: swiftSettings),
+        // Benchmark fixtures and reports (bench/run), and the direct database baselines through Storage's
+        // libsqlite3 and libpq wrappers; no gateway code.
+        .executableTarget(
+            name: "lienthong-bench", dependencies: ["LienthongJSON", "LienthongStorage"], swiftSettings: swiftSettings
+        ),
 
         // Helpers the test targets share: the repository's paths, the built products, running a tool.
         .target(name: "LienthongTesting", path: "Sources/LienthongTesting", swiftSettings: swiftSettings),

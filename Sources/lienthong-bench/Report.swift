@@ -75,6 +75,8 @@ struct Report {
     var soak: JSONValue?
     var soakSamples: [SoakSample] = []
     var crypto: String?
+    /// `lienthong-bench direct` baselines of the per-connector-kind comparison (ConnectorKinds.swift).
+    var directRuns: [DirectRun] = []
 
     static func load(runs path: String, meta metaPath: String, crypto: String?) throws -> Report {
         let meta = try JSONValue.parse(Array(try Data(contentsOf: URL(fileURLWithPath: metaPath))))
@@ -103,6 +105,8 @@ struct Report {
                 report.largePayload = value
             case "soak":
                 report.soak = value
+            case "direct":
+                report.directRuns.append(DirectRun(value))
             case "soak-sample":
                 report.soakSamples.append(
                     SoakSample(
@@ -136,6 +140,9 @@ struct Report {
     }
 
     var invalidRuns: [Run] { runs.filter { $0.invalidReason != nil } }
+
+    /// Runs of either kind (wrk or direct) that do not count.
+    var invalidCount: Int { invalidRuns.count + invalidDirectRuns.count }
 
     // MARK: Soak verdict
 
@@ -187,7 +194,7 @@ struct Report {
         var document: [String: JSONValue] = [
             "meta": meta, "runs": .array(runValues),
             "notes": .array(notes.map { ["scenario": .string($0.scenario), "text": .string($0.text)] }),
-            "valid": .bool(invalidRuns.isEmpty),
+            "valid": .bool(invalidCount == 0),
         ]
         if case .object(var large)? = largePayload {
             large["kind"] = nil
@@ -206,6 +213,18 @@ struct Report {
                 soakValue["flat"] = verdict.flat.map { .bool($0) } ?? .null
             }
             document["soak"] = .object(soakValue)
+        }
+        if !directRuns.isEmpty {
+            document["directRuns"] = .array(
+                directRuns.map { direct in
+                    guard case .object(var object) = direct.raw else { return direct.raw }
+                    object["kind"] = nil
+                    object["status"] = .string(direct.invalidReason == nil ? "valid" : "INVALID")
+                    if let reason = direct.invalidReason { object["invalidReason"] = .string(reason) }
+                    return .object(object)
+                }
+            )
+            document["perConnectorKind"] = perConnectorKindJSON()
         }
         if let crypto { document["crypto"] = .string(crypto) }
         return .object(document)
@@ -255,6 +274,7 @@ struct Report {
             out += "workers) for ref-proxy scenarios; the upstream nginx serves both and is not counted.\n"
         }
 
+        out += perConnectorKindMarkdown()
         if let large = largePayload {
             out += "\n**large-payload**: \(large["text"]?.stringValue ?? "?")\n"
         }
@@ -281,8 +301,7 @@ struct Report {
             out += "\n### sign / verify (bench/crypto/run)\n\n" + crypto
             if !crypto.hasSuffix("\n") { out += "\n" }
         }
-        let invalid = invalidRuns
-        out += invalid.isEmpty ? "\nAll runs valid.\n" : "\n**\(invalid.count) run(s) INVALID.**\n"
+        out += invalidCount == 0 ? "\nAll runs valid.\n" : "\n**\(invalidCount) run(s) INVALID.**\n"
         return out
     }
 

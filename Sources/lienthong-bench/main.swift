@@ -1,7 +1,8 @@
 import Foundation
 
 // lienthong-bench: the Swift half of bench/run. The shell script starts processes and drives wrk;
-// this tool does what needs JSON: fixtures, configuration rewriting, a free port, the report.
+// this tool does what needs JSON: fixtures, configuration rewriting, a free port, the report; and the direct
+// database baselines of the per-connector-kind comparison.
 
 let usage = """
     usage: lienthong-bench <command> [options]
@@ -10,6 +11,10 @@ let usage = """
                                                  upstream files (one per parcel) and request path lists
       prepare-config --config DIR --repo DIR --upstream-port PORT [--plain] [--audit-off]
                                                  rewrite a copy of config/demo in place for the benchmark
+      direct --connector FILE --keys FILE --connections N --seconds S [--data-dir DIR] [--url URL]
+                                                 the connector's lookup query straight against its database
+                                                 (SQLite file under DIR, or PostgreSQL at URL) by N workers;
+                                                 one JSON line with ops/s and latency percentiles
       report --runs FILE --meta FILE --json OUT --svg OUT [--crypto FILE]
                                                  JSON results, SVG chart; Markdown table on stdout;
                                                  exit 3 if a run is INVALID, 4 if the soak is not flat
@@ -70,6 +75,18 @@ do {
             config: try options.required("config"), repo: try options.required("repo"), upstreamPort: port,
             plain: options.flag("plain"), auditOff: options.flag("audit-off")
         )
+    case "direct":
+        let options = try Options(rest)
+        let target = try DirectLookup.Target(
+            connectorFile: try options.required("connector"), dataDirectory: options.optional("data-dir"),
+            url: options.optional("url")
+        )
+        let keys = try String(contentsOfFile: try options.required("keys"), encoding: .utf8)
+            .split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
+        guard let connections = Int(try options.required("connections")), let seconds = Double(try options.required("seconds"))
+        else { throw BenchError("--connections and --seconds take numbers") }
+        let line = try DirectLookup.run(target, keys: keys, connections: connections, seconds: seconds)
+        print(line.serializedString())
     case "report":
         let options = try Options(rest)
         let report = try Report.load(
@@ -81,7 +98,7 @@ do {
         try Data(Chart.svg(report).utf8).write(to: URL(fileURLWithPath: try options.required("svg")))
         print(report.markdown(), terminator: "")
         // Outputs are written either way; the status tells bench/run what to exit with.
-        if !report.invalidRuns.isEmpty { exit(3) }
+        if report.invalidCount > 0 { exit(3) }
         if report.soakVerdict?.flat == false { exit(4) }
     case "-h", "--help", "help":
         print(usage)

@@ -31,9 +31,15 @@ let usage = """
                           node signing keys (default dir: $LIENTHONG_DATA_DIR/keys or .lienthong/keys)
       pki init DIR [--provider ID ...] [--consumer ID ...]
                           create a development PKI (NOT FOR PRODUCTION)
+      registry load-postgres [--config DIR] [--url URL] [--seeds DIR]
+                          create the demo enterprise table in the PostgreSQL database of a
+                          configuration (default config/postgres) and load seeds/enterprise.csv
+                          into it, replacing what is there; URL default: the connector's url with
+                          its {NAME} placeholders from the environment (LIENTHONG_POSTGRES_URL)
       config check [DIR] [--schemas DIR]
                           check a configuration directory (default config/demo) against
-                          config.v1 and the rules between its files
+                          config.v1 and the rules between its files (schemas: node.json's
+                          schemas directory if it exists, else ./schemas)
       schema list [--schemas DIR] [--json]
                           list the canonical schemas (default directory: schemas)
       schema show ID [--schemas DIR]
@@ -65,6 +71,8 @@ do {
         exit(try SchemaCommand(words).run())
     case "config":
         exit(try ConfigCheckCommand(words).run())
+    case "registry":
+        try await RegistryCommand(words).run()
     case "version", "--version":
         print("lienthong \(Gateway.version)")
     case "help", "--help", "-h":

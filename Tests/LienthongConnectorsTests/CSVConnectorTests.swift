@@ -33,6 +33,20 @@ struct CSVConnectorTests {
         #expect(try await connector.lookup(key: "002")?["ten"] == "B")
     }
 
+    @Test func reloadsAFileRenamedIntoPlaceWithTheSameSizeAndTime() async throws {
+        let path = try file("ma,ten\n001,A\n")
+        let stamp = Date(timeIntervalSinceNow: -60)
+        try FileManager.default.setAttributes([.modificationDate: stamp], ofItemAtPath: path)
+        let connector = CSVConnector(registry: "demo", configuration: .init(path: path, keyColumn: "ma"))
+        #expect(try await connector.lookup(key: "001")?["ten"] == "A")
+        // The agency writes the corrected file beside the old one and renames it into place.
+        let replacement = path + ".new"
+        try "ma,ten\n001,B\n".write(toFile: replacement, atomically: false, encoding: .utf8)
+        try FileManager.default.setAttributes([.modificationDate: stamp], ofItemAtPath: replacement)
+        #expect(rename(replacement, path) == 0)
+        #expect(try await connector.lookup(key: "001")?["ten"] == "B")
+    }
+
     @Test func brokenFilesAreContractViolations() async throws {
         let duplicate = CSVConnector(registry: "demo", configuration: .init(path: try file("ma\n1\n1\n"), keyColumn: "ma"))
         await #expect(throws: ConnectorError(code: .upstreamContractViolation, registry: "", detail: "")) {

@@ -1,49 +1,17 @@
 import Foundation
 import LienthongConnectors
 import LienthongJSON
+import LienthongTesting
 import Testing
 
-/// A throwaway PostgreSQL cluster from `scripts/postgres-cluster`, in its own directory.
-struct PostgresCluster {
-    let directory: String
-    let url: String
-
-    static func start() throws -> PostgresCluster {
-        let directory = try TestSupport.temporaryDirectory("postgres")
-        return PostgresCluster(directory: directory, url: try run("start", directory))
-    }
-
-    func stop() throws { _ = try Self.run("stop", directory) }
-    func restart() throws { _ = try Self.run("start", directory) }
-
-    /// Runs the script and returns its standard output, trimmed; throws when it fails.
-    @discardableResult
-    static func run(_ command: String, _ directory: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: TestSupport.path("scripts/postgres-cluster"))
-        process.arguments = [command, directory]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "postgres-cluster \(command) failed"])
-        }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// Starts a cluster, loads the enterprise seed, runs `body`, and stops the cluster whatever happens.
-    static func with(_ body: (PostgresCluster) async throws -> Void) async throws {
-        let cluster = try start()
-        do {
+extension PostgresCluster {
+    /// Runs `body` with a new cluster holding the enterprise seed (table `doanh_nghiep`); the cluster is destroyed
+    /// whatever happens.
+    static func withEnterprise(_ body: (PostgresCluster) async throws -> Void) async throws {
+        try await with { cluster in
             #expect(try await PostgresEnterpriseLoader.load(seedsDirectory: TestSupport.path("seeds"), conninfo: cluster.url) == 200)
             try await body(cluster)
-        } catch {
-            try? cluster.stop()
-            throw error
         }
-        try cluster.stop()
     }
 }
 
@@ -67,7 +35,7 @@ extension SerializedSuites {
         }
 
         @Test func enterpriseLookupsMatchSQLite() async throws {
-            try await PostgresCluster.with { cluster in
+            try await PostgresCluster.withEnterprise { cluster in
                 let data = try TestSupport.temporaryDirectory()
                 try DemoRegistries.build(seedsDirectory: TestSupport.path("seeds"), dataDirectory: data)
                 let sqlite = try MappedRegistry(
@@ -94,7 +62,7 @@ extension SerializedSuites {
         }
 
         @Test func nativeRowsKeepColumnTypes() async throws {
-            try await PostgresCluster.with { cluster in
+            try await PostgresCluster.withEnterprise { cluster in
                 let connector = try PostgresConnector(
                     registry: "enterprise",
                     configuration: .init(
@@ -107,7 +75,7 @@ extension SerializedSuites {
         }
 
         @Test func stoppedServerIsUnavailableAndLookupsRecoverByThemselves() async throws {
-            try await PostgresCluster.with { cluster in
+            try await PostgresCluster.withEnterprise { cluster in
                 let registry = try Self.enterprise(
                     url: cluster.url, resilience: ["failureThreshold": 3, "coolDownMs": 200, "retries": 1, "backoffMs": 10])
                 let key = "0935673853"
@@ -129,7 +97,7 @@ extension SerializedSuites {
                     }
                     return codes
                 }
-                try cluster.stop()
+                try await cluster.stop()
                 let error = try await #require(throws: ConnectorError.self) { try await registry.record(key: key) }
                 #expect([.unavailable, .circuitOpen, .timeout].contains(error.code))
                 // The first failures the registry sees are 502 upstream-unavailable; then the breaker answers 503.
@@ -141,7 +109,7 @@ extension SerializedSuites {
                 let unavailable = ConnectorError(code: .unavailable, registry: "enterprise", detail: "")
                 #expect(unavailable.problem.status == 502)
 
-                try cluster.restart()
+                try await cluster.start()
                 // No restart of the connector: lookups succeed again once the breaker lets a probe through.
                 var recovered: JSONValue?
                 for _ in 0..<200 where recovered == nil {

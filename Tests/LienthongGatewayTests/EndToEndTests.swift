@@ -82,22 +82,13 @@ struct EndToEndTests {
         let gateway = try SharedGateway.get()
         let client = gateway.client()
         let token = try gateway.token("motcua.token")
-        let enterprise = try #require(try Seeds.rows("enterprise.csv").first?["ma_so_doanh_nghiep"])
-        let insurance = try #require(try Seeds.rows("insurance.csv").first?["ma_so_bhxh"])
-        let land = try JSONValue.parse(
-            Array(try Data(contentsOf: GatewayProcess.root.appendingPathComponent("seeds/land.json")))
-        )[0]!
-        let parcel = "\(land["maXa"]!.stringValue!)-\(land["soToBanDo"]!.numberValue!)-\(land["soThua"]!.numberValue!)"
-        for (path, purpose, schema) in [
-            ("/v1/records/enterprise/\(enterprise)", "enterprise-registration", "enterprise.v1"),
-            ("/v1/records/insurance/\(insurance)", "social-insurance", "insurance-participation.v1"),
-            ("/v1/records/land/\(parcel)", "land-administration", "land-parcel.v1"),
-        ] {
+        for lookup in try Seeds.demoLookups() {
             let response = try await gateway.get(
-                path, headers: ["Authorization": "Bearer \(token)", "Lienthong-Purpose": purpose], client: client
+                lookup.path, headers: ["Authorization": "Bearer \(token)", "Lienthong-Purpose": lookup.purpose],
+                client: client
             )
-            #expect(response.status == 200, "\(path)")
-            #expect(response.json["message"]?["schema"]?.stringValue == schema)
+            #expect(response.status == 200, "\(lookup.path)")
+            #expect(response.json["message"]?["schema"]?.stringValue == lookup.schema)
         }
     }
 

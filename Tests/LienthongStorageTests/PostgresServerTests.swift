@@ -1,3 +1,4 @@
+import LienthongTesting
 import Testing
 
 /// The tests that need a running server: one cluster, one test at a time (some stop the server).

@@ -3,8 +3,9 @@ public import LienthongJSON
 
 /// A connector to a registry published as a CSV file, held in memory as an index on the key column.
 ///
-/// The file is read on first use and read again whenever its modification time or size changes, so an agency
-/// that replaces the file is seen at the next lookup. Empty fields are `null`. The files are small demo and
+/// The file is read on first use and read again whenever its modification time, size or file number (inode)
+/// changes, so an agency that replaces the file (best: writes a new one and renames it into place) is seen at the
+/// next lookup. Empty fields are `null`. The files are small demo and
 /// reference lists; reading happens inside the actor.
 public actor CSVConnector: RegistryConnector {
     /// The registry this connector serves.
@@ -15,11 +16,17 @@ public actor CSVConnector: RegistryConnector {
     public nonisolated let resolvedPath: String
 
     private struct Snapshot {
-        let modified: Date
-        let size: Int
+        /// What identifies the file's version: modification time, size, file number.
+        let version: FileVersion
         let records: [NativeRecord]
         /// Key to the positions of its records (more than one means the file breaks its contract).
         let index: [String: [Int]]
+    }
+
+    private struct FileVersion: Equatable {
+        let modified: Date
+        let size: Int
+        let fileNumber: UInt64
     }
 
     private var snapshot: Snapshot?
@@ -95,13 +102,16 @@ public actor CSVConnector: RegistryConnector {
         else {
             throw ConnectorError(code: .unavailable, registry: registry, detail: "file cannot be read", cause: "csv.read")
         }
-        if let snapshot, snapshot.modified == modified, snapshot.size == size { return snapshot }
-        let loaded = try load(modified: modified, size: size)
+        // A file renamed into place within the same clock tick and of the same size still has a new file number.
+        let version = FileVersion(
+            modified: modified, size: size, fileNumber: (attributes[.systemFileNumber] as? NSNumber)?.uint64Value ?? 0)
+        if let snapshot, snapshot.version == version { return snapshot }
+        let loaded = try load(version: version)
         snapshot = loaded
         return loaded
     }
 
-    private func load(modified: Date, size: Int) throws(ConnectorError) -> Snapshot {
+    private func load(version: FileVersion) throws(ConnectorError) -> Snapshot {
         guard let data = FileManager.default.contents(atPath: resolvedPath) else {
             throw ConnectorError(code: .unavailable, registry: registry, detail: "file cannot be read", cause: "csv.read")
         }
@@ -122,6 +132,6 @@ public actor CSVConnector: RegistryConnector {
             index[row[keyIndex], default: []].append(records.count)
             records.append(.object(object))
         }
-        return Snapshot(modified: modified, size: size, records: records, index: index)
+        return Snapshot(version: version, records: records, index: index)
     }
 }

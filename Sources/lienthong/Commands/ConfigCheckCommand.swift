@@ -1,9 +1,14 @@
 import Foundation
 import LienthongGateway
+import LienthongJSON
 import LienthongSchema
 
 /// `lienthong config check [DIR] [--schemas DIR]`: the configuration directory against `config.v1`
 /// and the rules between its files; each problem on one line as `file#/pointer: message`.
+///
+/// The schemas are those `serve` loads, node.json's `schemas` (relative to the configuration directory), when that
+/// directory exists; else `./schemas` (a copied configuration whose relative path no longer leads anywhere);
+/// `--schemas` overrides both.
 ///
 /// Exit status: 0 no problem, 1 problems found, 2 usage error (no such directory, no schemas).
 struct ConfigCheckCommand {
@@ -20,7 +25,7 @@ struct ConfigCheckCommand {
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw UsageError("no configuration directory \(directory)")
         }
-        let schemas = arguments.option("schemas") ?? "schemas"
+        let schemas = arguments.option("schemas") ?? Self.configuredSchemas(in: directory) ?? "schemas"
         let catalog: SchemaCatalog
         do {
             catalog = try SchemaCatalog.load(directory: URL(fileURLWithPath: schemas))
@@ -35,5 +40,17 @@ struct ConfigCheckCommand {
         }
         print("\(directory): \(problems.count) problem\(problems.count == 1 ? "" : "s")")
         return 1
+    }
+
+    /// node.json's `schemas` resolved against the configuration directory, if the file names one that exists.
+    private static func configuredSchemas(in directory: String) -> String? {
+        let node = URL(fileURLWithPath: directory).appendingPathComponent("node.json")
+        guard let data = FileManager.default.contents(atPath: node.path),
+            let path = (try? JSONValue.parse(Array(data)))?["schemas"]?.stringValue
+        else { return nil }
+        let resolved = path.hasPrefix("/") ? path : URL(fileURLWithPath: directory).appendingPathComponent(path).path
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory) && isDirectory.boolValue
+            ? resolved : nil
     }
 }

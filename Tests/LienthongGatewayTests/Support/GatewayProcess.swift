@@ -26,18 +26,26 @@ final class GatewayProcess: @unchecked Sendable {
     static func demoConfiguration(edit: (URL) throws -> Void = { _ in }) throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-config-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: root.appendingPathComponent("config/demo"), to: directory)
-        let nodeFile = directory.appendingPathComponent("node.json")
-        var node = try JSONValue.parse(Array(try Data(contentsOf: nodeFile))).objectValue ?? [:]
-        node["seeds"] = .string(root.appendingPathComponent("seeds").path)
-        node["schemas"] = .string(root.appendingPathComponent("schemas").path)
-        try Data(JSONValue.object(node).serializedBytes(pretty: true)).write(to: nodeFile)
+        try editJSON(directory.appendingPathComponent("node.json")) { node in
+            node["seeds"] = .string(root.appendingPathComponent("seeds").path)
+            node["schemas"] = .string(root.appendingPathComponent("schemas").path)
+        }
         try edit(directory)
         return directory
     }
 
+    /// Reads a JSON object file, lets `change` edit the object, and writes it back.
+    static func editJSON(_ file: URL, _ change: (inout [String: JSONValue]) throws -> Void) throws {
+        var object = try JSONValue.parse(Array(try Data(contentsOf: file))).objectValue ?? [:]
+        try change(&object)
+        try Data(JSONValue.object(object).serializedBytes(pretty: true)).write(to: file)
+    }
+
     /// Starts the gateway and waits for its banner.
-    /// - Parameter dataDirectory: an existing data directory to reuse (a restart); a new temporary one by default.
-    init(configDirectory: URL? = nil, dataDirectory: URL? = nil) throws {
+    /// - Parameters:
+    ///   - dataDirectory: an existing data directory to reuse (a restart); a new temporary one by default.
+    ///   - environment: variables added to the test process's environment (e.g. `LIENTHONG_POSTGRES_URL`).
+    init(configDirectory: URL? = nil, dataDirectory: URL? = nil, environment: [String: String] = [:]) throws {
         self.configDirectory = try configDirectory ?? Self.demoConfiguration()
         self.dataDirectory = dataDirectory
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-data-\(UUID().uuidString)")
@@ -46,6 +54,7 @@ final class GatewayProcess: @unchecked Sendable {
         process.arguments = [
             "serve", "--config", self.configDirectory.path, "--data-dir", self.dataDirectory.path, "--listen", "127.0.0.1:0",
         ]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
         output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.standardError

@@ -1,4 +1,5 @@
 import Foundation
+import LienthongJSON
 
 /// Keys from the committed seeds, so the tests ask for records that exist.
 enum Seeds {
@@ -33,5 +34,24 @@ enum Seeds {
             let name = row["ho_ten"] ?? ""
             return name.unicodeScalars.elementsEqual(name.precomposedStringWithCanonicalMapping.unicodeScalars) == false
         }!
+    }
+
+    /// One lookup of an existing record in each of the four demo registries, with the purpose MOTCUA is granted
+    /// for it and the schema of the answer.
+    static func demoLookups() throws -> [(path: String, purpose: String, schema: String)] {
+        let person = try rows("population.csv").first?["so_dinh_danh"] ?? ""
+        let enterprise = try rows("enterprise.csv").first?["ma_so_doanh_nghiep"] ?? ""
+        let insurance = try rows("insurance.csv").first?["ma_so_bhxh"] ?? ""
+        let land = try JSONValue.parse(
+            Array(try Data(contentsOf: GatewayProcess.root.appendingPathComponent("seeds/land.json")))
+        )[0]
+        let parcel = [land?["maXa"]?.stringValue, land?["soToBanDo"]?.numberValue?.literal, land?["soThua"]?.numberValue?.literal]
+            .map { $0 ?? "" }.joined(separator: "-")
+        return [
+            ("/v1/records/population/\(person)", "residence-verification", "person.v1"),
+            ("/v1/records/enterprise/\(enterprise)", "enterprise-registration", "enterprise.v1"),
+            ("/v1/records/insurance/\(insurance)", "social-insurance", "insurance-participation.v1"),
+            ("/v1/records/land/\(parcel)", "land-administration", "land-parcel.v1"),
+        ]
     }
 }

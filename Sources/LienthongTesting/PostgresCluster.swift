@@ -1,21 +1,24 @@
-import Foundation
-import Testing
+public import Foundation
 
 /// A throwaway PostgreSQL cluster made by `scripts/postgres-cluster`, in a temporary directory.
-final class PostgresCluster: Sendable {
+///
+/// ```swift
+/// try await PostgresCluster.with { cluster in
+///     let connection = try PostgresConnection(cluster.url)
+/// }
+/// ```
+/// A suite that shares one cluster uses the ``PostgresClusterTrait`` (`@Suite(.postgresCluster)`) instead.
+public final class PostgresCluster: Sendable {
     /// The cluster the enclosing ``PostgresClusterTrait`` started.
-    @TaskLocal static var current: PostgresCluster?
+    @TaskLocal public static var current: PostgresCluster?
 
-    /// The script, found from this file: `<root>/Tests/LienthongStorageTests/PostgresCluster.swift`.
-    static let script = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .appendingPathComponent("scripts/postgres-cluster")
+    /// `<root>/scripts/postgres-cluster`.
+    public static var script: URL { Repository.root.appendingPathComponent("scripts/postgres-cluster") }
 
-    let directory: URL
+    /// The cluster's directory (data, socket, log, port).
+    public let directory: URL
     /// `postgresql://postgres@127.0.0.1:PORT/lienthong`; the port survives ``stop()`` and ``start()``.
-    let url: String
+    public let url: String
 
     private init(directory: URL, url: String) {
         self.directory = directory
@@ -23,7 +26,8 @@ final class PostgresCluster: Sendable {
     }
 
     /// Creates and starts a cluster in a new temporary directory.
-    static func create() async throws -> PostgresCluster {
+    /// - Throws: ``ClusterError`` with everything the script printed when it cannot start.
+    public static func create() async throws -> PostgresCluster {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("lienthong-postgres-\(UUID().uuidString)")
         do {
@@ -36,26 +40,38 @@ final class PostgresCluster: Sendable {
         }
     }
 
+    /// Creates a cluster, runs `body` with it, and destroys it whether `body` succeeded or not.
+    public static func with(_ body: (PostgresCluster) async throws -> Void) async throws {
+        let cluster = try await create()
+        do {
+            try await body(cluster)
+        } catch {
+            await cluster.destroy()
+            throw error
+        }
+        await cluster.destroy()
+    }
+
     /// The URL with extra connection parameters, e.g. `application_name`.
-    func url(_ query: String) -> String { "\(url)?\(query)" }
+    public func url(_ query: String) -> String { "\(url)?\(query)" }
 
     /// Starts the stopped server again, on the same port.
-    func start() async throws {
+    public func start() async throws {
         _ = try await Self.run("start", directory)
     }
 
     /// Stops the server (`pg_ctl stop -m fast`): sessions are terminated, connections closed.
-    func stop() async throws {
+    public func stop() async throws {
         _ = try await Self.run("stop", directory)
     }
 
     /// Stops the server and deletes its directory.
-    func destroy() async {
+    public func destroy() async {
         _ = try? await Self.run("stop", directory)
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// Runs the script; its output goes to files, since the server it starts outlives it.
+    /// Runs the script; its output goes to files, since the server it starts outlives it (and would hold a pipe).
     private static func run(_ command: String, _ directory: URL) async throws -> String {
         let outputs = FileManager.default.temporaryDirectory.appendingPathComponent(
             "lienthong-pgc-\(UUID().uuidString)")
@@ -92,10 +108,13 @@ final class PostgresCluster: Sendable {
     }
 
     /// The script failed; carries everything it printed.
-    struct ClusterError: Error, CustomStringConvertible {
-        let command: String
-        let status: Int32
-        let output: String
-        var description: String { "\(command) exited with status \(status):\n\(output)" }
+    public struct ClusterError: Error, CustomStringConvertible {
+        /// The command line that failed.
+        public let command: String
+        /// Its exit status.
+        public let status: Int32
+        /// What it printed (standard output, then standard error).
+        public let output: String
+        public var description: String { "\(command) exited with status \(status):\n\(output)" }
     }
 }
