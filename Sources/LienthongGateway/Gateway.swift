@@ -11,12 +11,12 @@ public enum Gateway {
     /// Starts a node, prints how to call it, and runs until SIGTERM or SIGINT (then shuts down gracefully).
     public static func serve(_ configuration: GatewayConfiguration) async throws {
         let node = try await GatewayNode.start(configuration)
-        say(banner(node))
+        Console.say(banner(node))
         let signals = [SIGTERM, SIGINT].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
-                say("lienthong: signal \(number) received, shutting down (finishing in-flight requests)")
+                Console.say("lienthong: signal \(number) received, shutting down (finishing in-flight requests)")
                 node.shutdown()
             }
             source.resume()
@@ -24,12 +24,7 @@ public enum Gateway {
         }
         try await node.run()
         signals.forEach { $0.cancel() }
-        say("lienthong: stopped; audit log flushed")
-    }
-
-    /// Writes a line to standard output unbuffered, so it appears at once even in a pipe or a log file.
-    private static func say(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        Console.say("lienthong: stopped; audit log flushed")
     }
 
     /// What `serve` prints: where the node listens and two requests that work as printed.

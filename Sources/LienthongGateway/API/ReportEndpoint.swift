@@ -26,7 +26,7 @@ struct ReportEndpoint: Sendable {
         do {
             report = AuditReport.monthly(records: try audit.records(from: month.start, to: month.end), month: month)
         } catch {
-            FileHandle.standardError.write(Data("lienthong: report read failed: \(error.code)\n".utf8))
+            Console.warn("lienthong: report read failed: \(error.code)")
             return .problem(GatewayProblems.auditUnavailable, requestID: nil)
         }
         guard format == "csv" else { return .json(report.json) }

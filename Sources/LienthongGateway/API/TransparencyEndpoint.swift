@@ -27,7 +27,7 @@ struct TransparencyEndpoint: Sendable {
         do {
             accesses = try audit.accesses(subjectKey: personalID)
         } catch {
-            FileHandle.standardError.write(Data("lienthong: transparency read failed: \(error.code)\n".utf8))
+            Console.warn("lienthong: transparency read failed: \(error.code)")
             return .problem(GatewayProblems.auditUnavailable, requestID: nil)
         }
         let entries: [JSONValue] = accesses.reversed().map { access in

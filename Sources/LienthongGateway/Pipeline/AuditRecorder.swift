@@ -15,7 +15,7 @@ struct AuditRecorder: Sendable {
             for event in events { _ = try await log.append(event) }
             return nil
         } catch {
-            FileHandle.standardError.write(Data("lienthong: audit append failed for request \(requestID): \(error)\n".utf8))
+            Console.warn("lienthong: audit append failed for request \(requestID): \(error)")
             return GatewayProblems.auditUnavailable
         }
     }
