@@ -8,14 +8,8 @@ enum TestSupport {
     /// One HTTP client for every test, as the gateway shares one.
     static let httpClient = HTTPClient()
 
-    /// The package root (this file is `Tests/LienthongConnectorsTests/TestSupport.swift`).
-    static let root: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
-
-    static func path(_ relative: String) -> String { (root as NSString).appendingPathComponent(relative) }
+    /// A path inside the repository, e.g. `path("seeds")`.
+    static func path(_ relative: String) -> String { Repository.root.appendingPathComponent(relative).path }
 
     /// A fresh empty directory under the system temporary directory.
     static func temporaryDirectory(_ name: String = #function) throws -> String {
