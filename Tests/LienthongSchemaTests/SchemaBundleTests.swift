@@ -26,7 +26,9 @@ struct SchemaBundleTests {
 
     static let document: JSONValue = [
         "paths": ["/people": ["schema": ["$ref": .string(base + "person.v1")]]],
-        "components": ["schemas": ["Id": ["$ref": .string(base + "person.v1#/$defs/id")], "Own": ["$ref": "#/components/schemas/Id"]]],
+        "components": [
+            "schemas": ["Id": ["$ref": .string(base + "person.v1#/$defs/id")], "Own": ["$ref": "#/components/schemas/Id"]]
+        ],
     ]
 
     @Test func referencesBecomePointersIntoTheBundledSchemas() throws {

@@ -24,9 +24,9 @@ extension SchemaCatalog {
     ///   - ids: Catalogue schemas to bundle even if nothing references them.
     /// - Throws: ``SchemaError/Code/notFound`` for an id of `ids` not in the catalogue,
     ///   ``SchemaError/Code/unresolvableReference`` for a catalogue reference whose fragment is not a JSON Pointer.
-    public func bundle(_ document: JSONValue, under prefix: JSONPointer, including ids: [String] = []) throws(SchemaError)
-        -> SchemaBundle
-    {
+    public func bundle(
+        _ document: JSONValue, under prefix: JSONPointer, including ids: [String] = []
+    ) throws(SchemaError) -> SchemaBundle {
         var pending: [String] = []
         for id in ids {
             guard let entry = entry(id) else { throw SchemaError(code: .notFound, detail: id) }
