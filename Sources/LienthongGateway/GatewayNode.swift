@@ -33,11 +33,14 @@ public final class GatewayNode: Sendable {
     /// Prepares the data directory, opens every registry, the audit log and the keys, and binds the servers.
     public static func start(_ configuration: GatewayConfiguration) async throws -> GatewayNode {
         // Refuse to start on a configuration that breaks config.v1 or its cross-references, naming each problem.
-        let schemas = try SchemaCatalog.load(
-            directory: configuration.configPath(configuration.node.schemas ?? "schemas")
-        )
+        let schemaDirectory = configuration.configPath(configuration.node.schemas ?? "schemas")
+        let schemas = try SchemaCatalog.load(directory: schemaDirectory)
         let problems = ConfigurationCheck.run(configDirectory: configuration.configDirectory, catalog: schemas)
         guard problems.isEmpty else { throw InvalidConfiguration(problems: problems) }
+        let openAPI = try OpenAPIDocument.load(
+            directory: schemaDirectory, catalog: schemas, registries: configuration.registries,
+            purposes: configuration.policy.purposes.map(\.code)
+        )
         let dataDirectory = DataDirectory(configuration: configuration)
         let pki = try dataDirectory.prepare()
         let httpClient = HTTPClient()
@@ -126,7 +129,7 @@ public final class GatewayNode: Sendable {
             reports: ReportEndpoint(
                 audit: audit, operators: OperatorAuthenticator(tokenHashes: try dataDirectory.operatorTokenHashes())
             ),
-            configuration: configuration, metrics: Metrics(),
+            openAPI: openAPI, configuration: configuration, metrics: Metrics(),
             readiness: {
                 var checks: [String: JSONValue] = [:]
                 var ready = true

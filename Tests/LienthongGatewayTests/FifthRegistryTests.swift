@@ -84,6 +84,12 @@ struct FifthRegistryTests {
         #expect(service?["purposes"]?[0]?["code"] == "civil-status-verification")
         let ready = try await gateway.get("/readyz", client: client)
         #expect(ready.json["checks"]?["civil-status"] == "up")
+        // The API description names the new registry and carries its schema.
+        let description = try await gateway.get("/openapi.json", client: client)
+        let registries = description.json["components"]?["schemas"]?["RegistryName"]?["enum"]?.arrayValue ?? []
+        #expect(registries.contains("civil-status"))
+        #expect(description.json["components"]?["schemas"]?["civil-status.v1"]?["x-title-vi"] == "Đăng ký hộ tịch")
+        #expect(description.json["components"]?["schemas"]?["PurposeCode"]?["enum"]?.arrayValue?.contains("civil-status-verification") == true)
     }
 
     @Test func civilStatusRecordsAreMappedSignedAndGranted() async throws {

@@ -43,6 +43,24 @@ import Testing
         }
     }
 
+    @Test func headIsAnsweredWithoutItsBodyAndTheConnectionStaysUsable() async throws {
+        try await withServer { _, port in
+            let client = HTTPClient()
+            let url = "http://127.0.0.1:\(port)/things"
+            let get = try await client.send(HTTPClientRequest(url: url))
+            let head = try await client.send(HTTPClientRequest(url: url, method: .head))
+            #expect(head.status == 200)
+            #expect(head.body.isEmpty)
+            #expect(head.headers["content-type"] == "application/json")
+            // The echo names the method: "HEAD" is one byte longer than "GET".
+            #expect(head.headers["content-length"] == String(get.body.count + 1))
+            // The next request on the kept-alive connection reads its own response, not a stray HEAD body.
+            let after = try await client.send(HTTPClientRequest(url: url, method: .post, body: [1, 2, 3]))
+            #expect(after.status == 200)
+            #expect(try jsonObject(after.body)["bodyLength"] as? Int == 3)
+        }
+    }
+
     @Test func bodyOverLimitIs413Problem() async throws {
         let configuration = HTTPServerConfiguration(eventLoops: 1, maxBodyBytes: 1000)
         try await withServer(configuration) { _, port in

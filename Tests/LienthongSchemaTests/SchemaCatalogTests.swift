@@ -23,8 +23,12 @@ struct SchemaCatalogTests {
     @Test func loadsEveryCanonicalSchemaWithTitles() throws {
         let catalog = try Self.canonical()
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("schemas").path)
-            .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
+            .filter { $0.hasSuffix(".json") && $0 != SchemaCatalog.apiDescriptionFile }.map { String($0.dropLast(5)) }
+            .sorted()
         #expect(catalog.list.map(\.id) == files)
+        // The OpenAPI description beside the schemas is there, and is no schema of the catalogue.
+        #expect(FileManager.default.fileExists(atPath: Self.root.appendingPathComponent("schemas/openapi.json").path))
+        #expect(catalog.entry("openapi") == nil)
         let person = try #require(catalog.entry("person.v1"))
         #expect(person.uri == "https://lienthong.gov.vn/schemas/person.v1")
         #expect(person.title == "Person")

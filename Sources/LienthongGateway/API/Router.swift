@@ -17,6 +17,8 @@ struct Router: HTTPHandler {
     let schemas: SchemaEndpoints
     let transparency: TransparencyEndpoint
     let reports: ReportEndpoint
+    /// `GET /openapi.json`: this API described for integrators.
+    let openAPI: OpenAPIDocument
     let configuration: GatewayConfiguration
     let metrics: Metrics
     let readiness: @Sendable () async -> (ready: Bool, checks: [String: JSONValue])
@@ -35,45 +37,52 @@ struct Router: HTTPHandler {
         guard let segments = request.pathSegments else {
             return ("invalid", .problem(GatewayProblems.notFound, requestID: nil))
         }
-        switch segments {
-        case ["healthz"]:
-            return ("/healthz", only(.get, request) ?? .json(["status": "ok"]))
-        case ["readyz"]:
-            if let refusal = only(.get, request) { return ("/readyz", refusal) }
-            let (ready, checks) = await readiness()
-            return ("/readyz", .json(["status": ready ? "ready" : "not-ready", "checks": .object(checks)], status: ready ? 200 : 503))
-        case ["metrics"]:
-            if let refusal = only(.get, request) { return ("/metrics", refusal) }
-            return (
-                "/metrics",
-                HTTPResponse(
-                    status: 200, headers: ["Content-Type": "text/plain; version=0.0.4"],
-                    body: Array(metrics.exposition().utf8)
-                )
-            )
-        case let path where path.count == 4 && path[0] == "v1" && path[1] == "records":
-            return ("/v1/records/{registry}/{key}", await records(request, registry: path[2], key: path[3]))
-        case let path where path.count == 4 && path[0] == "v1" && path[1] == "persons" && path[3] == "profile":
-            return ("/v1/persons/{personalId}/profile", await profile(request, personalID: path[2]))
-        case ["v1", "services"]:
-            return ("/v1/services", await services(request))
-        case ["v1", "schemas"]:
-            return ("/v1/schemas", only(.get, request) ?? schemas.list())
-        case let path where path.count == 3 && path[0] == "v1" && path[1] == "schemas":
-            return ("/v1/schemas/{id}", only(.get, request) ?? schemas.schema(path[2]))
-        case let path where path.count == 4 && path[0] == "v1" && path[1] == "schemas" && path[3] == "validate":
-            return ("/v1/schemas/{id}/validate", only(.post, request) ?? schemas.validate(path[2], body: request.body))
-        case let path where path.count == 5 && path[0] == "v1" && path[1] == "transparency" && path[2] == "persons"
-            && path[4] == "accesses":
-            return (
-                "/v1/transparency/persons/{personalId}/accesses",
-                only(.get, request)
-                    ?? transparency.accesses(personalID: path[3], authorization: request.headers["Authorization"])
-            )
-        case ["v1", "reports", "monthly"]:
-            return ("/v1/reports/monthly", only(.get, request) ?? reports.monthly(request))
-        default:
+        guard let (route, parameters) = Route.match(segments) else {
             return ("unknown", .problem(GatewayProblems.notFound, requestID: nil))
+        }
+        return (route.rawValue, await answer(route, parameters: parameters, request))
+    }
+
+    /// The response of `route`, with the values of its `{name}` segments in template order.
+    private func answer(_ route: Route, parameters: [String], _ request: HTTPRequest) async -> HTTPResponse {
+        switch route {
+        case .healthz:
+            return only(.get, request) ?? .json(["status": "ok"])
+        case .readyz:
+            if let refusal = only(.get, request) { return refusal }
+            let (ready, checks) = await readiness()
+            return .json(
+                ["status": ready ? "ready" : "not-ready", "checks": .object(checks)], status: ready ? 200 : 503
+            )
+        case .metrics:
+            if let refusal = only(.get, request) { return refusal }
+            return HTTPResponse(
+                status: 200, headers: ["Content-Type": "text/plain; version=0.0.4"],
+                body: Array(metrics.exposition().utf8)
+            )
+        case .openAPI:
+            // HEAD too: the server sends its headers without the body.
+            guard request.method == .get || request.method == .head else {
+                return .problem(GatewayProblems.methodNotAllowed, requestID: nil)
+            }
+            return openAPI.response
+        case .records:
+            return await records(request, registry: parameters[0], key: parameters[1])
+        case .profile:
+            return await profile(request, personalID: parameters[0])
+        case .services:
+            return await services(request)
+        case .schemas:
+            return only(.get, request) ?? schemas.list()
+        case .schema:
+            return only(.get, request) ?? schemas.schema(parameters[0])
+        case .validate:
+            return only(.post, request) ?? schemas.validate(parameters[0], body: request.body)
+        case .transparency:
+            return only(.get, request)
+                ?? transparency.accesses(personalID: parameters[0], authorization: request.headers["Authorization"])
+        case .monthlyReport:
+            return only(.get, request) ?? reports.monthly(request)
         }
     }
 

@@ -508,7 +508,13 @@ final class EventLoop: @unchecked Sendable {
         }
         if close { evhttp_add_header(headers, "Connection", "close") }
         let body = evbuffer_new()
-        if !response.body.isEmpty { evbuffer_add(body, response.body, response.body.count) }
+        if evhttp_request_get_command(request) == EVHTTP_REQ_HEAD {
+            // evhttp writes whatever body it is given, even after a HEAD, where the client reads none: the next
+            // response on the connection would start inside it. HEAD announces the length a GET would send.
+            evhttp_add_header(headers, "Content-Length", String(response.body.count))
+        } else if !response.body.isEmpty {
+            evbuffer_add(body, response.body, response.body.count)
+        }
         sendingOwnResponse = true
         evhttp_send_reply(request, Int32(response.status), ReasonPhrase.of(response.status), body)
         sendingOwnResponse = false

@@ -94,7 +94,12 @@ public struct SchemaCatalog: Sendable {
         self.list = items.values.map(\.entry).sorted { $0.id < $1.id }
     }
 
-    /// Loads every `*.json` file of `directory` (the id is the file name without `.json`).
+    /// The OpenAPI description of the sharing API, kept beside the schemas it references; not a schema, so
+    /// ``load(directory:options:)`` leaves it out of the catalogue.
+    public static let apiDescriptionFile = "openapi.json"
+
+    /// Loads every `*.json` file of `directory` (the id is the file name without `.json`) but
+    /// ``apiDescriptionFile``.
     ///
     /// - Throws: ``SchemaError/Code/unreadable`` when the directory or a file cannot be read or a
     ///   file is not JSON; otherwise as ``init(documents:options:)``.
@@ -106,7 +111,7 @@ public struct SchemaCatalog: Sendable {
             throw SchemaError(code: .unreadable, detail: "\(directory.path): cannot list the directory")
         }
         var documents: [String: JSONValue] = [:]
-        for name in names where name.hasSuffix(".json") {
+        for name in names where name.hasSuffix(".json") && name != apiDescriptionFile {
             let id = String(name.dropLast(5))
             guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path) else {
                 throw SchemaError(code: .unreadable, detail: "\(name): cannot be read")
