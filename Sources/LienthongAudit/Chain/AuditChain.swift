@@ -37,6 +37,7 @@ public struct AuditChain: Sendable, Hashable {
             problemCode: event.problemCode,
             latencyMicroseconds: event.latencyMicroseconds,
             messageSHA256: event.messageSHA256,
+            documentSHA256: event.documentSHA256,
             prevHash: headHash,
             hash: ""
         )

@@ -40,12 +40,15 @@ public struct AuditEvent: Sendable, Hashable {
     public var latencyMicroseconds: Int
     /// Base64url SHA-256 of the canonical (JCS) signed message, for allowed lookups.
     public var messageSHA256: String?
+    /// Base64url SHA-256 of a document released beside the message (the message's `document.sha256`).
+    public var documentSHA256: String?
 
     /// An event; only `time`, `requestID`, `outcome` and `status` are required.
     public init(
         time: Date, requestID: String, consumer: String? = nil, provider: String? = nil, service: String? = nil,
         purpose: String? = nil, subjectKey: String? = nil, fields: [String] = [], outcome: Outcome, status: Int,
-        problemCode: String? = nil, latencyMicroseconds: Int = 0, messageSHA256: String? = nil
+        problemCode: String? = nil, latencyMicroseconds: Int = 0, messageSHA256: String? = nil,
+        documentSHA256: String? = nil
     ) {
         self.time = time
         self.requestID = requestID
@@ -60,5 +63,6 @@ public struct AuditEvent: Sendable, Hashable {
         self.problemCode = problemCode
         self.latencyMicroseconds = latencyMicroseconds
         self.messageSHA256 = messageSHA256
+        self.documentSHA256 = documentSHA256
     }
 }

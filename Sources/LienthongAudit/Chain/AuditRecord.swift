@@ -33,6 +33,8 @@ public struct AuditRecord: Sendable, Hashable {
     public var latencyMicroseconds: Int
     /// Base64url SHA-256 of the canonical signed message, for allowed lookups.
     public var messageSHA256: String?
+    /// Base64url SHA-256 of the document released with the message, for allowed document exchanges.
+    public var documentSHA256: String?
     /// The previous record's hash (``AuditChain/genesisHash`` for the first).
     public var prevHash: String
     /// Lowercase hex SHA-256 of JCS(``content``).
@@ -43,7 +45,7 @@ public struct AuditRecord: Sendable, Hashable {
         seq: Int64, recordedAt: String, requestID: String, consumer: String? = nil, provider: String? = nil,
         service: String? = nil, purpose: String? = nil, subjectHMAC: String? = nil, fields: [String] = [],
         outcome: AuditEvent.Outcome, status: Int, problemCode: String? = nil, latencyMicroseconds: Int = 0,
-        messageSHA256: String? = nil, prevHash: String, hash: String
+        messageSHA256: String? = nil, documentSHA256: String? = nil, prevHash: String, hash: String
     ) {
         self.seq = seq
         self.recordedAt = recordedAt
@@ -59,6 +61,7 @@ public struct AuditRecord: Sendable, Hashable {
         self.problemCode = problemCode
         self.latencyMicroseconds = latencyMicroseconds
         self.messageSHA256 = messageSHA256
+        self.documentSHA256 = documentSHA256
         self.prevHash = prevHash
         self.hash = hash
     }
@@ -78,6 +81,7 @@ public struct AuditRecord: Sendable, Hashable {
         let optional: [(String, String?)] = [
             ("consumer", consumer), ("provider", provider), ("service", service), ("purpose", purpose),
             ("subjectHmac", subjectHMAC), ("problemCode", problemCode), ("messageSha256", messageSHA256),
+            ("documentSha256", documentSHA256),
         ]
         for (name, value) in optional {
             if let value { object[name] = .string(value) }

@@ -4,13 +4,16 @@ import LienthongTrust
 /// The audit tables in SQLite (`audit_records`, `audit_checkpoints`): schema, insert and read. Used by one
 /// thread at a time.
 struct AuditStore {
-    static let columns = """
+    private static let baseColumns = """
         seq, recorded_at, request_id, consumer, provider, service, purpose, subject_hmac, fields, outcome, status, \
         problem_code, latency_us, message_sha256, prev_hash, hash
         """
 
     let database: SQLiteDatabase
     private let insert: SQLiteStatement
+    /// The columns read and written, in `record(from:)` order; a log written before `document_sha256` existed is
+    /// read with `NULL` in its place.
+    private let columns: String
 
     /// Opens (creating if needed) the audit database with WAL and full fsync at every commit.
     init(path: String, readOnly: Bool = false) throws(StorageError) {
@@ -50,9 +53,24 @@ struct AuditStore {
                 """
             )
         }
+        var hasDocumentColumn = try Self.hasDocumentColumn(database)
+        if !readOnly && !hasDocumentColumn {
+            // Added with document exchanges; older logs gain the column, empty for their records.
+            try database.execute("ALTER TABLE audit_records ADD COLUMN document_sha256 TEXT")
+            hasDocumentColumn = true
+        }
+        columns = Self.baseColumns + (hasDocumentColumn ? ", document_sha256" : ", NULL")
         insert = try database.prepare(
-            readOnly ? "SELECT 1" : "INSERT INTO audit_records (\(Self.columns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+            readOnly
+                ? "SELECT 1"
+                : "INSERT INTO audit_records (\(columns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
         )
+    }
+
+    private static func hasDocumentColumn(_ database: SQLiteDatabase) throws(StorageError) -> Bool {
+        try database.query("PRAGMA table_info(audit_records)").contains { row in
+            row.count > 1 && row[1] == .text("document_sha256")
+        }
     }
 
     /// The chain head as stored: the last record's sequence number and hash.
@@ -121,7 +139,7 @@ struct AuditStore {
     ) throws(AuditError) {
         do {
             let statement = try database.prepare(
-                "SELECT \(Self.columns) FROM audit_records WHERE \(condition) ORDER BY seq")
+                "SELECT \(columns) FROM audit_records WHERE \(condition) ORDER BY seq")
             for (offset, value) in bindings.enumerated() { try statement.bind(value, at: Int32(offset + 1)) }
             while try statement.step() {
                 let row = (0..<statement.columnCount).map { statement.value(at: $0) }
@@ -149,7 +167,7 @@ struct AuditStore {
                     text(record.provider), text(record.service), text(record.purpose), text(record.subjectHMAC),
                     .text(record.fields.joined(separator: ",")), .text(record.outcome.rawValue),
                     .integer(Int64(record.status)), text(record.problemCode), .integer(Int64(record.latencyMicroseconds)),
-                    text(record.messageSHA256), .text(record.prevHash), .text(record.hash),
+                    text(record.messageSHA256), .text(record.prevHash), .text(record.hash), text(record.documentSHA256),
                 ]
                 for (index, value) in values.enumerated() { try insert.bind(value, at: Int32(index + 1)) }
                 _ = try insert.step()
@@ -169,7 +187,7 @@ struct AuditStore {
     func records(where condition: String = "1=1", _ bindings: [SQLiteValue] = []) throws(AuditError) -> [AuditRecord] {
         let rows: [[SQLiteValue]]
         do {
-            rows = try database.query("SELECT \(Self.columns) FROM audit_records WHERE \(condition) ORDER BY seq", bindings)
+            rows = try database.query("SELECT \(columns) FROM audit_records WHERE \(condition) ORDER BY seq", bindings)
         } catch {
             throw AuditError(code: .storage, detail: "reading audit records failed (\(error.code))")
         }
@@ -187,7 +205,7 @@ struct AuditStore {
     private static func record(from row: [SQLiteValue]) -> AuditRecord? {
         func string(_ index: Int) -> String? { if case .text(let s) = row[index] { s } else { nil } }
         func integer(_ index: Int) -> Int64? { if case .integer(let i) = row[index] { i } else { nil } }
-        guard row.count == 16, let seq = integer(0), let recordedAt = string(1), let requestID = string(2),
+        guard row.count == 17, let seq = integer(0), let recordedAt = string(1), let requestID = string(2),
             let fields = string(8), let outcome = string(9).flatMap(AuditEvent.Outcome.init(rawValue:)),
             let status = integer(10), let latency = integer(12), let prevHash = string(14), let hash = string(15)
         else { return nil }
@@ -196,7 +214,7 @@ struct AuditStore {
             service: string(5), purpose: string(6), subjectHMAC: string(7),
             fields: fields.isEmpty ? [] : fields.split(separator: ",").map(String.init), outcome: outcome,
             status: Int(status), problemCode: string(11), latencyMicroseconds: Int(latency),
-            messageSHA256: string(13), prevHash: prevHash, hash: hash
+            messageSHA256: string(13), documentSHA256: string(16), prevHash: prevHash, hash: hash
         )
     }
 
