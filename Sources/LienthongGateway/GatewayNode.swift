@@ -90,16 +90,19 @@ public final class GatewayNode: Sendable {
             configuration: ReplayWindow.Configuration(window: configuration.node.replayWindowSeconds ?? 600),
             now: Date()
         )
+        let admission = LookupAdmission(policy: policy, replay: replay, now: { Date() })
         let lookup = RecordLookup(
             registries: Dictionary(runtimes.map { ($0.descriptor.name, $0) }, uniquingKeysWith: { first, _ in first }),
-            policy: policy, signers: signers, audit: recorder, replay: replay, now: { Date() }
+            admission: admission, signers: signers, audit: recorder
         )
+        let documents = DocumentLookup(
+            registries: lookup.registries, admission: admission, signers: signers, audit: recorder)
         let profiles = ProfileLookup(
             registries: lookup.registries, policy: policy, signers: signers, audit: recorder, replay: replay,
             now: { Date() }
         )
         let router = Router(
-            lookup: lookup, profiles: profiles,
+            lookup: lookup, documents: documents, profiles: profiles,
             authenticator: ConsumerAuthenticator(
                 consumers: configuration.policy.consumers, tokenHashes: try dataDirectory.tokenHashes()
             ),

@@ -8,6 +8,7 @@ import LienthongJSON
 /// The sharing API: maps HTTP requests to the pipeline and answers problems for everything else.
 struct Router: HTTPHandler {
     let lookup: RecordLookup
+    let documents: DocumentLookup
     let profiles: ProfileLookup
     let authenticator: ConsumerAuthenticator
     let policy: AccessPolicy
@@ -50,6 +51,8 @@ struct Router: HTTPHandler {
             )
         case let path where path.count == 4 && path[0] == "v1" && path[1] == "records":
             return ("/v1/records/{registry}/{key}", await records(request, registry: path[2], key: path[3]))
+        case let path where path.count == 4 && path[0] == "v1" && path[1] == "documents":
+            return ("/v1/documents/{registry}/{key}", await document(request, registry: path[2], key: path[3]))
         case let path where path.count == 4 && path[0] == "v1" && path[1] == "persons" && path[3] == "profile":
             return ("/v1/persons/{personalId}/profile", await profile(request, personalID: path[2]))
         case ["v1", "services"]:
@@ -101,6 +104,20 @@ struct Router: HTTPHandler {
         }
     }
 
+    /// A registry's document, streamed as `multipart/mixed` with the signed envelope last (``DocumentResponse``).
+    private func document(_ request: HTTPRequest, registry: String, key: String) async -> HTTPResponse {
+        if let refusal = only(.get, request) { return refusal }
+        let lookupRequest: LookupRequest
+        switch LookupRequest.from(request, registry: registry, key: key) {
+        case .failure(let problem): return .problem(problem, requestID: nil)
+        case .success(let parsed): lookupRequest = parsed
+        }
+        switch await documents.open(lookupRequest, consumer: authenticate(request)) {
+        case .open(let document): return DocumentResponse.make(document, lookup: documents)
+        case .problem(let problem): return .problem(problem, requestID: lookupRequest.requestID)
+        }
+    }
+
     private func profile(_ request: HTTPRequest, personalID: String) async -> HTTPResponse {
         if let refusal = only(.get, request) { return refusal }
         let lookupRequest: LookupRequest
@@ -126,6 +143,10 @@ struct Router: HTTPHandler {
         let registries = Dictionary(
             configuration.registries.map { ($0.service, $0) }, uniquingKeysWith: { a, _ in a }
         )
+        let documentRegistries = Dictionary(
+            configuration.registries.compactMap { registry in registry.documentService.map { ($0, registry) } },
+            uniquingKeysWith: { a, _ in a }
+        )
         let grants: [JSONValue] = policy.grants(of: consumer.id).map { grant in
             var entry: [String: JSONValue] = [
                 "service": .string(grant.service.description),
@@ -145,6 +166,11 @@ struct Router: HTTPHandler {
                 entry["registry"] = .string(registry.name)
                 entry["schema"] = .string(registry.schema)
                 entry["lookup"] = .string("/v1/records/\(registry.name)/{key}")
+                entry["keyKind"] = .string(registry.keyKind.rawValue)
+            }
+            if let registry = documentRegistries[grant.service] {
+                entry["registry"] = .string(registry.name)
+                entry["document"] = .string("/v1/documents/\(registry.name)/{key}")
                 entry["keyKind"] = .string(registry.keyKind.rawValue)
             }
             if let conditions = grant.conditions, let encoded = try? JSONValueEncoder().encode(conditions) {

@@ -1,4 +1,5 @@
 import Foundation
+import LienthongJSON
 
 /// Keys from the committed seeds, so the tests ask for records that exist.
 enum Seeds {
@@ -33,5 +34,18 @@ enum Seeds {
             let name = row["ho_ten"] ?? ""
             return name.unicodeScalars.elementsEqual(name.precomposedStringWithCanonicalMapping.unicodeScalars) == false
         }!
+    }
+}
+
+extension Seeds {
+    /// Land parcel keys (`<commune>-<sheet>-<parcel>`) of `seeds/land.json`, in file order.
+    static func landKeys() throws -> [String] {
+        let data = try Data(contentsOf: GatewayProcess.root.appendingPathComponent("seeds/land.json"))
+        return try JSONValue.parse(Array(data), limits: JSONLimits(maxBytes: 256 << 20)).arrayValue?.compactMap { parcel in
+            guard let commune = parcel["maXa"]?.stringValue, let sheet = parcel["soToBanDo"]?.numberValue?.int,
+                let number = parcel["soThua"]?.numberValue?.int
+            else { return nil }
+            return "\(commune)-\(sheet)-\(number)"
+        } ?? []
     }
 }
