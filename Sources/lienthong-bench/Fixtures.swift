@@ -84,7 +84,7 @@ enum Fixtures {
         }
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: path, contents: nil)
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { throw BenchError("\(path): cannot create") }
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         for _ in 0..<mebibytes { try handle.write(contentsOf: block) }

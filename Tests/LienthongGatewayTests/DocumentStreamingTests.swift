@@ -184,26 +184,38 @@ final class TestAgency: Sendable {
     let plan = Mutex(Plan.send(1024))
     /// How many requests arrived.
     let requests = Mutex(0)
-    private(set) nonisolated(unsafe) var port = 0
-    private let server = Mutex<HTTPServer?>(nil)
+    /// The port the agency listens on.
+    let port: Int
+    private let server: HTTPServer
+
+    private init(port: Int, server: HTTPServer) {
+        self.port = port
+        self.server = server
+    }
 
     static func start() async throws -> TestAgency {
-        let agency = TestAgency()
-        let server = HTTPServer(configuration: HTTPServerConfiguration(eventLoops: 1), handler: Handler(agency: agency))
-        agency.port = try await server.start()
-        agency.server.withLock { $0 = server }
+        let state = Handler.State()
+        let server = HTTPServer(configuration: HTTPServerConfiguration(eventLoops: 1), handler: Handler(state: state))
+        let agency = TestAgency(port: try await server.start(), server: server)
+        state.agency.withLock { $0 = agency }
         Task { try await server.run() }
         return agency
     }
 
     func stop() {
-        server.withLock { $0?.shutdown() }
+        server.shutdown()
     }
 
     private struct Handler: HTTPHandler {
-        let agency: TestAgency
+        /// The agency, known once its server has started.
+        final class State: Sendable {
+            let agency = Mutex<TestAgency?>(nil)
+        }
+
+        let state: State
 
         func handle(_ request: HTTPRequest) async -> HTTPResponse {
+            guard let agency = state.agency.withLock({ $0 }) else { return HTTPResponse(status: 503) }
             agency.requests.withLock { $0 += 1 }
             let (length, cut): (Int, Int?)
             switch agency.plan.withLock({ $0 }) {
@@ -224,5 +236,39 @@ final class TestAgency: Sendable {
                 return .complete
             }
         }
+    }
+}
+
+extension DocumentStreamingTests {
+    @Test func slowConsumerSlowsTheAgencyInsteadOfFillingTheGateway() async throws {
+        // The agency (in this process) could send 32 MiB at once; the consumer reads a few MiB a second. Without
+        // back-pressure the gateway would hold most of the document; with it, the agency waits.
+        let upstream = try await TestAgency.start()
+        defer { upstream.stop() }
+        let total = 32 * 1024 * 1024
+        upstream.plan.withLock { $0 = .send(total) }
+        let gateway = try Self.gateway(documentsFrom: upstream.port)
+        defer { gateway.stop() }
+        let key = try #require(try Seeds.landKeys().first)
+        let client = gateway.client(certificate: gateway.clientCertificate(Self.motcua))
+        let warm = try await gateway.get("/v1/records/land/\(key)", headers: Self.land, client: client)
+        #expect(warm.status == 200)
+        let pid = gateway.process.processIdentifier
+        try "5".write(toFile: "/proc/\(pid)/clear_refs", atomically: false, encoding: .utf8)
+        let before = try Self.kibibytes("VmRSS", of: pid)
+        var fields = HTTPHeaders()
+        fields.add(name: "Lienthong-Purpose", value: "land-administration")
+        let stream = try await client.stream(
+            HTTPClientRequest(url: gateway.baseURL + "/v1/documents/land/\(key)", headers: fields, maxResponseBytes: 1 << 30),
+            bufferBytes: 64 * 1024)
+        var reader = try #require(DocumentResponseReader(contentType: stream.headers["Content-Type"] ?? ""))
+        while let chunk = try await stream.next() {
+            reader.feed(chunk)
+            try await Task.sleep(for: .milliseconds(4))
+        }
+        let peak = try Self.kibibytes("VmHWM", of: pid)
+        #expect(reader.length == total)
+        #expect(reader.finish().parts.last?.contentType == "application/json")
+        #expect(peak - before < 8 * 1024, "VmRSS before \(before) KiB, VmHWM during \(peak) KiB")
     }
 }
