@@ -15,13 +15,16 @@ struct DocumentStreamingTests {
     static let land = ["Lienthong-Purpose": "land-administration"]
 
     /// Streams a document response through `reader`, keeping none of the document.
+    /// - Parameter bufferBytes: the client's own buffer (see the known stall in `agencyDyingMidDocumentLeavesNoEnvelope`).
     static func fetch(
-        _ gateway: GatewayProcess, _ path: String, headers: [String: String] = land, client: HTTPClient
+        _ gateway: GatewayProcess, _ path: String, headers: [String: String] = land, client: HTTPClient,
+        bufferBytes: Int = 1024 * 1024
     ) async throws -> (status: Int, headers: HTTPHeaders, reader: DocumentResponseReader?, problem: JSONValue?) {
         var fields = HTTPHeaders()
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { fields.add(name: name, value: value) }
         let stream = try await client.stream(
-            HTTPClientRequest(url: gateway.baseURL + path, headers: fields, maxResponseBytes: 1 << 30))
+            HTTPClientRequest(url: gateway.baseURL + path, headers: fields, maxResponseBytes: 1 << 30),
+            bufferBytes: bufferBytes)
         guard var reader = DocumentResponseReader(contentType: stream.headers["Content-Type"] ?? "") else {
             var body: [UInt8] = []
             while let chunk = try await stream.next() { body += chunk }
@@ -114,7 +117,11 @@ struct DocumentStreamingTests {
         headers["Lienthong-Request-Id"] = requestID
         // The agency sends 3 MiB of a 10 MiB document, then closes the connection.
         upstream.plan.withLock { $0 = .dieAfter(3 * 1024 * 1024, of: 10 * 1024 * 1024) }
-        let response = try await Self.fetch(gateway, "/v1/documents/land/\(keys[0])", headers: headers, client: client)
+        // KNOWN ISSUE: with a 1 MiB client buffer this consumer's own libcurl transfer (TLS, paused while the test
+        // lags) sometimes never sees the end of this response and waits for its timeout; the gateway sends it whole
+        // (checked with an unbounded client buffer). The 3 MiB document fits in the client buffer here.
+        let response = try await Self.fetch(
+            gateway, "/v1/documents/land/\(keys[0])", headers: headers, client: client, bufferBytes: 16 * 1024 * 1024)
         #expect(response.status == 200)  // the head left with the first bytes
         var reader = try #require(response.reader)
         // What the agency had queued but not yet sent when it closed is lost, as with a crash.

@@ -78,6 +78,18 @@ import Testing
         }
     }
 
+    @Test func abortedBodyIsAnErrorForAPausedClientToo() async throws {
+        // The server closes while the slow reader's transfer is paused: the close must still end the transfer.
+        try await withServer(handler: PatternHandler(total: 4 * 1024 * 1024, cut: 2 * 1024 * 1024)) { _, port in
+            let client = HTTPClient()
+            let stream = try await client.stream(
+                HTTPClientRequest(url: "http://127.0.0.1:\(port)/", totalTimeout: .seconds(10)), bufferBytes: 64 * 1024)
+            await #expect(throws: HTTPClientError(code: .connectionFailed, detail: "")) {
+                _ = try await Self.drain(stream, pause: .milliseconds(2))
+            }
+        }
+    }
+
     @Test func bodyOverTheLimitIsCutOff() async throws {
         try await withServer(handler: PatternHandler(total: 4 * 1024 * 1024)) { _, port in
             let client = HTTPClient()
