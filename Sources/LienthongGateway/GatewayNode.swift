@@ -105,17 +105,19 @@ public final class GatewayNode: Sendable {
                 file: "node.json", pointer: "/schemas", message: "schema request.v1 is not in the schema directory"
             )
         }
+        let admission = LookupAdmission(policy: policy, replay: replay, now: { Date() })
         let lookup = RecordLookup(
             registries: Dictionary(runtimes.map { ($0.descriptor.name, $0) }, uniquingKeysWith: { first, _ in first }),
-            policy: policy, signers: signers, audit: recorder, replay: replay, signedRequests: signedRequests,
-            now: { Date() }
+            admission: admission, signers: signers, audit: recorder, signedRequests: signedRequests
         )
+        let documents = DocumentLookup(
+            registries: lookup.registries, admission: admission, signers: signers, audit: recorder)
         let profiles = ProfileLookup(
             registries: lookup.registries, policy: policy, signers: signers, audit: recorder, replay: replay,
             signedRequests: signedRequests, now: { Date() }
         )
         let router = Router(
-            lookup: lookup, profiles: profiles, requestSchema: requestSchema,
+            lookup: lookup, documents: documents, profiles: profiles, requestSchema: requestSchema,
             authenticator: ConsumerAuthenticator(
                 consumers: configuration.policy.consumers, tokenHashes: try dataDirectory.tokenHashes()
             ),

@@ -31,7 +31,9 @@ enum FreePort {
 ///   `<out>/land-gateway.paths`: `/v1/records/land/<key>` for the same parcels;
 ///   `<out>/population-gateway.paths`: `/v1/records/population/<id>` for every person of `seeds/population.csv`;
 ///   `<out>/population.ids`: the ids alone.
-/// - A large parcel document (`--large-mib`, default 50 MiB) under a key no seed uses, named in `<out>/large.key`.
+/// - The scanned file of the first parcel, `--large-mib` MiB (default 50) of a fixed pseudo-random pattern, at
+///   `<upstream-root>/api/v1/tai-lieu/{maXa}/{soToBanDo}/{soThua}` (the land connector's `document.urlTemplate`),
+///   its key in `<out>/large.key`: the `large-payload` scenario streams it through the gateway.
 enum Fixtures {
     static func write(seeds: String, upstreamRoot: String, out: String, largeMiB: Int) throws {
         let landText = try Data(contentsOf: URL(fileURLWithPath: seeds + "/land.json"))
@@ -51,13 +53,11 @@ enum Fixtures {
             gatewayPaths.append("/v1/records/land/\(commune)-\(sheet)-\(number)")
         }
 
-        // A parcel whose address is padded to the requested size: a valid document, just large.
-        if largeMiB > 0, case .object(var large) = parcels[0], let commune = large["maXa"]?.stringValue {
-            large["soToBanDo"] = .number(JSONNumber(999_999))
-            large["soThua"] = .number(JSONNumber(999_999))
-            large["diaChi"] = .string(String(repeating: "x", count: largeMiB << 20))
-            try writeFile(upstreamRoot + "/api/v1/thua-dat/\(commune)/999999/999999", JSONValue.object(large).serializedBytes())
-            try writeFile(out + "/large.key", Array("\(commune)-999999-999999\n".utf8))
+        if largeMiB > 0, let first = gatewayPaths.first {
+            let key = first.dropFirst("/v1/records/land/".count)
+            let path = upstreamRoot + "/api/v1/tai-lieu/" + key.replacingOccurrences(of: "-", with: "/")
+            try writeLargeFile(path, mebibytes: largeMiB)
+            try writeFile(out + "/large.key", Array("\(key)\n".utf8))
         }
 
         let csv = try String(contentsOfFile: seeds + "/population.csv", encoding: .utf8)
@@ -73,6 +73,23 @@ enum Fixtures {
         try writeLines(out + "/population.ids", ids)
     }
 
+    /// `mebibytes` MiB of a fixed pseudo-random block (incompressible, like a scanned file), written a block at a time.
+    private static func writeLargeFile(_ path: String, mebibytes: Int) throws {
+        var state: UInt64 = 0x9e37_79b9_7f4a_7c15
+        var block: [UInt8] = []
+        block.reserveCapacity(1 << 20)
+        while block.count < 1 << 20 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            withUnsafeBytes(of: state.littleEndian) { block.append(contentsOf: $0) }
+        }
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { throw BenchError("\(path): cannot create") }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        for _ in 0..<mebibytes { try handle.write(contentsOf: block) }
+    }
+
     private static func writeLines(_ path: String, _ lines: [String]) throws {
         try writeFile(path, Array((lines.joined(separator: "\n") + "\n").utf8))
     }
@@ -85,7 +102,7 @@ enum Fixtures {
 }
 
 /// Rewrites a copy of `config/demo` for the benchmark: absolute `seeds` and `schemas`, no demo agency API,
-/// the land registry's REST connector pointed at the upstream nginx, (with `--plain`) no TLS, and (with
+/// the land registry's REST connector (records and documents) pointed at the upstream nginx, (with `--plain`) no TLS, and (with
 /// `--audit-off`) the audit log off, to measure its cost.
 enum ConfigRewrite {
     static func apply(config: String, repo: String, upstreamPort: Int, plain: Bool, auditOff: Bool = false) throws {
@@ -103,6 +120,10 @@ enum ConfigRewrite {
             let template = connector["urlTemplate"]?.stringValue, template.contains("{port}")
         else { throw BenchError("\(landPath): no connector.urlTemplate with {port}") }
         connector["urlTemplate"] = .string(template.replacingOccurrences(of: "{port}", with: String(upstreamPort)))
+        if case .object(var document)? = connector["document"], let documentTemplate = document["urlTemplate"]?.stringValue {
+            document["urlTemplate"] = .string(documentTemplate.replacingOccurrences(of: "{port}", with: String(upstreamPort)))
+            connector["document"] = .object(document)
+        }
         land["connector"] = .object(connector)
         try write(.object(land), to: landPath)
     }

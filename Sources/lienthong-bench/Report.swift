@@ -71,7 +71,8 @@ struct Report {
     var meta: JSONValue
     var runs: [Run] = []
     var notes: [(scenario: String, text: String)] = []
-    var largePayload: JSONValue?
+    /// One `large-payload` line per transport.
+    var largePayloads: [JSONValue] = []
     var soak: JSONValue?
     var soakSamples: [SoakSample] = []
     var crypto: String?
@@ -102,7 +103,7 @@ struct Report {
             case "note":
                 report.notes.append((value["scenario"]?.stringValue ?? "", value["text"]?.stringValue ?? ""))
             case "large-payload":
-                report.largePayload = value
+                report.largePayloads.append(value)
             case "soak":
                 report.soak = value
             case "direct":
@@ -196,9 +197,13 @@ struct Report {
             "notes": .array(notes.map { ["scenario": .string($0.scenario), "text": .string($0.text)] }),
             "valid": .bool(invalidCount == 0),
         ]
-        if case .object(var large)? = largePayload {
-            large["kind"] = nil
-            document["largePayload"] = .object(large)
+        if !largePayloads.isEmpty {
+            document["largePayload"] = .array(
+                largePayloads.map { value in
+                    guard case .object(var large) = value else { return value }
+                    large["kind"] = nil
+                    return .object(large)
+                })
         }
         if case .object(var soakValue)? = soak {
             soakValue["kind"] = nil
@@ -275,8 +280,8 @@ struct Report {
         }
 
         out += perConnectorKindMarkdown()
-        if let large = largePayload {
-            out += "\n**large-payload**: \(large["text"]?.stringValue ?? "?")\n"
+        for large in largePayloads {
+            out += "\n**large-payload** \(large["text"]?.stringValue ?? "?")\n"
         }
         for note in notes {
             out += "\n**\(note.scenario)**: \(note.text)\n"

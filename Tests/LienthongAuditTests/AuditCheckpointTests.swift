@@ -97,7 +97,7 @@ struct AuditCheckpointTests {
 
     static let copyAfterSeq = """
         recorded_at, request_id, consumer, provider, service, purpose, subject_hmac, fields, outcome, status, \
-        problem_code, latency_us, message_sha256, prev_hash, hash, request_sha256
+        problem_code, latency_us, message_sha256, prev_hash, hash, request_sha256, document_sha256
         """
 
     static let tampering: [Tamper] = [

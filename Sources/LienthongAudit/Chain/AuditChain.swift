@@ -38,6 +38,7 @@ public struct AuditChain: Sendable, Hashable {
             latencyMicroseconds: event.latencyMicroseconds,
             messageSHA256: event.messageSHA256,
             requestSHA256: event.requestSHA256,
+            documentSHA256: event.documentSHA256,
             prevHash: headHash,
             hash: ""
         )

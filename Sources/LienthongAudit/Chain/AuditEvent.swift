@@ -43,13 +43,16 @@ public struct AuditEvent: Sendable, Hashable {
     /// Base64url SHA-256 of the canonical (JCS) message of a signed request (the response's `requestHash`); `nil`
     /// for an unsigned lookup.
     public var requestSHA256: String?
+    /// Base64url SHA-256 of a document released beside the message (the message's `document.sha256`).
+    public var documentSHA256: String?
 
     /// An event; only `time`, `requestID`, `outcome` and `status` are required.
     public init(
         time: Date, requestID: String, consumer: String? = nil, provider: String? = nil, service: String? = nil,
         purpose: String? = nil, subjectKey: String? = nil, fields: [String] = [], outcome: Outcome, status: Int,
         problemCode: String? = nil, latencyMicroseconds: Int = 0, messageSHA256: String? = nil,
-        requestSHA256: String? = nil
+        requestSHA256: String? = nil,
+        documentSHA256: String? = nil
     ) {
         self.time = time
         self.requestID = requestID
@@ -65,5 +68,6 @@ public struct AuditEvent: Sendable, Hashable {
         self.latencyMicroseconds = latencyMicroseconds
         self.messageSHA256 = messageSHA256
         self.requestSHA256 = requestSHA256
+        self.documentSHA256 = documentSHA256
     }
 }

@@ -3,8 +3,8 @@ public import LienthongJSON
 extension AuditRecord {
     private static let members: Set<String> = [
         "seq", "recordedAt", "requestId", "consumer", "provider", "service", "purpose", "subjectHmac", "fields",
-        "outcome", "status", "problemCode", "latencyMicroseconds", "messageSha256", "requestSha256", "prevHash",
-        "hash",
+        "outcome", "status", "problemCode", "latencyMicroseconds", "messageSha256", "requestSha256",
+        "documentSha256", "prevHash", "hash",
     ]
 
     /// Reads a record written by ``json`` (an export line may also carry `"type": "record"`).
@@ -55,7 +55,8 @@ extension AuditRecord {
             purpose: try text("purpose"), subjectHMAC: try text("subjectHmac"), fields: fields, outcome: outcome,
             status: try integer("status"), problemCode: try text("problemCode"),
             latencyMicroseconds: try integer("latencyMicroseconds"), messageSHA256: try text("messageSha256"),
-            requestSHA256: try text("requestSha256"), prevHash: try required("prevHash"), hash: try required("hash")
+            requestSHA256: try text("requestSha256"), documentSHA256: try text("documentSha256"),
+            prevHash: try required("prevHash"), hash: try required("hash")
         )
     }
 

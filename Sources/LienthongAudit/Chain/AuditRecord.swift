@@ -36,6 +36,8 @@ public struct AuditRecord: Sendable, Hashable {
     /// Base64url SHA-256 of the canonical message of a signed request (its `requestHash`), for signed requests
     /// only: absent from the content, and so from the hash, otherwise (records of older logs verify unchanged).
     public var requestSHA256: String?
+    /// Base64url SHA-256 of the document released with the message, for allowed document exchanges.
+    public var documentSHA256: String?
     /// The previous record's hash (``AuditChain/genesisHash`` for the first).
     public var prevHash: String
     /// Lowercase hex SHA-256 of JCS(``content``).
@@ -46,7 +48,8 @@ public struct AuditRecord: Sendable, Hashable {
         seq: Int64, recordedAt: String, requestID: String, consumer: String? = nil, provider: String? = nil,
         service: String? = nil, purpose: String? = nil, subjectHMAC: String? = nil, fields: [String] = [],
         outcome: AuditEvent.Outcome, status: Int, problemCode: String? = nil, latencyMicroseconds: Int = 0,
-        messageSHA256: String? = nil, requestSHA256: String? = nil, prevHash: String, hash: String
+        messageSHA256: String? = nil, requestSHA256: String? = nil, documentSHA256: String? = nil, prevHash: String,
+        hash: String
     ) {
         self.seq = seq
         self.recordedAt = recordedAt
@@ -63,6 +66,7 @@ public struct AuditRecord: Sendable, Hashable {
         self.latencyMicroseconds = latencyMicroseconds
         self.messageSHA256 = messageSHA256
         self.requestSHA256 = requestSHA256
+        self.documentSHA256 = documentSHA256
         self.prevHash = prevHash
         self.hash = hash
     }
@@ -83,6 +87,7 @@ public struct AuditRecord: Sendable, Hashable {
             ("consumer", consumer), ("provider", provider), ("service", service), ("purpose", purpose),
             ("subjectHmac", subjectHMAC), ("problemCode", problemCode), ("messageSha256", messageSHA256),
             ("requestSha256", requestSHA256),
+            ("documentSha256", documentSHA256),
         ]
         for (name, value) in optional {
             if let value { object[name] = .string(value) }

@@ -4,16 +4,18 @@ import LienthongTrust
 /// The audit tables in SQLite (`audit_records`, `audit_checkpoints`): schema, insert and read. Used by one
 /// thread at a time.
 struct AuditStore {
-    static let columns = """
+    private static let baseColumns = """
         seq, recorded_at, request_id, consumer, provider, service, purpose, subject_hmac, fields, outcome, status, \
-        problem_code, latency_us, message_sha256, prev_hash, hash, request_sha256
+        problem_code, latency_us, message_sha256, prev_hash, hash
         """
+    /// Columns added after the first release, in `record(from:)` order. Older logs gain them when opened for
+    /// writing (their records, and so their hashes, stay as they are) and read them as NULL when opened read-only.
+    private static let laterColumns = ["request_sha256", "document_sha256"]
 
     let database: SQLiteDatabase
     private let insert: SQLiteStatement
-    /// ``columns`` as this database can select them: a log written before `request_sha256` existed, opened
-    /// read-only, reads it as NULL.
-    private let selectColumns: String
+    /// The columns read and written, in `record(from:)` order, with NULL for a later column this log lacks.
+    private let columns: String
 
     /// Opens (creating if needed) the audit database with WAL and full fsync at every commit.
     init(path: String, readOnly: Bool = false) throws(StorageError) {
@@ -38,7 +40,8 @@ struct AuditStore {
                     message_sha256 TEXT,
                     prev_hash TEXT NOT NULL,
                     hash TEXT NOT NULL,
-                    request_sha256 TEXT
+                    request_sha256 TEXT,
+                    document_sha256 TEXT
                 );
                 CREATE INDEX IF NOT EXISTS audit_records_request_id ON audit_records(request_id);
                 CREATE INDEX IF NOT EXISTS audit_records_subject ON audit_records(subject_hmac);
@@ -53,23 +56,28 @@ struct AuditStore {
                 );
                 """
             )
-            // Logs made before signed requests lack the column; adding it leaves their records (and hashes) as
-            // they are.
-            if try !Self.hasRequestColumn(database) {
-                try database.execute("ALTER TABLE audit_records ADD COLUMN request_sha256 TEXT")
-            }
         }
-        selectColumns = try Self.hasRequestColumn(database)
-            ? Self.columns : Self.columns.replacingOccurrences(of: "request_sha256", with: "NULL")
+        var present = try Self.existingColumns(database)
+        for column in Self.laterColumns where !readOnly && !present.contains(column) {
+            try database.execute("ALTER TABLE audit_records ADD COLUMN \(column) TEXT")
+            present.insert(column)
+        }
+        columns = ([Self.baseColumns] + Self.laterColumns.map { present.contains($0) ? $0 : "NULL" })
+            .joined(separator: ", ")
         insert = try database.prepare(
-            readOnly ? "SELECT 1" : "INSERT INTO audit_records (\(Self.columns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+            readOnly
+                ? "SELECT 1"
+                : "INSERT INTO audit_records (\(columns)) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
         )
     }
 
-    private static func hasRequestColumn(_ database: SQLiteDatabase) throws(StorageError) -> Bool {
-        try !database.query(
-            "SELECT 1 FROM pragma_table_info('audit_records') WHERE name = 'request_sha256'"
-        ).isEmpty
+    /// The names of `audit_records`' columns.
+    private static func existingColumns(_ database: SQLiteDatabase) throws(StorageError) -> Set<String> {
+        var names: Set<String> = []
+        for row in try database.query("PRAGMA table_info(audit_records)") where row.count > 1 {
+            if case .text(let name) = row[1] { names.insert(name) }
+        }
+        return names
     }
 
     /// The chain head as stored: the last record's sequence number and hash.
@@ -138,7 +146,7 @@ struct AuditStore {
     ) throws(AuditError) {
         do {
             let statement = try database.prepare(
-                "SELECT \(selectColumns) FROM audit_records WHERE \(condition) ORDER BY seq")
+                "SELECT \(columns) FROM audit_records WHERE \(condition) ORDER BY seq")
             for (offset, value) in bindings.enumerated() { try statement.bind(value, at: Int32(offset + 1)) }
             while try statement.step() {
                 let row = (0..<statement.columnCount).map { statement.value(at: $0) }
@@ -167,6 +175,7 @@ struct AuditStore {
                     .text(record.fields.joined(separator: ",")), .text(record.outcome.rawValue),
                     .integer(Int64(record.status)), text(record.problemCode), .integer(Int64(record.latencyMicroseconds)),
                     text(record.messageSHA256), .text(record.prevHash), .text(record.hash), text(record.requestSHA256),
+                    text(record.documentSHA256),
                 ]
                 for (index, value) in values.enumerated() { try insert.bind(value, at: Int32(index + 1)) }
                 _ = try insert.step()
@@ -186,7 +195,7 @@ struct AuditStore {
     func records(where condition: String = "1=1", _ bindings: [SQLiteValue] = []) throws(AuditError) -> [AuditRecord] {
         let rows: [[SQLiteValue]]
         do {
-            rows = try database.query("SELECT \(selectColumns) FROM audit_records WHERE \(condition) ORDER BY seq", bindings)
+            rows = try database.query("SELECT \(columns) FROM audit_records WHERE \(condition) ORDER BY seq", bindings)
         } catch {
             throw AuditError(code: .storage, detail: "reading audit records failed (\(error.code))")
         }
@@ -204,7 +213,7 @@ struct AuditStore {
     private static func record(from row: [SQLiteValue]) -> AuditRecord? {
         func string(_ index: Int) -> String? { if case .text(let s) = row[index] { s } else { nil } }
         func integer(_ index: Int) -> Int64? { if case .integer(let i) = row[index] { i } else { nil } }
-        guard row.count == 17, let seq = integer(0), let recordedAt = string(1), let requestID = string(2),
+        guard row.count == 18, let seq = integer(0), let recordedAt = string(1), let requestID = string(2),
             let fields = string(8), let outcome = string(9).flatMap(AuditEvent.Outcome.init(rawValue:)),
             let status = integer(10), let latency = integer(12), let prevHash = string(14), let hash = string(15)
         else { return nil }
@@ -213,7 +222,8 @@ struct AuditStore {
             service: string(5), purpose: string(6), subjectHMAC: string(7),
             fields: fields.isEmpty ? [] : fields.split(separator: ",").map(String.init), outcome: outcome,
             status: Int(status), problemCode: string(11), latencyMicroseconds: Int(latency),
-            messageSHA256: string(13), requestSHA256: string(16), prevHash: prevHash, hash: hash
+            messageSHA256: string(13), requestSHA256: string(16), documentSHA256: string(17), prevHash: prevHash,
+            hash: hash
         )
     }
 

@@ -53,6 +53,18 @@ public struct MappedRegistry: Sendable {
         }
     }
 
+    /// The document of the record with this key, streaming, or `nil` when the registry has none.
+    /// - Throws: the connector's error (`connector-unsupported` when the registry serves no documents).
+    public func document(key: String) async throws(ConnectorError) -> DocumentStream? {
+        do {
+            return try await connector.openDocument(key: key)
+        } catch {
+            var error = error
+            if error.registry.isEmpty { error.registry = name }
+            throw error
+        }
+    }
+
     /// Canonical records whose native `field` equals `value`, at most `limit`.
     /// - Throws: `connector-unsupported` when the connector cannot search that field, the connector's error, or
     ///   `upstream-contract-violation` when a record does not map.

@@ -22,6 +22,12 @@ public protocol RegistryConnector: Sendable {
     /// keeps those whose canonical fields match. Connectors without that search throw `connector-unsupported`.
     func search(_ query: NativeSearch) async throws(ConnectorError) -> [NativeRecord]
 
+    /// The document of the record with this key, streaming; `nil` when the registry has none for the key.
+    ///
+    /// Returns once the back end's answer has begun; its body arrives through the ``DocumentStream``. Connectors
+    /// without documents throw `connector-unsupported`.
+    func openDocument(key: String) async throws(ConnectorError) -> DocumentStream?
+
     /// Whether the back end answers now.
     func health() async -> ConnectorHealth
 
@@ -34,6 +40,11 @@ extension RegistryConnector {
     public func search(field: String, value: String, limit: Int) async throws(ConnectorError) -> [NativeRecord] {
         // The protocol does not know the registry's name; MappedRegistry reports it.
         throw ConnectorError(code: .unsupported, registry: "", detail: "search is not supported by this connector")
+    }
+
+    /// Documents are optional: by default they are unsupported.
+    public func openDocument(key: String) async throws(ConnectorError) -> DocumentStream? {
+        throw ConnectorError(code: .unsupported, registry: "", detail: "documents are not supported by this connector")
     }
 
     /// Named searches are optional: by default they are unsupported.

@@ -62,42 +62,76 @@ public struct RESTConnector: RegistryConnector {
         return Array(items.prefix(query.limit))
     }
 
+    /// Opens the document of `key` at the configured `document.urlTemplate` and returns once its head arrived;
+    /// the body streams through the result (at most about 1 MiB held while the reader lags).
+    /// - Returns: The stream, or `nil` when the status is one of `notFound`.
+    /// - Throws: `connector-unsupported` without a `document` configuration; `upstream-timeout`,
+    ///   `upstream-unavailable` (including a non-2xx status) or `upstream-contract-violation` (announced length
+    ///   over `maxBytes`) as for lookups.
+    public func openDocument(key: String) async throws(ConnectorError) -> DocumentStream? {
+        guard let document = configuration.document else {
+            throw ConnectorError(code: .unsupported, registry: registry, detail: "the registry serves no documents")
+        }
+        guard let url = configuration.url(for: key, variables: variables, template: document.urlTemplate) else {
+            throw ConnectorError(
+                code: .configuration, registry: registry, detail: "the document URL template does not fit the key")
+        }
+        let stream: HTTPClientStream
+        do {
+            stream = try await client.stream(
+                HTTPClientRequest(
+                    url: url, headers: headers(accept: document.contentType),
+                    connectTimeout: .milliseconds(configuration.timeoutMs),
+                    totalTimeout: .milliseconds(document.transferTimeoutMs), maxResponseBytes: document.maxBytes
+                )
+            )
+        } catch {
+            throw ConnectorError(transfer: error, registry: registry)
+        }
+        if configuration.notFound.contains(stream.status) {
+            stream.cancel()
+            return nil
+        }
+        try checkSuccess(stream.status, or: stream.cancel)
+        return DocumentStream(registry: registry, contentType: document.contentType, body: stream)
+    }
+
+    /// The configured headers, with `Accept` replaced when `accept` is given.
+    private func headers(accept: String? = nil) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        for (name, value) in configuration.headers.sorted(by: { $0.key < $1.key }) {
+            if accept != nil, name.lowercased() == "accept" { continue }
+            headers.add(name: name, value: value)
+        }
+        if let accept { headers.add(name: "Accept", value: accept) }
+        return headers
+    }
+
+    /// Throws `upstream-unavailable` for a status outside 2xx, after calling `abandon`.
+    private func checkSuccess(_ status: Int, or abandon: () -> Void = {}) throws(ConnectorError) {
+        guard !(200..<300).contains(status) else { return }
+        abandon()
+        throw ConnectorError(
+            code: .unavailable, registry: registry, detail: "the agency API answered \(status)", cause: "http.\(status)"
+        )
+    }
+
     /// The parsed JSON body of a 2xx answer, or `nil` for a `notFound` status.
     private func get(_ url: String) async throws(ConnectorError) -> JSONValue? {
-        var headers = HTTPHeaders()
-        for (name, value) in configuration.headers.sorted(by: { $0.key < $1.key }) { headers.add(name: name, value: value) }
         let timeout = Duration.milliseconds(configuration.timeoutMs)
         let response: HTTPClientResponse
         do {
             response = try await client.send(
                 HTTPClientRequest(
-                    url: url, headers: headers, connectTimeout: timeout, totalTimeout: timeout,
+                    url: url, headers: headers(), connectTimeout: timeout, totalTimeout: timeout,
                     maxResponseBytes: Self.maxResponseBytes
                 )
             )
         } catch {
-            switch error.code {
-            case .timeout:
-                throw ConnectorError(code: .timeout, registry: registry, detail: "no answer in time", cause: error.code.wireCode)
-            case .responseTooLarge:
-                throw ConnectorError(
-                    code: .upstreamContractViolation, registry: registry, detail: "the answer exceeds the size limit",
-                    cause: error.code.wireCode
-                )
-            default:
-                throw ConnectorError(
-                    code: .unavailable, registry: registry, detail: "the agency API could not be reached",
-                    cause: error.code.wireCode
-                )
-            }
+            throw ConnectorError(transfer: error, registry: registry)
         }
         if configuration.notFound.contains(response.status) { return nil }
-        guard (200..<300).contains(response.status) else {
-            throw ConnectorError(
-                code: .unavailable, registry: registry, detail: "the agency API answered \(response.status)",
-                cause: "http.\(response.status)"
-            )
-        }
+        try checkSuccess(response.status)
         do {
             return try JSONValue.parse(response.body)
         } catch {

@@ -25,6 +25,8 @@ public struct RESTConnectorConfiguration: Sendable, Equatable, Decodable {
     /// Search URL templates by search name; placeholders are search parameters, `limit` and runtime variables.
     /// The answer is a JSON array of native objects.
     public var search: [String: String]
+    /// Where the registry serves each key's document (see ``RESTDocumentConfiguration``); `nil` when it serves none.
+    public var document: RESTDocumentConfiguration?
 
     /// Creates a configuration.
     public init(
@@ -34,9 +36,11 @@ public struct RESTConnectorConfiguration: Sendable, Equatable, Decodable {
         timeoutMs: Int = 3_000,
         notFound: [Int] = [404],
         headers: [String: String] = [:],
-        search: [String: String] = [:]
+        search: [String: String] = [:],
+        document: RESTDocumentConfiguration? = nil
     ) {
         self.search = search
+        self.document = document
         self.urlTemplate = urlTemplate
         self.keyParts = keyParts
         self.keySeparator = keySeparator
@@ -45,10 +49,12 @@ public struct RESTConnectorConfiguration: Sendable, Equatable, Decodable {
         self.headers = headers
     }
 
-    private enum CodingKeys: String, CodingKey { case urlTemplate, keyParts, keySeparator, timeoutMs, notFound, headers, search }
+    private enum CodingKeys: String, CodingKey {
+        case urlTemplate, keyParts, keySeparator, timeoutMs, notFound, headers, search, document
+    }
 
     /// Decodes the configuration with the defaults of
-    /// ``init(urlTemplate:keyParts:keySeparator:timeoutMs:notFound:headers:search:)``.
+    /// ``init(urlTemplate:keyParts:keySeparator:timeoutMs:notFound:headers:search:document:)``.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -58,17 +64,19 @@ public struct RESTConnectorConfiguration: Sendable, Equatable, Decodable {
             timeoutMs: try container.decodeIfPresent(Int.self, forKey: .timeoutMs) ?? 3_000,
             notFound: try container.decodeIfPresent([Int].self, forKey: .notFound) ?? [404],
             headers: try container.decodeIfPresent([String: String].self, forKey: .headers) ?? [:],
-            search: try container.decodeIfPresent([String: String].self, forKey: .search) ?? [:]
+            search: try container.decodeIfPresent([String: String].self, forKey: .search) ?? [:],
+            document: try container.decodeIfPresent(RESTDocumentConfiguration.self, forKey: .document)
         )
     }
 
-    /// The URL for `key`, or `nil` when the key does not have one part per name or a placeholder has no value.
-    public func url(for key: String, variables: [String: String] = [:]) -> String? {
+    /// The URL for `key` from `template` (the lookup's ``urlTemplate`` by default), or `nil` when the key does not
+    /// have one part per name or a placeholder has no value.
+    public func url(for key: String, variables: [String: String] = [:], template: String? = nil) -> String? {
         let parts = key.components(separatedBy: keySeparator)
         guard parts.count == keyParts.count else { return nil }
         var values = variables
         for (name, part) in zip(keyParts, parts) { values[name] = Self.encode(part) }
-        return Self.fill(urlTemplate, values: values)
+        return Self.fill(template ?? urlTemplate, values: values)
     }
 
     /// `value` percent-encoded for one path segment or query value.

@@ -73,6 +73,15 @@ public final class ResilientConnector<C: Clock>: RegistryConnector where C.Durat
         }
     }
 
+    /// The base connector's document, through the breaker, with repetitions until its answer has begun.
+    ///
+    /// Only the opening counts (deadline, breaker, repetitions): once the body streams, a failure reaches the
+    /// reader through the ``DocumentStream`` and is not repeated.
+    public func openDocument(key: String) async throws(ConnectorError) -> DocumentStream? {
+        let base = self.base
+        return try await call { () async throws(ConnectorError) -> DocumentStream? in try await base.openDocument(key: key) }
+    }
+
     /// Down with detail `upstream-circuit-open` while the breaker is open; otherwise the base connector's health.
     public func health() async -> ConnectorHealth {
         if case .open = breakerState { return ConnectorHealth(status: .down, detail: ConnectorError.Code.circuitOpen.wireCode) }

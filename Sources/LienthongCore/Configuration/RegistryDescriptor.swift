@@ -15,13 +15,17 @@ public struct RegistryDescriptor: Sendable, Hashable {
     public var connector: JSONValue
     /// The file `connector` was read from (relative paths inside it resolve against its directory).
     public var connectorFile: String
+    /// The service of the registry's documents (`/v1/documents/{registry}/{key}`), granted apart from its records;
+    /// `nil` when the registry serves none. Same provider as ``service``.
+    public var documentService: ExchangeID?
 
     public init(
         name: String, service: ExchangeID, keyKind: RegistryKeyKind, schema: String, connector: JSONValue,
-        connectorFile: String
+        connectorFile: String, documentService: ExchangeID? = nil
     ) {
         self.name = name
         self.service = service
+        self.documentService = documentService
         self.keyKind = keyKind
         self.schema = schema
         self.connector = connector

@@ -2,14 +2,14 @@
 /// the OpenAPI description (`schemas/openapi.json`).
 ///
 /// A new route is a new case here, its branch in ``Router``, and its path in `schemas/openapi.json`:
-/// `OpenAPIDocumentTests` fail until the three agree (the document-streaming route,
-/// `/v1/documents/{registry}/{key}`, joins this way).
+/// `OpenAPIDocumentTests` fail until the three agree.
 enum Route: String, CaseIterable, Sendable {
     case healthz = "/healthz"
     case readyz = "/readyz"
     case metrics = "/metrics"
     case openAPI = "/openapi.json"
     case records = "/v1/records/{registry}/{key}"
+    case documents = "/v1/documents/{registry}/{key}"
     case profile = "/v1/persons/{personalId}/profile"
     case services = "/v1/services"
     case schemas = "/v1/schemas"

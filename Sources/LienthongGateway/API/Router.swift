@@ -9,6 +9,7 @@ import LienthongSchema
 /// The sharing API: maps HTTP requests to the pipeline and answers problems for everything else.
 struct Router: HTTPHandler {
     let lookup: RecordLookup
+    let documents: DocumentLookup
     let profiles: ProfileLookup
     /// The compiled `request.v1` schema that signed request messages must match.
     let requestSchema: JSONSchema
@@ -68,6 +69,8 @@ struct Router: HTTPHandler {
             return openAPI.response
         case .records:
             return await records(request, registry: parameters[0], key: parameters[1])
+        case .documents:
+            return await document(request, registry: parameters[0], key: parameters[1])
         case .profile:
             return await profile(request, personalID: parameters[0])
         case .services:
@@ -109,6 +112,20 @@ struct Router: HTTPHandler {
         }
         switch await lookup.run(lookupRequest, consumer: authenticate(request)) {
         case .envelope(let body): return .jsonBytes(body, requestID: lookupRequest.requestID)
+        case .problem(let problem): return .problem(problem, requestID: lookupRequest.requestID)
+        }
+    }
+
+    /// A registry's document, streamed as `multipart/mixed` with the signed envelope last (``DocumentResponse``).
+    private func document(_ request: HTTPRequest, registry: String, key: String) async -> HTTPResponse {
+        if let refusal = only(.get, request) { return refusal }
+        let lookupRequest: LookupRequest
+        switch LookupRequest.from(request, registry: registry, key: key) {
+        case .failure(let problem): return .problem(problem, requestID: nil)
+        case .success(let parsed): lookupRequest = parsed
+        }
+        switch await documents.open(lookupRequest, consumer: authenticate(request)) {
+        case .open(let document): return DocumentResponse.make(document, lookup: documents)
         case .problem(let problem): return .problem(problem, requestID: lookupRequest.requestID)
         }
     }
@@ -155,6 +172,10 @@ struct Router: HTTPHandler {
         let registries = Dictionary(
             configuration.registries.map { ($0.service, $0) }, uniquingKeysWith: { a, _ in a }
         )
+        let documentRegistries = Dictionary(
+            configuration.registries.compactMap { registry in registry.documentService.map { ($0, registry) } },
+            uniquingKeysWith: { a, _ in a }
+        )
         let grants: [JSONValue] = policy.grants(of: consumer.id).map { grant in
             var entry: [String: JSONValue] = [
                 "service": .string(grant.service.description),
@@ -174,6 +195,11 @@ struct Router: HTTPHandler {
                 entry["registry"] = .string(registry.name)
                 entry["schema"] = .string(registry.schema)
                 entry["lookup"] = .string("/v1/records/\(registry.name)/{key}")
+                entry["keyKind"] = .string(registry.keyKind.rawValue)
+            }
+            if let registry = documentRegistries[grant.service] {
+                entry["registry"] = .string(registry.name)
+                entry["document"] = .string("/v1/documents/\(registry.name)/{key}")
                 entry["keyKind"] = .string(registry.keyKind.rawValue)
             }
             if let conditions = grant.conditions, let encoded = try? JSONValueEncoder().encode(conditions) {

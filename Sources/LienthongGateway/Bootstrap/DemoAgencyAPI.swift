@@ -6,7 +6,9 @@ import LienthongStorage
 /// connector, answering the agency's native JSON documents:
 /// - `GET /api/v1/thua-dat/{maXa}/{soTo}/{soThua}`: one parcel;
 /// - `GET /api/v1/thua-dat/{maXa}/{soTo}?limit=N`: the parcels of a map sheet;
-/// - `GET /api/v1/thua-dat?nguoiSuDung={soGiayTo}&limit=N`: the parcels a holder (by ID document) uses.
+/// - `GET /api/v1/thua-dat?nguoiSuDung={soGiayTo}&limit=N`: the parcels a holder (by ID document) uses;
+/// - `GET /api/v1/tai-lieu/{maXa}/{soTo}/{soThua}?size=N`: a parcel's scanned file, streamed
+///   (``DemoParcelDocument``).
 struct DemoAgencyAPI: HTTPHandler {
     let pool: SQLiteConnectionPool
 
@@ -17,6 +19,11 @@ struct DemoAgencyAPI: HTTPHandler {
     }
 
     func handle(_ request: HTTPRequest) async -> HTTPResponse {
+        if request.method == .get, let segments = request.pathSegments, segments.count == 6,
+            Array(segments.prefix(3)) == ["api", "v1", "tai-lieu"]
+        {
+            return await document(request, commune: segments[3], sheet: segments[4], parcel: segments[5])
+        }
         guard request.method == .get, let segments = request.pathSegments, segments.count >= 3,
             Array(segments.prefix(3)) == ["api", "v1", "thua-dat"]
         else { return Self.notFound("No such resource.") }
@@ -54,18 +61,36 @@ struct DemoAgencyAPI: HTTPHandler {
         }
     }
 
+    /// The scanned file of an existing parcel.
+    private func document(_ request: HTTPRequest, commune: String, sheet: String, parcel: String) async -> HTTPResponse {
+        guard let sheetNumber = Int(sheet), let parcelNumber = Int(parcel) else { return Self.notFound("No such parcel.") }
+        guard let found = await documents(
+            "SELECT 1 FROM thua_dat WHERE ma_xa = ?1 AND so_to_ban_do = ?2 AND so_thua = ?3",
+            [.text(commune), .integer(Int64(sheetNumber)), .integer(Int64(parcelNumber))], column: { _ in "" }
+        ) else { return Self.internalError }
+        guard !found.isEmpty else { return Self.notFound("No such parcel.") }
+        let size = Int(request.queryValue("size") ?? "") ?? DemoParcelDocument.defaultSize
+        return DemoParcelDocument(
+            parcel: "\(commune)-\(sheetNumber)-\(parcelNumber)", size: min(max(size, 0), DemoParcelDocument.maxSize)
+        ).response()
+    }
+
     private func list(_ sql: String, _ parameters: [SQLiteValue]) async -> HTTPResponse {
         guard let documents = await documents(sql, parameters) else { return Self.internalError }
         return .json(Array(("[" + documents.joined(separator: ",") + "]").utf8))
     }
 
-    /// The `tai_lieu` JSON texts the query selects, or `nil` when storage fails.
-    private func documents(_ sql: String, _ parameters: [SQLiteValue]) async -> [String]? {
+    /// The `tai_lieu` JSON texts the query selects (or what `column` makes of each row), or `nil` when storage
+    /// fails.
+    private func documents(
+        _ sql: String, _ parameters: [SQLiteValue],
+        column: @escaping @Sendable (SQLiteValue?) -> String? = { value in
+            guard case .text(let json)? = value else { return nil }
+            return json
+        }
+    ) async -> [String]? {
         try? await pool.withConnection { database throws(StorageError) in
-            try database.query(sql, parameters).compactMap { row in
-                guard case .text(let json)? = row.first else { return nil }
-                return json
-            }
+            try database.query(sql, parameters).compactMap { row in column(row.first) }
         }
     }
 

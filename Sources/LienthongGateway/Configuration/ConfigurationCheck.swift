@@ -78,6 +78,13 @@ public enum ConfigurationCheck {
                 if let name = connector["schema"]?.stringValue, catalog.entry(name) == nil {
                     problems.append(ConfigurationError(file: file, pointer: "/schema", message: "unknown schema \(name)"))
                 }
+                // A document service needs somewhere to fetch documents from.
+                if entry["documentService"] != nil, connector["connector"]?["document"] == nil {
+                    problems.append(
+                        ConfigurationError(
+                            file: file, pointer: "/connector",
+                            message: "registries.json#/\(index) names a documentService but the connector has no document"))
+                }
                 if let actual = connector["registry"], let expected = entry["name"], actual != expected {
                     problems.append(
                         ConfigurationError(
@@ -104,7 +111,7 @@ public enum ConfigurationCheck {
         var problems: [ConfigurationError] = []
         let consumers = values("consumers.json", "id")
         let purposes = values("purposes.json", "code")
-        let services = values("registries.json", "service")
+        let services = values("registries.json", "service").union(values("registries.json", "documentService"))
         if case .array(let grants)? = documents["grants.json"] {
             for (index, grant) in grants.enumerated() {
                 if let consumer = grant["consumer"]?.stringValue, !consumers.contains(consumer) {

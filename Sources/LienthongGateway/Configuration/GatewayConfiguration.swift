@@ -47,11 +47,18 @@ public struct GatewayConfiguration: Sendable {
                     message: "must name registry '\(entry.name)' and its canonical schema"
                 )
             }
+            if let documentService = entry.documentService, documentService.subsystem != entry.service.subsystem {
+                throw ConfigurationError(
+                    file: "registries.json", pointer: "/\(index)/documentService",
+                    message: "must belong to the provider of \(entry.service)"
+                )
+            }
             registries.append(
                 RegistryDescriptor(
                     name: entry.name, service: entry.service, keyKind: keyKind, schema: schema,
                     connector: connector,
-                    connectorFile: configDirectory.appendingPathComponent(entry.connector).path
+                    connectorFile: configDirectory.appendingPathComponent(entry.connector).path,
+                    documentService: entry.documentService
                 )
             )
         }
@@ -85,7 +92,7 @@ public struct GatewayConfiguration: Sendable {
         }
         let consumers = Set(policy.consumers.map(\.id))
         let purposes = Set(policy.purposes.map(\.code))
-        let services = Set(registries.map(\.service))
+        let services = Set(registries.map(\.service) + registries.compactMap(\.documentService))
         for (index, grant) in policy.grants.enumerated() {
             if !consumers.contains(grant.consumer) {
                 throw ConfigurationError(file: "grants.json", pointer: "/\(index)/consumer", message: "unknown consumer \(grant.consumer)")
@@ -110,6 +117,7 @@ public struct GatewayConfiguration: Sendable {
         var service: ExchangeID
         var keyKind: String
         var connector: String
+        var documentService: ExchangeID?
     }
 
     private static func parse(_ file: String, in directory: URL) throws(ConfigurationError) -> JSONValue {

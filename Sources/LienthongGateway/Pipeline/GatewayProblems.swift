@@ -58,6 +58,26 @@ enum GatewayProblems {
         )
     }
 
+    static func documentsNotOffered(_ registry: String) -> Problem {
+        Problem(
+            status: 404, code: "documents-not-offered", title: "No documents",
+            detail: "Registry '\(registry)' serves no documents."
+        )
+    }
+
+    static func documentNotFound(_ registry: String) -> Problem {
+        Problem(
+            status: 404, code: "document-not-found", title: "Document not found",
+            detail: "Registry '\(registry)' holds no document for this key."
+        )
+    }
+
+    /// Audited when a consumer leaves before a streamed document ended (never sent: nobody is listening).
+    static let clientClosed = Problem(
+        status: 499, code: "client-closed", title: "Client closed the connection",
+        detail: "The consumer stopped reading before the document ended."
+    )
+
     static let notFound = Problem(status: 404, code: "not-found", title: "Not found", detail: "No such resource.")
 
     static let methodNotAllowed = Problem(

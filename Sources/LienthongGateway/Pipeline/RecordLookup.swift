@@ -17,14 +17,13 @@ struct RecordLookup: Sendable {
     }
 
     let registries: [String: RegistryRuntime]
-    let policy: AccessPolicy
+    /// Purpose, key rules, policy and replay window.
+    let admission: LookupAdmission
     let signers: [ExchangeID: JWSSigningIdentity]
     let audit: AuditRecorder
-    /// Remembers caller-chosen request ids per consumer for the replay window.
-    let replay: ReplayGuard
     /// Verifies and admits signed requests (`POST`).
     let signedRequests: SignedRequestVerifier
-    let now: @Sendable () -> Date
+    var now: @Sendable () -> Date { admission.now }
 
     /// Runs the pipeline for an authenticated consumer (or records an unauthenticated attempt).
     func run(_ request: LookupRequest, consumer: Result<Consumer, Problem>) async -> Outcome {
@@ -48,9 +47,7 @@ struct RecordLookup: Sendable {
             event.messageSHA256 = signed.messageSHA256
             event.fields = signed.fields
         case .failure(let problem):
-            event.outcome = problem.status == 401 || problem.status == 403 ? .denied : .failed
-            event.status = problem.status
-            event.problemCode = problem.code
+            event.conclude(with: problem)
         }
         if let problem = await audit.record([event], requestID: request.requestID) { return .problem(problem) }
         switch result {
@@ -75,16 +72,6 @@ struct RecordLookup: Sendable {
             return .failure(GatewayProblems.unknownRegistry(request.registry))
         }
         let descriptor = runtime.descriptor
-        event.service = descriptor.service.description
-        event.provider = descriptor.provider.description
-        guard let purpose = request.purpose, !purpose.isEmpty else { return .failure(GatewayProblems.purposeRequired) }
-        let key: String
-        do {
-            key = try descriptor.keyKind.validate(request.key)
-        } catch {
-            return .failure(error.problem)
-        }
-        event.subjectKey = key
         var requestedFields: [String]?
         if let fields = request.fields {
             let names = fields.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -92,27 +79,15 @@ struct RecordLookup: Sendable {
             else { return .failure(GatewayProblems.invalidFields) }
             requestedFields = names
         }
-
-        let date = Timestamp.date(now())
-        let decision = policy.evaluate(
-            AccessRequest(
-                consumer: consumer.id, service: descriptor.service, purpose: purpose, requestedFields: requestedFields,
-                key: key, keyKind: descriptor.keyKind, date: date
-            )
-        )
-        let selection: FieldSelection
-        switch decision {
-        case .deny(let denial): return .failure(denial.problem)
-        case .allow(let fields): selection = fields
+        let admitted: LookupAdmission.Admitted
+        switch admission.admit(
+            request, consumer: consumer, descriptor: descriptor, service: descriptor.service,
+            requestedFields: requestedFields, event: &event)
+        {
+        case .failure(let problem): return .failure(problem)
+        case .success(let granted): admitted = granted
         }
-        if request.requestIDGiven {
-            // Keyed by consumer: two consumers may pick the same id without refusing each other.
-            do throws(TrustError) {
-                try replay.admit(id: "\(consumer.id)|\(request.requestID)", issuedAt: nil, now: now())
-            } catch {
-                return .failure(error.problem)
-            }
-        }
+        let (key, purpose, selection) = (admitted.key, admitted.purpose, admitted.selection)
 
         let record: JSONValue
         do {

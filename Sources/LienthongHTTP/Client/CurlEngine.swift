@@ -12,6 +12,7 @@ final class CurlEngine: @unchecked Sendable {
     private struct Inbox {
         var added: [CurlTransfer] = []
         var cancelled: [UInt64] = []
+        var resumed: [UInt64] = []
         var stopping = false
         var stopped = false
     }
@@ -38,27 +39,64 @@ final class CurlEngine: @unchecked Sendable {
         let id = nextID.add(1, ordering: .relaxed).newValue
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPClientResponse, HTTPClientError>, Never>) in
-                let transfer = CurlTransfer(id: id, request: request, continuation: continuation)
-                let accepted = inbox.withLock { inbox -> Bool in
-                    guard !inbox.stopping else { return false }
-                    inbox.added.append(transfer)
-                    return true
-                }
-                if accepted {
-                    curl_multi_wakeup(multi)
-                } else {
-                    transfer.finish(.failure(HTTPClientError(code: .cancelled, detail: "the client was shut down")))
-                }
+                add(CurlTransfer(id: id, request: request, delivery: .buffered(continuation)))
             }
         } onCancel: {
-            let wake = inbox.withLock { inbox -> Bool in
-                guard !inbox.stopped else { return false }
-                inbox.cancelled.append(id)
-                return true
-            }
-            if wake { curl_multi_wakeup(multi) }
+            cancel(id)
         }
         return try result.get()
+    }
+
+    /// Starts `request` and returns once its head arrived; the body follows through the stream, at most about
+    /// `bufferBytes` held in memory (the transfer pauses while the reader lags).
+    func open(_ request: HTTPClientRequest, bufferBytes: Int) async throws(HTTPClientError) -> HTTPClientStream {
+        let id = nextID.add(1, ordering: .relaxed).newValue
+        let channel = ResponseBodyChannel(capacity: bufferBytes) { [self] in resume(id) }
+        add(CurlTransfer(id: id, request: request, delivery: .streamed(channel)))
+        let head = await withTaskCancellationHandler {
+            await channel.head()
+        } onCancel: {
+            cancel(id)
+        }
+        switch head {
+        case .success(let response):
+            return HTTPClientStream(head: response, channel: channel) { [self] in cancel(id) }
+        case .failure(let error):
+            throw error
+        }
+    }
+
+    private func add(_ transfer: CurlTransfer) {
+        let accepted = inbox.withLock { inbox -> Bool in
+            guard !inbox.stopping else { return false }
+            inbox.added.append(transfer)
+            return true
+        }
+        if accepted {
+            curl_multi_wakeup(multi)
+        } else {
+            transfer.finish(.failure(HTTPClientError(code: .cancelled, detail: "the client was shut down")))
+        }
+    }
+
+    /// Aborts transfer `id` (its waiter gets `cancelled`); nothing if it already ended.
+    func cancel(_ id: UInt64) {
+        let wake = inbox.withLock { inbox -> Bool in
+            guard !inbox.stopped else { return false }
+            inbox.cancelled.append(id)
+            return true
+        }
+        if wake { curl_multi_wakeup(multi) }
+    }
+
+    /// Lets paused transfer `id` continue.
+    private func resume(_ id: UInt64) {
+        let wake = inbox.withLock { inbox -> Bool in
+            guard !inbox.stopped else { return false }
+            inbox.resumed.append(id)
+            return true
+        }
+        if wake { curl_multi_wakeup(multi) }
     }
 
     /// Fails pending transfers with `cancelled` and ends the thread.
@@ -73,12 +111,13 @@ final class CurlEngine: @unchecked Sendable {
 
     private func threadMain() {
         while true {
-            let (added, cancelled, stopping) = inbox.withLock { inbox in
+            let (added, cancelled, resumed, stopping) = inbox.withLock { inbox in
                 defer {
                     inbox.added = []
                     inbox.cancelled = []
+                    inbox.resumed = []
                 }
-                return (inbox.added, inbox.cancelled, inbox.stopping)
+                return (inbox.added, inbox.cancelled, inbox.resumed, inbox.stopping)
             }
             for transfer in added {
                 do throws(HTTPClientError) {
@@ -93,6 +132,11 @@ final class CurlEngine: @unchecked Sendable {
                 guard let (easy, transfer) = running.first(where: { $0.value.id == id }) else { continue }
                 remove(easy)
                 transfer.finish(.failure(HTTPClientError(code: .cancelled, detail: "the request was cancelled")))
+            }
+            for id in resumed {
+                guard let easy = running.first(where: { $0.value.id == id })?.key else { continue }
+                // May call the write callback at once with the bytes libcurl held while paused.
+                curl_easy_pause(easy, CURLPAUSE_RECV_CONT)
             }
             if stopping {
                 for (easy, transfer) in running {

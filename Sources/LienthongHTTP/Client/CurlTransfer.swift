@@ -2,12 +2,28 @@ internal import CCurl
 internal import CLienthongShims
 internal import LienthongCore
 
-/// One libcurl transfer: its easy handle options, the response being received, and the continuation
-/// resumed exactly once. Created by the caller, then used only on the engine thread (hence unchecked).
+/// One libcurl transfer: its easy handle options, the response being received, and where it goes: a
+/// continuation resumed once with the whole response, or a ``ResponseBodyChannel`` fed as the body arrives.
+/// Created by the caller, then used only on the engine thread (hence unchecked).
 final class CurlTransfer: @unchecked Sendable {
+    /// Where the response goes.
+    enum Delivery {
+        /// The whole response at the end, body included.
+        case buffered(CheckedContinuation<Result<HTTPClientResponse, HTTPClientError>, Never>)
+        /// The head once it arrived, then the body chunk by chunk through the channel.
+        case streamed(ResponseBodyChannel)
+    }
+
+    /// The receive buffer of a streamed transfer: the most libcurl hands over (and holds while paused) at once.
+    static let streamedBufferBytes = 64 * 1024
+
     let id: UInt64
     private let request: HTTPClientRequest
-    private var continuation: CheckedContinuation<Result<HTTPClientResponse, HTTPClientError>, Never>?
+    fileprivate var delivery: Delivery?
+    /// The easy handle, once made.
+    fileprivate var easy: UnsafeMutableRawPointer?
+    /// Whether a streamed transfer has handed its head to the channel.
+    fileprivate var headDelivered = false
     private var headerList: UnsafeMutablePointer<curl_slist>?
     /// libcurl writes its error text here during the transfer, so the memory must not move.
     private let errorBuffer: UnsafeMutablePointer<CChar> = {
@@ -16,30 +32,41 @@ final class CurlTransfer: @unchecked Sendable {
         return buffer
     }()
     private var unmanaged: Unmanaged<CurlTransfer>?
-    /// Body bytes received so far.
+    /// Body bytes received so far (buffered transfers).
     fileprivate var body: [UInt8] = []
+    /// Body bytes accepted so far, for the size limit.
+    fileprivate var received = 0
     /// Set when the body outgrew the limit and the write callback aborted the transfer.
     fileprivate var tooLarge = false
     fileprivate var limit: Int { request.maxResponseBytes }
 
-    init(
-        id: UInt64,
-        request: HTTPClientRequest,
-        continuation: CheckedContinuation<Result<HTTPClientResponse, HTTPClientError>, Never>
-    ) {
+    init(id: UInt64, request: HTTPClientRequest, delivery: Delivery) {
         self.id = id
         self.request = request
-        self.continuation = continuation
+        self.delivery = delivery
     }
 
     deinit {
         errorBuffer.deallocate()
     }
 
-    /// Resumes the waiting task (only the first call has an effect).
+    /// Resumes the waiting task, or ends the channel (only the first call has an effect).
     func finish(_ result: Result<HTTPClientResponse, HTTPClientError>) {
-        continuation?.resume(returning: result)
-        continuation = nil
+        switch delivery {
+        case .buffered(let continuation)?:
+            continuation.resume(returning: result)
+        case .streamed(let channel)?:
+            switch result {
+            case .success(let head):
+                channel.deliverHead(head)
+                channel.finish()
+            case .failure(let error):
+                channel.fail(error)
+            }
+        case nil:
+            break
+        }
+        delivery = nil
     }
 
     /// Frees what the easy handle referenced; call after the handle is cleaned up or removed.
@@ -57,6 +84,7 @@ final class CurlTransfer: @unchecked Sendable {
         }
         var failed = false
         func set(_ code: CURLcode) { if code != CURLE_OK { failed = true } }
+        self.easy = easy
         let retained = Unmanaged.passRetained(self)
         unmanaged = retained
         let context = retained.toOpaque()
@@ -78,6 +106,9 @@ final class CurlTransfer: @unchecked Sendable {
             set(lt_curl_easy_setopt_string(easy, CURLOPT_SSLCERT, certificate))
         }
         if let key = tls.privateKeyPath { set(lt_curl_easy_setopt_string(easy, CURLOPT_SSLKEY, key)) }
+        if case .streamed? = delivery {
+            set(lt_curl_easy_setopt_long(easy, CURLOPT_BUFFERSIZE, Self.streamedBufferBytes))
+        }
 
         switch request.method {
         case .get:
@@ -133,6 +164,13 @@ final class CurlTransfer: @unchecked Sendable {
             let detail = message.isEmpty ? String(cString: curl_easy_strerror(code)) : message
             return .failure(HTTPClientError(code: Self.errorCode(code), detail: detail))
         }
+        var response = Self.head(easy)
+        response.body = body
+        return .success(response)
+    }
+
+    /// The status and header fields of the response received so far (no body).
+    fileprivate static func head(_ easy: UnsafeMutableRawPointer) -> HTTPClientResponse {
         var status = 0
         _ = lt_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &status)
         var fields: [HTTPHeaders.Field] = []
@@ -141,7 +179,7 @@ final class CurlTransfer: @unchecked Sendable {
             fields.append(.init(name: String(cString: header.pointee.name), value: String(cString: header.pointee.value)))
             previous = header
         }
-        return .success(HTTPClientResponse(status: status, headers: HTTPHeaders(fields), body: body))
+        return HTTPClientResponse(status: status, headers: HTTPHeaders(fields))
     }
 
     private static func errorCode(_ code: CURLcode) -> HTTPClientError.Code {
@@ -169,15 +207,23 @@ private let curlTransferWrite: @convention(c) (UnsafeMutablePointer<CChar>?, Int
     data, size, count, context in
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
     let length = size * count
-    guard transfer.body.count + length <= transfer.limit else {
+    guard transfer.received + length <= transfer.limit else {
         // Returning a short count makes libcurl abort with CURLE_WRITE_ERROR; nothing more is buffered.
         transfer.tooLarge = true
         return 0
     }
-    if let data, length > 0 {
-        data.withMemoryRebound(to: UInt8.self, capacity: length) {
-            transfer.body.append(contentsOf: UnsafeBufferPointer(start: $0, count: length))
+    guard let data, length > 0 else { return length }
+    let bytes = data.withMemoryRebound(to: UInt8.self, capacity: length) { UnsafeBufferPointer(start: $0, count: length) }
+    if case .streamed(let channel)? = transfer.delivery {
+        if !transfer.headDelivered, let easy = transfer.easy {
+            transfer.headDelivered = true
+            channel.deliverHead(CurlTransfer.head(easy))
         }
+        // libcurl keeps a refused chunk and hands it over again after curl_easy_pause(CURLPAUSE_CONT).
+        guard channel.offer(bytes) else { return Int(CURL_WRITEFUNC_PAUSE) }
+    } else {
+        transfer.body.append(contentsOf: bytes)
     }
+    transfer.received += length
     return length
 }

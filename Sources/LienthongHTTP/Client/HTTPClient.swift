@@ -26,6 +26,17 @@ public final class HTTPClient: Sendable {
         try await engine.perform(request)
     }
 
+    /// Sends `request` and returns as soon as the response head has arrived; the body is read from the stream.
+    ///
+    /// At most about `bufferBytes` of body wait in memory: while the reader lags, the transfer is paused
+    /// (`CURL_WRITEFUNC_PAUSE`) and resumed when the reader has taken them, so TCP slows the sender down.
+    /// - Throws: as ``send(_:)``, for failures before the head.
+    public func stream(
+        _ request: HTTPClientRequest, bufferBytes: Int = 1024 * 1024
+    ) async throws(HTTPClientError) -> HTTPClientStream {
+        try await engine.open(request, bufferBytes: max(1, bufferBytes))
+    }
+
     /// Fails requests in flight with `http-client.cancelled` and stops the transfer thread.
     public func shutdown() {
         engine.stop()

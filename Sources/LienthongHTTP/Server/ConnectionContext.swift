@@ -26,6 +26,8 @@ final class ConnectionContext {
     var replacedErrorPage = false
     /// Guards against reacting to our own edits of the output buffer.
     var rewriting = false
+    /// The request whose response is being streamed on this connection, if any.
+    var streamID: UInt64?
 
     init(loop: EventLoop, bufferEvent: OpaquePointer) {
         self.loop = loop

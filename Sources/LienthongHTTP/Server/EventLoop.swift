@@ -22,6 +22,8 @@ struct LoopSettings: Sendable {
     var readTimeout: timeval
     var writeTimeout: timeval
     var idleTimeout: timeval
+    /// Unsent bytes of a streamed response above which the producer's next write waits.
+    var maxBufferedResponseBytes: Int
 }
 
 /// One libevent thread: an `event_base`, an `evhttp` and a listening socket bound with `SO_REUSEPORT`.
@@ -38,6 +40,7 @@ final class EventLoop: @unchecked Sendable {
 
     private struct Inbox {
         var completions: [(UInt64, HTTPResponse)] = []
+        var streamWork: [StreamWork] = []
         var commands: [Command] = []
         /// Set once the loop no longer takes work; `wake` must not be used after that.
         var closed = false
@@ -51,7 +54,7 @@ final class EventLoop: @unchecked Sendable {
     }
 
     let index: Int
-    private let settings: LoopSettings
+    let settings: LoopSettings
     private let tls: ServerTLSContext?
     /// Hands a request to the server; `false` when the server no longer takes requests.
     private let deliver: @Sendable (IncomingRequest) -> Bool
@@ -59,20 +62,22 @@ final class EventLoop: @unchecked Sendable {
     private let exited = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     // Loop-thread state.
-    private var base: OpaquePointer?
+    private(set) var base: OpaquePointer?
     private var http: OpaquePointer?
     private var bound: OpaquePointer?
     private var listener: OpaquePointer?
     private var setupEvent: OpaquePointer?
-    private var pending: [UInt64: OpaquePointer] = [:]
+    var pending: [UInt64: OpaquePointer] = [:]
     private var nextRequestID: UInt64 = 0
-    private var connections: [OpaquePointer: ConnectionContext] = [:]
+    private(set) var connections: [OpaquePointer: ConnectionContext] = [:]
+    /// Streamed responses under way, by request id (see `EventLoop+Streaming.swift`).
+    var streams: [UInt64: StreamingReply] = [:]
     private var unconfigured: [ConnectionContext] = []
     private var listenerPaused = false
-    private var draining = false
+    private(set) var draining = false
     private var stopping = false
     /// True while this loop writes its own response, so the output watcher leaves it alone.
-    fileprivate var sendingOwnResponse = false
+    var sendingOwnResponse = false
 
     init(
         index: Int,
@@ -95,6 +100,17 @@ final class EventLoop: @unchecked Sendable {
             inbox.completions.append((id, response))
             Self.schedule(&inbox)
         }
+    }
+
+    /// Queues a step of a streamed response; a chunk whose loop has stopped is answered `false` at once.
+    func queue(_ work: StreamWork) {
+        let accepted = inbox.withLock { inbox -> Bool in
+            guard !inbox.closed else { return false }
+            inbox.streamWork.append(work)
+            Self.schedule(&inbox)
+            return true
+        }
+        if !accepted, case .chunk(_, _, let written) = work { written.resume(returning: false) }
     }
 
     /// Queues a command for the loop thread.
@@ -236,13 +252,20 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func tearDown() {
-        let wake = inbox.withLock { inbox -> WakeEvent? in
+        let (wake, work) = inbox.withLock { inbox -> (WakeEvent?, [StreamWork]) in
             inbox.closed = true
             inbox.completions = []
             inbox.commands = []
-            defer { inbox.wake = nil }
-            return inbox.wake
+            defer {
+                inbox.wake = nil
+                inbox.streamWork = []
+            }
+            return (inbox.wake, inbox.streamWork)
         }
+        // Producers still writing learn that their client is gone; evhttp_free below frees their requests.
+        for case .chunk(_, _, let written) in work { written.resume(returning: false) }
+        for stream in streams.values { stream.written?.resume(returning: false) }
+        streams = [:]
         // Requests still with the handler are abandoned; evhttp_free frees them with their connections.
         pending = [:]
         if let http { evhttp_free(http) }  // frees the bound listener and every connection
@@ -261,18 +284,20 @@ final class EventLoop: @unchecked Sendable {
     // MARK: - Loop-thread callbacks
 
     fileprivate func wakeUp() {
-        let (completions, commands) = inbox.withLock { inbox in
+        let (completions, streamWork, commands) = inbox.withLock { inbox in
             inbox.wakeScheduled = false
             defer {
                 inbox.completions = []
+                inbox.streamWork = []
                 inbox.commands = []
             }
-            return (inbox.completions, inbox.commands)
+            return (inbox.completions, inbox.streamWork, inbox.commands)
         }
         for (id, response) in completions {
             guard let request = pending.removeValue(forKey: id) else { continue }
             reply(request, with: response, close: draining)
         }
+        for work in streamWork { perform(work) }
         for command in commands {
             switch command {
             case .stopAccepting: stopAccepting()
@@ -285,12 +310,14 @@ final class EventLoop: @unchecked Sendable {
         guard !stopping else { return }
         stopping = true
         stopAccepting()
-        // Handlers that outlived the grace period are abandoned: their clients get a 503.
+        // Handlers that outlived the grace period are abandoned: their clients get a 503, and streamed
+        // responses are cut short.
         let abandoned = pending
         pending = [:]
         for request in abandoned.values {
             reply(request, with: ProblemDocument.response(status: 503), close: true)
         }
+        abortStreams()
         // Responses already queued must reach the socket before evhttp_free, so the loop ends only when
         // every connection has closed (each response carries `Connection: close`), or after a bound.
         var bound = timeval(tv_sec: 2, tv_usec: 0)
@@ -373,6 +400,7 @@ final class EventLoop: @unchecked Sendable {
     }
 
     fileprivate func connectionClosed(_ context: ConnectionContext) {
+        streamLostConnection(context)
         // The context goes away now; evhttp frees the bufferevent right after this callback.
         let pointer = Unmanaged.passUnretained(context).toOpaque()
         evbuffer_remove_cb(bufferevent_get_input(context.bufferEvent), connectionInputChanged, pointer)
@@ -446,6 +474,11 @@ final class EventLoop: @unchecked Sendable {
         bufferevent_set_timeouts(context.bufferEvent, &read, &write)
     }
 
+    /// The connection context of the bufferevent, if the loop tracks it.
+    func context(of bufferEvent: OpaquePointer) -> ConnectionContext? {
+        connections[bufferEvent]
+    }
+
     fileprivate func handle(_ request: OpaquePointer) {
         guard let connection = evhttp_request_get_connection(request),
             let bufferEvent = evhttp_connection_get_bufferevent(connection)
@@ -498,7 +531,8 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    private func reply(_ request: OpaquePointer, with response: HTTPResponse, close: Bool) {
+    /// Copies the response's header fields onto the evhttp request; the server sets the framing ones itself.
+    func addHeaders(of response: HTTPResponse, to request: OpaquePointer, close: Bool) {
         let headers = evhttp_request_get_output_headers(request)
         for field in response.headers {
             switch field.name.lowercased() {
@@ -507,11 +541,16 @@ final class EventLoop: @unchecked Sendable {
             }
         }
         if close { evhttp_add_header(headers, "Connection", "close") }
+    }
+
+    private func reply(_ request: OpaquePointer, with response: HTTPResponse, close: Bool) {
+        addHeaders(of: response, to: request, close: close)
         let body = evbuffer_new()
         if evhttp_request_get_command(request) == EVHTTP_REQ_HEAD {
             // evhttp writes whatever body it is given, even after a HEAD, where the client reads none: the next
             // response on the connection would start inside it. HEAD announces the length a GET would send.
-            evhttp_add_header(headers, "Content-Length", String(response.body.count))
+            evhttp_add_header(
+                evhttp_request_get_output_headers(request), "Content-Length", String(response.body.count))
         } else if !response.body.isEmpty {
             evbuffer_add(body, response.body, response.body.count)
         }

@@ -97,7 +97,14 @@ public final class HTTPServer: Sendable {
                         for await incoming in requests {
                             handlers.addTask {
                                 let response = await handler.handle(incoming.request)
-                                incoming.loop.complete(incoming.id, with: response)
+                                guard let producer = response.bodyProducer else {
+                                    incoming.loop.complete(incoming.id, with: response)
+                                    return
+                                }
+                                incoming.loop.startStream(incoming.id, head: response)
+                                let end = await producer(
+                                    HTTPBodyWriter { bytes in await incoming.loop.write(incoming.id, bytes) })
+                                incoming.loop.endStream(incoming.id, end)
                             }
                         }
                     }
@@ -135,7 +142,8 @@ public final class HTTPServer: Sendable {
         HTTPServerRuntime.prepare()
         let configuration = self.configuration
         guard configuration.eventLoops >= 1, configuration.maxHeaderBytes > 0, configuration.maxBodyBytes >= 0,
-            configuration.maxConnections >= 1, (0...65535).contains(configuration.port)
+            configuration.maxConnections >= 1, configuration.maxBufferedResponseBytes >= 1,
+            (0...65535).contains(configuration.port)
         else {
             throw HTTPServerError(code: .invalidConfiguration, detail: "eventLoops, limits or port out of range")
         }
@@ -149,7 +157,8 @@ public final class HTTPServer: Sendable {
             maxConnections: perLoop,
             readTimeout: Self.timeval(configuration.readTimeout),
             writeTimeout: Self.timeval(configuration.writeTimeout),
-            idleTimeout: Self.timeval(configuration.idleTimeout)
+            idleTimeout: Self.timeval(configuration.idleTimeout),
+            maxBufferedResponseBytes: configuration.maxBufferedResponseBytes
         )
         let sink = requestSink
         var loops: [EventLoop] = []

@@ -26,6 +26,9 @@ public struct HTTPServerConfiguration: Sendable {
     public var idleTimeout: Duration
     /// How long ``HTTPServer/run()`` waits for in-flight requests after ``HTTPServer/shutdown()``.
     public var shutdownGracePeriod: Duration
+    /// The most bytes of a streamed response a connection holds unsent before the producer's next write waits
+    /// (see ``HTTPResponse/streaming(status:headers:producer:)``).
+    public var maxBufferedResponseBytes: Int
 
     /// Creates a configuration; every limit has a default.
     public init(
@@ -39,7 +42,8 @@ public struct HTTPServerConfiguration: Sendable {
         readTimeout: Duration = .seconds(30),
         writeTimeout: Duration = .seconds(30),
         idleTimeout: Duration = .seconds(60),
-        shutdownGracePeriod: Duration = .seconds(10)
+        shutdownGracePeriod: Duration = .seconds(10),
+        maxBufferedResponseBytes: Int = 1024 * 1024
     ) {
         self.host = host
         self.port = port
@@ -52,6 +56,7 @@ public struct HTTPServerConfiguration: Sendable {
         self.writeTimeout = writeTimeout
         self.idleTimeout = idleTimeout
         self.shutdownGracePeriod = shutdownGracePeriod
+        self.maxBufferedResponseBytes = maxBufferedResponseBytes
     }
 
     /// The number of active processor cores.

@@ -55,3 +55,16 @@ enum Seeds {
         ]
     }
 }
+
+extension Seeds {
+    /// Land parcel keys (`<commune>-<sheet>-<parcel>`) of `seeds/land.json`, in file order.
+    static func landKeys() throws -> [String] {
+        let data = try Data(contentsOf: GatewayProcess.root.appendingPathComponent("seeds/land.json"))
+        return try JSONValue.parse(Array(data), limits: JSONLimits(maxBytes: 256 << 20)).arrayValue?.compactMap { parcel in
+            guard let commune = parcel["maXa"]?.stringValue, let sheet = parcel["soToBanDo"]?.numberValue?.int,
+                let number = parcel["soThua"]?.numberValue?.int
+            else { return nil }
+            return "\(commune)-\(sheet)-\(number)"
+        } ?? []
+    }
+}

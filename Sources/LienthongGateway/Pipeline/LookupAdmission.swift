@@ -1,0 +1,71 @@
+import Foundation
+import LienthongAccess
+import LienthongAudit
+import LienthongCore
+import LienthongTrust
+
+/// The checks every lookup of a registry passes before its back end is asked: the purpose is stated, the key
+/// follows its identifier rules, the policy allows `service` for the consumer and purpose (deny by default), and a
+/// caller-chosen request id is not a replay. Records and documents share it; each names its own service.
+struct LookupAdmission: Sendable {
+    let policy: AccessPolicy
+    let replay: ReplayGuard
+    let now: @Sendable () -> Date
+
+    /// What an admitted lookup may do.
+    struct Admitted: Sendable {
+        /// The validated (normalised) key.
+        var key: String
+        /// The stated purpose.
+        var purpose: String
+        /// The fields the grant releases.
+        var selection: FieldSelection
+    }
+
+    /// Admits `request` for `service` of `descriptor`, filling the audit event's service, provider and subject.
+    /// - Parameter requestedFields: the parsed `fields` parameter (records only).
+    func admit(
+        _ request: LookupRequest, consumer: Consumer, descriptor: RegistryDescriptor, service: ExchangeID,
+        requestedFields: [String]?, event: inout AuditEvent
+    ) -> Result<Admitted, Problem> {
+        event.service = service.description
+        event.provider = descriptor.provider.description
+        guard let purpose = request.purpose, !purpose.isEmpty else { return .failure(GatewayProblems.purposeRequired) }
+        let key: String
+        do {
+            key = try descriptor.keyKind.validate(request.key)
+        } catch {
+            return .failure(error.problem)
+        }
+        event.subjectKey = key
+        let decision = policy.evaluate(
+            AccessRequest(
+                consumer: consumer.id, service: service, purpose: purpose, requestedFields: requestedFields,
+                key: key, keyKind: descriptor.keyKind, date: Timestamp.date(now())
+            )
+        )
+        let selection: FieldSelection
+        switch decision {
+        case .deny(let denial): return .failure(denial.problem)
+        case .allow(let fields): selection = fields
+        }
+        if request.requestIDGiven {
+            // Keyed by consumer: two consumers may pick the same id without refusing each other.
+            do throws(TrustError) {
+                try replay.admit(id: "\(consumer.id)|\(request.requestID)", issuedAt: nil, now: now())
+            } catch {
+                return .failure(error.problem)
+            }
+        }
+        return .success(Admitted(key: key, purpose: purpose, selection: selection))
+    }
+}
+
+extension AuditEvent {
+    /// Marks the event as refused (401, 403: `denied`) or failed (anything else) with `problem`'s status and code.
+    mutating func conclude(with problem: Problem) {
+        outcome = problem.status == 401 || problem.status == 403 ? .denied : .failed
+        status = problem.status
+        problemCode = problem.code
+    }
+}

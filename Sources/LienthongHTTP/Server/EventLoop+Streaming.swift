@@ -1,0 +1,139 @@
+internal import CEvent
+
+/// A step of a streamed response, queued by the handler's task for the loop thread.
+enum StreamWork: Sendable {
+    /// Send the status line and headers (`evhttp_send_reply_start`).
+    case start(UInt64, HTTPResponse)
+    /// Send one chunk; resumed with `false` once the client is gone, else when the output buffer is low enough.
+    case chunk(UInt64, [UInt8], CheckedContinuation<Bool, Never>)
+    /// Send the last chunk, or close the connection to cut the body short.
+    case end(UInt64, HTTPBodyEnd)
+}
+
+/// A streamed response under way on a loop.
+struct StreamingReply {
+    /// The evhttp request; it stays allocated until `evhttp_send_reply_end` even if its connection closes.
+    let request: OpaquePointer
+    /// The connection's context, while the connection is open.
+    var context: ConnectionContext?
+    /// The producer's write waiting for the output buffer to drain.
+    var written: CheckedContinuation<Bool, Never>?
+}
+
+// Streamed responses: `evhttp_send_reply_start`, `_chunk_with_cb`, `_end` on the loop thread, with the producer's
+// writes held back while the connection's output buffer is above `maxBufferedResponseBytes`.
+extension EventLoop {
+    // MARK: Cross-thread API
+
+    /// Queues the head of the streamed response to request `id`.
+    func startStream(_ id: UInt64, head: HTTPResponse) {
+        queue(.start(id, head))
+    }
+
+    /// Queues `bytes` of the streamed response to request `id`; returns `false` once the client is gone.
+    func write(_ id: UInt64, _ bytes: [UInt8]) async -> Bool {
+        await withCheckedContinuation { (written: CheckedContinuation<Bool, Never>) in
+            queue(.chunk(id, bytes, written))
+        }
+    }
+
+    /// Queues the end of the streamed response to request `id`.
+    func endStream(_ id: UInt64, _ end: HTTPBodyEnd) {
+        queue(.end(id, end))
+    }
+
+    // MARK: Loop thread
+
+    func perform(_ work: StreamWork) {
+        switch work {
+        case .start(let id, let head): start(id, head)
+        case .chunk(let id, let bytes, let written): send(id, bytes, written)
+        case .end(let id, let end): finish(id, end)
+        }
+    }
+
+    private func start(_ id: UInt64, _ head: HTTPResponse) {
+        guard let request = pending.removeValue(forKey: id) else { return }
+        addHeaders(of: head, to: request, close: draining)
+        var context: ConnectionContext?
+        if let connection = evhttp_request_get_connection(request),
+            let bufferEvent = evhttp_connection_get_bufferevent(connection)
+        {
+            context = self.context(of: bufferEvent)
+            context?.streamID = id
+            // The request has been read: while the body streams, only the write timeout applies.
+            var write = settings.writeTimeout
+            bufferevent_set_timeouts(bufferEvent, nil, &write)
+        }
+        streams[id] = StreamingReply(request: request, context: context)
+        sendingOwnResponse = true
+        evhttp_send_reply_start(request, Int32(head.status), ReasonPhrase.of(head.status))
+        sendingOwnResponse = false
+    }
+
+    private func send(_ id: UInt64, _ bytes: [UInt8], _ written: CheckedContinuation<Bool, Never>) {
+        guard var stream = streams[id], let context = stream.context,
+            let connection = evhttp_request_get_connection(stream.request),
+            let bufferEvent = evhttp_connection_get_bufferevent(connection)
+        else {
+            written.resume(returning: false)
+            return
+        }
+        let chunk = evbuffer_new()
+        evbuffer_add(chunk, bytes, bytes.count)
+        sendingOwnResponse = true
+        evhttp_send_reply_chunk_with_cb(
+            stream.request, chunk, streamOutputDrained, Unmanaged.passUnretained(context).toOpaque())
+        sendingOwnResponse = false
+        evbuffer_free(chunk)
+        if evbuffer_get_length(bufferevent_get_output(bufferEvent)) <= settings.maxBufferedResponseBytes {
+            written.resume(returning: true)
+        } else {
+            // Resumed by `outputDrained` once evhttp has handed everything to the socket.
+            stream.written = written
+            streams[id] = stream
+        }
+    }
+
+    private func finish(_ id: UInt64, _ end: HTTPBodyEnd) {
+        guard let stream = streams.removeValue(forKey: id) else { return }
+        stream.written?.resume(returning: false)
+        stream.context?.streamID = nil
+        if case .abort = end, let connection = evhttp_request_get_connection(stream.request) {
+            // Freeing the connection frees the request and closes the socket before the last chunk.
+            evhttp_connection_free(connection)
+            return
+        }
+        // Without a connection, evhttp_send_reply_end only frees the request.
+        sendingOwnResponse = true
+        evhttp_send_reply_end(stream.request)
+        sendingOwnResponse = false
+    }
+
+    /// evhttp wrote everything queued on the connection of `context`.
+    fileprivate func outputDrained(_ context: ConnectionContext) {
+        guard let id = context.streamID, let written = streams[id]?.written else { return }
+        streams[id]?.written = nil
+        written.resume(returning: true)
+    }
+
+    /// The connection of `context` closed: its stream's producer learns that the client is gone.
+    func streamLostConnection(_ context: ConnectionContext) {
+        guard let id = context.streamID, var stream = streams[id] else { return }
+        stream.written?.resume(returning: false)
+        stream.written = nil
+        stream.context = nil
+        streams[id] = stream
+        context.streamID = nil
+    }
+
+    /// Cuts every streamed response short (the loop is stopping).
+    func abortStreams() {
+        for id in Array(streams.keys) { finish(id, .abort) }
+    }
+}
+
+private let streamOutputDrained: @convention(c) (OpaquePointer?, UnsafeMutableRawPointer?) -> Void = { _, argument in
+    let context = Unmanaged<ConnectionContext>.fromOpaque(argument!).takeUnretainedValue()
+    context.loop.outputDrained(context)
+}
