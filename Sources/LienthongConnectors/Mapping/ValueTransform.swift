@@ -121,9 +121,12 @@ public enum ValueTransform: Sendable, Equatable {
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// `text` in Unicode NFC. ASCII text is already NFC and is returned as it is.
+    /// `text` in Unicode NFC. Text already in NFC (all ASCII text, and most registry text) is returned as it is:
+    /// the standard library's full NFC check is much cheaper than Foundation's normalisation.
     static func nfc(_ text: String) -> String {
-        text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
+        var span = text.utf8Span
+        return span.checkForNFC(quickCheck: false) ? text : text.precomposedStringWithCanonicalMapping
     }
 
     /// `123,5`, `123.5`, `1.234,5` (point as thousands separator when a comma is present) to a number.
