@@ -60,6 +60,36 @@ struct SQLiteStorageTests {
         #expect(throws: StorageError(code: .readOnly, detail: "")) { try readOnly.execute("INSERT INTO t VALUES (3)") }
     }
 
+    @Test func cachedStatementIsCompiledOnceAndStartsAfreshOnEachUse() throws {
+        var db: SQLiteDatabase? = try SQLiteDatabase(path: ":memory:", mode: .readWriteCreate)
+        weak var released = db
+        try db?.execute("CREATE TABLE t (k INTEGER); INSERT INTO t VALUES (1), (2)")
+        let sql = "SELECT k FROM t WHERE k >= ?1 ORDER BY k"
+        // Left after one row of two, with ?1 bound.
+        let first = try db?.withCachedStatement(sql) { statement throws(StorageError) in
+            try statement.bind(1, at: 1)
+            #expect(try statement.step() && statement.int(at: 0) == 1)
+            return ObjectIdentifier(statement)
+        }
+        // The same statement, bindings cleared: `k >= NULL` matches nothing.
+        let second = try db?.withCachedStatement(sql) { statement throws(StorageError) in
+            #expect(try statement.step() == false)
+            return ObjectIdentifier(statement)
+        }
+        #expect(first != nil && first == second)
+        // Reset: binding works again and the rows start from the first.
+        try db?.withCachedStatement(sql) { statement throws(StorageError) in
+            try statement.bind(2, at: 1)
+            #expect(try statement.step() && statement.int(at: 0) == 2)
+        }
+        #expect(throws: StorageError(code: .prepare, detail: "")) {
+            try db?.withCachedStatement("SELEC nonsense") { _ throws(StorageError) in }
+        }
+        // The cache does not keep its connection alive.
+        db = nil
+        #expect(released == nil)
+    }
+
     @Test func poolNeverOpensMoreThanItsSize() async throws {
         let path = try TestSupport.temporaryDirectory() + "/p.sqlite"
         try SQLiteDatabase(path: path, mode: .readWriteCreate).execute("CREATE TABLE t (k INTEGER)")

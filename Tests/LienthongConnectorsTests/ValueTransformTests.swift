@@ -69,6 +69,17 @@ struct ValueTransformTests {
         #expect(composed.unicodeScalars.count == 6)
     }
 
+    /// Text already in NFC is kept as it is; the rest is composed: either way the result is Foundation's NFC.
+    @Test(arguments: [
+        "Nguyễn Thị Ánh", "Nguyễn".decomposedStringWithCanonicalMapping, "a\u{0302}\u{0323}", "a\u{0323}\u{0302}",
+        "\u{212B}ngström", "\u{0958}", "\u{1100}\u{1161}", "\u{0B47}\u{0B3E}", "Đắk Lắk", "東京", "x\u{0301}\u{0301}",
+    ])
+    func nfcAgreesWithFoundation(input: String) throws {
+        let expected = Array(input.precomposedStringWithCanonicalMapping.unicodeScalars)
+        let mapped = try #require(try map(.string(input), ["nfc"])?.stringValue)
+        #expect(Array(mapped.unicodeScalars) == expected)
+    }
+
     @Test func inlineCodeListMatchesDecomposedInput() throws {
         #expect(try map(.string("Nữ".decomposedStringWithCanonicalMapping), [["codeList": ["Nam": "male", "Nữ": "female"]]]) == "female")
         #expect(try map(2, [["codeList": ["1": "a", "2": "b"]]]) == "b")

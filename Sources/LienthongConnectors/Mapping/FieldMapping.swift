@@ -106,33 +106,39 @@ public struct FieldMapping: Sendable, Equatable {
     func apply(to record: JSONValue, into output: inout JSONValue, registry: String, fieldPrefix: String)
         throws(MappingError)
     {
-        let context = MappingContext(registry: registry, field: fieldPrefix + source.name, target: target.description)
+        // Built only for an error: the names are strings to assemble, and most fields map without one.
+        func context() -> MappingContext {
+            MappingContext(registry: registry, field: fieldPrefix + source.name, target: target.description)
+        }
         if let condition {
             let raw = condition.source.value(in: record)
             guard raw?.stringValue ?? raw?.numberValue?.literal == condition.equals else { return }
         }
-        guard var value = try rawValue(in: record, context: context) else {
+        guard var value = try rawValue(in: record, context: context()) else {
             if isOptional { return }
-            throw context.error(.missingField, "required")
+            throw context().error(.missingField, "required")
         }
         if let each {
-            guard let elements = value.arrayValue else { throw context.error(.typeMismatch, "each needs an array") }
+            guard let elements = value.arrayValue else { throw context().error(.typeMismatch, "each needs an array") }
             var mapped: [JSONValue] = []
+            let elementPrefix = fieldPrefix + source.name + "[*]"
             for element in elements {
-                guard case .object = element else { throw context.error(.typeMismatch, "each needs objects") }
+                guard case .object = element else { throw context().error(.typeMismatch, "each needs objects") }
                 var item: JSONValue = .object([:])
                 for field in each {
-                    try field.apply(to: element, into: &item, registry: registry, fieldPrefix: context.field + "[*]")
+                    try field.apply(to: element, into: &item, registry: registry, fieldPrefix: elementPrefix)
                 }
                 mapped.append(item)
             }
             value = .array(mapped)
         }
-        for transform in transforms { value = try transform.apply(to: value, context: context) }
+        for transform in transforms { value = try transform.apply(to: value, context: context()) }
         output.set(value, at: target.tokens[...])
     }
 
-    private func rawValue(in record: JSONValue, context: MappingContext) throws(MappingError) -> JSONValue? {
+    private func rawValue(in record: JSONValue, context: @autoclosure () -> MappingContext) throws(MappingError)
+        -> JSONValue?
+    {
         guard case .concat(let parts, let separator) = source else { return source.value(in: record) }
         var texts: [String] = []
         for part in parts {
@@ -140,7 +146,7 @@ public struct FieldMapping: Sendable, Equatable {
             case nil: return nil
             case .string(let text): texts.append(text)
             case .number(let number): texts.append(number.literal)
-            default: throw context.error(.typeMismatch, "concat needs text")
+            default: throw context().error(.typeMismatch, "concat needs text")
             }
         }
         return .string(texts.joined(separator: separator))
@@ -155,9 +161,10 @@ extension JSONValue {
             return
         }
         var object = objectValue ?? [:]
-        var child = object[first] ?? .object([:])
-        child.set(value, at: tokens.dropFirst())
-        object[first] = child
+        // Drop this value's hold on the dictionary so that it (and the child below) is changed in place, not
+        // copied: a copy per field made mapping a record quadratic in its fields.
+        self = .null
+        object[first, default: .object([:])].set(value, at: tokens.dropFirst())
         self = .object(object)
     }
 }

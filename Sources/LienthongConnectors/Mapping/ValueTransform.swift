@@ -71,40 +71,40 @@ public enum ValueTransform: Sendable, Equatable {
         }
     }
 
-    /// Applies the transform; arrays are transformed element by element.
-    func apply(to value: JSONValue, context: MappingContext) throws(MappingError) -> JSONValue {
+    /// Applies the transform; arrays are transformed element by element. `context` is only built for an error.
+    func apply(to value: JSONValue, context: @autoclosure () -> MappingContext) throws(MappingError) -> JSONValue {
         if case .array(let elements) = value {
             var result: [JSONValue] = []
-            for element in elements { result.append(try apply(to: element, context: context)) }
+            for element in elements { result.append(try apply(to: element, context: context())) }
             return .array(result)
         }
         switch self {
         case .trim:
-            return .string(Self.trimmed(try text(value, context)))
+            return .string(Self.trimmed(try text(value, context())))
         case .nfc:
-            return .string(Self.nfc(try text(value, context)))
+            return .string(Self.nfc(try text(value, context())))
         case .date(let pattern):
-            guard let iso = pattern.isoDate(from: try text(value, context)) else {
-                throw context.error(.invalidDate, rule)
+            guard let iso = pattern.isoDate(from: try text(value, context())) else {
+                throw context().error(.invalidDate, rule)
             }
             return .string(iso)
         case .codeList(_, let entries):
             // Swift compares strings by canonical equivalence, so an NFD code finds its NFC entry.
-            guard let mapped = entries[try text(value, context)] else { throw context.error(.unknownCode, rule) }
+            guard let mapped = entries[try text(value, context())] else { throw context().error(.unknownCode, rule) }
             return .string(mapped)
         case .integer:
             if case .number(let number) = value {
-                guard let int = number.int else { throw context.error(.invalidInteger, rule) }
+                guard let int = number.int else { throw context().error(.invalidInteger, rule) }
                 return .number(JSONNumber(int))
             }
-            let digits = try text(value, context).trimmingCharacters(in: .whitespaces)
-            guard let int = Int(digits) else { throw context.error(.invalidInteger, rule) }
+            let digits = try text(value, context()).trimmingCharacters(in: .whitespaces)
+            guard let int = Int(digits) else { throw context().error(.invalidInteger, rule) }
             return .number(JSONNumber(int))
         case .decimal:
             if case .number = value { return value }
-            return .number(try Self.decimal(try text(value, context), context: context, rule: rule))
+            return .number(try Self.decimal(try text(value, context()), context: context(), rule: rule))
         case .split(let separator):
-            let parts = try text(value, context).components(separatedBy: separator)
+            let parts = try text(value, context()).components(separatedBy: separator)
                 .map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }
             return .array(parts.map { .string($0) })
@@ -121,13 +121,18 @@ public enum ValueTransform: Sendable, Equatable {
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// `text` in Unicode NFC. ASCII text is already NFC and is returned as it is.
+    /// `text` in Unicode NFC. Text already in NFC (all ASCII text, and most registry text) is returned as it is:
+    /// the standard library's full NFC check is much cheaper than Foundation's normalisation.
     static func nfc(_ text: String) -> String {
-        text.utf8.allSatisfy { $0 < 0x80 } ? text : text.precomposedStringWithCanonicalMapping
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
+        var span = text.utf8Span
+        return span.checkForNFC(quickCheck: false) ? text : text.precomposedStringWithCanonicalMapping
     }
 
     /// `123,5`, `123.5`, `1.234,5` (point as thousands separator when a comma is present) to a number.
-    private static func decimal(_ raw: String, context: MappingContext, rule: String) throws(MappingError) -> JSONNumber {
+    private static func decimal(_ raw: String, context: @autoclosure () -> MappingContext, rule: String)
+        throws(MappingError) -> JSONNumber
+    {
         var text = raw.trimmingCharacters(in: .whitespaces)
         if text.contains(",") {
             text = text.replacingOccurrences(of: ".", with: "").replacingOccurrences(of: ",", with: ".")
@@ -138,16 +143,16 @@ public enum ValueTransform: Sendable, Equatable {
         guard (1...2).contains(parts.count),
             parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
             let double = Double(text), double.isFinite
-        else { throw context.error(.invalidDecimal, rule) }
+        else { throw context().error(.invalidDecimal, rule) }
         return JSONNumber(double)
     }
 
     /// Text, or a number's literal; anything else is a type mismatch.
-    private func text(_ value: JSONValue, _ context: MappingContext) throws(MappingError) -> String {
+    private func text(_ value: JSONValue, _ context: @autoclosure () -> MappingContext) throws(MappingError) -> String {
         switch value {
         case .string(let text): return text
         case .number(let number): return number.literal
-        default: throw context.error(.typeMismatch, "\(rule) needs text")
+        default: throw context().error(.typeMismatch, "\(rule) needs text")
         }
     }
 }

@@ -52,12 +52,13 @@ public struct SQLiteConnector: RegistryConnector {
         let rows: [NativeRecord]
         do {
             rows = try await pool.withConnection { db throws(StorageError) in
-                let statement = try db.prepare(sql)
-                try statement.bind(.text(key), at: 1)
-                var rows: [NativeRecord] = []
-                // Two rows are enough to know the key is not unique.
-                while rows.count < 2, try statement.step() { rows.append(Self.record(of: statement)) }
-                return rows
+                try db.withCachedStatement(sql) { statement throws(StorageError) in
+                    try statement.bind(.text(key), at: 1)
+                    var rows: [NativeRecord] = []
+                    // Two rows are enough to know the key is not unique.
+                    while rows.count < 2, try statement.step() { rows.append(Self.record(of: statement)) }
+                    return rows
+                }
             }
         } catch {
             throw connectorError(error)
@@ -77,12 +78,13 @@ public struct SQLiteConnector: RegistryConnector {
         }
         do {
             return try await pool.withConnection { db throws(StorageError) in
-                let statement = try db.prepare(sql)
-                try statement.bind(.text(value), at: 1)
-                if statement.parameterCount >= 2 { try statement.bind(.integer(Int64(limit)), at: 2) }
-                var rows: [NativeRecord] = []
-                while rows.count < limit, try statement.step() { rows.append(Self.record(of: statement)) }
-                return rows
+                try db.withCachedStatement(sql) { statement throws(StorageError) in
+                    try statement.bind(.text(value), at: 1)
+                    if statement.parameterCount >= 2 { try statement.bind(.integer(Int64(limit)), at: 2) }
+                    var rows: [NativeRecord] = []
+                    while rows.count < limit, try statement.step() { rows.append(Self.record(of: statement)) }
+                    return rows
+                }
             }
         } catch {
             throw connectorError(error)
@@ -106,26 +108,28 @@ public struct SQLiteConnector: RegistryConnector {
         let registry = self.registry
         do {
             return try await pool.withConnection { db throws(StorageError) in
-                let statement = try db.prepare(sql)
-                var values = query.parameters.mapValues { SQLiteValue.text($0) }
-                values["limit"] = .integer(Int64(query.limit))
-                // Named parameters share one index however often they occur, so all are bound when the count of
-                // those bound reaches the statement's.
-                var bound = 0
-                for (name, value) in values {
-                    do throws(StorageError) {
-                        try statement.bind(value, named: ":" + name)
-                        bound += 1
-                    } catch {
-                        guard error.code == .bind else { throw error }
+                try db.withCachedStatement(sql) { statement throws(StorageError) in
+                    var values = query.parameters.mapValues { SQLiteValue.text($0) }
+                    values["limit"] = .integer(Int64(query.limit))
+                    // Named parameters share one index however often they occur, so all are bound when the count of
+                    // those bound reaches the statement's.
+                    var bound = 0
+                    for (name, value) in values {
+                        do throws(StorageError) {
+                            try statement.bind(value, named: ":" + name)
+                            bound += 1
+                        } catch {
+                            guard error.code == .bind else { throw error }
+                        }
                     }
+                    guard bound == statement.parameterCount else {
+                        throw StorageError(
+                            code: .bind, detail: "search '\(query.name)' of \(registry) uses other parameters")
+                    }
+                    var rows: [NativeRecord] = []
+                    while rows.count < query.limit, try statement.step() { rows.append(Self.record(of: statement)) }
+                    return rows
                 }
-                guard bound == statement.parameterCount else {
-                    throw StorageError(code: .bind, detail: "search '\(query.name)' of \(registry) uses other parameters")
-                }
-                var rows: [NativeRecord] = []
-                while rows.count < query.limit, try statement.step() { rows.append(Self.record(of: statement)) }
-                return rows
             }
         } catch {
             throw connectorError(error)

@@ -30,7 +30,7 @@ extension LookupRequest {
             guard let uuid = UUID(uuidString: given) else { return .failure(GatewayProblems.invalidRequestID) }
             requestID = uuid.uuidString.lowercased()
         } else {
-            requestID = UUID().uuidString.lowercased()
+            requestID = RandomUUID.lowercased()
         }
         return .success(
             LookupRequest(

@@ -182,7 +182,7 @@ struct ProfileLookup: Sendable {
         let issuedAt = now()
         let message: JSONValue = [
             "type": "profile",
-            "id": .string(UUID().uuidString.lowercased()),
+            "id": .string(RandomUUID.lowercased()),
             "requestId": .string(request.requestID),
             "issuedAt": .string(Timestamp.rfc3339(issuedAt)),
             "provider": .string(population.descriptor.provider.description),

@@ -113,7 +113,7 @@ struct RecordLookup: Sendable {
         let issuedAt = now()
         let message: JSONValue = [
             "type": "record",
-            "id": .string(UUID().uuidString.lowercased()),
+            "id": .string(RandomUUID.lowercased()),
             "requestId": .string(request.requestID),
             "issuedAt": .string(Timestamp.rfc3339(issuedAt)),
             "provider": .string(descriptor.provider.description),

@@ -18,6 +18,10 @@ public final class SQLiteDatabase {
     public let path: String
     /// The mode the connection was opened with.
     public let mode: SQLiteOpenMode
+    /// Statements compiled once and kept for ``withCachedStatement(_:_:)``, by SQL text.
+    private var cachedStatements: [String: SQLiteStatement] = [:]
+    /// How many statements the cache keeps; a statement beyond them is compiled for each use.
+    static let statementCacheLimit = 16
 
     /// Opens a connection.
     /// - Parameters:
@@ -51,6 +55,8 @@ public final class SQLiteDatabase {
     }
 
     deinit {
+        // The cached statements do not keep the connection alive (that would be a cycle): finalize them first.
+        cachedStatements.removeAll()
         // close_v2 defers the close until every statement of this connection has been finalized.
         sqlite3_close_v2(handle)
     }
@@ -80,6 +86,11 @@ public final class SQLiteDatabase {
     /// - Returns: A statement owned by this connection.
     /// - Throws: `storage.prepare` with SQLite's message (which may quote the SQL text, never a bound value).
     public func prepare(_ sql: String) throws(StorageError) -> SQLiteStatement {
+        try compile(sql, retainingConnection: true)
+    }
+
+    /// Compiles `sql`; a statement the connection keeps itself must not retain it.
+    private func compile(_ sql: String, retainingConnection: Bool) throws(StorageError) -> SQLiteStatement {
         var statement: OpaquePointer?
         let rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)
         guard rc == SQLITE_OK, let statement else {
@@ -90,7 +101,34 @@ public final class SQLiteDatabase {
             }
             throw error
         }
-        return SQLiteStatement(handle: statement, database: self)
+        return SQLiteStatement(handle: statement, database: retainingConnection ? self : nil)
+    }
+
+    /// Runs `body` with this connection's compiled statement for `sql`, compiling it on first use only; the
+    /// statement is reset and its bindings cleared when `body` returns, so every use starts afresh.
+    /// - Parameters:
+    ///   - sql: One statement, as for ``prepare(_:)``.
+    ///   - body: Binds, steps and reads the statement; it must not keep the statement.
+    /// - Returns: What `body` returns.
+    /// - Throws: `storage.prepare` as ``prepare(_:)`` does, or `body`'s error.
+    public func withCachedStatement<T>(
+        _ sql: String,
+        _ body: (SQLiteStatement) throws(StorageError) -> T
+    ) throws(StorageError) -> T {
+        let statement: SQLiteStatement
+        if let cached = cachedStatements[sql] {
+            statement = cached
+        } else {
+            let compiled = try compile(sql, retainingConnection: false)
+            if cachedStatements.count < Self.statementCacheLimit { cachedStatements[sql] = compiled }
+            statement = compiled
+        }
+        // A statement left mid-result would hold its read snapshot (and block WAL checkpoints) while idle.
+        defer {
+            statement.reset()
+            statement.clearBindings()
+        }
+        return try body(statement)
     }
 
     /// Runs `sql` with `bindings` (by position, from 1) and returns every row.

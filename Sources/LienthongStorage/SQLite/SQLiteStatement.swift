@@ -7,10 +7,11 @@ internal import CLienthongShims
 /// 0-based index, and ``reset()`` to run it again.
 public final class SQLiteStatement {
     private let handle: OpaquePointer
-    // Keeps the connection open for as long as the statement lives.
-    private let database: SQLiteDatabase
+    // Keeps the connection open for as long as the statement lives; `nil` for the statements the connection caches
+    // itself, which it finalizes before it closes.
+    private let database: SQLiteDatabase?
 
-    init(handle: OpaquePointer, database: SQLiteDatabase) {
+    init(handle: OpaquePointer, database: SQLiteDatabase?) {
         self.handle = handle
         self.database = database
     }
