@@ -62,7 +62,7 @@ struct SQLiteStorageTests {
 
     @Test func cachedStatementIsCompiledOnceAndStartsAfreshOnEachUse() throws {
         var db: SQLiteDatabase? = try SQLiteDatabase(path: ":memory:", mode: .readWriteCreate)
-        weak var released = db
+        weak let released = db
         try db?.execute("CREATE TABLE t (k INTEGER); INSERT INTO t VALUES (1), (2)")
         let sql = "SELECT k FROM t WHERE k >= ?1 ORDER BY k"
         // Left after one row of two, with ?1 bound.
