@@ -7,7 +7,8 @@ import LienthongCore
 ///
 /// Appends are group-committed: one writer thread takes every pending event, writes them in one
 /// transaction (one fsync) and then resumes all their callers, so durability does not cost one fsync
-/// per request. Callers compute the subject's keyed hash themselves. With an ``AuditCheckpointSigner``,
+/// per request. Callers compute the subject's keyed hash themselves; under concurrency the writer lets the
+/// next batch gather for a millisecond so that commits are fewer and larger. With an ``AuditCheckpointSigner``,
 /// the writer also signs the chain head every N records or T seconds and on ``close()``, storing the checkpoint
 /// in the same transaction as the records it covers.
 ///
@@ -27,6 +28,10 @@ public final class AuditLog: @unchecked Sendable {
     private let store: AuditStore
     private let subjectKey: [UInt8]
     private let path: String
+
+    /// How long the writer lets appends gather after a batch of two or more. On the bench (shared 2-core VM, 64
+    /// connections) 1 ms took the audit-on/off throughput ratio from about 0.77 to about 0.83 (0.5 to 2 ms similar).
+    static let gatherWindow: TimeInterval = 0.001
 
     /// An event waiting for the writer, with the parts its caller already computed.
     private struct PendingAppend {
@@ -136,11 +141,17 @@ public final class AuditLog: @unchecked Sendable {
     }
 
     private func writerLoop() {
+        var lastBatch = 0
         while true {
+            // Under concurrency, let the next batch gather: each commit costs an fsync and rewrites the same
+            // tail pages, so fewer, larger batches cost less CPU per record. A lone caller never waits.
+            if lastBatch >= 2 { Thread.sleep(forTimeInterval: Self.gatherWindow) }
             guard let taken = queue.take() else {
+                lastBatch = 0
                 if !waitForWork() { writeCheckpointAlone(onClose: false) }
                 continue
             }
+            lastBatch = taken.elements.count
             if !taken.elements.isEmpty {
                 write(taken.elements)
             } else {

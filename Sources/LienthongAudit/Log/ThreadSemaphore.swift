@@ -2,8 +2,8 @@ import Glibc
 
 /// A counting semaphore between plain threads (POSIX `sem_t`): a post made before the wait is kept.
 ///
-/// Used instead of `DispatchSemaphore` because the audit writer thread may drop the last reference while it exits,
-/// after libdispatch's per-thread state is gone; `sem_t` needs no per-thread state.
+/// Plain POSIX rather than `DispatchSemaphore`: a `DispatchSemaphore` here once crashed while being released as the
+/// writer thread exited (not understood); `sem_t` involves no dispatch object.
 final class ThreadSemaphore: @unchecked Sendable {
     // @unchecked: a sem_t is made for use from several threads; its address never changes.
     private let semaphore = UnsafeMutablePointer<sem_t>.allocate(capacity: 1)
