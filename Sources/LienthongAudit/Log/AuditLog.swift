@@ -7,8 +7,10 @@ import LienthongCore
 ///
 /// Appends are group-committed: one writer thread takes every pending event, writes them in one
 /// transaction (one fsync) and then resumes all their callers, so durability does not cost one fsync
-/// per request. With an ``AuditCheckpointSigner``, the writer also signs the chain head every N records or
-/// T seconds and on ``close()``, storing the checkpoint in the same transaction as the records it covers.
+/// per request. Callers compute the subject's keyed hash themselves; under concurrency the writer lets the
+/// next batch gather for a millisecond so that commits are fewer and larger. With an ``AuditCheckpointSigner``,
+/// the writer also signs the chain head every N records or T seconds and on ``close()``, storing the checkpoint
+/// in the same transaction as the records it covers.
 ///
 /// ```swift
 /// let log = try AuditLog(path: AuditLog.defaultPath(), subjectKey: secret,
@@ -17,18 +19,26 @@ import LienthongCore
 /// log.close()                                // final checkpoint
 /// ```
 public final class AuditLog: @unchecked Sendable {
-    // @unchecked: `pending`, `closing` and `writerFinished` are guarded by `condition`; the store, `chain` and
-    // `schedule` are touched only by the writer thread after `init`.
-    private let condition = NSCondition()
-    private var pending: [(AuditEvent, CheckedContinuation<AuditRecord, any Error>)] = []
-    private var closing = false
-    private var writerFinished = false
+    // @unchecked: `queue` is safe between threads; the store, `chain` and `schedule` are touched only by the writer
+    // thread after `init`.
+    private let queue = AuditQueue<PendingAppend>()
     private var chain: AuditChain
     private var schedule: AuditCheckpointSchedule?
     private let signer: AuditCheckpointSigner?
     private let store: AuditStore
     private let subjectKey: [UInt8]
     private let path: String
+
+    /// How long the writer lets appends gather after a batch of two or more. On the bench (shared 2-core VM, 64
+    /// connections) 1 ms took the audit-on/off throughput ratio from about 0.77 to about 0.83 (0.5 to 2 ms similar).
+    static let gatherWindow: TimeInterval = 0.001
+
+    /// An event waiting for the writer, with the parts its caller already computed.
+    private struct PendingAppend {
+        var event: AuditEvent
+        var subjectHMAC: String?
+        var continuation: CheckedContinuation<AuditRecord, any Error>
+    }
 
     /// Opens or creates the log at `path`.
     /// - Parameters:
@@ -69,16 +79,14 @@ public final class AuditLog: @unchecked Sendable {
     /// Appends an event and returns its record once it is durable.
     /// - Throws: ``AuditError`` if the log is closed or the store fails; the caller must not send the response.
     public func append(_ event: AuditEvent) async throws(AuditError) -> AuditRecord {
+        // The keyed hash does not depend on the chain: the caller computes it, in parallel with other callers, and
+        // the single writer only links, hashes and stores.
+        let subjectHMAC = event.subjectKey.map(subjectHMAC)
         do {
             return try await withCheckedThrowingContinuation { continuation in
-                condition.lock()
-                defer { condition.unlock() }
-                guard !closing else {
+                if !queue.enqueue(PendingAppend(event: event, subjectHMAC: subjectHMAC, continuation: continuation)) {
                     continuation.resume(throwing: AuditError(code: .closed, detail: "the audit log is closed"))
-                    return
                 }
-                pending.append((event, continuation))
-                condition.signal()
             }
         } catch let error as AuditError {
             throw error
@@ -120,11 +128,8 @@ public final class AuditLog: @unchecked Sendable {
     /// Writes what is pending and a final checkpoint, then stops the writer. Later appends fail with
     /// `audit.closed`.
     public func close() {
-        condition.lock()
-        closing = true
-        condition.broadcast()
-        while !writerFinished { condition.wait() }
-        condition.unlock()
+        queue.close()
+        queue.waitUntilFinished()
     }
 
     static func openReader(_ path: String) throws(AuditError) -> AuditStore {
@@ -136,46 +141,42 @@ public final class AuditLog: @unchecked Sendable {
     }
 
     private func writerLoop() {
+        var lastBatch = 0
         while true {
-            condition.lock()
-            var timerFired = false
-            while pending.isEmpty && !closing && !timerFired {
-                if let signer, let deadline = schedule?.deadline(head: chain.lastSeq) {
-                    // The deadline is on the injected clock; wait the remaining interval on the real one, then
-                    // ask the clock again.
-                    let remaining = deadline.timeIntervalSince(signer.now())
-                    if remaining <= 0 {
-                        timerFired = true
-                    } else {
-                        _ = condition.wait(until: Date().addingTimeInterval(remaining))
-                    }
-                } else {
-                    condition.wait()
-                }
-            }
-            let batch = pending
-            pending.removeAll(keepingCapacity: true)
-            let closingNow = closing
-            condition.unlock()
-
-            if batch.isEmpty {
-                // Only when nothing is pending: the close (or timer) checkpoint covers everything written.
-                writeCheckpointAlone(onClose: closingNow)
-                if closingNow { break }
+            // Under concurrency, let the next batch gather: each commit costs an fsync and rewrites the same
+            // tail pages, so fewer, larger batches cost less CPU per record. A lone caller never waits.
+            if lastBatch >= 2 { Thread.sleep(forTimeInterval: Self.gatherWindow) }
+            guard let taken = queue.take() else {
+                lastBatch = 0
+                if !waitForWork() { writeCheckpointAlone(onClose: false) }
                 continue
             }
-            write(batch)
+            lastBatch = taken.elements.count
+            if !taken.elements.isEmpty {
+                write(taken.elements)
+            } else {
+                // Only when nothing is pending: the close checkpoint covers everything written.
+                writeCheckpointAlone(onClose: true)
+                break
+            }
         }
-        condition.lock()
-        writerFinished = true
-        condition.broadcast()
-        condition.unlock()
+        queue.finish()
+    }
+
+    /// Sleeps until an append or `close()` wakes the writer (`true`) or the checkpoint interval passes (`false`).
+    private func waitForWork() -> Bool {
+        guard let signer, let deadline = schedule?.deadline(head: chain.lastSeq) else {
+            return queue.sleep(seconds: nil)
+        }
+        // The deadline is on the injected clock; wait the remaining interval on the real one, then ask the clock
+        // again. A wake-up that arrives after the timeout stays in the semaphore and only costs one more turn.
+        return queue.sleep(seconds: deadline.timeIntervalSince(signer.now()))
     }
 
     /// Writes a batch, with a checkpoint in the same transaction when one is due.
-    private func write(_ batch: [(AuditEvent, CheckedContinuation<AuditRecord, any Error>)]) {
+    private func write(_ batch: [PendingAppend]) {
         var next = chain
-        let records = batch.map { event, _ in next.append(event, subjectHMAC: event.subjectKey.map(subjectHMAC)) }
+        let records = batch.map { next.append($0.event, subjectHMAC: $0.subjectHMAC) }
         do throws(AuditError) {
             var checkpoint: AuditCheckpoint?
             var time = Date()
@@ -192,9 +193,9 @@ public final class AuditLog: @unchecked Sendable {
             }
             chain = next
             if let checkpoint { schedule?.checkpointed(seq: checkpoint.seq, at: time) }
-            for (record, (_, continuation)) in zip(records, batch) { continuation.resume(returning: record) }
+            for (record, appended) in zip(records, batch) { appended.continuation.resume(returning: record) }
         } catch {
-            for (_, continuation) in batch { continuation.resume(throwing: error) }
+            for appended in batch { appended.continuation.resume(throwing: error) }
         }
     }
 
