@@ -162,8 +162,10 @@ extension SerializedSuites {
                     return codes
                 }
             }
-            // Warm up: the client's thread, libcurl's caches and the task pool reach their steady size.
-            _ = await fail(500)
+            // Warm up with a round of the same size: the client's thread, libcurl's caches, the task pool and the
+            // allocator's arenas for 10,000 tasks in flight reach their steady size, so what the measured round adds
+            // is what failures leak.
+            _ = await fail(10_000)
             let (fdsBefore, socketsBefore, rssBefore) =
                 (ProcessResources.openFileDescriptors(), ProcessResources.openSockets(), ProcessResources.residentKilobytes())
             let clock = ContinuousClock()
