@@ -25,7 +25,7 @@ import LienthongHTTP
 enum DocumentResponse {
     /// The streaming response delivering `document` through `lookup`.
     static func make(_ document: DocumentLookup.OpenDocument, lookup: DocumentLookup) -> HTTPResponse {
-        let boundary = "lienthong-\(UUID().uuidString.lowercased())"
+        let boundary = "lienthong-\(RandomUUID.lowercased())"
         let headers: HTTPHeaders = [
             "Content-Type": "multipart/mixed; boundary=\"\(boundary)\"", "Cache-Control": "no-store",
             "Lienthong-Request-Id": document.request.requestID,

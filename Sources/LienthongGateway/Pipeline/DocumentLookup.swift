@@ -126,24 +126,17 @@ struct DocumentLookup: Sendable {
         }
         let sha256 = Base64URL.encode(hasher.finalize())
         let issuedAt = admission.now()
-        let message: JSONValue = [
-            "type": "document",
-            "id": .string(UUID().uuidString.lowercased()),
-            "requestId": .string(document.request.requestID),
-            "issuedAt": .string(Timestamp.rfc3339(issuedAt)),
-            "provider": .string(document.descriptor.provider.description),
-            "consumer": .string(document.consumer.id.description),
-            "service": .string(document.service.description),
-            "purpose": .string(document.admitted.purpose),
-            "schema": "document.v1",
-            "requestHash": .string(
-                RecordLookup.requestHash(
-                    document.request, consumer: document.consumer.id, purpose: document.admitted.purpose)),
-            "document": [
-                "sha256": .string(sha256), "length": .number(JSONNumber(length)),
-                "contentType": .string(document.stream.contentType),
-            ],
-        ]
+        let message = ResponseMessage.make(
+            type: "document", schema: "document.v1", request: document.request, consumer: document.consumer.id,
+            provider: document.descriptor.provider, service: document.service, purpose: document.admitted.purpose,
+            issuedAt: issuedAt,
+            payload: (
+                "document",
+                [
+                    "sha256": .string(sha256), "length": .number(JSONNumber(length)),
+                    "contentType": .string(document.stream.contentType),
+                ]
+            ))
         let signed: SignedEnvelope
         do {
             signed = try SignedEnvelope(message: message, identity: document.signer, issuedAt: issuedAt)

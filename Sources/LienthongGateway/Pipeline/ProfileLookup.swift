@@ -180,19 +180,10 @@ struct ProfileLookup: Sendable {
             return .failure(GatewayProblems.internalError)
         }
         let issuedAt = now()
-        let message: JSONValue = [
-            "type": "profile",
-            "id": .string(RandomUUID.lowercased()),
-            "requestId": .string(request.requestID),
-            "issuedAt": .string(Timestamp.rfc3339(issuedAt)),
-            "provider": .string(population.descriptor.provider.description),
-            "consumer": .string(consumer.id.description),
-            "service": .string(population.descriptor.service.description),
-            "purpose": .string(purpose),
-            "schema": "person-profile.v1",
-            "requestHash": .string(RecordLookup.requestHash(request, consumer: consumer.id, purpose: purpose)),
-            "record": .object(profile),
-        ]
+        let message = ResponseMessage.make(
+            type: "profile", schema: "person-profile.v1", request: request, consumer: consumer.id,
+            provider: population.descriptor.provider, service: population.descriptor.service, purpose: purpose,
+            issuedAt: issuedAt, payload: ("record", .object(profile)))
         do {
             let signed = try SignedEnvelope(message: message, identity: signer, issuedAt: issuedAt)
             return .success((signed.body, signed.messageSHA256, outcomes))

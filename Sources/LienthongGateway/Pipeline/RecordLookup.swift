@@ -111,19 +111,10 @@ struct RecordLookup: Sendable {
 
         guard let signer = signers[descriptor.provider] else { return .failure(GatewayProblems.internalError) }
         let issuedAt = now()
-        let message: JSONValue = [
-            "type": "record",
-            "id": .string(RandomUUID.lowercased()),
-            "requestId": .string(request.requestID),
-            "issuedAt": .string(Timestamp.rfc3339(issuedAt)),
-            "provider": .string(descriptor.provider.description),
-            "consumer": .string(consumer.id.description),
-            "service": .string(descriptor.service.description),
-            "purpose": .string(purpose),
-            "schema": .string(descriptor.schema),
-            "requestHash": .string(Self.requestHash(request, consumer: consumer.id, purpose: purpose)),
-            "record": projected,
-        ]
+        let message = ResponseMessage.make(
+            type: "record", schema: descriptor.schema, request: request, consumer: consumer.id,
+            provider: descriptor.provider, service: descriptor.service, purpose: purpose, issuedAt: issuedAt,
+            payload: ("record", projected))
         do {
             let signed = try SignedEnvelope(message: message, identity: signer, issuedAt: issuedAt)
             let fields = projected.objectValue.map { $0.keys.sorted() } ?? []
