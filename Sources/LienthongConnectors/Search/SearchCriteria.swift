@@ -9,8 +9,6 @@ public struct SearchCriteria: Sendable, Equatable {
 
     /// Creates criteria.
     public init(_ parameters: [String: String]) {
-        self.parameters = parameters.mapValues {
-            $0.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
-        }
+        self.parameters = parameters.mapValues { ValueTransform.nfc(ValueTransform.trimmed($0)) }
     }
 }

@@ -65,7 +65,7 @@ public struct SearchDefinition: Sendable, Equatable, Decodable {
             guard let wantedNumber = Double(wanted) else { return false }
             return mode != .prefix && number.double == wantedNumber
         case .string(let text):
-            let text = text.precomposedStringWithCanonicalMapping
+            let text = ValueTransform.nfc(text)
             switch mode {
             case .exact: return text == wanted
             case .folded: return text.lowercased() == wanted.lowercased()
