@@ -10,7 +10,8 @@ import LienthongCore
 /// per request. Callers compute the subject's keyed hash themselves; under concurrency the writer lets the
 /// next batch gather for a millisecond so that commits are fewer and larger. With an ``AuditCheckpointSigner``,
 /// the writer also signs the chain head every N records or T seconds and on ``close()``, storing the checkpoint
-/// in the same transaction as the records it covers.
+/// in the same transaction as the records it covers. Lookups by request id and subject go through a companion
+/// index file that an ``AuditIndexer`` thread keeps up to date off the commit path.
 ///
 /// ```swift
 /// let log = try AuditLog(path: AuditLog.defaultPath(), subjectKey: secret,
@@ -26,6 +27,7 @@ public final class AuditLog: @unchecked Sendable {
     private var schedule: AuditCheckpointSchedule?
     private let signer: AuditCheckpointSigner?
     private let store: AuditStore
+    private let indexer: AuditIndexer
     private let subjectKey: [UInt8]
     private let path: String
 
@@ -50,6 +52,7 @@ public final class AuditLog: @unchecked Sendable {
         do {
             store = try AuditStore(path: path)
             chain = try store.head()
+            indexer = try AuditIndexer(logPath: path)
         } catch {
             throw AuditError(code: .storage, detail: "cannot open the audit log (\(error.code))")
         }
@@ -102,12 +105,12 @@ public final class AuditLog: @unchecked Sendable {
 
     /// Records for a request id. A record `append` returned is visible to this separate reader.
     public func records(requestID: String) throws(AuditError) -> [AuditRecord] {
-        try Self.openReader(path).records(where: "request_id = ?1", [.text(requestID)])
+        try Self.lookUp(path, .requestID, requestID)
     }
 
     /// Records about one subject identifier, in order.
     public func records(subjectKey key: String) throws(AuditError) -> [AuditRecord] {
-        try Self.openReader(path).records(where: "subject_hmac = ?1", [.text(subjectHMAC(key))])
+        try Self.lookUp(path, .subject, subjectHMAC(key))
     }
 
     /// Records made in `[from, to)` (by their `recordedAt`), in sequence order: e.g. one month for
@@ -120,9 +123,16 @@ public final class AuditLog: @unchecked Sendable {
     ///
     /// Denied and failed requests released nothing and are left out.
     public func accesses(subjectKey key: String) throws(AuditError) -> [AuditAccess] {
-        try Self.openReader(path)
-            .records(where: "subject_hmac = ?1 AND outcome = ?2", [.text(subjectHMAC(key)), .text("allowed")])
-            .map(AuditAccess.init(record:))
+        try Self.lookUp(path, .subject, subjectHMAC(key), outcome: .allowed).map(AuditAccess.init(record:))
+    }
+
+    /// Brings the lookup index up to date now rather than within the indexer's next second.
+    public func indexLookups() throws(AuditError) {
+        do {
+            try indexer.catchUp()
+        } catch {
+            throw AuditError(code: .storage, detail: "updating the audit lookup index failed (\(error.code))")
+        }
     }
 
     /// Writes what is pending and a final checkpoint, then stops the writer. Later appends fail with
@@ -130,6 +140,20 @@ public final class AuditLog: @unchecked Sendable {
     public func close() {
         queue.close()
         queue.waitUntilFinished()
+        indexer.close()
+    }
+
+    /// Records of the log at `path` whose `key` is `value` (and whose outcome is `outcome`, if given), in order:
+    /// through the lookup index where it has them, by a scan for the rest.
+    static func lookUp(
+        _ path: String, _ key: AuditLookupIndex.Key, _ value: String, outcome: AuditEvent.Outcome? = nil
+    ) throws(AuditError) -> [AuditRecord] {
+        let reader = try openReader(path)
+        let through = AuditLookupIndex.attach(to: reader, logPath: path)
+        var condition = AuditLookupIndex.condition(key, indexed: through != nil)
+        // An outcome is one of a fixed set of words, never caller text.
+        if let outcome { condition += " AND outcome = '\(outcome.rawValue)'" }
+        return try reader.records(where: condition, [.text(value)] + (through.map { [.integer($0)] } ?? []))
     }
 
     static func openReader(_ path: String) throws(AuditError) -> AuditStore {

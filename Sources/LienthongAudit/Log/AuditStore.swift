@@ -43,9 +43,10 @@ struct AuditStore {
                     request_sha256 TEXT,
                     document_sha256 TEXT
                 );
-                CREATE INDEX IF NOT EXISTS audit_records_request_id ON audit_records(request_id);
-                CREATE INDEX IF NOT EXISTS audit_records_subject ON audit_records(subject_hmac);
                 CREATE INDEX IF NOT EXISTS audit_records_recorded_at ON audit_records(recorded_at);
+                -- Lookups by request id and subject moved to the companion index file (AuditLookupIndex).
+                DROP INDEX IF EXISTS audit_records_request_id;
+                DROP INDEX IF EXISTS audit_records_subject;
                 CREATE TABLE IF NOT EXISTS audit_checkpoints (
                     seq INTEGER PRIMARY KEY,
                     hash TEXT NOT NULL,
@@ -162,6 +163,29 @@ struct AuditStore {
         } catch {
             throw AuditError(code: .storage, detail: "reading audit records failed")
         }
+    }
+
+    /// The lookup keys of the records after sequence number `seq`, in order, at most `limit` (a key that is not
+    /// text is `nil`), with each record's hash.
+    func lookupEntries(after seq: Int64, limit: Int) throws(StorageError)
+        -> [(seq: Int64, requestID: String?, subjectHMAC: String?, hash: String)]
+    {
+        func text(_ value: SQLiteValue) -> String? { if case .text(let text) = value { text } else { nil } }
+        return try database.query(
+            "SELECT seq, request_id, subject_hmac, hash FROM audit_records WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+            [.integer(seq), .integer(Int64(limit))]
+        ).compactMap { row in
+            guard case .integer(let seq) = row[0] else { return nil }
+            return (seq, text(row[1]), text(row[2]), text(row[3]) ?? "")
+        }
+    }
+
+    /// The stored hash of record `seq`, if there is one.
+    func hash(seq: Int64) throws(StorageError) -> String? {
+        guard case .text(let hash) = try database.query("SELECT hash FROM audit_records WHERE seq = ?1", [.integer(seq)])
+            .first?.first
+        else { return nil }
+        return hash
     }
 
     /// Inserts records and, if given, the checkpoint covering them in one transaction (one fsync).
