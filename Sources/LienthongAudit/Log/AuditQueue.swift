@@ -13,6 +13,9 @@ final class AuditQueue<Element: Sendable>: @unchecked Sendable {
     /// The writer found nothing to do and sleeps on `wake` (or is about to).
     private var writerIdle = false
     private let wake = ThreadSemaphore()
+    /// While the writer gathers a batch: how many pending elements end the wait early (0: not gathering).
+    private var gatherTarget = 0
+    private let gathered = ThreadSemaphore()
     private let finished = ThreadSemaphore()
 
     /// Adds an element for the writer; `false` once ``close()`` was called.
@@ -24,8 +27,11 @@ final class AuditQueue<Element: Sendable>: @unchecked Sendable {
         }
         pending.append(element)
         let idle = claimIdleWriter()
+        let full = gatherTarget > 0 && pending.count >= gatherTarget
+        if full { gatherTarget = 0 }
         lock.unlock()
         if idle { wake.post() }
+        if full { gathered.post() }
         return true
     }
 
@@ -34,8 +40,11 @@ final class AuditQueue<Element: Sendable>: @unchecked Sendable {
         lock.lock()
         closing = true
         let idle = claimIdleWriter()
+        let gathering = gatherTarget > 0
+        gatherTarget = 0
         lock.unlock()
         if idle { wake.post() }
+        if gathering { gathered.post() }
     }
 
     /// For the writer: everything pending, and whether the log is closing; `nil` when there is nothing to do, after
@@ -59,6 +68,24 @@ final class AuditQueue<Element: Sendable>: @unchecked Sendable {
             return true
         }
         return seconds > 0 && wake.wait(seconds: seconds)
+    }
+
+    /// For the writer: waits until `count` elements are pending (`true`) or `seconds` pass (`false`), or the log
+    /// is closing (`true`).
+    ///
+    /// A signal that arrives just after the timeout stays in the semaphore and only shortens the next gather.
+    @discardableResult
+    func gather(count: Int, seconds: Double) -> Bool {
+        lock.lock()
+        let enough = pending.count >= count || closing
+        gatherTarget = enough ? 0 : count
+        lock.unlock()
+        guard !enough else { return true }
+        let signalled = gathered.wait(seconds: seconds)
+        lock.lock()
+        gatherTarget = 0
+        lock.unlock()
+        return signalled
     }
 
     /// For the writer: it stopped; ``waitUntilFinished()`` returns.
