@@ -66,10 +66,8 @@ struct AuditLookupIndexTests {
         let log = try AuditLog(path: path, subjectKey: key)
         _ = try await append(log, 1...4)
         try log.indexLookups()
-        // Point one of Alice's entries at a record about Bob.
-        let alicesHMAC = log.subjectHMAC(alice)
-        try SQLiteDatabase(path: indexPath, mode: .readWrite).execute(
-            "UPDATE by_subject SET seq = 2 WHERE subject_hmac = '\(alicesHMAC)' AND seq = 3")
+        // Point one of Alice's entries at a record about Bob (as a collision of hash keys would).
+        try SQLiteDatabase(path: indexPath, mode: .readWrite).execute("UPDATE by_subject SET seq = 2 WHERE seq = 3")
         #expect(try log.records(subjectKey: alice).map(\.seq) == [1])
         log.close()
     }
@@ -96,6 +94,30 @@ struct AuditLookupIndexTests {
         try third.indexLookups()
         #expect(try third.records(subjectKey: bob) == [records[1], records[3]])
         third.close()
+    }
+
+    @Test func anIndexFileOfTheEarlierLayoutIsRebuilt() async throws {
+        let log = try AuditLog(path: path, subjectKey: key)
+        let records = try await append(log, 1...3)
+        log.close()
+        // The first layout kept the values themselves, and no user_version; its high-water mark matches this log.
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: indexPath + suffix) }
+        try SQLiteDatabase(path: indexPath, mode: .readWriteCreate).execute(
+            """
+            CREATE TABLE by_request (request_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (request_id, seq))
+                WITHOUT ROWID;
+            CREATE TABLE by_subject (subject_hmac TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (subject_hmac, seq))
+                WITHOUT ROWID;
+            CREATE TABLE indexed (id INTEGER PRIMARY KEY CHECK (id = 1), through INTEGER NOT NULL, through_hash TEXT);
+            INSERT INTO indexed VALUES (1, 3, '\(records[2].hash)');
+            """)
+        let reopened = try AuditLog(path: path, subjectKey: key)
+        #expect(try indexedThrough() == 0)
+        try reopened.indexLookups()
+        #expect(try indexedThrough() == 3)
+        #expect(try reopened.records(requestID: "req-2") == [records[1]])
+        #expect(try reopened.records(subjectKey: alice) == [records[0], records[2]])
+        reopened.close()
     }
 
     @Test func withoutTheIndexFileLookupsScanTheLog() async throws {

@@ -155,7 +155,9 @@ public final class AuditLog: @unchecked Sendable {
         var condition = AuditLookupIndex.condition(key, indexed: through != nil)
         // An outcome is one of a fixed set of words, never caller text.
         if let outcome { condition += " AND outcome = '\(outcome.rawValue)'" }
-        return try reader.records(where: condition, [.text(value)] + (through.map { [.integer($0)] } ?? []))
+        let indexParameters: [SQLiteValue] =
+            through.map { [.integer($0), .integer(AuditLookupIndex.hashKey(value))] } ?? []
+        return try reader.records(where: condition, [.text(value)] + indexParameters)
     }
 
     static func openReader(_ path: String) throws(AuditError) -> AuditStore {

@@ -1,5 +1,6 @@
 import Foundation
 import LienthongStorage
+import LienthongTrust
 
 /// The audit log's lookup tables (record sequence numbers by request id and by subject) in a companion file,
 /// `<log>-index`, kept off the commit path.
@@ -9,6 +10,10 @@ import LienthongStorage
 /// the log, so they need no durability of their own: ``AuditIndexer`` adds them in large sorted batches, and a
 /// lookup reads the records beyond ``through`` by scanning the log's tail. A missing or unreadable index file, or one
 /// whose last entry does not match the log's record (the log was replaced), is rebuilt from the log.
+///
+/// Entries hold a 64-bit ``hashKey(_:)`` of the value rather than the value: three to four times as many fit on a
+/// page, so each batch rewrites fewer pages. A lookup compares the value on the record itself, so a collision costs
+/// one extra row read, never a wrong answer.
 struct AuditLookupIndex {
     /// What a lookup is by.
     enum Key {
@@ -34,6 +39,15 @@ struct AuditLookupIndex {
 
     /// The schema name of the index file when attached to a reader of the log.
     static let schema = "lookup"
+    /// The layout of the index file (`PRAGMA user_version`); a file of another layout is rebuilt.
+    static let version: Int64 = 2
+
+    /// The index key of a request id or subject HMAC: the first 8 bytes of its SHA-256, as a signed integer.
+    static func hashKey(_ value: String) -> Int64 {
+        var key: UInt64 = 0
+        for byte in Digest.sha256(Array(value.utf8)).prefix(8) { key = key << 8 | UInt64(byte) }
+        return Int64(bitPattern: key)
+    }
 
     let database: SQLiteDatabase
 
@@ -44,12 +58,15 @@ struct AuditLookupIndex {
     /// unreadable or not this log's.
     init(logPath: String, log: AuditStore) throws(StorageError) {
         let path = Self.path(forLog: logPath)
-        if let existing = try? Self.open(path), (try? Self.belongs(existing, to: log)) == true {
+        if FileManager.default.fileExists(atPath: path), let existing = try? Self.open(path),
+            (try? Self.belongs(existing, to: log)) == true
+        {
             database = existing
             return
         }
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
         database = try Self.open(path)
+        try database.execute("PRAGMA user_version=\(Self.version)")
     }
 
     private static func open(_ path: String) throws(StorageError) -> SQLiteDatabase {
@@ -60,10 +77,10 @@ struct AuditLookupIndex {
         try database.execute(
             """
             CREATE TABLE IF NOT EXISTS by_request (
-                request_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (request_id, seq)
+                key INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (key, seq)
             ) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS by_subject (
-                subject_hmac TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (subject_hmac, seq)
+                key INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (key, seq)
             ) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS indexed (
                 id INTEGER PRIMARY KEY CHECK (id = 1), through INTEGER NOT NULL, through_hash TEXT
@@ -74,8 +91,10 @@ struct AuditLookupIndex {
         return database
     }
 
-    /// Whether the index was made from `log`: the record it was indexed through is there, with the same hash.
+    /// Whether the index was made from `log` in this layout: the record it was indexed through is there, with the
+    /// same hash.
     private static func belongs(_ database: SQLiteDatabase, to log: AuditStore) throws(StorageError) -> Bool {
+        guard case .integer(Self.version) = try database.query("PRAGMA user_version").first?.first else { return false }
         let row = try database.query("SELECT through, through_hash FROM indexed").first
         guard case .integer(let through) = row?[0] else { return false }
         guard through > 0 else { return true }
@@ -103,14 +122,13 @@ struct AuditLookupIndex {
         try database.transaction { database throws(StorageError) in
             // Sorted, so that each index page is written once per batch.
             for (key, pairs) in [
-                (Key.requestID, entries.compactMap { entry in entry.requestID.map { ($0, entry.seq) } }),
-                (Key.subject, entries.compactMap { entry in entry.subjectHMAC.map { ($0, entry.seq) } }),
+                (Key.requestID, entries.compactMap { entry in entry.requestID.map { (Self.hashKey($0), entry.seq) } }),
+                (Key.subject, entries.compactMap { entry in entry.subjectHMAC.map { (Self.hashKey($0), entry.seq) } }),
             ] {
-                let insert = try database.prepare(
-                    "INSERT OR IGNORE INTO \(key.table) (\(key.column), seq) VALUES (?1, ?2)")
-                for (value, seq) in pairs.sorted(by: { $0.0 < $1.0 }) {
+                let insert = try database.prepare("INSERT OR IGNORE INTO \(key.table) (key, seq) VALUES (?1, ?2)")
+                for (hashKey, seq) in pairs.sorted(by: { ($0.0, $0.1) < ($1.0, $1.1) }) {
                     insert.reset()
-                    try insert.bind(.text(value), at: 1)
+                    try insert.bind(.integer(hashKey), at: 1)
                     try insert.bind(.integer(seq), at: 2)
                     _ = try insert.step()
                 }
@@ -131,15 +149,16 @@ struct AuditLookupIndex {
         return try? through(reader.database, schema: schema)
     }
 
-    /// The SQL condition on `audit_records` for the records whose `key` is `?1`: through the index up to `through`
-    /// (`?2`), by a scan of the newer records beyond it, or by a scan of the whole log when there is no index.
+    /// The SQL condition on `audit_records` for the records whose `key` is `?1`: through the index (whose key for
+    /// `?1` is `?3`, its ``hashKey(_:)``) up to `through` (`?2`), by a scan of the newer records beyond it, or by a
+    /// scan of the whole log when there is no index.
     ///
     /// The key is compared on the record itself as well, so an index entry that does not match its record (a
     /// tampered index) finds nothing.
     static func condition(_ key: Key, indexed: Bool) -> String {
         guard indexed else { return "\(key.column) = ?1" }
         return """
-            seq IN (SELECT seq FROM \(schema).\(key.table) WHERE \(key.column) = ?1 AND seq <= ?2 \
+            seq IN (SELECT seq FROM \(schema).\(key.table) WHERE key = ?3 AND seq <= ?2 \
             UNION ALL SELECT seq FROM audit_records WHERE seq > ?2 AND \(key.column) = ?1) AND \(key.column) = ?1
             """
     }
