@@ -9,9 +9,8 @@ import LienthongCore
 /// transaction (one fsync) and then resumes all their callers, so durability does not cost one fsync
 /// per request. Callers compute the subject's keyed hash themselves; under concurrency the writer lets the
 /// next batch gather (until the last batch's size is pending, at most a millisecond) so that commits are fewer
-/// and larger. With an ``AuditCheckpointSigner``,
-/// the writer also signs the chain head every N records or T seconds and on ``close()``, storing the checkpoint
-/// in the same transaction as the records it covers. Lookups by request id and subject go through a companion
+/// and larger. With an ``AuditCheckpointSigner``, the writer also signs the chain head every N records or T seconds
+/// and on ``close()``, storing the checkpoint in the same transaction as the records it covers. Lookups by request id and subject go through a companion
 /// index file that an ``AuditIndexer`` thread keeps up to date off the commit path.
 ///
 /// ```swift
