@@ -104,6 +104,7 @@ struct BadInputTests {
         ("/v1/records/population/%2e%2e", "personal-id.length"),
         ("/v1/records/population/..%2f..%2fetc", "personal-id.length"),
         ("/v1/records/population/00108501234%00", "personal-id.digits"),
+        ("/v1/records/population/" + String(repeating: "1", count: 4_000), "personal-id.length"),
         ("/v1/records/land/00004-12", "land-parcel.format"),
     ])
     func malformedKeysAre400NamingTheRule(path: String, rule: String) async throws {
