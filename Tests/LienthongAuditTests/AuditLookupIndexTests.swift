@@ -22,6 +22,11 @@ struct AuditLookupIndexTests {
 
     func subject(_ index: Int) -> String { index % 2 == 1 ? alice : bob }
 
+    /// Deletes the index file with its WAL and shared-memory files.
+    func removeIndexFile() {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: indexPath + suffix) }
+    }
+
     func indexedThrough() throws -> Int64? {
         let rows = try SQLiteDatabase(path: indexPath, mode: .readOnly).query("SELECT through FROM indexed")
         if case .integer(let seq) = rows.first?.first { return seq }
@@ -79,7 +84,7 @@ struct AuditLookupIndexTests {
         log.close()
 
         // Without the index file, lookups scan the log.
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: indexPath + suffix) }
+        removeIndexFile()
         let reopened = try AuditLog(path: path, subjectKey: key)
         #expect(try reopened.records(subjectKey: alice).map(\.seq) == [1, 3, 5])
         try reopened.indexLookups()
@@ -101,7 +106,7 @@ struct AuditLookupIndexTests {
         let records = try await append(log, 1...3)
         log.close()
         // The first layout kept the values themselves, and no user_version; its high-water mark matches this log.
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: indexPath + suffix) }
+        removeIndexFile()
         try SQLiteDatabase(path: indexPath, mode: .readWriteCreate).execute(
             """
             CREATE TABLE by_request (request_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (request_id, seq))
@@ -124,7 +129,7 @@ struct AuditLookupIndexTests {
         let log = try AuditLog(path: path, subjectKey: key)
         let records = try await append(log, 1...3)
         try log.indexLookups()
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: indexPath + suffix) }
+        removeIndexFile()
         #expect(!FileManager.default.fileExists(atPath: indexPath))
         #expect(try log.records(requestID: "req-2") == [records[1]])
         #expect(try log.records(subjectKey: alice) == [records[0], records[2]])
