@@ -55,5 +55,6 @@ public struct UsageError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A refusal by a command after parsing (code ``Code/invalid``).
     public init(_ description: String) { self.init(.invalid, description) }
 
+    /// Errors are equal when their codes are; the wording may change.
     public static func == (left: UsageError, right: UsageError) -> Bool { left.code == right.code }
 }

@@ -27,7 +27,9 @@ struct SchemaCommand: LienthongCommand {
                 "validate", summary: "validate JSON files against a canonical schema or a draft 2020-12 schema file",
                 discussion: "Exit status: 0 all valid, 1 some invalid or not JSON, 2 usage error or unusable schema.",
                 arguments: [
-                    Positional("FILE|-", help: "JSON files (or JSON Lines); - reads standard input", repeating: true)
+                    Positional(
+                        "FILE", help: "JSON files (or JSON Lines with --jsonl); - reads standard input",
+                        repeating: true)
                 ],
                 options: [
                     .value("schema", "ID|PATH", help: "a canonical schema id, or a schema file", required: true),

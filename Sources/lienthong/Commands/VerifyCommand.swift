@@ -20,7 +20,7 @@ struct VerifyCommand: LienthongCommand {
             .repeated("crl", "PEM", help: "a certificate revocation list"),
             .value("at", "RFC3339", help: "verify as of this time (default: now)", format: .timestamp),
             .value(
-                "max-bytes", "N", help: "the largest envelope accepted (default: the gateway's limit)",
+                "max-bytes", "N", help: "the largest envelope accepted, in bytes (default: \(EnvelopeParser.defaultMaxEnvelopeBytes))",
                 format: .positiveInteger),
         ])
 
