@@ -20,6 +20,11 @@ extension Command {
             if word == "--help" || word == "-h" { return .help(path) }
             guard let subcommand = command.subcommand(word) else {
                 let kind = path.count == 1 ? "command" : "\(command.name) subcommand"
+                if word.hasPrefix("-") {
+                    let names = command.subcommands.map(\.name).joined(separator: ", ")
+                    let message = "unknown option '\(word)': options follow the \(kind) (\(names))"
+                    return .refused(UsageError(.unknownOption, message), path)
+                }
                 let hint = Self.suggestion(for: word, among: command.subcommands.map(\.name))
                 return .refused(UsageError(.unknownCommand, "unknown \(kind) '\(word)'\(hint)"), path)
             }

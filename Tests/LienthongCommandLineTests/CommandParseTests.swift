@@ -98,6 +98,10 @@ struct CommandParseTests {
         #expect(subcommand.error.description == "unknown audit subcommand 'verfy' (did you mean 'verify'?)")
         #expect(subcommand.names == ["tool", "audit"])
         #expect(refusal(["audit"])?.error.code == .missingSubcommand)
+        let early = try #require(refusal(["audit", "--json", "verify"]))
+        #expect(early.error.code == .unknownOption)
+        #expect(
+            early.error.description == "unknown option '--json': options follow the audit subcommand (verify, export)")
     }
 
     @Test func badOrMissingValueNamesTheFlag() throws {
