@@ -170,6 +170,17 @@ struct LienthongToolTests {
         #expect(!FileManager.default.fileExists(atPath: data.path))
     }
 
+    /// With a configuration that loads, the old parser let `load` report the flag as `node.json#/listen`, after it
+    /// had created the data directory.
+    @Test func badListenIsNamedAsTheFlagBeforeAnythingIsCreated() throws {
+        let config = Repository.root.appendingPathComponent("config/demo").path
+        let result = try run(["serve", "--config", config, "--data-dir", data.path, "--listen", "abc"])
+        #expect(result.status == 2)
+        #expect(result.stderr.hasPrefix(#"lienthong: --listen: "abc" is not host:port"#), "\(result.stderr)")
+        #expect(!result.stderr.contains("node.json"))
+        #expect(!FileManager.default.fileExists(atPath: data.path))
+    }
+
     @Test(arguments: [
         (["serve", "--listen", "abc"], #"--listen: "abc" is not host:port"#),
         (["serve", "--listen=127.0.0.1:99999"], #"--listen: "127.0.0.1:99999" is not host:port"#),
