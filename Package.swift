@@ -38,6 +38,8 @@ let package = Package(
         .target(name: "LienthongCore", dependencies: ["LienthongJSON"], swiftSettings: swiftSettings),
         .target(name: "LienthongSchema", dependencies: ["LienthongCore", "LienthongJSON"], swiftSettings: swiftSettings),
         .target(name: "LienthongAccess", dependencies: ["LienthongCore", "LienthongJSON"], swiftSettings: swiftSettings),
+        // Declared commands and options for the tools: parsing, usage and help generated from one declaration.
+        .target(name: "LienthongCommandLine", swiftSettings: swiftSettings),
 
         // Keys, certificates and signatures (OpenSSL).
         .target(
@@ -82,7 +84,10 @@ let package = Package(
         // directly; naming them makes SwiftPM rebuild the CLI when their interfaces change.
         .executableTarget(
             name: "lienthong",
-            dependencies: ["LienthongGateway", "LienthongSchema", "LienthongJSON", "LienthongHTTP", "LienthongConnectors"],
+            dependencies: [
+                "LienthongGateway", "LienthongSchema", "LienthongJSON", "LienthongHTTP", "LienthongConnectors",
+                "LienthongCommandLine",
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "lienthong-seeds", dependencies: ["LienthongCore", "LienthongJSON"], swiftSettings: swiftSettings),
@@ -100,9 +105,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Benchmark fixtures and reports (bench/run), and the direct database baselines through Storage's
-        // libsqlite3 and libpq wrappers; no gateway code.
+        // libsqlite3 and libpq wrappers; no gateway code. Audit and Trust for `audit-stress`, the append load the
+        // audit crash test kills mid-run.
         .executableTarget(
-            name: "lienthong-bench", dependencies: ["LienthongJSON", "LienthongStorage"], swiftSettings: swiftSettings
+            name: "lienthong-bench",
+            dependencies: ["LienthongJSON", "LienthongStorage", "LienthongAudit", "LienthongTrust", "LienthongCommandLine"],
+            swiftSettings: swiftSettings
         ),
 
         // Helpers the test targets share: the repository's paths, the built products, running a tool.
@@ -116,6 +124,10 @@ let package = Package(
         .testTarget(
             name: "LienthongConnectorsTests",
             dependencies: ["LienthongConnectors", "LienthongSchema", "LienthongTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "LienthongCommandLineTests", dependencies: ["LienthongCommandLine", "LienthongTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LienthongAccessTests", dependencies: ["LienthongAccess", "LienthongTesting"], swiftSettings: swiftSettings),

@@ -1,24 +1,10 @@
 import Foundation
+import LienthongCommandLine
 
 // lienthong-bench: the Swift half of bench/run. The shell script starts processes and drives wrk;
-// this tool does what needs JSON: fixtures, configuration rewriting, a free port, the report; and the direct
-// database baselines of the per-connector-kind comparison.
-
-let usage = """
-    usage: lienthong-bench <command> [options]
-      free-port                                  print a free TCP port on 127.0.0.1
-      fixtures --seeds DIR --upstream-root DIR --out DIR [--large-mib N]
-                                                 upstream files (one per parcel) and request path lists
-      prepare-config --config DIR --repo DIR --upstream-port PORT [--plain] [--audit-off]
-                                                 rewrite a copy of config/demo in place for the benchmark
-      direct --connector FILE --keys FILE --connections N --seconds S [--data-dir DIR] [--url URL]
-                                                 the connector's lookup query straight against its database
-                                                 (SQLite file under DIR, or PostgreSQL at URL) by N workers;
-                                                 one JSON line with ops/s and latency percentiles
-      report --runs FILE --meta FILE --json OUT --svg OUT [--crypto FILE]
-                                                 JSON results, SVG chart; Markdown table on stdout;
-                                                 exit 3 if a run is INVALID, 4 if the soak is not flat
-    """
+// this tool does what needs JSON: fixtures, configuration rewriting, a free port, the report; the direct
+// database baselines of the per-connector-kind comparison; and the audit append load of the crash test.
+// Exit status: 0 success, 1 failure, 2 usage error; `report` 3 or 4 as its help says.
 
 /// A failure the tool reports on standard error before exiting with status 1.
 struct BenchError: Error, CustomStringConvertible {
@@ -26,86 +12,125 @@ struct BenchError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// `--name value` options after the command.
-struct Options {
-    private var values: [String: String] = [:]
-    private var flags: Set<String> = []
+let seconds = ValueFormat(expected: "a number of seconds") { (Double($0) ?? 0) > 0 }
 
-    init(_ arguments: ArraySlice<String>, flags known: Set<String> = []) throws {
-        var iterator = arguments.makeIterator()
-        while let argument = iterator.next() {
-            guard argument.hasPrefix("--") else { throw BenchError("unexpected argument \(argument)") }
-            let name = String(argument.dropFirst(2))
-            if known.contains(name) {
-                flags.insert(name)
-            } else {
-                guard let value = iterator.next() else { throw BenchError("\(argument) needs a value") }
-                values[name] = value
-            }
-        }
-    }
+let tool = Command(
+    "lienthong-bench", summary: "fixtures, baselines and reports for bench/run",
+    subcommands: [
+        Command("free-port", summary: "print a free TCP port on 127.0.0.1"),
+        Command(
+            "fixtures", summary: "upstream files (one per parcel) and request path lists",
+            options: [
+                .value("seeds", "DIR", help: "the seeds directory", required: true),
+                .value("upstream-root", "DIR", help: "where the upstream nginx serves files from", required: true),
+                .value("out", "DIR", help: "where the path lists go", required: true),
+                .value("large-mib", "N", help: "size of the large document (default: 50)", format: .positiveInteger),
+            ]),
+        Command(
+            "prepare-config", summary: "rewrite a copy of config/demo in place for the benchmark",
+            options: [
+                .value("config", "DIR", help: "the copy to rewrite", required: true),
+                .value("repo", "DIR", help: "the repository root", required: true),
+                .value(
+                    "upstream-port", "PORT", help: "the upstream nginx's port", format: .positiveInteger,
+                    required: true),
+                .flag("plain", help: "plain HTTP instead of TLS"),
+                .flag("audit-off", help: "no audit log"),
+            ]),
+        Command(
+            "direct", summary: "the connector's lookup query straight against its database by N workers",
+            discussion: "Prints one JSON line with ops/s and latency percentiles.",
+            options: [
+                .value("connector", "FILE", help: "the connector's registry file", required: true),
+                .value("keys", "FILE", help: "lookup keys, one a line", required: true),
+                .value("connections", "N", help: "concurrent workers", format: .positiveInteger, required: true),
+                .value("seconds", "S", help: "how long to run", format: seconds, required: true),
+                .value("data-dir", "DIR", help: "the data directory holding a SQLite database"),
+                .value("url", "URL", help: "the PostgreSQL database"),
+            ]),
+        Command(
+            "report", summary: "JSON results and SVG chart; Markdown table on standard output",
+            discussion: "Exit status 3 if a run is INVALID, 4 if the soak is not flat (the outputs are written).",
+            options: [
+                .value("runs", "FILE", help: "the runs, JSON Lines", required: true),
+                .value("meta", "FILE", help: "the machine and run description", required: true),
+                .value("json", "OUT", help: "where the JSON results go", required: true),
+                .value("svg", "OUT", help: "where the chart goes", required: true),
+                .value("crypto", "FILE", help: "signing throughput results to include"),
+            ]),
+        Command(
+            "audit-stress", summary: "append audit records as fast as possible, printing each durable seq",
+            discussion: "The audit crash-durability test kills it mid-run with SIGKILL.",
+            arguments: [
+                Positional("DB", help: "the audit database"),
+                Positional("COUNT", help: "how many records to append"),
+            ],
+            options: [
+                .value("key", "PEM", help: "the checkpoint signing key (with --cert)"),
+                .value("cert", "PEM", help: "its certificate chain (with --key)"),
+                .value("every", "N", help: "records between checkpoints (default: 1000)", format: .positiveInteger),
+                .value("concurrency", "K", help: "concurrent writers (default: 8)", format: .positiveInteger),
+            ]),
+    ])
 
-    func required(_ name: String) throws -> String {
-        guard let value = values[name] else { throw BenchError("--\(name) is required") }
-        return value
-    }
-
-    func optional(_ name: String) -> String? { values[name] }
-
-    func flag(_ name: String) -> Bool { flags.contains(name) }
+/// The value of a declared option that has a format of numbers, or `fallback`.
+func number(_ arguments: Arguments, _ name: String, or fallback: Int = 0) -> Int {
+    arguments.option(name).flatMap { Int($0) } ?? fallback
 }
 
-let arguments = CommandLine.arguments
-do {
-    guard arguments.count >= 2 else { throw BenchError(usage) }
-    let rest = arguments.dropFirst(2)
-    switch arguments[1] {
+/// The value of a required option (the parser refused the command line without it).
+func required(_ arguments: Arguments, _ name: String) -> String { arguments.option(name) ?? "" }
+
+func run(_ arguments: Arguments) async throws {
+    switch arguments.names[1] {
     case "free-port":
         print(try FreePort.find())
     case "fixtures":
-        let options = try Options(rest)
         try Fixtures.write(
-            seeds: try options.required("seeds"), upstreamRoot: try options.required("upstream-root"),
-            out: try options.required("out"), largeMiB: Int(options.optional("large-mib") ?? "50") ?? 50
+            seeds: required(arguments, "seeds"), upstreamRoot: required(arguments, "upstream-root"),
+            out: required(arguments, "out"), largeMiB: number(arguments, "large-mib", or: 50)
         )
     case "prepare-config":
-        let options = try Options(rest, flags: ["plain", "audit-off"])
-        guard let port = Int(try options.required("upstream-port")) else { throw BenchError("--upstream-port: not a number") }
         try ConfigRewrite.apply(
-            config: try options.required("config"), repo: try options.required("repo"), upstreamPort: port,
-            plain: options.flag("plain"), auditOff: options.flag("audit-off")
+            config: required(arguments, "config"), repo: required(arguments, "repo"),
+            upstreamPort: number(arguments, "upstream-port"), plain: arguments.flag("plain"),
+            auditOff: arguments.flag("audit-off")
         )
     case "direct":
-        let options = try Options(rest)
         let target = try DirectLookup.Target(
-            connectorFile: try options.required("connector"), dataDirectory: options.optional("data-dir"),
-            url: options.optional("url")
+            connectorFile: required(arguments, "connector"), dataDirectory: arguments.option("data-dir"),
+            url: arguments.option("url")
         )
-        let keys = try String(contentsOfFile: try options.required("keys"), encoding: .utf8)
+        let keys = try String(contentsOfFile: required(arguments, "keys"), encoding: .utf8)
             .split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
-        guard let connections = Int(try options.required("connections")), let seconds = Double(try options.required("seconds"))
-        else { throw BenchError("--connections and --seconds take numbers") }
-        let line = try DirectLookup.run(target, keys: keys, connections: connections, seconds: seconds)
+        let line = try DirectLookup.run(
+            target, keys: keys, connections: number(arguments, "connections"),
+            seconds: Double(required(arguments, "seconds")) ?? 0)
         print(line.serializedString())
     case "report":
-        let options = try Options(rest)
         let report = try Report.load(
-            runs: try options.required("runs"), meta: try options.required("meta"), crypto: options.optional("crypto")
+            runs: required(arguments, "runs"), meta: required(arguments, "meta"), crypto: arguments.option("crypto")
         )
         try Data(report.json().serializedBytes(pretty: true) + [0x0A]).write(
-            to: URL(fileURLWithPath: try options.required("json"))
+            to: URL(fileURLWithPath: required(arguments, "json"))
         )
-        try Data(Chart.svg(report).utf8).write(to: URL(fileURLWithPath: try options.required("svg")))
+        try Data(Chart.svg(report).utf8).write(to: URL(fileURLWithPath: required(arguments, "svg")))
         print(report.markdown(), terminator: "")
         // Outputs are written either way; the status tells bench/run what to exit with.
         if report.invalidCount > 0 { exit(3) }
         if report.soakVerdict?.flat == false { exit(4) }
-    case "-h", "--help", "help":
-        print(usage)
     default:
-        throw BenchError("unknown command \(arguments[1])\n\(usage)")
+        guard let count = Int(arguments.positional[1]), count > 0 else {
+            throw UsageError(.invalidValue, "COUNT: \"\(arguments.positional[1])\" is not a positive integer")
+        }
+        try await AuditStress.run(
+            path: arguments.positional[0], count: count, key: arguments.option("key"),
+            certificate: arguments.option("cert"), every: number(arguments, "every", or: 1000),
+            concurrency: number(arguments, "concurrency", or: 8))
     }
-} catch {
-    FileHandle.standardError.write(Data("lienthong-bench: \(error)\n".utf8))
-    exit(1)
+}
+
+await tool.main { arguments in
+    try await run(arguments)
+    return 0
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LienthongCommandLine
 
 /// The bytes a command reads from a FILE argument, where `-` is standard input.
 enum CommandInput {

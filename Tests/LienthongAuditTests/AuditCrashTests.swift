@@ -3,7 +3,7 @@ import LienthongAudit
 import LienthongStorage
 import Testing
 
-/// Runs the `lienthong` executable: the crash-durability test and the CLI's exit codes.
+/// Runs the executables: the crash-durability test (`lienthong-bench audit-stress`) and the CLI's exit codes.
 struct AuditCrashTests {
     let directory = temporaryDirectory()
     var path: String { directory.appendingPathComponent("audit.sqlite").path }
@@ -14,9 +14,9 @@ struct AuditCrashTests {
         let pki = try AuditTestPKI()
         let files = try pki.write(to: directory)
         let process = Process()
-        process.executableURL = try lienthongExecutable()
+        process.executableURL = try lienthongExecutable("lienthong-bench")
         process.arguments = [
-            "audit", "_stress", path, "1000000", "--key", files.key, "--cert", files.cert, "--every", "50",
+            "audit-stress", path, "1000000", "--key", files.key, "--cert", files.cert, "--every", "50",
         ]
         let pipe = Pipe()
         process.standardOutput = pipe

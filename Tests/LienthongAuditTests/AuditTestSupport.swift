@@ -73,11 +73,11 @@ func auditEvent(
     )
 }
 
-/// The `lienthong` executable built beside the test bundle.
-func lienthongExecutable() throws -> URL {
-    let url = Repository.executable("lienthong")
+/// The `lienthong` executable built beside the test bundle (or `$LIENTHONG_BIN`); `lienthong-bench` likewise.
+func lienthongExecutable(_ name: String = "lienthong") throws -> URL {
+    let url = Repository.executable(name)
     guard FileManager.default.isExecutableFile(atPath: url.path) else {
-        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "lienthong executable (run swift build)"])
+        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "\(name) executable (run swift build)"])
     }
     return url
 }

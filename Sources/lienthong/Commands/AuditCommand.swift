@@ -1,51 +1,60 @@
 import Foundation
 import LienthongAudit
+import LienthongCommandLine
 import LienthongTrust
 import LienthongCore
 
-/// `lienthong audit verify|export|_stress`: offline checks and exports of the audit log.
-struct AuditCommand {
-    static let valued: Set<String> = ["from", "to", "out", "trust-anchor", "key", "cert", "every", "concurrency"]
+/// `lienthong audit verify|export`: offline checks and exports of the audit log.
+struct AuditCommand: LienthongCommand {
+    static let command = Command(
+        "audit", summary: "offline checks and exports of the audit log",
+        subcommands: [
+            Command(
+                "verify", summary: "check the hash chain and every signed checkpoint offline",
+                discussion: """
+                    Prints `valid`, or `invalid: CODE at seq N` for the first bad record.
+                    Exit status: 0 valid, 1 invalid, 2 usage error.
+                    """,
+                arguments: [Positional("DB|EXPORT", help: "an audit database, or a JSON Lines export of one")],
+                options: [
+                    .repeated("trust-anchor", "PEM", help: "a root certificate trusted for checkpoints", required: true)
+                ]),
+            Command(
+                "export", summary: "write records and checkpoints as JSON Lines",
+                arguments: [
+                    Positional(
+                        "DB", help: "the audit database (default: $LIENTHONG_DATA_DIR/audit.sqlite, else "
+                            + ".lienthong/audit.sqlite)", required: false)
+                ],
+                options: [
+                    .value(
+                        "from", "RFC3339", help: "records made at or after this time (default: from the first)",
+                        format: .timestamp),
+                    .value(
+                        "to", "RFC3339", help: "records made before this time (default: to the last)",
+                        format: .timestamp),
+                    .value("out", "FILE", help: "write to FILE (default: standard output)"),
+                ]),
+        ])
 
-    let words: [String]
+    let arguments: Arguments
 
-    init(_ words: some Sequence<String>) { self.words = Array(words) }
+    init(_ arguments: Arguments) { self.arguments = arguments }
 
-    func run() async throws {
-        guard let sub = words.first else { throw UsageError("audit needs a subcommand: verify, export") }
-        let rest = words.dropFirst()
-        let arguments = try Arguments(rest, valued: Self.valued)
-        switch sub {
-        case "verify": try verify(arguments, anchors: Self.values(of: "trust-anchor", in: rest))
-        case "export": try export(arguments)
-        case "_stress": try await stress(arguments)
-        default: throw UsageError("unknown audit subcommand '\(sub)'")
+    func run() async throws -> Int32 {
+        switch arguments.subcommand {
+        case "verify": return try verify(arguments, anchors: arguments.values("trust-anchor"))
+        default: try export(arguments)
         }
+        return 0
     }
 
-    /// Every value of a repeatable option (`--name VALUE` or `--name=VALUE`).
-    static func values(of name: String, in words: some Sequence<String>) -> [String] {
-        var values: [String] = []
-        var iterator = words.makeIterator()
-        while let word = iterator.next() {
-            if word == "--\(name)", let value = iterator.next() {
-                values.append(value)
-            } else if word.hasPrefix("--\(name)=") {
-                values.append(String(word.dropFirst(name.count + 3)))
-            }
-        }
-        return values
-    }
-
-    private func verify(_ arguments: Arguments, anchors: [String]) throws {
-        guard arguments.positional.count == 1, let path = arguments.positional.first else {
-            throw UsageError("audit verify needs one DB or EXPORT file")
-        }
-        guard !anchors.isEmpty else { throw UsageError("audit verify needs --trust-anchor PEM (repeatable)") }
+    private func verify(_ arguments: Arguments, anchors: [String]) throws -> Int32 {
+        let path = arguments.positional[0]
         let store = try TrustStore.load(anchorFiles: anchors.map { URL(fileURLWithPath: $0) })
         let result = try AuditLog.verify(path: path, trust: CertificateVerifier(trustStore: store))
         print(Self.describe(result))
-        if !result.isValid { exit(1) }
+        return result.isValid ? 0 : 1
     }
 
     /// The verification result for people: first line `valid` or `invalid: CODE at seq N`.
@@ -77,7 +86,6 @@ struct AuditCommand {
     }
 
     private func export(_ arguments: Arguments) throws {
-        guard arguments.positional.count <= 1 else { throw UsageError("audit export takes one DB") }
         let path = arguments.positional.first ?? AuditLog.defaultPath()
         let from = try arguments.option("from").map { try Self.date($0, "--from") }
         let to = try arguments.option("to").map { try Self.date($0, "--to") }
@@ -110,45 +118,5 @@ struct AuditCommand {
     static func date(_ text: String, _ option: String) throws(UsageError) -> Date {
         guard let date = Timestamp.parse(text) else { throw UsageError("\(option) needs an RFC 3339 time") }
         return date
-    }
-
-    /// Appends COUNT records as fast as it can, printing each seq once `append` returned (the record is durable).
-    /// Used by the crash-durability test, which kills this process mid-run.
-    private func stress(_ arguments: Arguments) async throws {
-        guard arguments.positional.count == 2, let count = Int(arguments.positional[1]), count > 0 else {
-            throw UsageError("audit _stress DB COUNT [--key PEM --cert PEM] [--every N] [--concurrency K]")
-        }
-        var signer: AuditCheckpointSigner?
-        if let key = arguments.option("key"), let cert = arguments.option("cert") {
-            signer = try AuditCheckpointSigner(
-                key: SigningKey.load(from: URL(fileURLWithPath: key)),
-                chain: Certificate.loadChain(from: URL(fileURLWithPath: cert)),
-                everyRecords: Int(arguments.option("every") ?? "") ?? 1000)
-        }
-        let log = try AuditLog(path: arguments.positional[0], subjectKey: Array("stress-subject-key".utf8),
-                               checkpoints: signer)
-        let concurrency = max(1, Int(arguments.option("concurrency") ?? "") ?? 8)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for worker in 0..<concurrency {
-                group.addTask {
-                    var index = worker
-                    while index < count {
-                        let record = try await log.append(
-                            AuditEvent(
-                                time: Date(), requestID: "stress-\(index)", consumer: "VN/GOV/BTC/DKKD",
-                                provider: "VN/GOV/BCA/DANCU", service: "VN/GOV/BCA/DANCU/person",
-                                purpose: "stress", subjectKey: "0790850\(index % 100_000)", fields: ["fullName"],
-                                outcome: .allowed, status: 200, latencyMicroseconds: 100))
-                        // One write(2) per line: pipe writes this small are atomic, and nothing sits in a buffer
-                        // when the process is killed.
-                        let line = Array("\(record.seq)\n".utf8)
-                        _ = line.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
-                        index += concurrency
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
-        log.close()
     }
 }

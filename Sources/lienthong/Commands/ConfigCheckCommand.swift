@@ -1,4 +1,5 @@
 import Foundation
+import LienthongCommandLine
 import LienthongGateway
 import LienthongJSON
 import LienthongSchema
@@ -11,15 +12,28 @@ import LienthongSchema
 /// `--schemas` overrides both.
 ///
 /// Exit status: 0 no problem, 1 problems found, 2 usage error (no such directory, no schemas).
-struct ConfigCheckCommand {
-    let words: [String]
+struct ConfigCheckCommand: LienthongCommand {
+    static let command = Command(
+        "config", summary: "gateway configuration directories",
+        subcommands: [
+            Command(
+                "check", summary: "check a configuration directory against config.v1 and the rules between its files",
+                discussion: "Exit status: 0 no problem, 1 problems found (one per line), 2 usage error.",
+                arguments: [
+                    Positional("DIR", help: "the configuration directory (default: config/demo)", required: false)
+                ],
+                options: [
+                    .value(
+                        "schemas", "DIR",
+                        help: "the schemas directory (default: node.json's schemas if it exists, else ./schemas)"),
+                ])
+        ])
 
-    init(_ words: some Sequence<String>) { self.words = Array(words) }
+    let arguments: Arguments
+
+    init(_ arguments: Arguments) { self.arguments = arguments }
 
     func run() throws -> Int32 {
-        guard words.first == "check" else { throw UsageError("config needs check") }
-        let arguments = try Arguments(words.dropFirst(), valued: ["schemas"])
-        guard arguments.positional.count <= 1 else { throw UsageError("config check takes one directory") }
         let directory = arguments.positional.first ?? "config/demo"
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {

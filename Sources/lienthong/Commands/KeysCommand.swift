@@ -1,27 +1,55 @@
 import Foundation
+import LienthongCommandLine
 import LienthongTrust
 
 /// `lienthong keys generate|csr|import|list|rotate`: the node's signing keys in a ``KeyDirectory``.
-struct KeysCommand {
-    static let usage = """
-        keys generate --provider ID [--alg ES256|EdDSA|RS256|PS256] [--keys-dir DIR]
-        keys csr --provider ID [--organization NAME] [--out FILE] [--keys-dir DIR]
-        keys import --provider ID --certificate FILE [--keys-dir DIR]
-        keys list [--keys-dir DIR]
-        keys rotate --provider ID [--keys-dir DIR]
-        """
+struct KeysCommand: LienthongCommand {
+    private static let provider = Option.value(
+        "provider", "ID", help: "the provider whose key it is", format: .nonEmpty, required: true)
+    private static let keysDirectory = Option.value(
+        "keys-dir", "DIR", help: "the keys directory (default: $LIENTHONG_DATA_DIR/keys, else .lienthong/keys)")
+
+    static let command = Command(
+        "keys", summary: "the node's signing keys, for certificates from a real CA",
+        subcommands: [
+            Command(
+                "generate", summary: "generate a new key version for a provider",
+                options: [
+                    provider,
+                    .value(
+                        "alg", "ES256|EdDSA|RS256|PS256", help: "the signing algorithm (default: ES256)",
+                        format: .oneOf(["ES256", "EdDSA", "RS256", "PS256"])),
+                    keysDirectory,
+                ]),
+            Command(
+                "csr", summary: "a certificate signing request for the provider's newest key without a certificate",
+                options: [
+                    provider,
+                    .value("organization", "NAME", help: "the organization in the request's subject"),
+                    .value("out", "FILE", help: "write the request to FILE (default: standard output)"),
+                    keysDirectory,
+                ]),
+            Command(
+                "import", summary: "install a CA-issued certificate chain next to the key it certifies",
+                options: [
+                    provider, .value("certificate", "FILE", help: "the certificate chain (PEM)", required: true),
+                    keysDirectory,
+                ]),
+            Command("list", summary: "list every provider's key versions", options: [keysDirectory]),
+            Command(
+                "rotate", summary: "make the provider's newest key with a valid certificate current",
+                options: [provider, keysDirectory]),
+        ])
+
     let arguments: Arguments
 
-    init(_ words: some Sequence<String>) throws(UsageError) {
-        arguments = try Arguments(words, valued: ["provider", "alg", "keys-dir", "out", "certificate", "organization"])
-    }
+    init(_ arguments: Arguments) { self.arguments = arguments }
 
-    func run() throws {
+    func run() throws -> Int32 {
         let keys = KeyDirectory(
             url: arguments.option("keys-dir").map { URL(fileURLWithPath: $0) } ?? KeyDirectory.defaultURL())
-        guard let action = arguments.positional.first else { throw UsageError("keys: expected an action") }
         let now = Date()
-        switch action {
+        switch arguments.subcommand {
         case "generate":
             let algorithm: JWSAlgorithm
             do {
@@ -72,8 +100,9 @@ struct KeysCommand {
             let version = try keys.rotate(provider: try provider(), now: now)
             print("current key of \(version.provider) is \(version.name), kid \(version.keyID ?? "-")")
         default:
-            throw UsageError("keys: unknown action '\(action)'")
+            throw UsageError("keys: unknown action '\(arguments.subcommand ?? "")'")
         }
+        return 0
     }
 
     private func provider() throws(UsageError) -> String {

@@ -1,21 +1,34 @@
 import Foundation
+import LienthongCommandLine
 import LienthongTrust
 
 /// `lienthong pki init DIR [--provider ID ...] [--consumer ID ...]`: a development PKI (root, intermediate, one
 /// signing certificate per provider, a localhost TLS certificate, one TLS client certificate per consumer).
-struct PKICommand {
-    let words: [String]
+struct PKICommand: LienthongCommand {
+    static let command = Command(
+        "pki", summary: "a development PKI (NOT FOR PRODUCTION)",
+        subcommands: [
+            Command(
+                "init", summary: "create a development PKI (NOT FOR PRODUCTION)",
+                discussion: """
+                    A root and an intermediate CA, one signing certificate per provider, a localhost TLS
+                    certificate and one TLS client certificate per consumer.
+                    """,
+                arguments: [Positional("DIR", help: "the directory to create the files in")],
+                options: [
+                    .repeated("provider", "ID", help: "a provider to issue a signing certificate for"),
+                    .repeated("consumer", "ID", help: "a consumer to issue a TLS client certificate for"),
+                ])
+        ])
 
-    init(_ words: some Sequence<String>) { self.words = Array(words) }
+    let arguments: Arguments
 
-    func run() throws {
-        let arguments = try Arguments(words, valued: ["provider", "consumer"])
-        guard arguments.positional.first == "init" else { throw UsageError("pki: expected 'init DIR'") }
-        guard arguments.positional.count == 2 else { throw UsageError("pki init: expected one directory") }
-        let directory = URL(fileURLWithPath: arguments.positional[1])
+    init(_ arguments: Arguments) { self.arguments = arguments }
+
+    func run() throws -> Int32 {
+        let directory = URL(fileURLWithPath: arguments.positional[0])
         let files = try DevelopmentPKI.create(
-            in: directory, providers: Arguments.values(of: "provider", in: words),
-            consumers: Arguments.values(of: "consumer", in: words))
+            in: directory, providers: arguments.values("provider"), consumers: arguments.values("consumer"))
         print("NOT FOR PRODUCTION: development PKI; never trust its root outside development and demos.")
         print("root CA (trust anchor)  \(files.root.certificate.path)")
         print("intermediate CA         \(files.intermediate.certificate.path)")
@@ -26,24 +39,6 @@ struct PKICommand {
         for (consumer, credential) in files.clients.sorted(by: { $0.key < $1.key }) {
             print("TLS client \(consumer)  \(credential.certificate.path)  \(credential.key.path)")
         }
-    }
-}
-
-extension Arguments {
-    /// Every value of a repeatable option, `--name VALUE` or `--name=VALUE`, in order.
-    static func values(of name: String, in words: [String]) -> [String] {
-        var values: [String] = []
-        var index = words.startIndex
-        while index < words.endIndex {
-            let word = words[index]
-            if word == "--\(name)", index + 1 < words.endIndex {
-                values.append(words[index + 1])
-                index += 2
-                continue
-            }
-            if word.hasPrefix("--\(name)=") { values.append(String(word.dropFirst(name.count + 3))) }
-            index += 1
-        }
-        return values
+        return 0
     }
 }

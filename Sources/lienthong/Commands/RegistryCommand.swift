@@ -1,4 +1,5 @@
 import Foundation
+import LienthongCommandLine
 import LienthongConnectors
 import LienthongGateway
 
@@ -9,15 +10,33 @@ import LienthongGateway
 /// Idempotent: the table is dropped and created again in one transaction, so a second run leaves exactly the
 /// seed's rows. The database is `--url`, else the connector's `url` with its `{NAME}` placeholders filled from the
 /// environment (`LIENTHONG_POSTGRES_URL` for `config/postgres`), as `serve` fills them. The URL is never printed.
-struct RegistryCommand {
-    let words: [String]
+struct RegistryCommand: LienthongCommand {
+    static let command = Command(
+        "registry", summary: "demo registry data in external databases",
+        subcommands: [
+            Command(
+                "load-postgres", summary: "load the demo enterprise table into PostgreSQL (idempotent)",
+                discussion: """
+                    Creates the table doanh_nghiep in the PostgreSQL database of a configuration whose enterprise
+                    registry is in PostgreSQL, and loads seeds/enterprise.csv into it, replacing what is there.
+                    """,
+                options: [
+                    .value(
+                        "config", "DIR",
+                        help: "configuration directory (default: $LIENTHONG_CONFIG, else config/postgres)"),
+                    .value(
+                        "url", "URL",
+                        help: "the database (default: the connector's url, its {NAME} placeholders from the "
+                            + "environment, e.g. LIENTHONG_POSTGRES_URL)"),
+                    .value("seeds", "DIR", help: "the seeds directory (default: node.json's seeds)"),
+                ])
+        ])
 
-    init(_ words: some Sequence<String>) { self.words = Array(words) }
+    let arguments: Arguments
 
-    func run() async throws {
-        guard words.first == "load-postgres" else { throw UsageError("registry needs load-postgres") }
-        let arguments = try Arguments(words.dropFirst(), valued: ["config", "url", "seeds"])
-        guard arguments.positional.isEmpty else { throw UsageError("registry load-postgres takes no positional argument") }
+    init(_ arguments: Arguments) { self.arguments = arguments }
+
+    func run() async throws -> Int32 {
         let directory = arguments.option("config") ?? ProcessInfo.processInfo.environment["LIENTHONG_CONFIG"] ?? "config/postgres"
         let configuration = try GatewayConfiguration.load(configDirectory: URL(fileURLWithPath: directory))
         guard let descriptor = configuration.registries.first(where: { $0.name == "enterprise" }) else {
@@ -40,5 +59,6 @@ struct RegistryCommand {
         else { throw UsageError("no seeds directory: give --seeds, or set seeds in node.json") }
         let rows = try await PostgresEnterpriseLoader.load(seedsDirectory: seeds, conninfo: conninfo)
         print("enterprise: \(rows) rows loaded into table doanh_nghiep")
+        return 0
     }
 }

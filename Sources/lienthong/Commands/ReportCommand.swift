@@ -1,19 +1,28 @@
 import Foundation
 import LienthongAudit
+import LienthongCommandLine
 
 /// `lienthong report --month YYYY-MM [--format csv|json] [--db PATH]`: the monthly exchange report.
-struct ReportCommand {
+struct ReportCommand: LienthongCommand {
+    static let command = Command(
+        "report", summary: "monthly exchanges per consumer, provider and service; denials; latency",
+        options: [
+            .value("month", "YYYY-MM", help: "the month to report", format: .month, required: true),
+            .value("format", "csv|json", help: "output format (default: csv)", format: .oneOf(["csv", "json"])),
+            .value(
+                "db", "PATH",
+                help: "the audit database (default: $LIENTHONG_DATA_DIR/audit.sqlite, else .lienthong/audit.sqlite)"),
+        ])
+
     let arguments: Arguments
 
     init(_ arguments: Arguments) { self.arguments = arguments }
 
-    func run() throws {
-        guard arguments.positional.isEmpty else { throw UsageError("report takes no positional arguments") }
+    func run() throws -> Int32 {
         guard let text = arguments.option("month"), let month = AuditMonth(text) else {
             throw UsageError("report needs --month YYYY-MM")
         }
         let format = arguments.option("format") ?? "csv"
-        guard format == "csv" || format == "json" else { throw UsageError("--format is csv or json") }
         let path = arguments.option("db") ?? AuditLog.defaultPath()
         guard FileManager.default.fileExists(atPath: path) else {
             throw UsageError("no audit database at \(path) (use --db PATH or LIENTHONG_DATA_DIR)")
@@ -25,5 +34,6 @@ struct ReportCommand {
         } else {
             print(report.csv, terminator: "")
         }
+        return 0
     }
 }

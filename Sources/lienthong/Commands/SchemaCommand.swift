@@ -1,4 +1,5 @@
 import Foundation
+import LienthongCommandLine
 import LienthongGateway
 import LienthongHTTP
 import LienthongJSON
@@ -9,23 +10,53 @@ import LienthongSchema
 ///
 /// Exit status: 0 success (every instance valid), 1 some instance invalid or not JSON, 2 usage
 /// error (including a schema that cannot be used).
-struct SchemaCommand {
-    let words: [String]
+struct SchemaCommand: LienthongCommand {
+    private static let schemas = Option.value(
+        "schemas", "DIR", help: "the canonical schemas directory (default: schemas)")
 
-    init(_ words: some Sequence<String>) { self.words = Array(words) }
+    static let command = Command(
+        "schema", summary: "the canonical schemas, and validation of JSON files",
+        subcommands: [
+            Command(
+                "list", summary: "list the canonical schemas",
+                options: [schemas, .flag("json", help: "print the list as JSON")]),
+            Command(
+                "show", summary: "print a canonical schema",
+                arguments: [Positional("ID", help: "the schema's id (e.g. person.v1) or $id")], options: [schemas]),
+            Command(
+                "validate", summary: "validate JSON files against a canonical schema or a draft 2020-12 schema file",
+                discussion: "Exit status: 0 all valid, 1 some invalid or not JSON, 2 usage error or unusable schema.",
+                arguments: [
+                    Positional(
+                        "FILE", help: "JSON files (or JSON Lines with --jsonl); - reads standard input",
+                        repeating: true)
+                ],
+                options: [
+                    .value("schema", "ID|PATH", help: "a canonical schema id, or a schema file", required: true),
+                    .value(
+                        "output", "basic|flag",
+                        help: "errors with their locations, or valid/invalid only (default: basic)",
+                        format: .oneOf(["basic", "flag"])),
+                    .flag("jsonl", help: "each file holds JSON Lines, one instance per line"),
+                    .flag("json", help: "print one JSON result per instance"),
+                    schemas,
+                    .flag("allow-remote-refs", help: "fetch remote $ref targets (off by default)"),
+                ]),
+        ])
+
+    let arguments: Arguments
+
+    init(_ arguments: Arguments) { self.arguments = arguments }
 
     /// A schema that cannot be used: exit status 2 with the reason, without the usage text.
     private struct Refusal: Error { var message: String }
 
     func run() throws -> Int32 {
-        guard let subcommand = words.first else { throw UsageError("schema needs list, show or validate") }
-        let arguments = try Arguments(words.dropFirst(), valued: ["schemas", "schema", "output"])
         do {
-            switch subcommand {
+            switch arguments.subcommand {
             case "list": return try list(arguments)
             case "show": return try show(arguments)
-            case "validate": return try validate(arguments)
-            default: throw UsageError("unknown schema command '\(subcommand)'")
+            default: return try validate(arguments)
             }
         } catch let refusal as Refusal {
             FileHandle.standardError.write(Data("lienthong: \(refusal.message)\n".utf8))
@@ -57,7 +88,6 @@ struct SchemaCommand {
     }
 
     private func show(_ arguments: Arguments) throws -> Int32 {
-        guard arguments.positional.count == 1 else { throw UsageError("schema show needs one schema id") }
         let catalog = try catalog(arguments)
         guard let document = catalog.schema(arguments.positional[0]) else {
             throw UsageError("no schema '\(arguments.positional[0])'; see lienthong schema list")
@@ -74,7 +104,6 @@ struct SchemaCommand {
         case "flag": format = .flag
         case let other: throw UsageError("--output is basic or flag, not '\(other)'")
         }
-        guard !arguments.positional.isEmpty else { throw UsageError("schema validate needs FILE... or -") }
         let schema = try resolve(reference, arguments)
 
         var invalid = 0

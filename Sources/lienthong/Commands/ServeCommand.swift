@@ -1,13 +1,27 @@
 import Foundation
+import LienthongCommandLine
 import LienthongGateway
 
 /// `lienthong serve`: loads the configuration, prepares the data directory and runs until SIGTERM/SIGINT.
-struct ServeCommand {
+struct ServeCommand: LienthongCommand {
+    static let command = Command(
+        "serve", summary: "start the gateway and run until SIGTERM or SIGINT",
+        options: [
+            .value("config", "DIR", help: "configuration directory (default: $LIENTHONG_CONFIG, else config/demo)"),
+            .value(
+                "data-dir", "DIR",
+                help: "data directory: database, audit log, keys (default: $LIENTHONG_DATA_DIR, else node.json's, "
+                    + "else .lienthong)"),
+            .value(
+                "listen", "HOST:PORT", help: "address to listen on (default: $LIENTHONG_LISTEN, else node.json's)",
+                format: .hostPort),
+        ])
+
     let arguments: Arguments
 
     init(_ arguments: Arguments) { self.arguments = arguments }
 
-    func run() async throws {
+    func run() async throws -> Int32 {
         let environment = ProcessInfo.processInfo.environment
         let configDirectory = URL(
             fileURLWithPath: arguments.option("config") ?? environment["LIENTHONG_CONFIG"] ?? "config/demo"
@@ -19,5 +33,6 @@ struct ServeCommand {
             configDirectory: configDirectory, dataDirectory: dataDirectory, listen: listen
         )
         try await Gateway.serve(configuration)
+        return 0
     }
 }

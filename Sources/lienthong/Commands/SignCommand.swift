@@ -1,4 +1,5 @@
 import Foundation
+import LienthongCommandLine
 import LienthongJSON
 import LienthongTrust
 
@@ -6,12 +7,26 @@ import LienthongTrust
 /// origin, or with `--countersign` adds a forwarding hop's countersignature to an envelope; prints the envelope.
 ///
 /// A consumer signs a request for `POST /v1/records/…` with its client certificate and key this way.
-struct SignCommand {
+struct SignCommand: LienthongCommand {
+    static let command = Command(
+        "sign", summary: "sign a message into an envelope, or countersign an envelope",
+        discussion: """
+            Signs a message (e.g. a request.v1 message, as its consumer) into an envelope as its origin, or with
+            --countersign adds a forwarding hop's countersignature to an envelope; prints the envelope.
+            """,
+        arguments: [Positional("FILE|-", help: "the message or envelope (JSON); - reads standard input")],
+        options: [
+            .value("key", "PEM", help: "the signing key", required: true),
+            .value("cert", "PEM", help: "its certificate chain", required: true),
+            .flag("countersign", help: "countersign the envelope FILE instead of signing a message"),
+        ])
+
     let arguments: Arguments
 
+    init(_ arguments: Arguments) { self.arguments = arguments }
+
     /// Prints the signed envelope (usage errors are thrown, signing failures too).
-    func run() throws {
-        guard arguments.positional.count == 1 else { throw UsageError("sign: expected one FILE or -") }
+    func run() throws -> Int32 {
         guard let keyPath = arguments.option("key"), let certificatePath = arguments.option("cert") else {
             throw UsageError("sign: --key PEM and --cert PEM are needed")
         }
@@ -28,5 +43,6 @@ struct SignCommand {
             ? try EnvelopeSigner.countersign(input, key: key, chain: chain, issuedAt: Date())
             : try EnvelopeSigner.sign(message: input, key: key, chain: chain, issuedAt: Date())
         FileHandle.standardOutput.write(Data(envelope.serializedBytes() + [UInt8(ascii: "\n")]))
+        return 0
     }
 }

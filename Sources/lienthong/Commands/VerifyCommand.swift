@@ -1,34 +1,39 @@
 import Foundation
+import LienthongCommandLine
+import LienthongCore
 import LienthongJSON
 import LienthongTrust
 
 /// `lienthong verify FILE|- --trust-anchor PEM ... [--crl PEM ...] [--at RFC3339]`: checks a signed envelope
 /// offline and prints each signature's role (origin or countersignature), member and checks. Exit 0 valid,
 /// 1 invalid, 2 usage error.
-struct VerifyCommand {
-    let words: [String]
+struct VerifyCommand: LienthongCommand {
+    static let command = Command(
+        "verify", summary: "verify a signed envelope offline, each signature with its role and member",
+        discussion: """
+            Prints each signature's role (origin or countersignature), member and checks.
+            Exit status: 0 valid, 1 invalid, 2 usage error.
+            """,
+        arguments: [Positional("FILE|-", help: "the envelope (JSON); - reads standard input")],
+        options: [
+            .repeated("trust-anchor", "PEM", help: "a trusted root certificate", required: true),
+            .repeated("crl", "PEM", help: "a certificate revocation list"),
+            .value("at", "RFC3339", help: "verify as of this time (default: now)", format: .timestamp),
+            .value(
+                "max-bytes", "N", help: "the largest envelope accepted, in bytes (default: \(EnvelopeParser.defaultMaxEnvelopeBytes))",
+                format: .positiveInteger),
+        ])
 
-    init(_ words: some Sequence<String>) { self.words = Array(words) }
+    let arguments: Arguments
+
+    init(_ arguments: Arguments) { self.arguments = arguments }
 
     /// Runs the command and returns the exit status (usage errors are thrown).
     func run() throws -> Int32 {
-        let arguments = try Arguments(words, valued: ["trust-anchor", "crl", "at", "max-bytes"])
-        guard arguments.positional.count == 1 else { throw UsageError("verify: expected one FILE or -") }
-        let anchors = Arguments.values(of: "trust-anchor", in: words)
-        guard !anchors.isEmpty else { throw UsageError("verify: at least one --trust-anchor PEM is needed") }
-        let crls = Arguments.values(of: "crl", in: words)
-        var time = Date()
-        if let text = arguments.option("at") {
-            guard let parsed = ISO8601DateFormatter().date(from: text) else {
-                throw UsageError("verify: --at needs an RFC 3339 time such as 2026-11-26T10:00:00Z")
-            }
-            time = parsed
-        }
-        var maxBytes = EnvelopeParser.defaultMaxEnvelopeBytes
-        if let text = arguments.option("max-bytes") {
-            guard let value = Int(text), value > 0 else { throw UsageError("verify: --max-bytes needs a number") }
-            maxBytes = value
-        }
+        let anchors = arguments.values("trust-anchor")
+        let crls = arguments.values("crl")
+        let time = arguments.option("at").flatMap(Timestamp.parse) ?? Date()
+        let maxBytes = arguments.option("max-bytes").flatMap { Int($0) } ?? EnvelopeParser.defaultMaxEnvelopeBytes
         let bytes = try CommandInput.read(arguments.positional[0])
         for file in anchors + crls where !FileManager.default.isReadableFile(atPath: file) {
             throw UsageError("verify: cannot read \(file)")
