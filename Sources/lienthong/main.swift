@@ -36,10 +36,11 @@ let usage = """
                           configuration (default config/postgres) and load seeds/enterprise.csv
                           into it, replacing what is there; URL default: the connector's url with
                           its {NAME} placeholders from the environment (LIENTHONG_POSTGRES_URL)
-      config check [DIR] [--schemas DIR]
-                          check a configuration directory (default config/demo) against
-                          config.v1 and the rules between its files (schemas: node.json's
-                          schemas directory if it exists, else ./schemas)
+      config check [DIR] [--schemas DIR] [--data-dir DIR] [--probe]
+                          run every check serve runs on a configuration directory (default
+                          config/demo): config.v1, the rules between its files, the files they
+                          name; --probe also runs each connector's lookup (its probeKey) and
+                          searches against the real back end (exit 0 valid, 1 invalid)
       schema list [--schemas DIR] [--json]
                           list the canonical schemas (default directory: schemas)
       schema show ID [--schemas DIR]
@@ -70,7 +71,7 @@ do {
     case "schema":
         exit(try SchemaCommand(words).run())
     case "config":
-        exit(try ConfigCheckCommand(words).run())
+        exit(try await ConfigCheckCommand(words).run())
     case "registry":
         try await RegistryCommand(words).run()
     case "version", "--version":
