@@ -193,6 +193,19 @@ struct ConfigurationCheckTests {
         #expect(problems.first?.contains("\"land-parcel\"") == true)
     }
 
+    @Test func misspeltMemberGetsADidYouMean() async throws {
+        let problems = try await Self.problems {
+            try Self.editNode($0) { node in
+                node["evenLoops"] = node.removeValue(forKey: "eventLoops")
+            }
+        }
+        #expect(
+            problems == [
+                "node.json#/evenLoops: is not an allowed property (additionalProperties is false) "
+                    + "(did you mean eventLoops?) [/properties/node.json/$ref/additionalProperties]"
+            ])
+    }
+
     @Test func unknownPurposeGetsADidYouMean() async throws {
         let problems = try await Self.problems {
             try Self.replace(

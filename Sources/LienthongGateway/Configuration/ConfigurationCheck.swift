@@ -83,7 +83,31 @@ struct ConfigurationCheck {
             let file = first.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
             guard documents[file] != nil else { continue }
             let pointer = tokens.count > 1 ? "/" + tokens.dropFirst().joined(separator: "/") : ""
-            report(file, pointer, "\(error.error) [\(error.keywordLocation)]")
+            let hint = Self.hint(for: error, file: file, pointer: pointer, in: documents, catalog: catalog)
+            report(file, pointer, "\(error.error)\(hint) [\(error.keywordLocation)]")
+        }
+    }
+
+    /// "Did you mean" for a misspelt member name (`additionalProperties`) or enumerated value (`enum`): the names
+    /// the failing schema node allows, read from the schema at the error's absolute keyword location.
+    private static func hint(
+        for error: OutputUnit, file: String, pointer: String, in documents: ConfigurationDocuments,
+        catalog: SchemaCatalog
+    ) -> String {
+        let parts = error.absoluteKeywordLocation.split(separator: "#", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let schema = catalog.schema(parts[0]), let location = try? JSONPointer(parts[1]),
+            let keyword = location.tokens.last, let parent = location.parent, let node = schema[parent],
+            let instance = try? JSONPointer(pointer), let value = documents[file]?[instance]
+        else { return "" }
+        switch keyword {
+        case "additionalProperties":
+            guard let name = instance.tokens.last, let known = node["properties"]?.objectValue?.keys else { return "" }
+            return NameSuggestion.hint(for: name, among: known)
+        case "enum":
+            guard let text = value.stringValue else { return "" }
+            return NameSuggestion.hint(for: text, among: (node["enum"]?.arrayValue ?? []).compactMap(\.stringValue))
+        default:
+            return ""
         }
     }
 }
