@@ -117,13 +117,13 @@ public enum ConfigurationProbe {
         let natives: [NativeRecord]
         do {
             natives = try await connector.search(NativeSearch(name: search, parameters: parameters, limit: 1))
-        } catch {
+        } catch let namedError {
+            // A statement with positional parameters is a search on one field (`?1` the value, `?2` the limit).
             do {
                 natives = try await connector.search(field: search, value: key, limit: 1)
-            } catch let fieldError where fieldError.code != .unsupported {
-                return "search '\(search)' failed: \(fieldError)"
             } catch {
-                return "search '\(search)' failed: \(error)"
+                // A connector without field searches says nothing about this one: the named search's error does.
+                return "search '\(search)' failed: \(error.code == .unsupported ? namedError : error)"
             }
         }
         for native in natives {

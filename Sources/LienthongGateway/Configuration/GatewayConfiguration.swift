@@ -54,25 +54,17 @@ public struct GatewayConfiguration: Sendable {
                 problems.append(error)
             }
         }
-        var catalog: SchemaCatalog?
         let relative = node?["schemas"]?.stringValue ?? "schemas"
         let directory =
             schemas
             ?? (relative.hasPrefix("/")
-                ? URL(fileURLWithPath: relative)
-                : configDirectory.appendingPathComponent(relative))
-        if documents["node.json"] != nil || schemas != nil {
-            if !ConfigurationCheck.exists(directory, directory: true) {
-                problems.append(
-                    ConfigurationError(
-                        file: "node.json", pointer: "/schemas",
-                        message: "directory \(directory.standardizedFileURL.path) does not exist"))
-            } else {
-                do {
-                    catalog = try SchemaCatalog.load(directory: directory)
-                } catch {
-                    problems.append(ConfigurationError(file: "node.json", pointer: "/schemas", message: "\(error)"))
-                }
+                ? URL(fileURLWithPath: relative) : configDirectory.appendingPathComponent(relative))
+        var catalog: SchemaCatalog?
+        // Without node.json the schemas directory is unknown, and its absence was reported already.
+        if node != nil || schemas != nil {
+            switch loadCatalog(directory) {
+            case .success(let loaded): catalog = loaded
+            case .failure(let problem): problems.append(problem)
             }
         }
         var check = ConfigurationCheck(
@@ -88,6 +80,21 @@ public struct GatewayConfiguration: Sendable {
             )
         } catch {
             return .failure(InvalidConfiguration(problems: [error]))
+        }
+    }
+
+    /// The canonical schemas of a directory, or why there are none, reported against node.json's `schemas`.
+    private static func loadCatalog(_ directory: URL) -> Result<SchemaCatalog, ConfigurationError> {
+        guard ConfigurationCheck.exists(directory, directory: true) else {
+            return .failure(
+                ConfigurationError(
+                    file: "node.json", pointer: "/schemas",
+                    message: "directory \(directory.standardizedFileURL.path) does not exist"))
+        }
+        do {
+            return .success(try SchemaCatalog.load(directory: directory))
+        } catch {
+            return .failure(ConfigurationError(file: "node.json", pointer: "/schemas", message: "\(error)"))
         }
     }
 
