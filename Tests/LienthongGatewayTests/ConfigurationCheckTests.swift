@@ -219,6 +219,15 @@ struct ConfigurationCheckTests {
             ])
     }
 
+    @Test func probeKeyMustFitTheRegistryKeyKind() async throws {
+        let problems = try await Self.problems {
+            try Self.replace(
+                "\"probeKey\": \"096089760382\"", "\"probeKey\": \"12345\"", in: "registries/population.json", of: $0)
+        }
+        #expect(problems.count == 1)
+        #expect(problems.first?.hasPrefix("registries/population.json#/probeKey: is not a valid personal-id (") == true)
+    }
+
     @Test func probeReportsAMissingTableNamingTheRegistry() async throws {
         let problems = try await Self.problems(probe: true) {
             try Self.replace(
