@@ -32,11 +32,9 @@ public final class GatewayNode: Sendable {
 
     /// Prepares the data directory, opens every registry, the audit log and the keys, and binds the servers.
     public static func start(_ configuration: GatewayConfiguration) async throws -> GatewayNode {
-        // Refuse to start on a configuration that breaks config.v1 or its cross-references, naming each problem.
-        let schemaDirectory = configuration.configPath(configuration.node.schemas ?? "schemas")
-        let schemas = try SchemaCatalog.load(directory: schemaDirectory)
-        let problems = ConfigurationCheck.run(configDirectory: configuration.configDirectory, catalog: schemas)
-        guard problems.isEmpty else { throw InvalidConfiguration(problems: problems) }
+        // The configuration was checked when it was resolved (GatewayConfiguration.resolve), schemas included.
+        let schemaDirectory = configuration.schemaDirectory
+        let schemas = configuration.catalog
         let openAPI = try OpenAPIDocument.load(
             directory: schemaDirectory, catalog: schemas, registries: configuration.registries,
             purposes: configuration.policy.purposes.map(\.code)
@@ -45,34 +43,11 @@ public final class GatewayNode: Sendable {
         let pki = try dataDirectory.prepare()
         let httpClient = HTTPClient()
 
-        var agencyServer: HTTPServer?
-        var variables: [String: String] = [:]
-        if let address = configuration.node.demoAgencyAPI {
-            let (host, port) = try ListenAddress.parse(address)
-            let server = HTTPServer(
-                configuration: HTTPServerConfiguration(host: host, port: port, eventLoops: 1),
-                handler: DemoAgencyAPI(dataDirectory: configuration.dataDirectory.path)
-            )
-            variables["port"] = String(try await server.start())
-            agencyServer = server
-        }
-
-        var runtimes: [RegistryRuntime] = []
-        for descriptor in configuration.registries {
-            let registryConfiguration = try RegistryConfiguration(
-                document: descriptor.connector,
-                baseDirectory: URL(fileURLWithPath: descriptor.connectorFile).deletingLastPathComponent().path
-            )
-            let registry = try MappedRegistry(
-                configuration: registryConfiguration, dataDirectory: configuration.dataDirectory.path,
-                httpClient: httpClient, variables: variables
-            )
-            runtimes.append(
-                RegistryRuntime(
-                    descriptor: descriptor, registry: registry, schema: try Self.schema(descriptor, in: schemas)
-                )
-            )
-        }
+        let agency = try await DemoAgencyAPI.start(configuration)
+        let agencyServer = agency?.server
+        let runtimes = try RegistryRuntime.make(
+            configuration, httpClient: httpClient, variables: agency?.variables ?? [:]
+        )
 
         let registries = runtimes
         let signers = try Self.signers(configuration, pki: pki)
@@ -184,16 +159,6 @@ public final class GatewayNode: Sendable {
     /// Starts a graceful shutdown; ``run()`` returns once it is complete.
     public func shutdown() {
         server.shutdown()
-    }
-
-    private static func schema(_ descriptor: RegistryDescriptor, in catalog: SchemaCatalog) throws -> JSONSchema {
-        guard let schema = catalog.compiled(descriptor.schema) else {
-            throw ConfigurationError(
-                file: "registries.json", pointer: "/\(descriptor.name)",
-                message: "schema \(descriptor.schema) is not in the schema directory"
-            )
-        }
-        return schema
     }
 
     private static func signers(

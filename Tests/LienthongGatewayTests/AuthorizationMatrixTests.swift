@@ -80,7 +80,7 @@ struct AuditSettingTests {
         }
         #expect(
             performing: { try GatewayConfiguration.load(configDirectory: directory) },
-            throws: { ($0 as? ConfigurationError)?.pointer == "/audit/enabled" }
+            throws: { ($0 as? InvalidConfiguration)?.problems.contains { $0.pointer == "/audit/enabled" } == true }
         )
     }
 }

@@ -238,4 +238,38 @@ struct InvalidConfigurationTests {
         #expect(result.status == 1)
         #expect(message.contains("grants.json#/4/consumer: unknown consumer VN/GOV/BTC/UNKNOWN"), "\(message)")
     }
+
+    /// `config check` approves what `serve` starts on and refuses, with the same lines, what `serve` refuses.
+    @Test func configCheckAndServeReportTheSameProblemsWithExitCodes() throws {
+        let configuration = try GatewayProcess.demoConfiguration { directory in
+            try GatewayProcess.editJSON(directory.appendingPathComponent("node.json")) { $0["listen"] = "127.0.0.1:70000" }
+            let mapping = directory.appendingPathComponent("registries/population.json")
+            let text = try String(contentsOf: mapping, encoding: .utf8)
+                .replacingOccurrences(of: "\"/fullName\"", with: "\"/fulName\"")
+            try text.write(to: mapping, atomically: true, encoding: .utf8)
+        }
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-data-\(UUID().uuidString)")
+        let check = try ChildProcess.run(
+            GatewayProcess.binary, ["config", "check", configuration.path, "--data-dir", data.path])
+        let serve = try ChildProcess.run(
+            GatewayProcess.binary, ["serve", "--config", configuration.path, "--data-dir", data.path])
+        let expected = [
+            "node.json#/listen: port 70000 is not in 0-65535",
+            "registries/population.json#/mapping/1/target: /fulName is not in person.v1: fulName is not a member there "
+                + "(did you mean fullName?)",
+        ]
+        #expect(check.status == 1)
+        #expect(check.stdout.split(separator: "\n").map(String.init) == expected + ["\(configuration.path): 2 problems"])
+        #expect(serve.status == 1)
+        #expect(serve.stderr.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.dropFirst() == expected[...])
+        #expect(!FileManager.default.fileExists(atPath: data.appendingPathComponent("audit.sqlite").path))
+    }
+
+    @Test func configCheckWithProbeAcceptsTheDemoConfiguration() throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-data-\(UUID().uuidString)")
+        let check = try ChildProcess.run(
+            GatewayProcess.binary, ["config", "check", GatewayProcess.demoConfiguration().path, "--probe", "--data-dir", data.path])
+        #expect(check.status == 0, "\(check.stdout)")
+        #expect(check.stdout.hasSuffix(": configuration is valid\n"))
+    }
 }

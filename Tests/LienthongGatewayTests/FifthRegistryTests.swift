@@ -57,11 +57,14 @@ struct FifthRegistryTests {
 
     @Test func fiveRegistriesAnswerThroughTheirConnectorsWithoutARebuild() async throws {
         let configuration = try Self.configuration()
-        // `config check` finds the new schema through node.json's `schemas`, as `serve` does.
-        let check = try ChildProcess.run(GatewayProcess.binary, ["config", "check", configuration.path])
+        let data = try Self.dataDirectory()
+        // `config check` finds the new schema through node.json's `schemas`, and the CSV file in the data directory,
+        // as `serve` does.
+        let check = try ChildProcess.run(
+            GatewayProcess.binary, ["config", "check", configuration.path, "--data-dir", data.path])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
 
-        let gateway = try GatewayProcess(configDirectory: configuration, dataDirectory: try Self.dataDirectory())
+        let gateway = try GatewayProcess(configDirectory: configuration, dataDirectory: data)
         defer { gateway.stop() }
         let client = gateway.client()
         let token = try gateway.token("motcua.token")

@@ -59,6 +59,9 @@ public enum DemoRegistries {
         ),
     ]
 
+    /// The names of the database files ``build(seedsDirectory:dataDirectory:)`` writes, e.g. `population.sqlite`.
+    public static var databaseFiles: [String] { tables.map { "\($0.registry).sqlite" } }
+
     /// The database file of each registry inside `dataDirectory`.
     public static func databasePath(registry: String, dataDirectory: String) -> String {
         (dataDirectory as NSString).appendingPathComponent("\(registry).sqlite")

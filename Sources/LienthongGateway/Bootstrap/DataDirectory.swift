@@ -56,13 +56,17 @@ struct DataDirectory {
         }
         try createSecret(at: auditSecretPath)
 
-        if let seeds = configuration.node.seeds {
-            _ = try DemoRegistries.build(
-                seedsDirectory: configuration.configPath(seeds).path, dataDirectory: configuration.dataDirectory.path
-            )
-        }
+        try buildDemoRegistries()
         if configuration.node.developmentPKI == true { try writeDemoCitizenTokens() }
         return pki
+    }
+
+    /// Builds the demo registries' databases from node.json's `seeds`, when it names them (idempotent).
+    func buildDemoRegistries() throws(ConnectorError) {
+        guard let seeds = configuration.node.seeds else { return }
+        _ = try DemoRegistries.build(
+            seedsDirectory: configuration.configPath(seeds).path, dataDirectory: configuration.dataDirectory.path
+        )
     }
 
     /// The key of ``DevelopmentCitizenTokens`` (development nodes only).

@@ -1,6 +1,7 @@
 public import Foundation
 public import LienthongCore
 import LienthongJSON
+public import LienthongSchema
 
 /// Everything a node runs on, loaded from a configuration directory and placed in a data directory.
 public struct GatewayConfiguration: Sendable {
@@ -15,43 +16,113 @@ public struct GatewayConfiguration: Sendable {
     public var policy: PolicyConfiguration
     public var registries: [RegistryDescriptor]
 
+    /// The canonical schemas, loaded once from ``schemaDirectory``.
+    public var catalog: SchemaCatalog
+    /// The directory of the canonical schemas (node.json's `schemas`, unless overridden).
+    public var schemaDirectory: URL
+
     /// The effective limits.
     public var limits: NodeConfiguration.Limits { node.limits ?? .init() }
 
-    /// Loads `node.json`, `members.json`, `purposes.json`, `consumers.json`, `grants.json`,
-    /// `registries.json` and each registry's connector file.
+    /// Loads a configuration directory and checks every rule a node needs (`config.v1`, the rules between files,
+    /// the files and directories it names): the one way to a configuration, used by `serve`, `config check` and
+    /// reloads alike.
+    ///
+    /// ```swift
+    /// switch GatewayConfiguration.resolve(configDirectory: URL(fileURLWithPath: "config/demo")) {
+    /// case .success(let configuration): try await Gateway.serve(configuration)
+    /// case .failure(let invalid): for problem in invalid.problems { print(problem) }  // grants.json#/1/…
+    /// }
+    /// ```
     /// - Parameters:
-    ///   - dataDirectory: overrides the node's `dataDirectory` (from `--data-dir` or the environment).
-    ///   - listen: overrides the node's `listen`.
+    ///   - configDirectory: The directory (e.g. `config/demo`).
+    ///   - dataDirectory: Overrides node.json's `dataDirectory` (from `--data-dir` or the environment).
+    ///   - listen: Overrides node.json's `listen`.
+    ///   - schemas: Overrides node.json's `schemas` directory.
+    /// - Returns: The configuration, or every problem found, each with its file and JSON Pointer.
+    public static func resolve(
+        configDirectory: URL, dataDirectory: URL? = nil, listen: String? = nil, schemas: URL? = nil
+    ) -> Result<GatewayConfiguration, InvalidConfiguration> {
+        let documents = ConfigurationDocuments(directory: configDirectory)
+        var problems = documents.problems
+        let node = documents["node.json"]
+        let data = dataDirectory ?? URL(fileURLWithPath: node?["dataDirectory"]?.stringValue ?? ".lienthong")
+        if let listen {
+            do {
+                _ = try ListenAddress.parse(listen, file: "--listen", pointer: "")
+            } catch {
+                problems.append(error)
+            }
+        }
+        let relative = node?["schemas"]?.stringValue ?? "schemas"
+        let directory =
+            schemas
+            ?? (relative.hasPrefix("/")
+                ? URL(fileURLWithPath: relative) : configDirectory.appendingPathComponent(relative))
+        var catalog: SchemaCatalog?
+        // Without node.json the schemas directory is unknown, and its absence was reported already.
+        if node != nil || schemas != nil {
+            switch loadCatalog(directory) {
+            case .success(let loaded): catalog = loaded
+            case .failure(let problem): problems.append(problem)
+            }
+        }
+        var check = ConfigurationCheck(
+            documents: documents, configDirectory: configDirectory, dataDirectory: data, catalog: catalog)
+        check.run()
+        problems += check.problems
+        guard problems.isEmpty, let catalog else { return .failure(InvalidConfiguration(problems: problems)) }
+        do {
+            return .success(
+                try build(
+                    documents, configDirectory: configDirectory, dataDirectory: data, listen: listen,
+                    catalog: catalog, schemaDirectory: directory)
+            )
+        } catch {
+            return .failure(InvalidConfiguration(problems: [error]))
+        }
+    }
+
+    /// The canonical schemas of a directory, or why there are none, reported against node.json's `schemas`.
+    private static func loadCatalog(_ directory: URL) -> Result<SchemaCatalog, ConfigurationError> {
+        guard ConfigurationCheck.exists(directory, directory: true) else {
+            return .failure(
+                ConfigurationError(
+                    file: "node.json", pointer: "/schemas",
+                    message: "directory \(directory.standardizedFileURL.path) does not exist"))
+        }
+        do {
+            return .success(try SchemaCatalog.load(directory: directory))
+        } catch {
+            return .failure(ConfigurationError(file: "node.json", pointer: "/schemas", message: "\(error)"))
+        }
+    }
+
+    /// ``resolve(configDirectory:dataDirectory:listen:schemas:)``, throwing its problems.
     public static func load(
         configDirectory: URL, dataDirectory: URL? = nil, listen: String? = nil
+    ) throws(InvalidConfiguration) -> GatewayConfiguration {
+        try resolve(configDirectory: configDirectory, dataDirectory: dataDirectory, listen: listen).get()
+    }
+
+    /// The typed configuration of a directory that passed every check.
+    private static func build(
+        _ documents: ConfigurationDocuments, configDirectory: URL, dataDirectory: URL, listen: String?,
+        catalog: SchemaCatalog, schemaDirectory: URL
     ) throws(ConfigurationError) -> GatewayConfiguration {
-        let node: NodeConfiguration = try decode("node.json", in: configDirectory)
-        let members: [MemberDescriptor] = try decode("members.json", in: configDirectory)
-        let purposes: [Purpose] = try decode("purposes.json", in: configDirectory)
-        let consumers: [Consumer] = try decode("consumers.json", in: configDirectory)
-        let grants: [Grant] = try decode("grants.json", in: configDirectory)
-        let entries: [RegistryEntry] = try decode("registries.json", in: configDirectory)
+        let node: NodeConfiguration = try decode(documents, "node.json")
+        let members: [MemberDescriptor] = try decode(documents, "members.json")
+        let purposes: [Purpose] = try decode(documents, "purposes.json")
+        let consumers: [Consumer] = try decode(documents, "consumers.json")
+        let grants: [Grant] = try decode(documents, "grants.json")
+        let entries: [RegistryEntry] = try decode(documents, "registries.json")
         var registries: [RegistryDescriptor] = []
         for (index, entry) in entries.enumerated() {
-            guard let keyKind = RegistryKeyKind(rawValue: entry.keyKind) else {
-                throw ConfigurationError(
-                    file: "registries.json", pointer: "/\(index)/keyKind",
-                    message: "unknown key kind; one of \(RegistryKeyKind.allCases.map(\.rawValue))"
-                )
-            }
-            let connector = try parse(entry.connector, in: configDirectory)
-            guard connector["registry"]?.stringValue == entry.name, let schema = connector["schema"]?.stringValue else {
-                throw ConfigurationError(
-                    file: entry.connector, pointer: "/registry",
-                    message: "must name registry '\(entry.name)' and its canonical schema"
-                )
-            }
-            if let documentService = entry.documentService, documentService.subsystem != entry.service.subsystem {
-                throw ConfigurationError(
-                    file: "registries.json", pointer: "/\(index)/documentService",
-                    message: "must belong to the provider of \(entry.service)"
-                )
+            // config.v1 and the check hold these; the typed value needs them unwrapped.
+            guard let keyKind = RegistryKeyKind(rawValue: entry.keyKind), let connector = documents[entry.connector],
+                let schema = connector["schema"]?.stringValue
+            else {
+                throw ConfigurationError(file: "registries.json", pointer: "/\(index)", message: "is incomplete")
             }
             registries.append(
                 RegistryDescriptor(
@@ -62,14 +133,11 @@ public struct GatewayConfiguration: Sendable {
                 )
             )
         }
-        let data = dataDirectory ?? URL(fileURLWithPath: node.dataDirectory ?? ".lienthong")
-        let configuration = GatewayConfiguration(
-            configDirectory: configDirectory, dataDirectory: data, listen: listen ?? node.listen, node: node,
+        return GatewayConfiguration(
+            configDirectory: configDirectory, dataDirectory: dataDirectory, listen: listen ?? node.listen, node: node,
             members: members, policy: PolicyConfiguration(purposes: purposes, consumers: consumers, grants: grants),
-            registries: registries
+            registries: registries, catalog: catalog, schemaDirectory: schemaDirectory
         )
-        try configuration.checkReferences()
-        return configuration
     }
 
     /// A path from the configuration, resolved against the data directory.
@@ -82,36 +150,6 @@ public struct GatewayConfiguration: Sendable {
         relative.hasPrefix("/") ? URL(fileURLWithPath: relative) : configDirectory.appendingPathComponent(relative)
     }
 
-    /// Cross-file rules: grants name known consumers, services and purposes; names are unique.
-    func checkReferences() throws(ConfigurationError) {
-        if node.audit?.enabled == false, node.developmentPKI != true {
-            throw ConfigurationError(
-                file: "node.json", pointer: "/audit/enabled",
-                message: "the audit log may be turned off only on a development node (benchmarks)"
-            )
-        }
-        let consumers = Set(policy.consumers.map(\.id))
-        let purposes = Set(policy.purposes.map(\.code))
-        let services = Set(registries.map(\.service) + registries.compactMap(\.documentService))
-        for (index, grant) in policy.grants.enumerated() {
-            if !consumers.contains(grant.consumer) {
-                throw ConfigurationError(file: "grants.json", pointer: "/\(index)/consumer", message: "unknown consumer \(grant.consumer)")
-            }
-            if !services.contains(grant.service) {
-                throw ConfigurationError(file: "grants.json", pointer: "/\(index)/service", message: "unknown service \(grant.service)")
-            }
-            for (purposeIndex, purpose) in grant.purposes.enumerated() where !purposes.contains(purpose) {
-                throw ConfigurationError(
-                    file: "grants.json", pointer: "/\(index)/purposes/\(purposeIndex)", message: "unknown purpose \(purpose)"
-                )
-            }
-        }
-        var names = Set<String>()
-        for (index, registry) in registries.enumerated() where !names.insert(registry.name).inserted {
-            throw ConfigurationError(file: "registries.json", pointer: "/\(index)/name", message: "duplicate registry name")
-        }
-    }
-
     private struct RegistryEntry: Decodable {
         var name: String
         var service: ExchangeID
@@ -120,22 +158,10 @@ public struct GatewayConfiguration: Sendable {
         var documentService: ExchangeID?
     }
 
-    private static func parse(_ file: String, in directory: URL) throws(ConfigurationError) -> JSONValue {
-        let bytes: [UInt8]
-        do {
-            bytes = Array(try Data(contentsOf: directory.appendingPathComponent(file)))
-        } catch {
-            throw ConfigurationError(file: file, message: "cannot be read")
-        }
-        do {
-            return try JSONValue.parse(bytes)
-        } catch {
-            throw ConfigurationError(file: file, message: "is not valid JSON (\(error.code), byte \(error.offset ?? 0))")
-        }
-    }
-
-    private static func decode<T: Decodable>(_ file: String, in directory: URL) throws(ConfigurationError) -> T {
-        let value = try parse(file, in: directory)
+    private static func decode<T: Decodable>(
+        _ documents: ConfigurationDocuments, _ file: String
+    ) throws(ConfigurationError) -> T {
+        guard let value = documents[file] else { throw ConfigurationError(file: file, message: "cannot be read") }
         do {
             return try JSONValueDecoder().decode(T.self, from: value)
         } catch {

@@ -547,7 +547,8 @@ struct Evaluator {
 
         case .enumeration(let values):
             if values.contains(where: { jsonEqual($0, instance) }) { return true }
-            report(node, "enum", "must be one of the \(values.count) enumerated values")
+            // The allowed values come from the schema, not the instance, so naming them leaks nothing.
+            report(node, "enum", "must be one of " + values.map { $0.serializedString() }.joined(separator: ", "))
             return false
 
         case .constant(let value):

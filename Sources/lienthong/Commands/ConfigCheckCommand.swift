@@ -1,31 +1,35 @@
 import Foundation
 import LienthongCommandLine
 import LienthongGateway
-import LienthongJSON
-import LienthongSchema
 
-/// `lienthong config check [DIR] [--schemas DIR]`: the configuration directory against `config.v1`
-/// and the rules between its files; each problem on one line as `file#/pointer: message`.
+/// `lienthong config check [DIR] [--schemas DIR] [--data-dir DIR] [--probe]`: every check `serve` runs before it
+/// starts (``GatewayConfiguration/resolve(configDirectory:dataDirectory:listen:schemas:)``), each problem on one line
+/// as `file#/pointer: message`; with `--probe`, also each connector's lookup and searches against its back end.
 ///
-/// The schemas are those `serve` loads, node.json's `schemas` (relative to the configuration directory), when that
-/// directory exists; else `./schemas` (a copied configuration whose relative path no longer leads anywhere);
-/// `--schemas` overrides both.
+/// The schemas are those `serve` loads (node.json's `schemas`, relative to the configuration directory) unless
+/// `--schemas` names others; the data directory is `--data-dir`, `$LIENTHONG_DATA_DIR` or node.json's, as for `serve`.
 ///
-/// Exit status: 0 no problem, 1 problems found, 2 usage error (no such directory, no schemas).
+/// Exit status: 0 no problem, 1 problems found, 2 usage error (no such directory).
 struct ConfigCheckCommand: LienthongCommand {
     static let command = Command(
         "config", summary: "gateway configuration directories",
         subcommands: [
             Command(
-                "check", summary: "check a configuration directory against config.v1 and the rules between its files",
-                discussion: "Exit status: 0 no problem, 1 problems found (one per line), 2 usage error.",
+                "check", summary: "run every check serve runs on a configuration directory",
+                discussion: """
+                    Checks config.v1, the rules between the directory's files and the files they name; --probe also
+                    runs each connector's lookup (its probeKey) and searches against the real back end.
+                    Exit status: 0 no problem, 1 problems found (one per line), 2 usage error.
+                    """,
                 arguments: [
                     Positional("DIR", help: "the configuration directory (default: config/demo)", required: false)
                 ],
                 options: [
+                    .value("schemas", "DIR", help: "the schemas directory (default: node.json's schemas)"),
                     .value(
-                        "schemas", "DIR",
-                        help: "the schemas directory (default: node.json's schemas if it exists, else ./schemas)"),
+                        "data-dir", "DIR",
+                        help: "the node's data directory (default: $LIENTHONG_DATA_DIR, else node.json's)"),
+                    .flag("probe", help: "also run each connector's lookup and searches against its back end"),
                 ])
         ])
 
@@ -33,20 +37,24 @@ struct ConfigCheckCommand: LienthongCommand {
 
     init(_ arguments: Arguments) { self.arguments = arguments }
 
-    func run() throws -> Int32 {
+    func run() async throws -> Int32 {
         let directory = arguments.positional.first ?? "config/demo"
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw UsageError("no configuration directory \(directory)")
         }
-        let schemas = arguments.option("schemas") ?? Self.configuredSchemas(in: directory) ?? "schemas"
-        let catalog: SchemaCatalog
-        do {
-            catalog = try SchemaCatalog.load(directory: URL(fileURLWithPath: schemas))
-        } catch {
-            throw UsageError("schemas in \(schemas): \(error)")
+        let dataDirectory = arguments.option("data-dir") ?? ProcessInfo.processInfo.environment["LIENTHONG_DATA_DIR"]
+        let problems: [ConfigurationError]
+        switch GatewayConfiguration.resolve(
+            configDirectory: URL(fileURLWithPath: directory),
+            dataDirectory: dataDirectory.map(URL.init(fileURLWithPath:)),
+            schemas: arguments.option("schemas").map(URL.init(fileURLWithPath:))
+        ) {
+        case .success(let configuration):
+            problems = arguments.flag("probe") ? await ConfigurationProbe.run(configuration) : []
+        case .failure(let invalid):
+            problems = invalid.problems
         }
-        let problems = ConfigurationCheck.run(configDirectory: URL(fileURLWithPath: directory), catalog: catalog)
         for problem in problems { print(problem) }
         if problems.isEmpty {
             print("\(directory): configuration is valid")
@@ -54,17 +62,5 @@ struct ConfigCheckCommand: LienthongCommand {
         }
         print("\(directory): \(problems.count) problem\(problems.count == 1 ? "" : "s")")
         return 1
-    }
-
-    /// node.json's `schemas` resolved against the configuration directory, if the file names one that exists.
-    private static func configuredSchemas(in directory: String) -> String? {
-        let node = URL(fileURLWithPath: directory).appendingPathComponent("node.json")
-        guard let data = FileManager.default.contents(atPath: node.path),
-            let path = (try? JSONValue.parse(Array(data)))?["schemas"]?.stringValue
-        else { return nil }
-        let resolved = path.hasPrefix("/") ? path : URL(fileURLWithPath: directory).appendingPathComponent(path).path
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory) && isDirectory.boolValue
-            ? resolved : nil
     }
 }
