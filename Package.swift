@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "LienthongSchema", dependencies: ["LienthongCore", "LienthongJSON"], swiftSettings: swiftSettings),
         .target(name: "LienthongAccess", dependencies: ["LienthongCore", "LienthongJSON"], swiftSettings: swiftSettings),
         // Declared commands and options for the tools: parsing, usage and help generated from one declaration.
-        .target(name: "LienthongCommandLine", swiftSettings: swiftSettings),
+        .target(name: "LienthongCommandLine", dependencies: ["LienthongCore"], swiftSettings: swiftSettings),
 
         // Keys, certificates and signatures (OpenSSL).
         .target(

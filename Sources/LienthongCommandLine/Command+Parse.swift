@@ -1,3 +1,5 @@
+import LienthongCore
+
 extension Command {
     /// Reads `words` (the command line without the tool's own name) against this tool's declaration.
     ///

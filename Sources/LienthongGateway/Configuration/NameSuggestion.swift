@@ -1,3 +1,5 @@
+import LienthongCore
+
 /// "Did you mean …?" for a name that is not one of the known names: the known name closest by edit distance.
 enum NameSuggestion {
     /// ` (did you mean X?)` when one known name is within a third of `name`'s length (at least 1, at most 3 edits);
@@ -6,25 +8,12 @@ enum NameSuggestion {
         let limit = min(3, max(1, name.count / 3))
         var best: (name: String, distance: Int)?
         for candidate in Set(known) where candidate != name {
-            let distance = editDistance(Array(name.unicodeScalars), Array(candidate.unicodeScalars))
+            let distance = EditDistance.between(name, candidate)
             guard distance <= limit else { continue }
             // Ties go to the first name in order, so the hint does not depend on the order of `known`.
             if let current = best, (current.distance, current.name) <= (distance, candidate) { continue }
             best = (candidate, distance)
         }
         return best.map { " (did you mean \($0.name)?)" } ?? ""
-    }
-
-    /// Levenshtein distance over Unicode scalars: insertions, deletions and substitutions each cost 1.
-    static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
-        var previous = Array(0...b.count)
-        for (i, x) in a.enumerated() {
-            var current = [i + 1] + Array(repeating: 0, count: b.count)
-            for (j, y) in b.enumerated() {
-                current[j + 1] = min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1))
-            }
-            previous = current
-        }
-        return previous[b.count]
     }
 }

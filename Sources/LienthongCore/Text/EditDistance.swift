@@ -1,8 +1,8 @@
 /// How far apart two words are for "did you mean" hints: insertions, deletions, substitutions and swaps of two
 /// neighbouring letters (`sevre` is one slip from `serve`), each counting one (optimal string alignment).
-enum EditDistance {
+public enum EditDistance {
     /// The number of slips that turn `a` into `b`.
-    static func between(_ a: String, _ b: String) -> Int {
+    public static func between(_ a: String, _ b: String) -> Int {
         let a = Array(a)
         let b = Array(b)
         guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
