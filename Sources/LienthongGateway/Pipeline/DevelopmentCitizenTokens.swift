@@ -6,7 +6,7 @@ import LienthongTrust
 ///
 /// The key is the node's own `secrets/citizen-token.key` (not the audit secret: one key, one use). Anyone holding
 /// the key can act as any citizen, so this provider is enabled only with `developmentPKI`; a production node
-/// needs a real ``CitizenIdentityProvider``.
+/// signs citizens in with ``OpenIDCitizenIdentity``.
 struct DevelopmentCitizenTokens: CitizenIdentityProvider {
     private static let prefix = "ct1"
     let scheme = "Citizen"
