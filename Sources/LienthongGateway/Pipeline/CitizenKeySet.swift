@@ -36,6 +36,8 @@ actor CitizenKeySet {
         if let inFlight {
             _ = await inFlight.value
         } else if refresh.lookUp(known: current?.key(for: kid) != nil, at: now()) == .fetch {
+            // A task rather than a plain await, so that lookups arriving meanwhile wait for this fetch (above)
+            // instead of starting their own.
             let task = Task { [source] in await Self.load(source) }
             inFlight = task
             let result = await task.value
