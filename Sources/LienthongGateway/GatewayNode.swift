@@ -98,7 +98,7 @@ public final class GatewayNode: Sendable {
             ),
             policy: policy, schemas: SchemaEndpoints(catalog: schemas),
             transparency: TransparencyEndpoint(
-                audit: audit, identities: try dataDirectory.citizenTokens(),
+                audit: audit, identities: try citizenIdentities(configuration, dataDirectory: dataDirectory),
                 consumerNames: Dictionary(
                     configuration.policy.consumers.map { ($0.id.description, $0.name) }, uniquingKeysWith: { a, _ in a }
                 )
@@ -159,6 +159,19 @@ public final class GatewayNode: Sendable {
     /// Starts a graceful shutdown; ``run()`` returns once it is complete.
     public func shutdown() {
         server.shutdown()
+    }
+
+    /// The citizen identity providers: the configured OpenID Connect issuer, and development tokens on a
+    /// development node.
+    private static func citizenIdentities(
+        _ configuration: GatewayConfiguration, dataDirectory: DataDirectory
+    ) throws -> [any CitizenIdentityProvider] {
+        var identities: [any CitizenIdentityProvider] = []
+        if let settings = configuration.node.citizenIdentity {
+            identities.append(try OpenIDCitizenIdentity(settings, dataPath: configuration.dataPath, now: { Date() }))
+        }
+        if let tokens = try dataDirectory.citizenTokens() { identities.append(tokens) }
+        return identities
     }
 
     private static func signers(

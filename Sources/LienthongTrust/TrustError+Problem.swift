@@ -9,7 +9,8 @@ extension TrustError: ProblemConvertible {
     public var problem: Problem {
         switch code {
         case .malformedJWS, .malformedEnvelope, .malformedBase64, .malformedCertificate, .malformedKey,
-            .duplicateKey, .chainOrder, .malformedSignature:
+            .duplicateKey, .chainOrder, .malformedSignature, .unknownMember, .unknownSignatureMember,
+            .duplicateSignature, .tooManySignatures:
             return Problem(
                 status: 400, code: code.wireCode, title: "Malformed signature or certificate", detail: detail)
         case .replayDetected:

@@ -32,6 +32,10 @@ public struct TrustError: Error, Sendable, Equatable, CustomStringConvertible {
             case envelopeTooLarge = "trust.envelope-too-large"
             case chainOrder = "trust.chain-order"
             case malformedSignature = "trust.malformed-signature"
+            case unknownMember = "trust.unknown-member"
+            case unknownSignatureMember = "trust.unknown-signature-member"
+            case duplicateSignature = "trust.duplicate-signature"
+            case tooManySignatures = "trust.too-many-signatures"
         }
         private let kind: Kind
 
@@ -87,6 +91,14 @@ public struct TrustError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let chainOrder = Code(kind: .chainOrder)
         /// A signature value has the wrong length for its algorithm and key.
         public static let malformedSignature = Code(kind: .malformedSignature)
+        /// An envelope has a top-level member other than `message` and `signatures`: content no signature covers.
+        public static let unknownMember = Code(kind: .unknownMember)
+        /// A signature object has a member other than `protected` and `signature`.
+        public static let unknownSignatureMember = Code(kind: .unknownSignatureMember)
+        /// An envelope lists the same signature twice (also as its malleated ECDSA twin).
+        public static let duplicateSignature = Code(kind: .duplicateSignature)
+        /// An envelope has more than ``EnvelopeParser/maxSignatures`` signatures.
+        public static let tooManySignatures = Code(kind: .tooManySignatures)
 
         /// The code as it appears on the wire, e.g. `trust.bad-signature`.
         public var wireCode: String { kind.rawValue }

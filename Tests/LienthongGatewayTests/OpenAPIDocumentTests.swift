@@ -26,7 +26,7 @@ struct OpenAPIDocumentTests {
             }
         }
         let schemes = Set(served.json["components"]?["securitySchemes"]?.objectValue?.keys.map { $0 } ?? [])
-        #expect(schemes == ["mutualTLS", "consumerToken", "citizenToken", "operatorToken"])
+        #expect(schemes == ["mutualTLS", "consumerToken", "citizenIDToken", "citizenToken", "operatorToken"])
         for operation in operations {
             for requirement in operation.json["security"]?.arrayValue ?? [] {
                 let names = Set(requirement.objectValue?.keys.map { $0 } ?? [])

@@ -3,8 +3,9 @@ import LienthongAudit
 import LienthongHTTP
 import LienthongJSON
 import LienthongTesting
-import LienthongTrust
 import Testing
+
+@testable import LienthongTrust
 
 /// Signed request envelopes at the API (`POST /v1/records/…`, `POST /v1/persons/…/profile`): verified for the
 /// authenticated consumer, admitted once within the replay window, answered like a `GET` with the response bound to
@@ -261,6 +262,29 @@ struct SignedRequestTests {
             path, body: try consumer.sign(message).serializedBytes(), headers: ["Content-Type": Self.envelopeType],
             client: gateway.client())
         expectProblem(anonymous, 401, "unauthenticated")
+    }
+}
+
+extension SignedRequestTests {
+    @Test func unsignedMemberIs400AndTheHighSOrLowSTwinOfAnAdmittedSignatureIsAReplay() async throws {
+        let gateway = try SharedGateway.get()
+        let id = try #require(personalID)
+        let path = "/v1/records/population/\(id)"
+        let envelope = try RequestSigner.demoClient(gateway, SignedRequestMessage.motcua)
+            .sign(SignedRequestMessage.population(id))
+        var padded = try #require(envelope.objectValue)
+        padded["note"] = "not signed by anyone"
+        expectProblem(try await send(gateway, path, .object(padded)), 400, "trust.unknown-member")
+
+        // (r, n − s): one of the two forms is high-S, as other JOSE libraries make them. It verifies...
+        var object = try #require(envelope.objectValue)
+        var signature = try #require(object["signatures"]?[0]?.objectValue)
+        let raw = try Base64URL.decode(try #require(signature["signature"]?.stringValue))
+        signature["signature"] = .string(Base64URL.encode(ECDSASignatureFormat.complement(p256: raw)))
+        object["signatures"] = [.object(signature)]
+        #expect(try await send(gateway, path, .object(object)).status == 200)
+        // ...and the original is the same signature of the same request: a replay.
+        expectProblem(try await send(gateway, path, envelope), 409, "replay-detected")
     }
 }
 

@@ -82,8 +82,9 @@ struct Router: HTTPHandler {
         case .validate:
             return only(.post, request) ?? schemas.validate(parameters[0], body: request.body)
         case .transparency:
-            return only(.get, request)
-                ?? transparency.accesses(personalID: parameters[0], authorization: request.headers["Authorization"])
+            if let refused = only(.get, request) { return refused }
+            return await transparency.accesses(
+                personalID: parameters[0], authorization: request.headers["Authorization"])
         case .monthlyReport:
             return only(.get, request) ?? reports.monthly(request)
         }

@@ -66,4 +66,6 @@ public struct NodeConfiguration: Sendable, Hashable, Codable {
     public var operatorTokenFiles: [String]?
     /// Where to start the demo agency API (`HOST:PORT`), if any.
     public var demoAgencyAPI: String?
+    /// The OpenID Connect issuer citizens sign in with for the transparency API; none by default.
+    public var citizenIdentity: CitizenIdentityConfiguration?
 }

@@ -1,10 +1,12 @@
 import LienthongCore
 
-/// Establishes which citizen is calling the transparency API, from the `Authorization: Citizen <credential>` header.
+/// Establishes which citizen is calling the transparency API, from one `Authorization` scheme.
 ///
-/// Production nodes plug in the national e-ID (VNeID) here; it is not implemented yet. Development nodes use
-/// ``DevelopmentCitizenTokens``.
+/// Production nodes use ``OpenIDCitizenIdentity`` (`Bearer`: an ID token of the national e-ID, VNeID, or any
+/// OpenID Connect issuer); development nodes also accept ``DevelopmentCitizenTokens`` (`Citizen`).
 protocol CitizenIdentityProvider: Sendable {
-    /// The personal ID the credential proves, or a 401 `unauthenticated` problem (which names no person).
-    func personalID(credential: String) throws(Problem) -> String
+    /// The `Authorization` scheme this provider reads, e.g. `Bearer`.
+    var scheme: String { get }
+    /// The personal ID the credential proves, or a 401 problem (which names no person and repeats no credential).
+    func personalID(credential: String) async throws(Problem) -> String
 }

@@ -6,9 +6,10 @@ import LienthongTrust
 ///
 /// The key is the node's own `secrets/citizen-token.key` (not the audit secret: one key, one use). Anyone holding
 /// the key can act as any citizen, so this provider is enabled only with `developmentPKI`; a production node
-/// needs a real ``CitizenIdentityProvider``.
+/// signs citizens in with ``OpenIDCitizenIdentity``.
 struct DevelopmentCitizenTokens: CitizenIdentityProvider {
     private static let prefix = "ct1"
+    let scheme = "Citizen"
     private let key: [UInt8]
 
     init(key: [UInt8]) {
@@ -20,7 +21,7 @@ struct DevelopmentCitizenTokens: CitizenIdentityProvider {
         "\(Self.prefix).\(personalID).\(Base64URL.encode(mac(personalID)))"
     }
 
-    func personalID(credential: String) throws(Problem) -> String {
+    func personalID(credential: String) async throws(Problem) -> String {
         let parts = credential.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 3, parts[0] == Self.prefix, !parts[1].isEmpty, parts[1].utf8.count <= 32,
             let given = try? Base64URL.decode(parts[2]), HMAC.isEqual(given, mac(parts[1]))

@@ -36,8 +36,6 @@ struct SignedRequest: Sendable {
     let fields: String?
     /// `RequestHash.signedRequest(message)`: the response's `requestHash` and the audit record's `requestSha256`.
     let requestHash: String
-    /// The `signature` member of each signature, in envelope order: each is admitted once (replay).
-    let signatureValues: [String]
 
     /// Reads the body of a signed request for `operation` on `registry`/`key` (the decoded path segments).
     /// - Parameters:
@@ -94,7 +92,6 @@ struct SignedRequest: Sendable {
         return .success(
             SignedRequest(
                 envelope: envelope, requestID: text("id"), issuedAt: issuedAt, consumer: text("consumer"),
-                purpose: text("purpose"), fields: fields, requestHash: requestHash,
-                signatureValues: signatures.map { $0["signature"]?.stringValue ?? "" }))
+                purpose: text("purpose"), fields: fields, requestHash: requestHash))
     }
 }

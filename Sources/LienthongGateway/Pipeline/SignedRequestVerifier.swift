@@ -14,17 +14,18 @@ struct SignedRequestVerifier: Sendable {
     /// Checks `request` for `consumer`, in order: message `consumer` is the caller (else 403 `consumer-mismatch`),
     /// every signature verifies with the origin naming the consumer (else the ``TrustError`` code, 401 or 400),
     /// `issuedAt` and each signature's `iat` lie within the window (else 400 `stale-request`), and neither the
-    /// request id nor any signature value was seen within it (else 409 `replay-detected`).
+    /// request id nor any signature (in its canonical form) was seen within it (else 409 `replay-detected`).
     /// - Returns: `nil` if admitted (its ids are then remembered), else the problem.
     func admit(_ request: SignedRequest, consumer: Consumer) -> Problem? {
         guard request.consumer == consumer.id.description else { return GatewayProblems.consumerMismatch }
         let time = now()
         do throws(TrustError) {
             let verified = try EnvelopeVerifier.verify(request.envelope, trust: trust, at: time)
-            // The request id shares the per-consumer space of `Lienthong-Request-Id`; a signature value is unique.
+            // The request id shares the per-consumer space of `Lienthong-Request-Id`; a signature is remembered in its
+            // canonical form, since an ECDSA value and its malleated twin are the same signature.
             var ids: [(id: String, issuedAt: Date?)] = [("\(consumer.id)|\(request.requestID)", request.issuedAt)]
-            for (value, signature) in zip(request.signatureValues, verified.signatures) {
-                ids.append(("jws|\(value)", signature.issuedAt))
+            for signature in verified.signatures {
+                ids.append(("jws|\(signature.canonicalValue)", signature.issuedAt))
             }
             try replay.admit(ids, now: time)
             return nil

@@ -3,7 +3,9 @@ public import LienthongJSON
 /// Reads a signed envelope from bytes off the wire or a file, before ``EnvelopeVerifier`` checks it.
 ///
 /// The JSON is parsed strictly (RFC 8259 + I-JSON): a duplicate member name anywhere, in `message` above all,
-/// would let two parsers see two different messages under one signature, so it is rejected with its own code.
+/// would let two parsers see two different messages under one signature, so it is rejected with its own code. The
+/// envelope holds nothing outside `envelope.v1` (`schemas/envelope.v1.json`): a further member would travel with
+/// the message unsigned, so it is refused too, as are more than ``maxSignatures`` signatures.
 ///
 /// ```swift
 /// let envelope = try EnvelopeParser.parse(body, maxEnvelopeBytes: 1 << 20)
@@ -14,6 +16,11 @@ public enum EnvelopeParser {
     public static let defaultMaxEnvelopeBytes = 4 * 1024 * 1024
     /// The deepest nesting accepted in an envelope.
     public static let maxDepth = 128
+    /// The most signatures an envelope may carry: the origin and up to seven forwarding hops (`maxItems` in
+    /// `envelope.v1`). Each costs a chain validation, so the bound is also the most work one envelope can ask for.
+    public static let maxSignatures = 8
+    /// The members of an envelope, as `envelope.v1` lists them.
+    static let members = ["message", "signatures"]
 
     /// Parses `bytes` as an envelope-shaped JSON object.
     /// - Parameters:
@@ -21,7 +28,8 @@ public enum EnvelopeParser {
     ///   - maxEnvelopeBytes: the largest envelope accepted.
     /// - Throws: ``TrustError/Code/envelopeTooLarge`` above `maxEnvelopeBytes`, ``TrustError/Code/duplicateKey``
     ///   for a member name repeated in one object, ``TrustError/Code/malformedEnvelope`` for any other JSON error or
-    ///   a document that is not an object with an object `message` and an array `signatures`.
+    ///   a document that is not an object with an object `message` and an array `signatures`, what
+    ///   ``shape(of:)`` throws.
     public static func parse(
         _ bytes: some Collection<UInt8>, maxEnvelopeBytes: Int = defaultMaxEnvelopeBytes
     ) throws(TrustError) -> JSONValue {
@@ -38,9 +46,25 @@ public enum EnvelopeParser {
             }
             throw TrustError(.malformedEnvelope, "envelope is not JSON (\(error.code.wireCode) at \(at))")
         }
-        guard let object = value.objectValue, object["message"]?.objectValue != nil,
-            object["signatures"]?.arrayValue != nil
-        else { throw TrustError(.malformedEnvelope, "envelope needs an object message and a signatures array") }
+        _ = try shape(of: value)
         return value
+    }
+
+    /// The message and signatures of an envelope-shaped value, checked against `envelope.v1` at the top level.
+    /// - Throws: ``TrustError/Code/malformedEnvelope`` if `value` is not an object with an object `message` and an
+    ///   array `signatures`, ``TrustError/Code/unknownMember`` for any other member,
+    ///   ``TrustError/Code/tooManySignatures`` above ``maxSignatures``.
+    static func shape(of value: JSONValue) throws(TrustError) -> (message: JSONValue, signatures: [JSONValue]) {
+        guard let object = value.objectValue, let message = object["message"], message.objectValue != nil,
+            let signatures = object["signatures"]?.arrayValue
+        else { throw TrustError(.malformedEnvelope, "envelope needs an object message and a signatures array") }
+        // Member names compare by code points (RFC 8785), not by Swift's canonical equivalence.
+        for name in object.keys.sorted() where !members.contains(where: { $0.utf8.elementsEqual(name.utf8) }) {
+            throw TrustError(.unknownMember, "envelope member \"\(name.prefix(32))\" is not in envelope.v1")
+        }
+        guard signatures.count <= maxSignatures else {
+            throw TrustError(.tooManySignatures, "\(signatures.count) signatures, limit \(maxSignatures)")
+        }
+        return (message, signatures)
     }
 }

@@ -30,7 +30,8 @@ public enum EnvelopeSigner {
     /// The envelope with a forwarding hop's countersignature appended: over `JCS(message)` only, like the origin's,
     /// leaving the message and the signatures already there untouched.
     /// - Throws: ``TrustError/Code/malformedEnvelope`` if `envelope` is not an envelope, has no origin signature
-    ///   yet, or its message cannot be canonicalised; what ``JWSSigner`` throws for `key` and `chain`.
+    ///   yet, or its message cannot be canonicalised; ``TrustError/Code/tooManySignatures`` if it already has
+    ///   ``EnvelopeParser/maxSignatures``; what ``JWSSigner`` throws for `key` and `chain`.
     public static func countersign(
         _ envelope: JSONValue, key: SigningKey, chain: [Certificate], algorithm: JWSAlgorithm? = nil, issuedAt: Date
     ) throws(TrustError) -> JSONValue {
@@ -53,6 +54,9 @@ public enum EnvelopeSigner {
         guard var object = envelope.objectValue, let message = object["message"], message.objectValue != nil,
             let signatures = object["signatures"]?.arrayValue
         else { throw TrustError(.malformedEnvelope, "envelope needs an object message and a signatures array") }
+        guard signatures.count < EnvelopeParser.maxSignatures else {
+            throw TrustError(.tooManySignatures, "envelope already has \(signatures.count) signatures")
+        }
         let signature = try JWSSigner.sign(payload: try canonicalPayload(message), identity: identity, issuedAt: issuedAt)
         object["signatures"] = .array(signatures + [signature.json])
         return .object(object)

@@ -8,7 +8,7 @@ public import LienthongJSON
 /// (`record` and other responses). `signatures[0]` is the origin and must name that member. Each further signature
 /// is a countersignature (see ``SignatureRole``): over the same signing input, valid, chaining to an anchor, not
 /// revoked, allowing `digitalSignature`, from any member, reported in ``VerifiedSignature/member``. An envelope
-/// without signatures is rejected.
+/// without signatures, with a member outside `envelope.v1` or with one signature twice is rejected.
 public enum EnvelopeVerifier {
     /// The member whose signatures `message` needs: `consumer` for requests, `provider` otherwise.
     /// - Throws: ``TrustError/Code/malformedEnvelope`` if `type` or that member is missing.
@@ -26,25 +26,29 @@ public enum EnvelopeVerifier {
     /// Verifies every signature of `envelope` at `time`: the origin for the message's member, countersignatures
     /// for any member.
     /// - Returns: the message and the verified signatures, in envelope order (origin first).
-    /// - Throws: the first failing signature's ``TrustError`` (its detail names the signature index), or
-    ///   ``TrustError/Code/malformedEnvelope``.
+    /// - Throws: the first failing signature's ``TrustError`` (its detail names the signature index),
+    ///   ``TrustError/Code/duplicateSignature`` for a signature listed twice, what ``EnvelopeParser`` throws for the
+    ///   envelope's shape, or ``TrustError/Code/malformedEnvelope``.
     public static func verify(
         _ envelope: JSONValue, trust: CertificateVerifier, at time: Date
     ) throws(TrustError) -> VerifiedEnvelope {
-        guard let object = envelope.objectValue, let message = object["message"], message.objectValue != nil,
-            let signatures = object["signatures"]?.arrayValue
-        else { throw TrustError(.malformedEnvelope, "envelope needs an object message and a signatures array") }
+        let (message, signatures) = try EnvelopeParser.shape(of: envelope)
         guard !signatures.isEmpty else { throw TrustError(.malformedEnvelope, "envelope is not signed") }
         let member = try expectedMember(of: message)
         let payload = try EnvelopeSigner.canonicalPayload(message)
         var verified: [VerifiedSignature] = []
+        var seen: [String: Int] = [:]
         for (index, json) in signatures.enumerated() {
-            do {
+            do throws(TrustError) {
                 let signature = try JWSSignature(json: json)
                 let expected = SignatureRole(index: index) == .origin ? member : nil
-                verified.append(
-                    try JWSVerifier.verify(
-                        signature, payload: payload, trust: trust, expectedMember: expected, at: time))
+                let checked = try JWSVerifier.verify(
+                    signature, payload: payload, trust: trust, expectedMember: expected, at: time)
+                // The canonical form, so that an ECDSA signature and its malleated twin count as one signature.
+                if let first = seen.updateValue(index, forKey: checked.canonicalValue) {
+                    throw TrustError(.duplicateSignature, "repeats signatures[\(first)]")
+                }
+                verified.append(checked)
             } catch {
                 throw TrustError(error.code, "signatures[\(index)]: \(error.detail)")
             }

@@ -14,15 +14,23 @@ public struct JWSSignature: Sendable, Hashable {
         self.signature = signature
     }
 
+    /// The members of a signature object, as `envelope.v1` lists them.
+    static let members = ["protected", "signature"]
+
     /// Reads `{ "protected": …, "signature": … }`.
     /// - Throws: ``TrustError/Code/malformedJWS`` if either member is missing or not a string, or an unprotected
-    ///   `header` is present (Lienthong protects every header parameter).
+    ///   `header` is present (Lienthong protects every header parameter); ``TrustError/Code/unknownSignatureMember``
+    ///   for any other member, which no signature would cover.
     public init(json: JSONValue) throws(TrustError) {
         guard let object = json.objectValue else { throw TrustError(.malformedJWS, "signature is not an object") }
         guard let protected = object["protected"]?.stringValue, let signature = object["signature"]?.stringValue else {
             throw TrustError(.malformedJWS, "signature needs string members protected and signature")
         }
         guard object["header"] == nil else { throw TrustError(.malformedJWS, "unprotected header is not accepted") }
+        // Member names compare by code points (RFC 8785), not by Swift's canonical equivalence.
+        for name in object.keys.sorted() where !Self.members.contains(where: { $0.utf8.elementsEqual(name.utf8) }) {
+            throw TrustError(.unknownSignatureMember, "signature member \"\(name.prefix(32))\" is not in envelope.v1")
+        }
         self.init(protected: protected, signature: signature)
     }
 

@@ -47,7 +47,14 @@ public enum JWSVerifier {
         }
         return VerifiedSignature(
             algorithm: header.algorithm, keyID: header.keyID, issuedAt: header.issuedAt, member: chain.member,
-            chain: chain.chain)
+            chain: chain.chain, canonicalValue: Base64URL.encode(canonicalForm(of: bytes, algorithm: header.algorithm)))
+    }
+
+    /// The one form of a verified signature: an ECDSA signature has two valid values (`s` and `n − s`), and either
+    /// may be sent (other JOSE libraries make high-S ones), so both map to the low-S value. Ed25519 (RFC 8032
+    /// requires `S < L`), RSA PKCS #1 v1.5 and PSS values have no second form under the same key.
+    static func canonicalForm(of signature: [UInt8], algorithm: JWSAlgorithm) -> [UInt8] {
+        algorithm == .es256 ? ECDSASignatureFormat.lowS(p256: signature) : signature
     }
 
     /// The length of a JOSE signature made by a key of `type`: 64 bytes for ES256 (`r || s`) and Ed25519, the

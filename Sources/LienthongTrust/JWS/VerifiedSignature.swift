@@ -12,6 +12,9 @@ public struct VerifiedSignature: Sendable, Hashable {
     public let member: String
     /// The validated chain, leaf first, trust anchor last.
     public let chain: [Certificate]
+    /// The signature value (base64url) in its one canonical form: low-S for ES256, whose `(r, n − s)` is as
+    /// valid as `(r, s)`; as sent for the other algorithms. What a replay window remembers.
+    public let canonicalValue: String
 
     /// The signer's certificate.
     public var certificate: Certificate { chain[0] }

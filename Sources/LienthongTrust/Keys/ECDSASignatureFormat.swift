@@ -39,4 +39,35 @@ enum ECDSASignatureFormat {
         }
         return try? OpenSSL.der("ECDSA signature") { i2d_ECDSA_SIG(signature, $0) }
     }
+
+    /// The low-S form of a P-256 `r || s` signature: `s` replaced by `n − s` when it lies above `n / 2` (`n` the
+    /// group order). `(r, s)` and `(r, n − s)` are both valid, so only this form names one signature; a value that
+    /// is not a P-256 signature at all (wrong length, `s` out of `[1, n − 1]`) comes back unchanged.
+    static func lowS(p256 raw: [UInt8]) -> [UInt8] {
+        mapS(raw) { s, order in
+            guard let half = BN_new() else { return false }
+            defer { BN_free(half) }
+            return BN_rshift1(half, order) == 1 && BN_cmp(s, half) > 0
+        }
+    }
+
+    /// `r || (n − s)`: the other valid form of a P-256 signature (what a third party can make without the key).
+    static func complement(p256 raw: [UInt8]) -> [UInt8] {
+        mapS(raw) { _, _ in true }
+    }
+
+    /// `raw` with `s` replaced by `n − s` where `replace(s, n)` says so, through OpenSSL's BIGNUMs.
+    private static func mapS(_ raw: [UInt8], replace: (OpaquePointer, OpaquePointer) -> Bool) -> [UInt8] {
+        let size = 32
+        guard raw.count == 2 * size, let group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1) else { return raw }
+        defer { EC_GROUP_free(group) }
+        guard let order = EC_GROUP_get0_order(group),
+            let s = raw.withUnsafeBufferPointer({ BN_bin2bn($0.baseAddress! + size, Int32(size), nil) })
+        else { return raw }
+        defer { BN_free(s) }
+        guard BN_is_zero(s) == 0, BN_cmp(s, order) < 0, replace(s, order), BN_sub(s, order, s) == 1 else { return raw }
+        var out = raw
+        let written = out.withUnsafeMutableBufferPointer { BN_bn2binpad(s, $0.baseAddress! + size, Int32(size)) }
+        return written == Int32(size) ? out : raw
+    }
 }

@@ -76,7 +76,8 @@ public final class ReplayGuard: Sendable {
 
     /// Admits a request id or signature once within the window.
     /// - Parameters:
-    ///   - id: the request id (or the JWS signature value of a signed request).
+    ///   - id: the request id (or a signed request's signature, in its canonical form:
+    ///     ``VerifiedSignature/canonicalValue``).
     ///   - issuedAt: the `iat` of a signed request; `nil` for unsigned requests.
     ///   - now: the current time.
     /// - Throws: ``TrustError/Code/replayDetected`` (409 `replay-detected`) if `id` was admitted within the window,
