@@ -43,6 +43,17 @@ struct ConfigurationCheckTests {
         #expect(problems == ["node.json#/listen: port 70000 is not in 0-65535"])
     }
 
+    @Test func citizenIdentityWithAKeySetURLWithoutHostIsAnError() async throws {
+        let problems = try await Self.problems {
+            try Self.editNode($0) {
+                $0["citizenIdentity"] = [
+                    "issuer": "https://id.example", "audience": "lienthong", "jwksURL": "https://",
+                ]
+            }
+        }
+        #expect(problems == ["node.json#/citizenIdentity/jwksURL: must be an https URL"])
+    }
+
     @Test func missingSchemasDirectoryIsOneError() async throws {
         let problems = try await Self.problems { try Self.editNode($0) { $0["schemas"] = "/nonexistent/schemas" } }
         #expect(problems == ["node.json#/schemas: directory /nonexistent/schemas does not exist"])

@@ -111,6 +111,8 @@ public struct GatewayConfiguration: Sendable {
         catalog: SchemaCatalog, schemaDirectory: URL
     ) throws(ConfigurationError) -> GatewayConfiguration {
         let node: NodeConfiguration = try decode(documents, "node.json")
+        // Checked here, not first at start-up, so that config check refuses what serve would refuse.
+        if let citizenIdentity = node.citizenIdentity { _ = try citizenIdentity.verifierConfiguration() }
         let members: [MemberDescriptor] = try decode(documents, "members.json")
         let purposes: [Purpose] = try decode(documents, "purposes.json")
         let consumers: [Consumer] = try decode(documents, "consumers.json")
