@@ -9,9 +9,13 @@ let usage = """
     commands:
       serve [--config DIR] [--data-dir DIR] [--listen HOST:PORT]
                           start the gateway (default: config/demo, .lienthong/, 127.0.0.1:8443)
-      audit verify DB|EXPORT --trust-anchor PEM [--trust-anchor PEM ...]
-                          check the hash chain and every signed checkpoint offline; exit 0 valid,
-                          1 invalid (prints the code and first bad seq)
+      audit verify DB|EXPORT --trust-anchor PEM [--trust-anchor PEM ...] [--witness PATH]
+                          check the hash chain and every signed checkpoint offline, and that the
+                          log reaches the witness's latest head; exit 0 valid, 1 invalid (prints
+                          the code and first bad seq), 3 valid but for breaks an operator sealed
+      audit seal --operator NAME [--config DIR] [--data-dir DIR]
+                          record the break a stopped node found in its audit log, signed and
+                          witnessed, so the node serves again (the break stays visible)
       audit export [DB] [--from RFC3339] [--to RFC3339] [--out FILE]
                           write records and checkpoints as JSON Lines (DB default:
                           $LIENTHONG_DATA_DIR/audit.sqlite or .lienthong/audit.sqlite)

@@ -24,13 +24,38 @@ extension AuditLog {
     /// Checks every record's sequence number, link and hash, and every checkpoint: its signature against
     /// `trust` (at the checkpoint's time, for the member it names) and its hash against the record it covers.
     /// Checkpoints beyond the last record mean truncation. An export that starts after sequence number 1 is
-    /// checked from its first record's `prevHash` (``AuditVerification/startedMidChain``).
-    /// - Parameter trust: the anchors; `nil` skips signature checks.
-    /// - Throws: ``AuditError`` if the file cannot be read or an export line is not a record or checkpoint.
-    public static func verify(path: String, trust: CertificateVerifier?) throws(AuditError) -> AuditVerification {
+    /// checked from its first record's `prevHash` (``AuditVerification/startedMidChain``). Breaks an operator
+    /// sealed are listed in ``AuditVerification/sealedBreaks``.
+    ///
+    /// With a witness, the log must reach the latest witnessed head with the same hash: a log shorter than it
+    /// (or deleted, or empty) is ``AuditVerification/Failure/truncated``, another hash there is
+    /// ``AuditVerification/Failure/replaced``.
+    /// - Parameters:
+    ///   - trust: the anchors; `nil` skips signature checks (of checkpoints and of the witnessed head).
+    ///   - witness: the witness of the node's heads; `nil` compares with none.
+    /// - Throws: ``AuditError`` if the file cannot be read or an export line is not a record or checkpoint;
+    ///   ``AuditError/Code/witness`` if the witness cannot be read or its head's signature does not verify.
+    public static func verify(
+        path: String, trust: CertificateVerifier?, witness: (any AuditWitness)? = nil
+    ) throws(AuditError) -> AuditVerification {
+        let witnessed = try witness?.latestHead()
+        if let witnessed, let trust {
+            do {
+                _ = try witnessed.verify(trust: trust)
+            } catch {
+                throw AuditError(
+                    code: .witness, detail: "the witnessed head \(witnessed.seq) does not verify (\(error.code.wireCode))")
+            }
+        }
+        // A deleted log holds no record: against a witness that is a truncation, not a read error.
+        if witnessed != nil, !FileManager.default.fileExists(atPath: path) {
+            var verifier = AuditChainVerifier(trust: trust, witnessed: witnessed)
+            return verifier.finish()
+        }
         if try isSQLite(path) {
             let store = try openReader(path)
-            var verifier = AuditChainVerifier(trust: trust)
+            var verifier = AuditChainVerifier(trust: trust, witnessed: witnessed)
+            for seal in try store.seals() { verifier.add(seal) }
             for checkpoint in try store.checkpoints() { verifier.add(checkpoint) }
             try store.forEachRecord { record in
                 verifier.add(record)
@@ -38,7 +63,7 @@ extension AuditLog {
             }
             return verifier.finish()
         }
-        var verifier = AuditChainVerifier(trust: trust, start: .firstRecord)
+        var verifier = AuditChainVerifier(trust: trust, start: .firstRecord, witnessed: witnessed)
         try AuditExport.read(path: path) { item in
             switch item {
             case .record(let record): verifier.add(record)

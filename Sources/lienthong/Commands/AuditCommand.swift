@@ -2,10 +2,14 @@ import Foundation
 import LienthongAudit
 import LienthongTrust
 import LienthongCore
+import LienthongGateway
 
-/// `lienthong audit verify|export|_stress`: offline checks and exports of the audit log.
+/// `lienthong audit verify|export|seal|_stress`: offline checks, exports and seals of the audit log.
 struct AuditCommand {
-    static let valued: Set<String> = ["from", "to", "out", "trust-anchor", "key", "cert", "every", "concurrency"]
+    static let valued: Set<String> = [
+        "from", "to", "out", "trust-anchor", "key", "cert", "every", "concurrency", "witness", "operator", "config",
+        "data-dir",
+    ]
 
     let words: [String]
 
@@ -18,6 +22,7 @@ struct AuditCommand {
         switch sub {
         case "verify": try verify(arguments, anchors: Self.values(of: "trust-anchor", in: rest))
         case "export": try export(arguments)
+        case "seal": try seal(arguments)
         case "_stress": try await stress(arguments)
         default: throw UsageError("unknown audit subcommand '\(sub)'")
         }
@@ -43,18 +48,34 @@ struct AuditCommand {
         }
         guard !anchors.isEmpty else { throw UsageError("audit verify needs --trust-anchor PEM (repeatable)") }
         let store = try TrustStore.load(anchorFiles: anchors.map { URL(fileURLWithPath: $0) })
-        let result = try AuditLog.verify(path: path, trust: CertificateVerifier(trustStore: store))
+        let result = try AuditLog.verify(
+            path: path, trust: CertificateVerifier(trustStore: store),
+            witness: arguments.option("witness").map(AuditWitnessFile.init(path:)))
         print(Self.describe(result))
         if !result.isValid { exit(1) }
+        if !result.sealedBreaks.isEmpty { exit(3) }
     }
 
-    /// The verification result for people: first line `valid` or `invalid: CODE at seq N`.
+    /// The verification result for people: first line `valid`, `invalid: CODE at seq N` or, when the chain holds
+    /// but for breaks an operator sealed, `sealed: N break(s)`.
     static func describe(_ result: AuditVerification) -> String {
         var lines: [String] = []
         if let bad = result.firstBad {
             lines.append("invalid: \(bad.failure.rawValue) at seq \(bad.seq) (\(bad.detail))")
+        } else if !result.sealedBreaks.isEmpty {
+            lines.append("sealed: \(result.sealedBreaks.count) break(s), the chain holds since the last seal")
         } else {
             lines.append("valid")
+        }
+        for sealed in result.sealedBreaks {
+            let seal = sealed.seal
+            let found = sealed.found.map { "; verify finds \($0.failure.rawValue) at seq \($0.seq)" } ?? ""
+            lines.append(
+                "sealed break: \(seal.failure) at seq \(seal.breakSeq), sealed at seq \(seal.seq) by \(seal.operatorName) "
+                    + "at \(seal.time)\(found)")
+        }
+        if let head = result.witnessedHead {
+            lines.append("witnessed head: seq \(head.seq) at \(head.time)")
         }
         let span = result.firstSeq.map { first in " (seq \(first)-\(result.lastSeq ?? first))" } ?? ""
         lines.append("records checked: \(result.recordsChecked)\(span)")
@@ -105,6 +126,26 @@ struct AuditCommand {
         }
         FileHandle.standardError.write(
             Data("exported \(counts.records) records and \(counts.checkpoints) checkpoints\n".utf8))
+    }
+
+    /// Seals the break a stopped node's start check finds, naming the operator (see `GatewayNode.sealAudit`).
+    private func seal(_ arguments: Arguments) throws {
+        guard arguments.positional.isEmpty, let name = arguments.option("operator"), !name.isEmpty else {
+            throw UsageError("audit seal needs --operator NAME (and the node's --config DIR, --data-dir DIR)")
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = try GatewayConfiguration.load(
+            configDirectory: URL(
+                fileURLWithPath: arguments.option("config") ?? environment["LIENTHONG_CONFIG"] ?? "config/demo"),
+            dataDirectory: (arguments.option("data-dir") ?? environment["LIENTHONG_DATA_DIR"])
+                .map { URL(fileURLWithPath: $0) })
+        guard let seal = try GatewayNode.sealAudit(configuration, operatorName: name) else {
+            print("nothing to seal: the audit log verifies")
+            return
+        }
+        print(
+            "sealed: \(seal.failure) at seq \(seal.breakSeq), seal at seq \(seal.seq) by \(seal.operatorName) "
+                + "at \(seal.time); the node serves again on its next start")
     }
 
     static func date(_ text: String, _ option: String) throws(UsageError) -> Date {
