@@ -198,6 +198,26 @@ struct AuditWitnessTests {
         #expect(removed.firstBad?.seq == seal.seq + 1)
     }
 
+    @Test(arguments: [false, true])
+    func anExportOfASealedLogVerifiesAsSealed(recordsAfterTheSeal: Bool) async throws {
+        try await write(1...12)
+        try execute("UPDATE audit_records SET status = 299 WHERE seq = 5; DELETE FROM audit_records WHERE seq > 10")
+        let seal = try #require(
+            try AuditLog.seal(path: path, operatorName: "ops-bob", signer: pki.signer(), witness: witness, mark: mark))
+        if recordsAfterTheSeal { try await write(13...14) }
+        var text = ""
+        try AuditLog.export(path: path) { text += $0 }
+        let exportPath = directory.appendingPathComponent("export.jsonl").path
+        try text.write(toFile: exportPath, atomically: true, encoding: .utf8)
+        let result = try AuditLog.verify(path: exportPath, trust: pki.verifier, witness: witness)
+        #expect(result.isValid)
+        #expect(result.sealedBreaks.map(\.seal) == [seal])
+        #expect(result.sealedBreaks.first?.found?.seq == 5)
+        #expect(result.recordsChecked == (recordsAfterTheSeal ? 12 : 10))
+        // The last record that held as a chain: the sealed segment broke after 4.
+        #expect(result.lastSeq == (recordsAfterTheSeal ? 15 : 4))
+    }
+
     @Test func aForgedSealIsRejected() async throws {
         try await write(1...12)
         try execute("UPDATE audit_records SET status = 299 WHERE seq = 5")

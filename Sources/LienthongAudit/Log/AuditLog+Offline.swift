@@ -64,10 +64,16 @@ extension AuditLog {
             return verifier.finish()
         }
         var verifier = AuditChainVerifier(trust: trust, start: .firstRecord, witnessed: witnessed)
+        // Seals first: a break before a seal is reported as sealed only if the verifier knows the seal is coming.
+        try AuditExport.read(path: path) { item in
+            if case .seal(let seal) = item { verifier.add(seal) }
+            return true
+        }
         try AuditExport.read(path: path) { item in
             switch item {
             case .record(let record): verifier.add(record)
             case .checkpoint(let checkpoint): verifier.add(checkpoint)
+            case .seal: break
             }
             return !verifier.hasFailed
         }
@@ -110,17 +116,35 @@ extension AuditLog {
         let high = to.map { Timestamp.rfc3339($0, milliseconds: true) } ?? "~"  // '~' sorts after every timestamp character
         guard let range = try store.seqRange(from: low, to: high) else { return (0, 0) }
         let bounds: [SQLiteValue] = [.integer(range.lowerBound), .integer(range.upperBound)]
-        var checkpoints = try store.checkpoints(where: "seq BETWEEN ?1 AND ?2", bounds)[...]
+        // An export that runs to the end takes the checkpoints and seals after the last record too.
+        let upper: SQLiteValue = .integer(to == nil ? Int64.max : range.upperBound)
+        var checkpoints = try store.checkpoints(where: "seq BETWEEN ?1 AND ?2", [bounds[0], upper])[...]
+        var seals = try store.seals().filter { $0.seq > range.lowerBound && (to == nil || $0.seq < range.upperBound) }[...]
         var counts = (records: 0, checkpoints: 0)
-        try store.forEachRecord(where: "seq BETWEEN ?1 AND ?2", bounds) { record in
-            emit(AuditExport.line(record.exportLine))
-            counts.records += 1
-            while let checkpoint = checkpoints.first, checkpoint.seq <= record.seq {
+        // Each checkpoint right after the record or seal it covers; each seal before the records that follow it.
+        func emitCheckpoints(upTo seq: Int64) {
+            while let checkpoint = checkpoints.first, checkpoint.seq <= seq {
                 checkpoints.removeFirst()
                 emit(AuditExport.line(checkpoint.json))
                 counts.checkpoints += 1
             }
+        }
+        try store.forEachRecord(where: "seq BETWEEN ?1 AND ?2", bounds) { record in
+            while let seal = seals.first, seal.seq < record.seq {
+                seals.removeFirst()
+                emitCheckpoints(upTo: seal.seq - 1)
+                emit(AuditExport.line(seal.json))
+                emitCheckpoints(upTo: seal.seq)
+            }
+            emit(AuditExport.line(record.exportLine))
+            counts.records += 1
+            emitCheckpoints(upTo: record.seq)
             return true
+        }
+        for seal in seals {
+            emitCheckpoints(upTo: seal.seq - 1)
+            emit(AuditExport.line(seal.json))
+            emitCheckpoints(upTo: seal.seq)
         }
         return counts
     }

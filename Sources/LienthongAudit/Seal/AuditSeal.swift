@@ -55,6 +55,34 @@ public struct AuditSeal: Sendable, Hashable {
         ])
     }
 
+    /// The export line: the content with `"type":"seal"` and the `hash`.
+    public var json: JSONValue {
+        guard case .object(var object) = content else { return content }
+        object["type"] = .string("seal")
+        object["hash"] = .string(hash)
+        return .object(object)
+    }
+
+    /// Reads an export line written by ``json``.
+    /// - Throws: ``AuditError/Code/corrupt`` if a member is missing, has the wrong type or is unknown.
+    public init(json: JSONValue) throws(AuditError) {
+        guard let object = json.objectValue, object["type"]?.stringValue == "seal" else {
+            throw AuditError(code: .corrupt, detail: "not a seal line")
+        }
+        let known: Set<String> = ["type", "seq", "breakSeq", "failure", "operator", "time", "node", "prevHash", "hash"]
+        guard let seq = object["seq"]?.numberValue?.int, let breakSeq = object["breakSeq"]?.numberValue?.int,
+            let failure = object["failure"]?.stringValue, let name = object["operator"]?.stringValue,
+            let time = object["time"]?.stringValue, let node = object["node"]?.stringValue,
+            let prevHash = object["prevHash"]?.stringValue, let hash = object["hash"]?.stringValue,
+            Set(object.keys).isSubset(of: known)
+        else { throw AuditError(code: .corrupt, detail: "a seal line has missing, mistyped or unknown members") }
+        self.init(
+            seq: Int64(seq), breakSeq: Int64(breakSeq), failure: failure, operatorName: name, time: time, node: node,
+            prevHash: prevHash)
+        // Keep the line's hash: the verifier checks it against the content and the signing checkpoint.
+        self.hash = hash
+    }
+
     /// Whether the stored ``hash`` is the hash of the content (the row was not edited).
     public var isIntact: Bool { Self.hash(of: content) == hash }
 
