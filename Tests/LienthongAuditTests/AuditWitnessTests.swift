@@ -173,7 +173,9 @@ struct AuditWitnessTests {
         #expect(result.sealedBreaks.map(\.seal) == [seal])
         #expect(result.lastSeq == 14)
         let files = try pki.write(to: directory)
-        let command = try runLienthong(["audit", "verify", path, "--trust-anchor", files.root, "--witness", witnessPath])
+        let command = try runLienthong([
+            "audit", "verify", path, "--trust-anchor", files.root, "--witness", witnessPath,
+        ])
         #expect(command.status == 3)
         #expect(command.output.hasPrefix("sealed: 1 break(s)"))
         #expect(command.output.contains("sealed break: audit.truncated at seq 8, sealed at seq 13 by ops-alice"))

@@ -44,7 +44,8 @@ extension AuditLog {
                 _ = try witnessed.verify(trust: trust)
             } catch {
                 throw AuditError(
-                    code: .witness, detail: "the witnessed head \(witnessed.seq) does not verify (\(error.code.wireCode))")
+                    code: .witness,
+                    detail: "the witnessed head \(witnessed.seq) does not verify (\(error.code.wireCode))")
             }
         }
         // A deleted log holds no record: against a witness that is a truncation, not a read error.
@@ -119,7 +120,9 @@ extension AuditLog {
         // An export that runs to the end takes the checkpoints and seals after the last record too.
         let upper: SQLiteValue = .integer(to == nil ? Int64.max : range.upperBound)
         var checkpoints = try store.checkpoints(where: "seq BETWEEN ?1 AND ?2", [bounds[0], upper])[...]
-        var seals = try store.seals().filter { $0.seq > range.lowerBound && (to == nil || $0.seq < range.upperBound) }[...]
+        var seals = try store.seals().filter { seal in
+            seal.seq > range.lowerBound && (to == nil || seal.seq < range.upperBound)
+        }[...]
         var counts = (records: 0, checkpoints: 0)
         // Each checkpoint right after the record or seal it covers; each seal before the records that follow it.
         func emitCheckpoints(upTo seq: Int64) {

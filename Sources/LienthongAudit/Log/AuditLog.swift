@@ -10,8 +10,12 @@ import LienthongCore
 /// per request. Callers compute the subject's keyed hash themselves; under concurrency the writer lets the
 /// next batch gather (until the last batch's size is pending, at most a millisecond) so that commits are fewer
 /// and larger. With an ``AuditCheckpointSigner``, the writer also signs the chain head every N records or T seconds
-/// and on ``close()``, storing the checkpoint in the same transaction as the records it covers. Lookups by request id and subject go through a companion
-/// index file that an ``AuditIndexer`` thread keeps up to date off the commit path.
+/// and on ``close()``, storing the checkpoint in the same transaction as the records it covers, then handing it to
+/// the ``AuditWitness``, if any. Lookups by request id and subject go through a companion index file that an
+/// ``AuditIndexer`` thread keeps up to date off the commit path.
+///
+/// Opening verifies the chain from the last verified element and against the witnessed head; a log that does not
+/// verify takes no record and signs nothing (``unverifiedBreak``) until an operator seals the break.
 ///
 /// ```swift
 /// let log = try AuditLog(path: AuditLog.defaultPath(), subjectKey: secret,

@@ -225,7 +225,10 @@ struct AuditStore {
     /// Inserts a checkpoint row, inside the caller's transaction.
     func insertRow(_ checkpoint: AuditCheckpoint) throws(StorageError) {
         _ = try database.query(
-            "INSERT INTO audit_checkpoints (seq, hash, time, node, protected, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            """
+            INSERT INTO audit_checkpoints (seq, hash, time, node, protected, signature)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            """,
             [
                 .integer(checkpoint.seq), .text(checkpoint.hash), .text(checkpoint.time), .text(checkpoint.node),
                 .text(checkpoint.signature.protected), .text(checkpoint.signature.signature),

@@ -71,8 +71,8 @@ struct AuditCommand {
             let seal = sealed.seal
             let found = sealed.found.map { "; verify finds \($0.failure.rawValue) at seq \($0.seq)" } ?? ""
             lines.append(
-                "sealed break: \(seal.failure) at seq \(seal.breakSeq), sealed at seq \(seal.seq) by \(seal.operatorName) "
-                    + "at \(seal.time)\(found)")
+                "sealed break: \(seal.failure) at seq \(seal.breakSeq), sealed at seq \(seal.seq) "
+                    + "by \(seal.operatorName) at \(seal.time)\(found)")
         }
         if let head = result.witnessedHead {
             lines.append("witnessed head: seq \(head.seq) at \(head.time)")
