@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import LienthongJSON
 
 /// The last chain element a node verified at start (`{"seq":…,"hash":…}` in a small file beside the witness), so
