@@ -1,6 +1,7 @@
 import Foundation
 public import LienthongAudit
 import LienthongCore
+import LienthongHTTP
 import LienthongTrust
 
 extension GatewayNode {
@@ -22,13 +23,19 @@ extension GatewayNode {
 
     /// Opens the audit log and verifies it from the last verified element and against the witness; on a break,
     /// says so on stderr (the node then serves no exchange, see ``AuditGate``).
+    /// With `audit.timestampAuthority`, each checkpoint is also time-stamped (``AuditTimestamper``).
     static func openAudit(
-        _ configuration: GatewayConfiguration, subjectKey: [UInt8], signer: AuditCheckpointSigner?
+        _ configuration: GatewayConfiguration, subjectKey: [UInt8], signer: AuditCheckpointSigner?,
+        httpClient: HTTPClient
     ) throws -> AuditLog {
         let witness = auditWitness(configuration)
+        let path = configuration.dataPath("audit.sqlite").path
+        let timestamper = configuration.node.audit?.timestampAuthority.map { url in
+            AuditTimestamper(url: url, client: httpClient, logPath: path)
+        }
         let log = try AuditLog(
-            path: configuration.dataPath("audit.sqlite").path, subjectKey: subjectKey, checkpoints: signer,
-            witness: witness, verifiedMark: AuditVerifiedMark(witnessPath: witness.path))
+            path: path, subjectKey: subjectKey, checkpoints: signer, witness: witness,
+            verifiedMark: AuditVerifiedMark(witnessPath: witness.path), afterCheckpoint: timestamper?.afterCheckpoint)
         if let found = log.unverifiedBreak {
             Console.warn(
                 "lienthong: the audit log did not verify: \(found.failure.rawValue) at seq \(found.seq) "

@@ -78,7 +78,8 @@ public final class GatewayNode: Sendable {
         let signers = try Self.signers(configuration, pki: pki)
         let secret = try String(contentsOf: dataDirectory.auditSecretPath, encoding: .utf8)
         let audit = try Self.openAudit(
-            configuration, subjectKey: Array(secret.utf8), signer: try Self.checkpointSigner(signers))
+            configuration, subjectKey: Array(secret.utf8), signer: try Self.checkpointSigner(signers),
+            httpClient: httpClient)
         let recorder = AuditRecorder(log: audit, enabled: configuration.node.audit?.enabled ?? true)
         let policy = AccessPolicy(configuration.policy)
         let replay = try ReplayGuard(

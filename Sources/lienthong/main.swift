@@ -10,8 +10,10 @@ let usage = """
       serve [--config DIR] [--data-dir DIR] [--listen HOST:PORT]
                           start the gateway (default: config/demo, .lienthong/, 127.0.0.1:8443)
       audit verify DB|EXPORT --trust-anchor PEM [--trust-anchor PEM ...] [--witness PATH]
-                          check the hash chain and every signed checkpoint offline, and that the
-                          log reaches the witness's latest head; exit 0 valid, 1 invalid (prints
+                   [--tsa-anchor PEM ...]
+                          check the hash chain and every signed checkpoint offline, that the log
+                          reaches the witness's latest head, and each checkpoint's RFC 3161 time
+                          stamp against the TSA's roots; exit 0 valid, 1 invalid (prints
                           the code and first bad seq), 3 valid but for breaks an operator sealed
       audit seal --operator NAME [--config DIR] [--data-dir DIR]
                           record the break a stopped node found in its audit log, signed and

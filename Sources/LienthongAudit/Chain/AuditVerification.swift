@@ -22,6 +22,9 @@ public struct AuditVerification: Sendable, Hashable {
         case replaced = "audit.replaced"
         /// A seal has no checkpoint signing its hash: it was not written by the node.
         case sealUnsigned = "audit.seal-unsigned"
+        /// A checkpoint's RFC 3161 time stamp does not verify against the TSA anchors, or the checkpoint claims a
+        /// time after the stamp's.
+        case timestamp = "audit.timestamp"
     }
 
     /// A break an operator sealed (``AuditSeal``): the records before the seal are not vouched for as a chain, and
@@ -74,6 +77,11 @@ public struct AuditVerification: Sendable, Hashable {
     public var sealedBreaks: [SealedBreak] = []
     /// The witnessed head compared with the log, when a witness was given.
     public var witnessedHead: AuditCheckpoint?
+
+    /// Whether checkpoint time stamps were verified against TSA anchors.
+    public var timestampsVerified: Bool = false
+    /// How many checkpoint time stamps verified.
+    public var timestampsChecked: Int = 0
 
     /// Whether every record and checkpoint checked holds.
     public var isValid: Bool { firstBad == nil }

@@ -33,10 +33,13 @@ extension AuditLog {
     /// - Parameters:
     ///   - trust: the anchors; `nil` skips signature checks (of checkpoints and of the witnessed head).
     ///   - witness: the witness of the node's heads; `nil` compares with none.
+    ///   - timestampAnchors: the roots of the time-stamping authority: with them, every stored RFC 3161 stamp of
+    ///     a database's checkpoints is checked; `nil` checks none.
     /// - Throws: ``AuditError`` if the file cannot be read or an export line is not a record or checkpoint;
     ///   ``AuditError/Code/witness`` if the witness cannot be read or its head's signature does not verify.
     public static func verify(
-        path: String, trust: CertificateVerifier?, witness: (any AuditWitness)? = nil
+        path: String, trust: CertificateVerifier?, witness: (any AuditWitness)? = nil,
+        timestampAnchors: [Certificate]? = nil
     ) throws(AuditError) -> AuditVerification {
         let witnessed = try witness?.latestHead()
         if let witnessed, let trust {
@@ -62,7 +65,9 @@ extension AuditLog {
                 verifier.add(record)
                 return !verifier.hasFailed
             }
-            return verifier.finish()
+            var result = verifier.finish()
+            if let timestampAnchors { try verifyTimestamps(store, anchors: timestampAnchors, into: &result) }
+            return result
         }
         var verifier = AuditChainVerifier(trust: trust, start: .firstRecord, witnessed: witnessed)
         // Seals first: a break before a seal is reported as sealed only if the verifier knows the seal is coming.

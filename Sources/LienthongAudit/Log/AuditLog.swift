@@ -51,6 +51,7 @@ public final class AuditLog: @unchecked Sendable {
     /// seals the break (``seal(path:operatorName:signer:witness:mark:)``).
     public let unverifiedBreak: AuditVerification.Finding?
     private let witness: (any AuditWitness)?
+    private let afterCheckpoint: (@Sendable (AuditCheckpoint) -> Void)?
 
     /// Opens or creates the log at `path` and verifies its chain from the last verified element to the head and
     /// against the witness's latest head.
@@ -59,11 +60,14 @@ public final class AuditLog: @unchecked Sendable {
     ///   - checkpoints: how to sign checkpoints; `nil` writes none.
     ///   - witness: where each checkpoint's head is also kept, outside the data directory; `nil` keeps none.
     ///   - verifiedMark: where the last verified element is remembered; `nil` verifies from the genesis.
+    ///   - afterCheckpoint: called on the writer thread with each checkpoint once committed and witnessed (e.g. to
+    ///     get it time-stamped); it must not block.
     /// - Throws: ``AuditError/Code/storage`` if the database cannot be opened. A broken chain does not throw: see
     ///   ``unverifiedBreak``.
     public init(
         path: String, subjectKey: [UInt8], checkpoints: AuditCheckpointSigner? = nil,
-        witness: (any AuditWitness)? = nil, verifiedMark: AuditVerifiedMark? = nil
+        witness: (any AuditWitness)? = nil, verifiedMark: AuditVerifiedMark? = nil,
+        afterCheckpoint: (@Sendable (AuditCheckpoint) -> Void)? = nil
     ) throws(AuditError) {
         do {
             store = try AuditStore(path: path)
@@ -86,6 +90,7 @@ public final class AuditLog: @unchecked Sendable {
         }
         self.signer = signer
         self.witness = witness
+        self.afterCheckpoint = afterCheckpoint
         self.subjectKey = subjectKey
         self.path = path
         let thread = Thread { [self] in writerLoop() }
@@ -243,6 +248,7 @@ public final class AuditLog: @unchecked Sendable {
                 // After the commit: a witness never holds a head the log lacks. A witness that fails withholds
                 // this batch's responses; the next checkpoint tries again.
                 try witness?.witness(checkpoint)
+                afterCheckpoint?(checkpoint)
             }
             for (record, appended) in zip(records, batch) { appended.continuation.resume(returning: record) }
         } catch {
@@ -269,5 +275,6 @@ public final class AuditLog: @unchecked Sendable {
         self.schedule?.checkpointed(seq: checkpoint.seq, at: time)
         // No caller waits here; a witness that fails now is brought up to date by the next checkpoint.
         try? witness?.witness(checkpoint)
+        afterCheckpoint?(checkpoint)
     }
 }

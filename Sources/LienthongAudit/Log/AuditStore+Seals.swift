@@ -27,6 +27,27 @@ extension AuditStore {
         }
     }
 
+    /// The stored RFC 3161 tokens by checkpoint sequence number; none if the table does not exist.
+    func timestamps() throws(AuditError) -> [Int64: [UInt8]] {
+        do {
+            let exists = try database.query(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_timestamps'")
+            guard !exists.isEmpty else { return [:] }
+            var tokens: [Int64: [UInt8]] = [:]
+            for row in try database.query("SELECT seq, token FROM audit_timestamps") {
+                guard case .integer(let seq) = row[0], case .blob(let token) = row[1] else {
+                    throw AuditError(code: .corrupt, detail: "an audit time stamp row has the wrong column types")
+                }
+                tokens[seq] = token
+            }
+            return tokens
+        } catch let error as AuditError {
+            throw error
+        } catch {
+            throw AuditError(code: .storage, detail: "reading audit time stamps failed")
+        }
+    }
+
     /// The largest sequence number any record, checkpoint or seal uses (0 for an empty log).
     func highestSeq() throws(StorageError) -> Int64 {
         let rows = try database.query(

@@ -65,6 +65,7 @@ struct AuditStore {
                     prev_hash TEXT NOT NULL,
                     hash TEXT NOT NULL
                 );
+                CREATE TABLE IF NOT EXISTS audit_timestamps (seq INTEGER PRIMARY KEY, token BLOB NOT NULL);
                 """
             )
         }

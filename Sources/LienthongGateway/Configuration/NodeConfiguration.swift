@@ -54,6 +54,8 @@ public struct NodeConfiguration: Sendable, Hashable, Codable {
         /// The witness file of the log's signed heads (relative to the configuration directory); put it on other
         /// storage than the data directory. Default: `<data-dir>.witness/audit-witness.jsonl`.
         public var witness: String?
+        /// The URL of an RFC 3161 time-stamping authority that stamps each checkpoint; none when absent.
+        public var timestampAuthority: String?
     }
 
     /// The audit log's settings; the log is on when absent.

@@ -8,7 +8,7 @@ import LienthongGateway
 struct AuditCommand {
     static let valued: Set<String> = [
         "from", "to", "out", "trust-anchor", "key", "cert", "every", "concurrency", "witness", "operator", "config",
-        "data-dir",
+        "data-dir", "tsa-anchor",
     ]
 
     let words: [String]
@@ -48,9 +48,13 @@ struct AuditCommand {
         }
         guard !anchors.isEmpty else { throw UsageError("audit verify needs --trust-anchor PEM (repeatable)") }
         let store = try TrustStore.load(anchorFiles: anchors.map { URL(fileURLWithPath: $0) })
+        let tsaAnchors = try Self.values(of: "tsa-anchor", in: words.dropFirst()).flatMap { file in
+            try Certificate.loadChain(from: URL(fileURLWithPath: file))
+        }
         let result = try AuditLog.verify(
             path: path, trust: CertificateVerifier(trustStore: store),
-            witness: arguments.option("witness").map(AuditWitnessFile.init(path:)))
+            witness: arguments.option("witness").map(AuditWitnessFile.init(path:)),
+            timestampAnchors: tsaAnchors.isEmpty ? nil : tsaAnchors)
         print(Self.describe(result))
         if !result.isValid { exit(1) }
         if !result.sealedBreaks.isEmpty { exit(3) }
@@ -86,6 +90,9 @@ struct AuditCommand {
         }
         let last = result.lastCheckpointSeq.map { ", last at seq \($0)" } ?? ""
         lines.append("checkpoints verified: \(result.checkpointsChecked)\(last)")
+        if result.timestampsVerified {
+            lines.append("time stamps verified: \(result.timestampsChecked) (checkpoints without one are not counted)")
+        }
         if result.firstBad?.failure == .truncated {
             lines.append("missing records after the last present: at least \(result.missingRecords)")
         }
