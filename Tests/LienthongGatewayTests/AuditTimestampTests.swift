@@ -51,7 +51,8 @@ struct AuditTimestampTests {
             checkpoints: AuditCheckpointSigner(key: key, chain: [leaf], everyRecords: 3),
             afterCheckpoint: timestamper.afterCheckpoint)
         for index in 1...7 {
-            _ = try await log.append(AuditEvent(time: Date(), requestID: "req-\(index)", outcome: .allowed, status: 200))
+            _ = try await log.append(
+                AuditEvent(time: Date(), requestID: "req-\(index)", outcome: .allowed, status: 200))
         }
         log.close()
 
