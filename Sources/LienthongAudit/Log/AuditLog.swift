@@ -101,13 +101,13 @@ public final class AuditLog: @unchecked Sendable {
     /// Appends an event and returns its record once it is durable.
     /// - Throws: ``AuditError`` if the log is closed or the store fails; the caller must not send the response.
     public func append(_ event: AuditEvent) async throws(AuditError) -> AuditRecord {
-        // The keyed hash does not depend on the chain: the caller computes it, in parallel with other callers, and
-        // the single writer only links, hashes and stores.
         if let unverifiedBreak {
             throw AuditError(
                 code: .unverified,
                 detail: "\(unverifiedBreak.failure.rawValue) at seq \(unverifiedBreak.seq): run `lienthong audit seal`")
         }
+        // The keyed hash does not depend on the chain: the caller computes it, in parallel with other callers, and
+        // the single writer only links, hashes and stores.
         let subjectHMAC = event.subjectKey.map(subjectHMAC)
         do {
             return try await withCheckedThrowingContinuation { continuation in
