@@ -22,7 +22,7 @@ RUN apt-get update \
       ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home /app --shell /usr/sbin/nologin lienthong \
- && mkdir -p /data && chown lienthong /data
+ && mkdir -p /data /data.witness && chown lienthong /data /data.witness
 WORKDIR /app
 COPY --from=build /lienthong /usr/local/bin/lienthong
 COPY config ./config
@@ -30,7 +30,8 @@ COPY seeds ./seeds
 COPY schemas ./schemas
 USER lienthong
 ENV LIENTHONG_DATA_DIR=/data LIENTHONG_LISTEN=0.0.0.0:8443
-VOLUME /data
+# The audit witness (the default beside /data): mount it from other storage than /data.
+VOLUME /data /data.witness
 EXPOSE 8443
 ENTRYPOINT ["lienthong"]
 CMD ["serve"]

@@ -52,15 +52,9 @@ public final class GatewayNode: Sendable {
         let registries = runtimes
         let signers = try Self.signers(configuration, pki: pki)
         let secret = try String(contentsOf: dataDirectory.auditSecretPath, encoding: .utf8)
-        // The chain head is signed every 1,000 records, every minute and on close. The node has no key of its
-        // own yet, so the first provider's signing identity signs its checkpoints.
-        let checkpointSigner = try signers.sorted { $0.key < $1.key }.first.map { _, identity in
-            try AuditCheckpointSigner(key: identity.key, chain: identity.chain)
-        }
-        let audit = try AuditLog(
-            path: configuration.dataPath("audit.sqlite").path, subjectKey: Array(secret.utf8),
-            checkpoints: checkpointSigner
-        )
+        let audit = try Self.openAudit(
+            configuration, subjectKey: Array(secret.utf8), signer: try Self.checkpointSigner(signers),
+            httpClient: httpClient)
         let recorder = AuditRecorder(log: audit, enabled: configuration.node.audit?.enabled ?? true)
         let policy = AccessPolicy(configuration.policy)
         let replay = try ReplayGuard(
@@ -110,6 +104,13 @@ public final class GatewayNode: Sendable {
             readiness: {
                 var checks: [String: JSONValue] = [:]
                 var ready = true
+                if let found = audit.unverifiedBreak {
+                    // Why the node serves no exchange, until an operator seals the break.
+                    checks["audit"] = .string("unverified: \(found.failure.rawValue) at seq \(found.seq)")
+                    ready = false
+                } else {
+                    checks["audit"] = "ok"
+                }
                 for runtime in registries {
                     let health = await runtime.registry.connector.health()
                     checks[runtime.descriptor.name] = .string(health.status.rawValue)
@@ -118,7 +119,8 @@ public final class GatewayNode: Sendable {
                 return (ready, checks)
             }
         )
-        let server = HTTPServer(configuration: try Self.serverConfiguration(configuration), handler: router)
+        let handler: any HTTPHandler = audit.unverifiedBreak == nil ? router : AuditGate(router: router)
+        let server = HTTPServer(configuration: try Self.serverConfiguration(configuration), handler: handler)
         let port = try await server.start()
         return GatewayNode(
             port: port, developmentPKI: pki, configuration: configuration, server: server, agencyServer: agencyServer,
@@ -174,7 +176,7 @@ public final class GatewayNode: Sendable {
         return identities
     }
 
-    private static func signers(
+    static func signers(
         _ configuration: GatewayConfiguration, pki: DevelopmentPKI.Files?
     ) throws -> [ExchangeID: JWSSigningIdentity] {
         var signers: [ExchangeID: JWSSigningIdentity] = [:]

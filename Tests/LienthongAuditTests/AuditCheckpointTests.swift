@@ -83,9 +83,14 @@ struct AuditCheckpointTests {
         log.close()
         #expect(try AuditLog.checkpoints(path: path).map(\.seq) == [5, 10, 12, 17])
         try execute("DELETE FROM audit_records WHERE seq > 15")
-        #expect(throws: AuditError(code: .corrupt, detail: "")) {
-            _ = try AuditLog(path: path, subjectKey: key)
+        let reopened = try AuditLog(path: path, subjectKey: key, checkpoints: pki.signer(everyRecords: 5))
+        #expect(reopened.unverifiedBreak?.failure == .truncated)
+        await #expect(throws: AuditError(code: .unverified, detail: "")) {
+            _ = try await reopened.append(auditEvent(18))
         }
+        reopened.close()
+        // Nothing signed over the unverified log, not even on close.
+        #expect(try AuditLog.checkpoints(path: path).map(\.seq) == [5, 10, 12, 17])
     }
 
     struct Tamper: Sendable, CustomStringConvertible {

@@ -17,6 +17,24 @@ public struct AuditVerification: Sendable, Hashable {
         /// A validly signed checkpoint covers records that are not there: records after the last one present
         /// were removed.
         case truncated = "audit.truncated"
+        /// The element at the witnessed head's sequence number has another hash than the witness holds: the log
+        /// was replaced or rewritten since the head was witnessed.
+        case replaced = "audit.replaced"
+        /// A seal has no checkpoint signing its hash: it was not written by the node.
+        case sealUnsigned = "audit.seal-unsigned"
+        /// A checkpoint's RFC 3161 time stamp does not verify against the TSA anchors, or the checkpoint claims a
+        /// time after the stamp's.
+        case timestamp = "audit.timestamp"
+    }
+
+    /// A break an operator sealed (``AuditSeal``): the records before the seal are not vouched for as a chain, and
+    /// the break stays visible.
+    public struct SealedBreak: Sendable, Hashable {
+        /// The seal, as signed.
+        public var seal: AuditSeal
+        /// What this verification found in the sealed segment, if anything (a break seen only against the
+        /// witness leaves no trace in the log itself).
+        public var found: Finding?
     }
 
     /// The first problem found.
@@ -54,6 +72,16 @@ public struct AuditVerification: Sendable, Hashable {
     public var unprotectedRecords: Int64 = 0
     /// For ``Failure/truncated``: how many records a checkpoint vouches for beyond the last one present.
     public var missingRecords: Int64 = 0
+
+    /// Breaks found earlier and sealed by an operator, oldest first.
+    public var sealedBreaks: [SealedBreak] = []
+    /// The witnessed head compared with the log, when a witness was given.
+    public var witnessedHead: AuditCheckpoint?
+
+    /// Whether checkpoint time stamps were verified against TSA anchors.
+    public var timestampsVerified: Bool = false
+    /// How many checkpoint time stamps verified.
+    public var timestampsChecked: Int = 0
 
     /// Whether every record and checkpoint checked holds.
     public var isValid: Bool { firstBad == nil }

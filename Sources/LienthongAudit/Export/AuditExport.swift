@@ -1,7 +1,7 @@
 import Foundation
 public import LienthongJSON
 
-/// The JSON Lines export format: one record or checkpoint per line, in chain order.
+/// The JSON Lines export format: one record, checkpoint or seal per line, in chain order.
 ///
 /// ```
 /// {"type":"record","seq":1,…,"prevHash":"000…","hash":"5f…"}
@@ -14,6 +14,8 @@ public enum AuditExport {
         case record(AuditRecord)
         /// A checkpoint line.
         case checkpoint(AuditCheckpoint)
+        /// A seal line: a break an operator sealed (``AuditSeal``).
+        case seal(AuditSeal)
     }
 
     /// A value serialised on one line, with its newline.
@@ -22,7 +24,7 @@ public enum AuditExport {
     }
 
     /// Parses one export line.
-    /// - Throws: ``AuditError/Code/corrupt`` if it is not JSON, or not a record or checkpoint line.
+    /// - Throws: ``AuditError/Code/corrupt`` if it is not JSON, or not a record, checkpoint or seal line.
     public static func item(line: some Collection<UInt8>) throws(AuditError) -> Item {
         let value: JSONValue
         do {
@@ -33,7 +35,8 @@ public enum AuditExport {
         switch value["type"]?.stringValue {
         case "record": return .record(try AuditRecord(json: value))
         case "checkpoint": return .checkpoint(try AuditCheckpoint(json: value))
-        default: throw AuditError(code: .corrupt, detail: "line type is neither record nor checkpoint")
+        case "seal": return .seal(try AuditSeal(json: value))
+        default: throw AuditError(code: .corrupt, detail: "line type is not record, checkpoint or seal")
         }
     }
 

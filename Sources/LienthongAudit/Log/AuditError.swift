@@ -8,6 +8,8 @@ public struct AuditError: Error, Sendable, Equatable, CustomStringConvertible {
             case closed = "audit.closed"
             case corrupt = "audit.corrupt"
             case checkpoint = "audit.checkpoint"
+            case witness = "audit.witness"
+            case unverified = "audit.unverified"
         }
 
         private let kind: Kind
@@ -19,6 +21,10 @@ public struct AuditError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let corrupt = Code(kind: .corrupt)
         /// A checkpoint cannot be signed (key and certificate do not match, no member named).
         public static let checkpoint = Code(kind: .checkpoint)
+        /// The witness cannot be read or written.
+        public static let witness = Code(kind: .witness)
+        /// The chain did not verify at start: the log takes no record until an operator seals the break.
+        public static let unverified = Code(kind: .unverified)
         /// The stable text, e.g. `audit.storage`.
         public var description: String { kind.rawValue }
     }

@@ -24,25 +24,62 @@ extension AuditLog {
     /// Checks every record's sequence number, link and hash, and every checkpoint: its signature against
     /// `trust` (at the checkpoint's time, for the member it names) and its hash against the record it covers.
     /// Checkpoints beyond the last record mean truncation. An export that starts after sequence number 1 is
-    /// checked from its first record's `prevHash` (``AuditVerification/startedMidChain``).
-    /// - Parameter trust: the anchors; `nil` skips signature checks.
-    /// - Throws: ``AuditError`` if the file cannot be read or an export line is not a record or checkpoint.
-    public static func verify(path: String, trust: CertificateVerifier?) throws(AuditError) -> AuditVerification {
+    /// checked from its first record's `prevHash` (``AuditVerification/startedMidChain``). Breaks an operator
+    /// sealed are listed in ``AuditVerification/sealedBreaks``.
+    ///
+    /// With a witness, the log must reach the latest witnessed head with the same hash: a log shorter than it
+    /// (or deleted, or empty) is ``AuditVerification/Failure/truncated``, another hash there is
+    /// ``AuditVerification/Failure/replaced``.
+    /// - Parameters:
+    ///   - trust: the anchors; `nil` skips signature checks (of checkpoints and of the witnessed head).
+    ///   - witness: the witness of the node's heads; `nil` compares with none.
+    ///   - timestampAnchors: the roots of the time-stamping authority: with them, every stored RFC 3161 stamp of
+    ///     a database's checkpoints is checked; `nil` checks none.
+    /// - Throws: ``AuditError`` if the file cannot be read or an export line is not a record or checkpoint;
+    ///   ``AuditError/Code/witness`` if the witness cannot be read or its head's signature does not verify.
+    public static func verify(
+        path: String, trust: CertificateVerifier?, witness: (any AuditWitness)? = nil,
+        timestampAnchors: [Certificate]? = nil
+    ) throws(AuditError) -> AuditVerification {
+        let witnessed = try witness?.latestHead()
+        if let witnessed, let trust {
+            do {
+                _ = try witnessed.verify(trust: trust)
+            } catch {
+                throw AuditError(
+                    code: .witness,
+                    detail: "the witnessed head \(witnessed.seq) does not verify (\(error.code.wireCode))")
+            }
+        }
+        // A deleted log holds no record: against a witness that is a truncation, not a read error.
+        if witnessed != nil, !FileManager.default.fileExists(atPath: path) {
+            var verifier = AuditChainVerifier(trust: trust, witnessed: witnessed)
+            return verifier.finish()
+        }
         if try isSQLite(path) {
             let store = try openReader(path)
-            var verifier = AuditChainVerifier(trust: trust)
+            var verifier = AuditChainVerifier(trust: trust, witnessed: witnessed)
+            for seal in try store.seals() { verifier.add(seal) }
             for checkpoint in try store.checkpoints() { verifier.add(checkpoint) }
             try store.forEachRecord { record in
                 verifier.add(record)
                 return !verifier.hasFailed
             }
-            return verifier.finish()
+            var result = verifier.finish()
+            if let timestampAnchors { try verifyTimestamps(store, anchors: timestampAnchors, into: &result) }
+            return result
         }
-        var verifier = AuditChainVerifier(trust: trust, start: .firstRecord)
+        var verifier = AuditChainVerifier(trust: trust, start: .firstRecord, witnessed: witnessed)
+        // Seals first: a break before a seal is reported as sealed only if the verifier knows the seal is coming.
+        try AuditExport.read(path: path) { item in
+            if case .seal(let seal) = item { verifier.add(seal) }
+            return true
+        }
         try AuditExport.read(path: path) { item in
             switch item {
             case .record(let record): verifier.add(record)
             case .checkpoint(let checkpoint): verifier.add(checkpoint)
+            case .seal: break
             }
             return !verifier.hasFailed
         }
@@ -85,17 +122,37 @@ extension AuditLog {
         let high = to.map { Timestamp.rfc3339($0, milliseconds: true) } ?? "~"  // '~' sorts after every timestamp character
         guard let range = try store.seqRange(from: low, to: high) else { return (0, 0) }
         let bounds: [SQLiteValue] = [.integer(range.lowerBound), .integer(range.upperBound)]
-        var checkpoints = try store.checkpoints(where: "seq BETWEEN ?1 AND ?2", bounds)[...]
+        // An export that runs to the end takes the checkpoints and seals after the last record too.
+        let upper: SQLiteValue = .integer(to == nil ? Int64.max : range.upperBound)
+        var checkpoints = try store.checkpoints(where: "seq BETWEEN ?1 AND ?2", [bounds[0], upper])[...]
+        var seals = try store.seals().filter { seal in
+            seal.seq > range.lowerBound && (to == nil || seal.seq < range.upperBound)
+        }[...]
         var counts = (records: 0, checkpoints: 0)
-        try store.forEachRecord(where: "seq BETWEEN ?1 AND ?2", bounds) { record in
-            emit(AuditExport.line(record.exportLine))
-            counts.records += 1
-            while let checkpoint = checkpoints.first, checkpoint.seq <= record.seq {
+        // Each checkpoint right after the record or seal it covers; each seal before the records that follow it.
+        func emitCheckpoints(upTo seq: Int64) {
+            while let checkpoint = checkpoints.first, checkpoint.seq <= seq {
                 checkpoints.removeFirst()
                 emit(AuditExport.line(checkpoint.json))
                 counts.checkpoints += 1
             }
+        }
+        try store.forEachRecord(where: "seq BETWEEN ?1 AND ?2", bounds) { record in
+            while let seal = seals.first, seal.seq < record.seq {
+                seals.removeFirst()
+                emitCheckpoints(upTo: seal.seq - 1)
+                emit(AuditExport.line(seal.json))
+                emitCheckpoints(upTo: seal.seq)
+            }
+            emit(AuditExport.line(record.exportLine))
+            counts.records += 1
+            emitCheckpoints(upTo: record.seq)
             return true
+        }
+        for seal in seals {
+            emitCheckpoints(upTo: seal.seq - 1)
+            emit(AuditExport.line(seal.json))
+            emitCheckpoints(upTo: seal.seq)
         }
         return counts
     }

@@ -10,8 +10,12 @@ import LienthongCore
 /// per request. Callers compute the subject's keyed hash themselves; under concurrency the writer lets the
 /// next batch gather (until the last batch's size is pending, at most a millisecond) so that commits are fewer
 /// and larger. With an ``AuditCheckpointSigner``, the writer also signs the chain head every N records or T seconds
-/// and on ``close()``, storing the checkpoint in the same transaction as the records it covers. Lookups by request id and subject go through a companion
-/// index file that an ``AuditIndexer`` thread keeps up to date off the commit path.
+/// and on ``close()``, storing the checkpoint in the same transaction as the records it covers, then handing it to
+/// the ``AuditWitness``, if any. Lookups by request id and subject go through a companion index file that an
+/// ``AuditIndexer`` thread keeps up to date off the commit path.
+///
+/// Opening verifies the chain from the last verified element and against the witnessed head; a log that does not
+/// verify takes no record and signs nothing (``unverifiedBreak``) until an operator seals the break.
 ///
 /// ```swift
 /// let log = try AuditLog(path: AuditLog.defaultPath(), subjectKey: secret,
@@ -43,13 +47,28 @@ public final class AuditLog: @unchecked Sendable {
         var continuation: CheckedContinuation<AuditRecord, any Error>
     }
 
-    /// Opens or creates the log at `path`.
+    /// The break the start check found, if any: the log then takes no record and signs nothing until an operator
+    /// seals the break (``seal(path:operatorName:signer:witness:mark:)``).
+    public let unverifiedBreak: AuditVerification.Finding?
+    private let witness: (any AuditWitness)?
+    private let afterCheckpoint: (@Sendable (AuditCheckpoint) -> Void)?
+
+    /// Opens or creates the log at `path` and verifies its chain from the last verified element to the head and
+    /// against the witness's latest head.
     /// - Parameters:
     ///   - subjectKey: the node secret for the keyed hash of subject identifiers.
     ///   - checkpoints: how to sign checkpoints; `nil` writes none.
-    /// - Throws: ``AuditError/Code/storage`` if the database cannot be opened; ``AuditError/Code/corrupt`` if
-    ///   the last stored checkpoint does not match the records (the log was truncated or rewritten).
-    public init(path: String, subjectKey: [UInt8], checkpoints: AuditCheckpointSigner? = nil) throws(AuditError) {
+    ///   - witness: where each checkpoint's head is also kept, outside the data directory; `nil` keeps none.
+    ///   - verifiedMark: where the last verified element is remembered; `nil` verifies from the genesis.
+    ///   - afterCheckpoint: called on the writer thread with each checkpoint once committed and witnessed (e.g. to
+    ///     get it time-stamped); it must not block.
+    /// - Throws: ``AuditError/Code/storage`` if the database cannot be opened. A broken chain does not throw: see
+    ///   ``unverifiedBreak``.
+    public init(
+        path: String, subjectKey: [UInt8], checkpoints: AuditCheckpointSigner? = nil,
+        witness: (any AuditWitness)? = nil, verifiedMark: AuditVerifiedMark? = nil,
+        afterCheckpoint: (@Sendable (AuditCheckpoint) -> Void)? = nil
+    ) throws(AuditError) {
         do {
             store = try AuditStore(path: path)
             chain = try store.head()
@@ -57,22 +76,21 @@ public final class AuditLog: @unchecked Sendable {
         } catch {
             throw AuditError(code: .storage, detail: "cannot open the audit log (\(error.code))")
         }
-        let last = try store.lastCheckpoint()
-        if let last {
-            // Appending after a checkpoint that no longer matches would bury the evidence: refuse.
-            let covered = try store.records(where: "seq = ?1", [.integer(last.seq)]).first
-            guard covered?.hash == last.hash else {
-                throw AuditError(
-                    code: .corrupt,
-                    detail: "checkpoint \(last.seq) does not match the stored records (head \(chain.lastSeq))")
-            }
+        unverifiedBreak = try Self.checkAtStart(store, witness: witness, mark: verifiedMark)
+        if unverifiedBreak == nil {
+            try verifiedMark?.save(seq: chain.lastSeq, hash: chain.headHash)
         }
-        if let signer = checkpoints {
+        // Never sign a checkpoint over records that did not verify.
+        let signer = unverifiedBreak == nil ? checkpoints : nil
+        if let signer {
+            let last = try store.lastCheckpoint()
             schedule = AuditCheckpointSchedule(
                 everyRecords: signer.everyRecords, interval: signer.interval, lastSeq: last?.seq ?? 0,
                 lastTime: last.flatMap { Timestamp.parse($0.time) } ?? signer.now())
         }
-        self.signer = checkpoints
+        self.signer = signer
+        self.witness = witness
+        self.afterCheckpoint = afterCheckpoint
         self.subjectKey = subjectKey
         self.path = path
         let thread = Thread { [self] in writerLoop() }
@@ -83,6 +101,11 @@ public final class AuditLog: @unchecked Sendable {
     /// Appends an event and returns its record once it is durable.
     /// - Throws: ``AuditError`` if the log is closed or the store fails; the caller must not send the response.
     public func append(_ event: AuditEvent) async throws(AuditError) -> AuditRecord {
+        if let unverifiedBreak {
+            throw AuditError(
+                code: .unverified,
+                detail: "\(unverifiedBreak.failure.rawValue) at seq \(unverifiedBreak.seq): run `lienthong audit seal`")
+        }
         // The keyed hash does not depend on the chain: the caller computes it, in parallel with other callers, and
         // the single writer only links, hashes and stores.
         let subjectHMAC = event.subjectKey.map(subjectHMAC)
@@ -220,7 +243,13 @@ public final class AuditLog: @unchecked Sendable {
                 throw AuditError(code: .storage, detail: "writing audit records failed (\(error.code))")
             }
             chain = next
-            if let checkpoint { schedule?.checkpointed(seq: checkpoint.seq, at: time) }
+            if let checkpoint {
+                schedule?.checkpointed(seq: checkpoint.seq, at: time)
+                // After the commit: a witness never holds a head the log lacks. A witness that fails withholds
+                // this batch's responses; the next checkpoint tries again.
+                try witness?.witness(checkpoint)
+                afterCheckpoint?(checkpoint)
+            }
             for (record, appended) in zip(records, batch) { appended.continuation.resume(returning: record) }
         } catch {
             for appended in batch { appended.continuation.resume(throwing: error) }
@@ -244,5 +273,8 @@ public final class AuditLog: @unchecked Sendable {
             return
         }
         self.schedule?.checkpointed(seq: checkpoint.seq, at: time)
+        // No caller waits here; a witness that fails now is brought up to date by the next checkpoint.
+        try? witness?.witness(checkpoint)
+        afterCheckpoint?(checkpoint)
     }
 }

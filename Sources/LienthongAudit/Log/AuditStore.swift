@@ -55,6 +55,17 @@ struct AuditStore {
                     protected TEXT NOT NULL,
                     signature TEXT NOT NULL
                 );
+                CREATE TABLE IF NOT EXISTS audit_seals (
+                    seq INTEGER PRIMARY KEY,
+                    break_seq INTEGER NOT NULL,
+                    failure TEXT NOT NULL,
+                    operator TEXT NOT NULL,
+                    time TEXT NOT NULL,
+                    node TEXT NOT NULL,
+                    prev_hash TEXT NOT NULL,
+                    hash TEXT NOT NULL
+                );
+                CREATE TABLE IF NOT EXISTS audit_timestamps (seq INTEGER PRIMARY KEY, token BLOB NOT NULL);
                 """
             )
         }
@@ -81,9 +92,13 @@ struct AuditStore {
         return names
     }
 
-    /// The chain head as stored: the last record's sequence number and hash.
+    /// The chain head as stored: the last record's or seal's sequence number and hash (a log opened for writing).
     func head() throws(StorageError) -> AuditChain {
-        let rows = try database.query("SELECT seq, hash FROM audit_records ORDER BY seq DESC LIMIT 1")
+        let rows = try database.query(
+            """
+            SELECT seq, hash FROM (SELECT seq, hash FROM audit_records UNION ALL SELECT seq, hash FROM audit_seals)
+            ORDER BY seq DESC LIMIT 1
+            """)
         guard let row = rows.first, case .integer(let seq) = row[0], case .text(let hash) = row[1] else {
             return AuditChain()
         }
@@ -204,15 +219,21 @@ struct AuditStore {
                 for (index, value) in values.enumerated() { try insert.bind(value, at: Int32(index + 1)) }
                 _ = try insert.step()
             }
-            if let checkpoint {
-                _ = try database.query(
-                    "INSERT INTO audit_checkpoints (seq, hash, time, node, protected, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    [
-                        .integer(checkpoint.seq), .text(checkpoint.hash), .text(checkpoint.time), .text(checkpoint.node),
-                        .text(checkpoint.signature.protected), .text(checkpoint.signature.signature),
-                    ])
-            }
+            if let checkpoint { try insertRow(checkpoint) }
         }
+    }
+
+    /// Inserts a checkpoint row, inside the caller's transaction.
+    func insertRow(_ checkpoint: AuditCheckpoint) throws(StorageError) {
+        _ = try database.query(
+            """
+            INSERT INTO audit_checkpoints (seq, hash, time, node, protected, signature)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            """,
+            [
+                .integer(checkpoint.seq), .text(checkpoint.hash), .text(checkpoint.time), .text(checkpoint.node),
+                .text(checkpoint.signature.protected), .text(checkpoint.signature.signature),
+            ])
     }
 
     /// Records matching a SQL condition, in sequence order.

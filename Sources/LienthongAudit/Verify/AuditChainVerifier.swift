@@ -1,10 +1,11 @@
 public import LienthongTrust
 
-/// Checks a stream of audit records and checkpoints: pure, one record at a time, so a log of any size is
-/// verified in constant memory (plus the checkpoints not yet reached).
+/// Checks a stream of audit records, checkpoints and seals: pure, one record at a time, so a log of any size is
+/// verified in constant memory (plus the checkpoints and seals not yet reached).
 ///
-/// Feed records in sequence order; a checkpoint may come before its record (as read from the database) or
-/// right after it (as in an export). Then call ``finish()``.
+/// Add every seal first, then feed records in sequence order; a checkpoint may come before its record (as read
+/// from the database) or right after it (as in an export). Then call ``finish()``. A break inside a segment that a
+/// seal closes is reported in ``AuditVerification/sealedBreaks``, not as a failure.
 ///
 /// ```swift
 /// var verifier = AuditChainVerifier(trust: CertificateVerifier(trustStore: anchors))
@@ -20,6 +21,9 @@ public struct AuditChainVerifier: Sendable {
         /// At the first record given, from its `prevHash` (a range export); from the genesis hash if that
         /// record is sequence number 1.
         case firstRecord
+        /// After an element already verified (sequence number `seq` with hash `hash`): a node's incremental
+        /// check at start.
+        case after(seq: Int64, hash: String)
     }
 
     private let trust: CertificateVerifier?
@@ -28,22 +32,46 @@ public struct AuditChainVerifier: Sendable {
     private var expectedSeq: Int64?
     private var previousHash = AuditChain.genesisHash
     private var pending: [Int64: [AuditCheckpoint]] = [:]
+    private var seals: [AuditSeal] = []
+    private var nextSeal = 0
+    /// The first problem of the current segment, while a seal lies ahead that may close it.
+    private var segmentBad: AuditVerification.Finding?
+    private let witnessed: AuditCheckpoint?
+    private var witnessReached = false
 
     /// A verifier checking checkpoint signatures against `trust`; with `nil`, checkpoints are matched against
     /// the records but their signatures are not checked.
-    public init(trust: CertificateVerifier?, start: Start = .genesis) {
+    /// - Parameter witnessed: the latest head a witness holds; the log must reach it with the same hash.
+    public init(trust: CertificateVerifier?, start: Start = .genesis, witnessed: AuditCheckpoint? = nil) {
         self.trust = trust
         self.start = start
+        self.witnessed = witnessed
         result.signaturesVerified = trust != nil
-        if start == .genesis { expectedSeq = 1 }
+        result.witnessedHead = witnessed
+        switch start {
+        case .genesis: expectedSeq = 1
+        case .firstRecord: break
+        case .after(let seq, let hash):
+            expectedSeq = seq + 1
+            previousHash = hash
+            result.anchorHash = hash
+            if witnessed?.seq == seq { witnessReached = true }
+        }
     }
 
-    /// Whether a problem was found; later input is ignored.
+    /// Whether a problem no seal covers was found; later input is ignored.
     public var hasFailed: Bool { result.firstBad != nil }
+
+    /// Takes a seal; add every seal before the first record.
+    public mutating func add(_ seal: AuditSeal) {
+        seals.append(seal)
+        seals.sort { $0.seq < $1.seq }
+    }
 
     /// Checks the next record.
     public mutating func add(_ record: AuditRecord) {
         guard !hasFailed else { return }
+        closeSegments(before: record.seq)
         if expectedSeq == nil {
             expectedSeq = record.seq
             if record.seq != 1 {
@@ -57,6 +85,8 @@ public struct AuditChainVerifier: Sendable {
         }
         result.recordsChecked += 1
         if result.firstSeq == nil { result.firstSeq = record.seq }
+        // The rest of a broken segment cannot be checked as a chain; its seal says so.
+        guard segmentBad == nil else { return }
         if record.seq != expectedSeq {
             return fail(record.seq, .sequenceGap, "expected seq \(expectedSeq ?? 0), found \(record.seq)")
         }
@@ -69,9 +99,10 @@ public struct AuditChainVerifier: Sendable {
         result.lastSeq = record.seq
         expectedSeq = record.seq + 1
         previousHash = record.hash
+        checkWitness(at: record.seq, hash: record.hash)
         for checkpoint in pending.removeValue(forKey: record.seq) ?? [] {
             check(checkpoint, against: record.hash)
-            if hasFailed { return }
+            if hasFailed || segmentBad != nil { return }
         }
     }
 
@@ -90,24 +121,19 @@ public struct AuditChainVerifier: Sendable {
         }
     }
 
-    /// The result: checkpoints still waiting for their records mean the log was truncated, if they are genuine.
+    /// The result: checkpoints still waiting for their records mean the log was truncated, if they are genuine;
+    /// so does a witnessed head the log does not reach.
     public mutating func finish() -> AuditVerification {
-        if !hasFailed, !pending.isEmpty {
-            let waiting = pending.sorted { $0.key < $1.key }
-            // A forged checkpoint far ahead must not pass for a truncation: check signatures first.
-            for (_, checkpoints) in waiting {
-                for checkpoint in checkpoints {
-                    verifySignature(checkpoint)
-                    if hasFailed { break }
-                }
-                if hasFailed { break }
-            }
-            if !hasFailed, let furthest = waiting.last?.key {
-                let last = result.lastSeq ?? (expectedSeq.map { $0 - 1 } ?? 0)
-                result.missingRecords = furthest - last
+        closeSegments(before: Int64.max)
+        if !hasFailed, let truncation = truncation(upTo: Int64.max) { fail(truncation) }
+        if !hasFailed, let witnessed, !witnessReached, witnessed.seq > (seals.last?.seq ?? 0) {
+            let last = max(result.lastSeq ?? 0, seals.last?.seq ?? 0, expectedSeq.map { $0 - 1 } ?? 0)
+            if witnessed.seq > last {
+                result.missingRecords = witnessed.seq - last
                 fail(
                     last + 1, .truncated,
-                    "checkpoint \(furthest) covers \(furthest - last) record(s) after the last one present (\(last))")
+                    "the witnessed head \(witnessed.seq) is \(witnessed.seq - last) record(s) after the last one "
+                        + "present (\(last))")
             }
         }
         if let lastSeq = result.lastSeq {
@@ -115,6 +141,65 @@ public struct AuditChainVerifier: Sendable {
             result.unprotectedRecords = max(0, lastSeq - protectedUpTo)
         }
         return result
+    }
+
+    /// Closes the segments of every seal before `seq`: the seal must be intact and signed by a checkpoint; the
+    /// next segment links to its hash.
+    private mutating func closeSegments(before seq: Int64) {
+        while !hasFailed, nextSeal < seals.count, seals[nextSeal].seq < seq {
+            let seal = seals[nextSeal]
+            nextSeal += 1
+            let found = segmentBad ?? truncation(upTo: seal.seq - 1)
+            segmentBad = nil
+            guard !hasFailed else { return }
+            // A seal that is not the node's own is never covered by another seal.
+            guard seal.isIntact else {
+                result.firstBad = .init(
+                    seq: seal.seq, failure: .sealUnsigned, detail: "seal content does not hash to its hash")
+                return
+            }
+            guard let signing = pending[seal.seq]?.first(where: { $0.hash == seal.hash }) else {
+                result.firstBad = .init(
+                    seq: seal.seq, failure: .sealUnsigned, detail: "no checkpoint signs seal \(seal.seq)")
+                return
+            }
+            verifySignature(signing)
+            guard !hasFailed else { return }
+            pending = pending.filter { $0.key > seal.seq }
+            result.checkpointsChecked += 1
+            result.lastCheckpointSeq = seal.seq
+            result.sealedBreaks.append(AuditVerification.SealedBreak(seal: seal, found: found))
+            expectedSeq = seal.seq + 1
+            previousHash = seal.hash
+            checkWitness(at: seal.seq, hash: seal.hash)
+        }
+    }
+
+    /// A truncation shown by genuine checkpoints waiting at or before `limit` beyond the last record present.
+    private mutating func truncation(upTo limit: Int64) -> AuditVerification.Finding? {
+        let waiting = pending.filter { $0.key <= limit }.sorted { $0.key < $1.key }
+        guard let furthest = waiting.last?.key else { return nil }
+        // A forged checkpoint far ahead must not pass for a truncation: check signatures first.
+        for checkpoint in waiting.flatMap(\.value) {
+            verifySignature(checkpoint)
+            if hasFailed { return nil }
+        }
+        let last = max(result.lastSeq ?? 0, expectedSeq.map { $0 - 1 } ?? 0)
+        result.missingRecords = furthest - last
+        return AuditVerification.Finding(
+            seq: last + 1, failure: .truncated,
+            detail: "checkpoint \(furthest) covers \(furthest - last) record(s) after the last one present (\(last))")
+    }
+
+    /// Compares the element at `seq` with the witnessed head, unless a later seal acknowledged a break after it.
+    private mutating func checkWitness(at seq: Int64, hash: String) {
+        guard let witnessed, witnessed.seq == seq, !seals[nextSeal...].contains(where: { $0.seq > seq }) else {
+            return
+        }
+        witnessReached = true
+        if witnessed.hash != hash {
+            fail(seq, .replaced, "the element at the witnessed head \(seq) has another hash than the witness holds")
+        }
     }
 
     private mutating func check(_ checkpoint: AuditCheckpoint, against hash: String) {
@@ -132,11 +217,22 @@ public struct AuditChainVerifier: Sendable {
         do {
             _ = try checkpoint.verify(trust: trust)
         } catch {
-            fail(checkpoint.seq, .checkpointSignature, "\(error.code.wireCode): \(error.detail)")
+            // A forged signature is never covered by a seal.
+            result.firstBad = AuditVerification.Finding(
+                seq: checkpoint.seq, failure: .checkpointSignature, detail: "\(error.code.wireCode): \(error.detail)")
         }
     }
 
     private mutating func fail(_ seq: Int64, _ failure: AuditVerification.Failure, _ detail: String) {
-        result.firstBad = AuditVerification.Finding(seq: seq, failure: failure, detail: detail)
+        fail(AuditVerification.Finding(seq: seq, failure: failure, detail: detail))
+    }
+
+    /// Records a problem: the segment's, if a seal lies ahead that may close it; else the result's.
+    private mutating func fail(_ finding: AuditVerification.Finding) {
+        if nextSeal < seals.count {
+            if segmentBad == nil { segmentBad = finding }
+        } else {
+            result.firstBad = finding
+        }
     }
 }

@@ -36,16 +36,8 @@ struct DataDirectory {
         try lock()
         try fileManager.createDirectory(at: configuration.dataPath("secrets"), withIntermediateDirectories: true)
 
-        var pki: DevelopmentPKI.Files?
+        let pki = try preparePKI()
         if configuration.node.developmentPKI == true {
-            var options = DevelopmentPKI.Options()
-            for member in configuration.members { options.displayNames[member.id.description] = member.name }
-            pki = try DevelopmentPKI.create(
-                in: pkiDirectory,
-                providers: Array(Set(configuration.registries.map(\.provider.description))).sorted(),
-                consumers: configuration.policy.consumers.filter { !$0.certificateSubjects.isEmpty }.map(\.id.description),
-                options: options
-            )
             for consumer in configuration.policy.consumers {
                 for file in consumer.tokenFiles { try createToken(at: configuration.dataPath(file)) }
             }
@@ -66,6 +58,19 @@ struct DataDirectory {
         guard let seeds = configuration.node.seeds else { return }
         _ = try DemoRegistries.build(
             seedsDirectory: configuration.configPath(seeds).path, dataDirectory: configuration.dataDirectory.path
+        )
+    }
+
+    /// The development PKI's files (created where missing), on a node with `developmentPKI`; `nil` otherwise.
+    func preparePKI() throws -> DevelopmentPKI.Files? {
+        guard configuration.node.developmentPKI == true else { return nil }
+        var options = DevelopmentPKI.Options()
+        for member in configuration.members { options.displayNames[member.id.description] = member.name }
+        return try DevelopmentPKI.create(
+            in: pkiDirectory,
+            providers: Array(Set(configuration.registries.map(\.provider.description))).sorted(),
+            consumers: configuration.policy.consumers.filter { !$0.certificateSubjects.isEmpty }.map(\.id.description),
+            options: options
         )
     }
 

@@ -51,6 +51,11 @@ public struct NodeConfiguration: Sendable, Hashable, Codable {
     public struct Audit: Sendable, Hashable, Codable {
         /// `false` records nothing: for measuring the audit's cost only, and refused unless `developmentPKI`.
         public var enabled: Bool
+        /// The witness file of the log's signed heads (relative to the configuration directory); put it on other
+        /// storage than the data directory. Default: `<data-dir>.witness/audit-witness.jsonl`.
+        public var witness: String?
+        /// The URL of an RFC 3161 time-stamping authority that stamps each checkpoint; none when absent.
+        public var timestampAuthority: String?
     }
 
     /// The audit log's settings; the log is on when absent.

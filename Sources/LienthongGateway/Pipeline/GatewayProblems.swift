@@ -95,6 +95,12 @@ enum GatewayProblems {
         detail: "The exchange could not be recorded, so no data was released."
     )
 
+    /// The audit chain did not verify at start: nothing is exchanged until an operator seals the break.
+    static let auditUnverified = Problem(
+        status: 503, code: "audit-unavailable", title: "Audit log unavailable",
+        detail: "The audit log did not verify at start; no exchange is served until an operator seals the break."
+    )
+
     static let internalError = Problem(
         status: 500, code: "internal-error", title: "Internal error", detail: "The gateway failed to answer."
     )

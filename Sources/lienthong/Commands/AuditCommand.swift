@@ -3,21 +3,27 @@ import LienthongAudit
 import LienthongCommandLine
 import LienthongTrust
 import LienthongCore
+import LienthongGateway
 
-/// `lienthong audit verify|export`: offline checks and exports of the audit log.
+/// `lienthong audit verify|export|seal`: offline checks, exports and seals of the audit log.
 struct AuditCommand: LienthongCommand {
     static let command = Command(
-        "audit", summary: "offline checks and exports of the audit log",
+        "audit", summary: "offline checks, exports and seals of the audit log",
         subcommands: [
             Command(
                 "verify", summary: "check the hash chain and every signed checkpoint offline",
                 discussion: """
-                    Prints `valid`, or `invalid: CODE at seq N` for the first bad record.
-                    Exit status: 0 valid, 1 invalid, 2 usage error.
+                    Prints `valid`, `invalid: CODE at seq N` for the first bad record, or `sealed: N break(s)` when
+                    the chain holds but for breaks an operator sealed. With --witness, a log shorter than the
+                    witness's latest head is `audit.truncated`, another hash at that seq `audit.replaced`.
+                    Exit status: 0 valid, 1 invalid, 2 usage error, 3 valid but for sealed breaks.
                     """,
                 arguments: [Positional("DB|EXPORT", help: "an audit database, or a JSON Lines export of one")],
                 options: [
-                    .repeated("trust-anchor", "PEM", help: "a root certificate trusted for checkpoints", required: true)
+                    .repeated("trust-anchor", "PEM", help: "a root certificate trusted for checkpoints", required: true),
+                    .value("witness", "PATH", help: "the witness file whose latest head the log must reach"),
+                    .repeated(
+                        "tsa-anchor", "PEM", help: "a time-stamping authority's root: checks each checkpoint's stamp"),
                 ]),
             Command(
                 "export", summary: "write records and checkpoints as JSON Lines",
@@ -35,6 +41,17 @@ struct AuditCommand: LienthongCommand {
                         format: .timestamp),
                     .value("out", "FILE", help: "write to FILE (default: standard output)"),
                 ]),
+            Command(
+                "seal", summary: "record the break a stopped node found in its audit log, so the node serves again",
+                discussion: """
+                    The break stays visible: a signed, witnessed seal names it and the operator. Refused while the
+                    node runs (it holds the data directory's lock).
+                    """,
+                options: [
+                    .value("operator", "NAME", help: "who seals the break (recorded in the seal)", required: true),
+                    .value("config", "DIR", help: "the node's configuration (default: $LIENTHONG_CONFIG, else config/demo)"),
+                    .value("data-dir", "DIR", help: "the node's data directory (default: $LIENTHONG_DATA_DIR, else node.json's)"),
+                ]),
         ])
 
     let arguments: Arguments
@@ -44,6 +61,7 @@ struct AuditCommand: LienthongCommand {
     func run() async throws -> Int32 {
         switch arguments.subcommand {
         case "verify": return try verify(arguments, anchors: arguments.values("trust-anchor"))
+        case "seal": try seal(arguments)
         default: try export(arguments)
         }
         return 0
@@ -52,18 +70,38 @@ struct AuditCommand: LienthongCommand {
     private func verify(_ arguments: Arguments, anchors: [String]) throws -> Int32 {
         let path = arguments.positional[0]
         let store = try TrustStore.load(anchorFiles: anchors.map { URL(fileURLWithPath: $0) })
-        let result = try AuditLog.verify(path: path, trust: CertificateVerifier(trustStore: store))
+        let tsaAnchors = try arguments.values("tsa-anchor").flatMap { file in
+            try Certificate.loadChain(from: URL(fileURLWithPath: file))
+        }
+        let result = try AuditLog.verify(
+            path: path, trust: CertificateVerifier(trustStore: store),
+            witness: arguments.option("witness").map(AuditWitnessFile.init(path:)),
+            timestampAnchors: tsaAnchors.isEmpty ? nil : tsaAnchors)
         print(Self.describe(result))
-        return result.isValid ? 0 : 1
+        if !result.isValid { return 1 }
+        return result.sealedBreaks.isEmpty ? 0 : 3
     }
 
-    /// The verification result for people: first line `valid` or `invalid: CODE at seq N`.
+    /// The verification result for people: first line `valid`, `invalid: CODE at seq N` or, when the chain holds
+    /// but for breaks an operator sealed, `sealed: N break(s)`.
     static func describe(_ result: AuditVerification) -> String {
         var lines: [String] = []
         if let bad = result.firstBad {
             lines.append("invalid: \(bad.failure.rawValue) at seq \(bad.seq) (\(bad.detail))")
+        } else if !result.sealedBreaks.isEmpty {
+            lines.append("sealed: \(result.sealedBreaks.count) break(s), the chain holds since the last seal")
         } else {
             lines.append("valid")
+        }
+        for sealed in result.sealedBreaks {
+            let seal = sealed.seal
+            let found = sealed.found.map { "; verify finds \($0.failure.rawValue) at seq \($0.seq)" } ?? ""
+            lines.append(
+                "sealed break: \(seal.failure) at seq \(seal.breakSeq), sealed at seq \(seal.seq) "
+                    + "by \(seal.operatorName) at \(seal.time)\(found)")
+        }
+        if let head = result.witnessedHead {
+            lines.append("witnessed head: seq \(head.seq) at \(head.time)")
         }
         let span = result.firstSeq.map { first in " (seq \(first)-\(result.lastSeq ?? first))" } ?? ""
         lines.append("records checked: \(result.recordsChecked)\(span)")
@@ -74,6 +112,9 @@ struct AuditCommand: LienthongCommand {
         }
         let last = result.lastCheckpointSeq.map { ", last at seq \($0)" } ?? ""
         lines.append("checkpoints verified: \(result.checkpointsChecked)\(last)")
+        if result.timestampsVerified {
+            lines.append("time stamps verified: \(result.timestampsChecked) (checkpoints without one are not counted)")
+        }
         if result.firstBad?.failure == .truncated {
             lines.append("missing records after the last present: at least \(result.missingRecords)")
         }
@@ -113,6 +154,26 @@ struct AuditCommand: LienthongCommand {
         }
         FileHandle.standardError.write(
             Data("exported \(counts.records) records and \(counts.checkpoints) checkpoints\n".utf8))
+    }
+
+    /// Seals the break a stopped node's start check finds, naming the operator (see `GatewayNode.sealAudit`).
+    private func seal(_ arguments: Arguments) throws {
+        guard let name = arguments.option("operator"), !name.isEmpty else {
+            throw UsageError("audit seal needs --operator NAME")
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let configuration = try GatewayConfiguration.load(
+            configDirectory: URL(
+                fileURLWithPath: arguments.option("config") ?? environment["LIENTHONG_CONFIG"] ?? "config/demo"),
+            dataDirectory: (arguments.option("data-dir") ?? environment["LIENTHONG_DATA_DIR"])
+                .map { URL(fileURLWithPath: $0) })
+        guard let seal = try GatewayNode.sealAudit(configuration, operatorName: name) else {
+            print("nothing to seal: the audit log verifies")
+            return
+        }
+        print(
+            "sealed: \(seal.failure) at seq \(seal.breakSeq), seal at seq \(seal.seq) by \(seal.operatorName) "
+                + "at \(seal.time); the node serves again on its next start")
     }
 
     static func date(_ text: String, _ option: String) throws(UsageError) -> Date {

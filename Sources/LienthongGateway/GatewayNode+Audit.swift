@@ -1,0 +1,64 @@
+import Foundation
+public import LienthongAudit
+import LienthongCore
+import LienthongHTTP
+import LienthongTrust
+
+extension GatewayNode {
+    /// The audit log's witness: `audit.witness` in `node.json` (relative to the configuration directory), else
+    /// ``AuditWitnessFile/defaultPath(dataDirectory:)`` beside the data directory.
+    static func auditWitness(_ configuration: GatewayConfiguration) -> AuditWitnessFile {
+        AuditWitnessFile(
+            path: configuration.node.audit?.witness.map { configuration.configPath($0).path }
+                ?? AuditWitnessFile.defaultPath(dataDirectory: configuration.dataDirectory))
+    }
+
+    /// The node's checkpoint signer. The node has no key of its own yet, so the first provider's signing identity
+    /// signs its checkpoints: every 1,000 records, every minute and on close.
+    static func checkpointSigner(_ signers: [ExchangeID: JWSSigningIdentity]) throws -> AuditCheckpointSigner? {
+        try signers.sorted { $0.key < $1.key }.first.map { _, identity in
+            try AuditCheckpointSigner(key: identity.key, chain: identity.chain)
+        }
+    }
+
+    /// Opens the audit log and verifies it from the last verified element and against the witness; on a break,
+    /// says so on stderr (the node then serves no exchange, see ``AuditGate``).
+    /// With `audit.timestampAuthority`, each checkpoint is also time-stamped (``AuditTimestamper``).
+    static func openAudit(
+        _ configuration: GatewayConfiguration, subjectKey: [UInt8], signer: AuditCheckpointSigner?,
+        httpClient: HTTPClient
+    ) throws -> AuditLog {
+        let witness = auditWitness(configuration)
+        let path = configuration.dataPath("audit.sqlite").path
+        let timestamper = configuration.node.audit?.timestampAuthority.map { url in
+            AuditTimestamper(url: url, client: httpClient, logPath: path)
+        }
+        let log = try AuditLog(
+            path: path, subjectKey: subjectKey, checkpoints: signer, witness: witness,
+            verifiedMark: AuditVerifiedMark(witnessPath: witness.path), afterCheckpoint: timestamper?.afterCheckpoint)
+        if let found = log.unverifiedBreak {
+            Console.warn(
+                "lienthong: the audit log did not verify: \(found.failure.rawValue) at seq \(found.seq) "
+                    + "(\(found.detail)); no exchange is served until an operator runs "
+                    + "`lienthong audit seal --operator NAME`")
+        }
+        return log
+    }
+
+    /// Seals the break in a stopped node's audit log (`lienthong audit seal`), signed with the node's checkpoint
+    /// key and witnessed: the node serves again on its next start, and the break stays visible to `audit verify`.
+    /// - Returns: the seal, or `nil` if the log verifies (nothing to seal).
+    public static func sealAudit(_ configuration: GatewayConfiguration, operatorName: String) throws -> AuditSeal? {
+        let dataDirectory = DataDirectory(configuration: configuration)
+        // A running node holds the lock: its log must not change underneath it.
+        try dataDirectory.lock()
+        guard let signer = try checkpointSigner(try signers(configuration, pki: try dataDirectory.preparePKI()))
+        else {
+            throw ConfigurationError(file: "node.json", pointer: "/signing", message: "no key to sign the seal with")
+        }
+        let witness = auditWitness(configuration)
+        return try AuditLog.seal(
+            path: configuration.dataPath("audit.sqlite").path, operatorName: operatorName, signer: signer,
+            witness: witness, mark: AuditVerifiedMark(witnessPath: witness.path))
+    }
+}
