@@ -8,6 +8,7 @@ import LienthongJSON
 import LienthongSchema
 import LienthongStorage
 public import LienthongTrust
+import Synchronization
 
 /// A running node: its registries, keys, policy, audit log and servers, assembled from a configuration.
 ///
@@ -20,27 +21,27 @@ public final class GatewayNode: Sendable {
     /// The port the sharing API listens on.
     public let port: Int
     /// The development PKI's files, when the node created one.
-    public let developmentPKI: DevelopmentPKI.Files?
-    /// The configuration the node runs.
-    public let configuration: GatewayConfiguration
+    public var developmentPKI: DevelopmentPKI.Files? { services.developmentPKI }
+    /// The configuration the node runs now (after the last applied reload).
+    public var configuration: GatewayConfiguration { current.current.configuration }
 
     private let server: HTTPServer
     private let agencyServer: HTTPServer?
-    private let audit: AuditLog
-    private let registries: [RegistryRuntime]
-    private let httpClient: HTTPClient
+    let services: NodeServices
+    /// The snapshot requests start on; ``reload(_:)`` swaps it.
+    let current: CurrentSnapshot
+    /// Every connector opened, for ``run()`` to close: one replaced by a reload may still serve a request that
+    /// started before it, so it stays open until the node stops.
+    let opened: Mutex<[any RegistryConnector]>
+    /// Reloads attempted so far; held for the whole of a reload, so two reloads never interleave.
+    let reloading = Mutex(0)
+
+    /// How many reloads were attempted (applied or refused) since start.
+    public var reloadAttempts: Int { reloading.withLock { $0 } }
 
     /// Prepares the data directory, opens every registry, the audit log and the keys, and binds the servers.
     public static func start(_ configuration: GatewayConfiguration) async throws -> GatewayNode {
-        // Refuse to start on a configuration that breaks config.v1 or its cross-references, naming each problem.
-        let schemaDirectory = configuration.configPath(configuration.node.schemas ?? "schemas")
-        let schemas = try SchemaCatalog.load(directory: schemaDirectory)
-        let problems = ConfigurationCheck.run(configDirectory: configuration.configDirectory, catalog: schemas)
-        guard problems.isEmpty else { throw InvalidConfiguration(problems: problems) }
-        let openAPI = try OpenAPIDocument.load(
-            directory: schemaDirectory, catalog: schemas, registries: configuration.registries,
-            purposes: configuration.policy.purposes.map(\.code)
-        )
+        let schemas = try checked(configuration)
         let dataDirectory = DataDirectory(configuration: configuration)
         let pki = try dataDirectory.prepare()
         let httpClient = HTTPClient()
@@ -57,112 +58,103 @@ public final class GatewayNode: Sendable {
             agencyServer = server
         }
 
-        var runtimes: [RegistryRuntime] = []
-        for descriptor in configuration.registries {
-            let registryConfiguration = try RegistryConfiguration(
-                document: descriptor.connector,
-                baseDirectory: URL(fileURLWithPath: descriptor.connectorFile).deletingLastPathComponent().path
-            )
-            let registry = try MappedRegistry(
-                configuration: registryConfiguration, dataDirectory: configuration.dataDirectory.path,
-                httpClient: httpClient, variables: variables
-            )
-            runtimes.append(
-                RegistryRuntime(
-                    descriptor: descriptor, registry: registry, schema: try Self.schema(descriptor, in: schemas)
-                )
-            )
-        }
-
-        let registries = runtimes
-        let signers = try Self.signers(configuration, pki: pki)
-        let secret = try String(contentsOf: dataDirectory.auditSecretPath, encoding: .utf8)
-        // The chain head is signed every 1,000 records, every minute and on close. The node has no key of its
-        // own yet, so the first provider's signing identity signs its checkpoints.
-        let checkpointSigner = try signers.sorted { $0.key < $1.key }.first.map { _, identity in
-            try AuditCheckpointSigner(key: identity.key, chain: identity.chain)
-        }
-        let audit = try AuditLog(
-            path: configuration.dataPath("audit.sqlite").path, subjectKey: Array(secret.utf8),
-            checkpoints: checkpointSigner
-        )
-        let recorder = AuditRecorder(log: audit, enabled: configuration.node.audit?.enabled ?? true)
-        let policy = AccessPolicy(configuration.policy)
+        let keys = try NodeSigningKeys.load(configuration, developmentPKI: pki, now: Date())
+        let audit = try Self.openAudit(configuration, dataDirectory: dataDirectory, keys: keys)
         let replay = try ReplayGuard(
             path: configuration.dataPath("replay.sqlite"),
             configuration: ReplayWindow.Configuration(window: configuration.node.replayWindowSeconds ?? 600),
             now: Date()
         )
-        // Signed requests are verified against the node's trust anchors, in the same replay window.
-        let signedRequests = SignedRequestVerifier(
-            trust: CertificateVerifier(
-                trustStore: try TrustStore.load(anchorFiles: configuration.node.trustAnchors.map(configuration.dataPath))
-            ),
-            replay: replay, now: { Date() }
+        let services = NodeServices(
+            audit: AuditRecorder(log: audit, enabled: configuration.node.audit?.enabled ?? true), replay: replay,
+            metrics: Metrics(), httpClient: httpClient, connectorVariables: variables, developmentPKI: pki
         )
-        guard let requestSchema = schemas.compiled("request.v1") else {
-            throw ConfigurationError(
-                file: "node.json", pointer: "/schemas", message: "schema request.v1 is not in the schema directory"
-            )
+        var connectors: [any RegistryConnector] = []
+        let registries = try openRegistries(configuration, schemas: schemas, services: services, reusing: []) {
+            connectors.append($0)
         }
-        let admission = LookupAdmission(policy: policy, replay: replay, now: { Date() })
-        let lookup = RecordLookup(
-            registries: Dictionary(runtimes.map { ($0.descriptor.name, $0) }, uniquingKeysWith: { first, _ in first }),
-            admission: admission, signers: signers, audit: recorder, signedRequests: signedRequests
+        let snapshot = try GatewaySnapshot.make(
+            generation: 0, configuration: configuration, schemas: schemas, keys: keys, registries: registries,
+            services: services
         )
-        let documents = DocumentLookup(
-            registries: lookup.registries, admission: admission, signers: signers, audit: recorder)
-        let profiles = ProfileLookup(
-            registries: lookup.registries, policy: policy, signers: signers, audit: recorder, replay: replay,
-            signedRequests: signedRequests, now: { Date() }
-        )
-        let router = Router(
-            lookup: lookup, documents: documents, profiles: profiles, requestSchema: requestSchema,
-            authenticator: ConsumerAuthenticator(
-                consumers: configuration.policy.consumers, tokenHashes: try dataDirectory.tokenHashes()
-            ),
-            policy: policy, schemas: SchemaEndpoints(catalog: schemas),
-            transparency: TransparencyEndpoint(
-                audit: audit, identities: try dataDirectory.citizenTokens(),
-                consumerNames: Dictionary(
-                    configuration.policy.consumers.map { ($0.id.description, $0.name) }, uniquingKeysWith: { a, _ in a }
-                )
-            ),
-            reports: ReportEndpoint(
-                audit: audit, operators: OperatorAuthenticator(tokenHashes: try dataDirectory.operatorTokenHashes())
-            ),
-            openAPI: openAPI, configuration: configuration, metrics: Metrics(),
-            readiness: {
-                var checks: [String: JSONValue] = [:]
-                var ready = true
-                for runtime in registries {
-                    let health = await runtime.registry.connector.health()
-                    checks[runtime.descriptor.name] = .string(health.status.rawValue)
-                    if health.status == .down { ready = false }
-                }
-                return (ready, checks)
-            }
-        )
-        let server = HTTPServer(configuration: try Self.serverConfiguration(configuration), handler: router)
+        let current = CurrentSnapshot(snapshot)
+        let server = HTTPServer(configuration: try Self.serverConfiguration(configuration), handler: current)
         let port = try await server.start()
         return GatewayNode(
-            port: port, developmentPKI: pki, configuration: configuration, server: server, agencyServer: agencyServer,
-            audit: audit, registries: runtimes, httpClient: httpClient
+            port: port, server: server, agencyServer: agencyServer, services: services, current: current,
+            connectors: connectors
         )
     }
 
     private init(
-        port: Int, developmentPKI: DevelopmentPKI.Files?, configuration: GatewayConfiguration, server: HTTPServer,
-        agencyServer: HTTPServer?, audit: AuditLog, registries: [RegistryRuntime], httpClient: HTTPClient
+        port: Int, server: HTTPServer, agencyServer: HTTPServer?, services: NodeServices, current: CurrentSnapshot,
+        connectors: [any RegistryConnector]
     ) {
         self.port = port
-        self.developmentPKI = developmentPKI
-        self.configuration = configuration
         self.server = server
         self.agencyServer = agencyServer
-        self.audit = audit
-        self.registries = registries
-        self.httpClient = httpClient
+        self.services = services
+        self.current = current
+        self.opened = Mutex(connectors)
+    }
+
+    /// Refuses a configuration that breaks config.v1 or its cross-references, naming each problem; start-up and
+    /// reload both check through here.
+    /// - Returns: the schema catalogue the configuration names.
+    static func checked(_ configuration: GatewayConfiguration) throws -> SchemaCatalog {
+        let schemaDirectory = configuration.configPath(configuration.node.schemas ?? "schemas")
+        let schemas = try SchemaCatalog.load(directory: schemaDirectory)
+        let problems = ConfigurationCheck.run(configDirectory: configuration.configDirectory, catalog: schemas)
+        guard problems.isEmpty else { throw InvalidConfiguration(problems: problems) }
+        return schemas
+    }
+
+    /// Opens the audit log. The chain head is signed every 1,000 records, every minute and on close. The node has no
+    /// key of its own yet, so the first provider's signing identity at start signs its checkpoints.
+    private static func openAudit(
+        _ configuration: GatewayConfiguration, dataDirectory: DataDirectory, keys: NodeSigningKeys
+    ) throws -> AuditLog {
+        let secret = try String(contentsOf: dataDirectory.auditSecretPath, encoding: .utf8)
+        let checkpointSigner = try keys.signers.sorted { $0.key < $1.key }.first.map { _, identity in
+            try AuditCheckpointSigner(key: identity.key, chain: identity.chain)
+        }
+        return try AuditLog(
+            path: configuration.dataPath("audit.sqlite").path, subjectKey: Array(secret.utf8),
+            checkpoints: checkpointSigner
+        )
+    }
+
+    /// The registries of `configuration`, reusing the open connector of each one whose descriptor is unchanged in
+    /// `previous` (a reload), opening the others; `didOpen` is told of each connector opened.
+    static func openRegistries(
+        _ configuration: GatewayConfiguration, schemas: SchemaCatalog, services: NodeServices,
+        reusing previous: [RegistryRuntime], didOpen: (any RegistryConnector) -> Void
+    ) throws -> [RegistryRuntime] {
+        let running = Dictionary(previous.map { ($0.descriptor, $0.registry) }, uniquingKeysWith: { first, _ in first })
+        var runtimes: [RegistryRuntime] = []
+        for descriptor in configuration.registries {
+            let registry: MappedRegistry
+            if let open = running[descriptor] {
+                registry = open
+            } else {
+                let registryConfiguration = try RegistryConfiguration(
+                    document: descriptor.connector,
+                    baseDirectory: URL(fileURLWithPath: descriptor.connectorFile).deletingLastPathComponent().path
+                )
+                registry = try MappedRegistry(
+                    configuration: registryConfiguration, dataDirectory: configuration.dataDirectory.path,
+                    httpClient: services.httpClient, variables: services.connectorVariables
+                )
+                didOpen(registry.connector)
+            }
+            runtimes.append(
+                RegistryRuntime(
+                    descriptor: descriptor, registry: registry,
+                    schema: try GatewaySnapshot.schema(descriptor, in: schemas)
+                )
+            )
+        }
+        return runtimes
     }
 
     /// Serves until ``shutdown()``: then stops accepting, finishes in-flight requests, closes the registries and
@@ -176,49 +168,14 @@ public final class GatewayNode: Sendable {
             agencyServer?.shutdown()
             try await group.waitForAll()
         }
-        for runtime in registries { await runtime.registry.connector.close() }
-        httpClient.shutdown()
-        audit.close()
+        for connector in opened.withLock({ $0 }) { await connector.close() }
+        services.httpClient.shutdown()
+        services.audit.log.close()
     }
 
     /// Starts a graceful shutdown; ``run()`` returns once it is complete.
     public func shutdown() {
         server.shutdown()
-    }
-
-    private static func schema(_ descriptor: RegistryDescriptor, in catalog: SchemaCatalog) throws -> JSONSchema {
-        guard let schema = catalog.compiled(descriptor.schema) else {
-            throw ConfigurationError(
-                file: "registries.json", pointer: "/\(descriptor.name)",
-                message: "schema \(descriptor.schema) is not in the schema directory"
-            )
-        }
-        return schema
-    }
-
-    private static func signers(
-        _ configuration: GatewayConfiguration, pki: DevelopmentPKI.Files?
-    ) throws -> [ExchangeID: JWSSigningIdentity] {
-        var signers: [ExchangeID: JWSSigningIdentity] = [:]
-        for provider in Set(configuration.registries.map(\.provider)) {
-            let certificate: URL
-            let key: URL
-            if let configured = configuration.node.signing?[provider.description] {
-                certificate = configuration.dataPath(configured.certificate)
-                key = configuration.dataPath(configured.privateKey)
-            } else if let issued = pki?.signing[provider.description] {
-                certificate = issued.certificate
-                key = issued.key
-            } else {
-                throw ConfigurationError(
-                    file: "node.json", pointer: "/signing", message: "no signing key for provider \(provider)"
-                )
-            }
-            signers[provider] = try JWSSigningIdentity(
-                key: try SigningKey.load(from: key), chain: try Certificate.loadChain(from: certificate)
-            )
-        }
-        return signers
     }
 
     private static func serverConfiguration(_ configuration: GatewayConfiguration) throws -> HTTPServerConfiguration {

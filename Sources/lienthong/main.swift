@@ -23,12 +23,17 @@ let usage = """
       sign FILE|- --key PEM --cert PEM [--countersign]
                           sign a message (e.g. a request.v1 message, as its consumer) into an
                           envelope, or add a forwarding hop's countersignature to an envelope
+      reload [--data-dir DIR | --pid-file FILE] [--timeout SECONDS]
+                          make the node on a data directory (default $LIENTHONG_DATA_DIR or .lienthong)
+                          re-read its configuration and key store without a restart (SIGHUP); prints
+                          its answer; exit 0 applied, 1 refused (the node keeps what it runs)
       keys generate --provider ID [--alg ES256|EdDSA|RS256|PS256] [--keys-dir DIR]
       keys csr --provider ID [--organization NAME] [--out FILE] [--keys-dir DIR]
       keys import --provider ID --certificate FILE [--keys-dir DIR]
       keys list [--keys-dir DIR]
       keys rotate --provider ID [--keys-dir DIR]
-                          node signing keys (default dir: $LIENTHONG_DATA_DIR/keys or .lienthong/keys)
+                          node signing keys (default dir: $LIENTHONG_DATA_DIR/keys or .lienthong/keys),
+                          the store the node signs from; 'lienthong reload' makes a rotation take effect
       pki init DIR [--provider ID ...] [--consumer ID ...]
                           create a development PKI (NOT FOR PRODUCTION)
       registry load-postgres [--config DIR] [--url URL] [--seeds DIR]
@@ -66,6 +71,8 @@ do {
     case "verify": exit(try VerifyCommand(words).run())
     case "sign": try SignCommand(arguments: Arguments(words, valued: ["key", "cert"])).run()
     case "keys": try KeysCommand(words).run()
+    case "reload":
+        exit(try ReloadCommand(Arguments(words, valued: ["data-dir", "pid-file", "timeout"])).run())
     case "pki": try PKICommand(words).run()
     case "schema":
         exit(try SchemaCommand(words).run())

@@ -46,12 +46,7 @@ struct DataDirectory {
                 consumers: configuration.policy.consumers.filter { !$0.certificateSubjects.isEmpty }.map(\.id.description),
                 options: options
             )
-            for consumer in configuration.policy.consumers {
-                for file in consumer.tokenFiles { try createToken(at: configuration.dataPath(file)) }
-            }
-            for file in configuration.node.operatorTokenFiles ?? [] {
-                try createToken(at: configuration.dataPath(file))
-            }
+            try createDevelopmentTokens()
             try createSecret(at: citizenTokenKeyPath)
         }
         try createSecret(at: auditSecretPath)
@@ -63,6 +58,17 @@ struct DataDirectory {
         }
         if configuration.node.developmentPKI == true { try writeDemoCitizenTokens() }
         return pki
+    }
+
+    /// New tokens in the consumers' and operators' token files that do not exist yet (development nodes only; also
+    /// on reload, for a consumer just added).
+    func createDevelopmentTokens() throws {
+        for consumer in configuration.policy.consumers {
+            for file in consumer.tokenFiles { try createToken(at: configuration.dataPath(file)) }
+        }
+        for file in configuration.node.operatorTokenFiles ?? [] {
+            try createToken(at: configuration.dataPath(file))
+        }
     }
 
     /// The key of ``DevelopmentCitizenTokens`` (development nodes only).

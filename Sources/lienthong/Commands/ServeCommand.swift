@@ -1,7 +1,7 @@
 import Foundation
 import LienthongGateway
 
-/// `lienthong serve`: loads the configuration, prepares the data directory and runs until SIGTERM/SIGINT.
+/// `lienthong serve`: loads the configuration, prepares the data directory and runs until SIGTERM/SIGINT; SIGHUP reloads.
 struct ServeCommand {
     let arguments: Arguments
 
@@ -15,9 +15,9 @@ struct ServeCommand {
         let dataDirectory = (arguments.option("data-dir") ?? environment["LIENTHONG_DATA_DIR"])
             .map { URL(fileURLWithPath: $0) }
         let listen = arguments.option("listen") ?? environment["LIENTHONG_LISTEN"]
-        let configuration = try GatewayConfiguration.load(
-            configDirectory: configDirectory, dataDirectory: dataDirectory, listen: listen
-        )
-        try await Gateway.serve(configuration)
+        // Called at start and again on every reload (SIGHUP), so both read the configuration the same way.
+        try await Gateway.serve {
+            try GatewayConfiguration.load(configDirectory: configDirectory, dataDirectory: dataDirectory, listen: listen)
+        }
     }
 }

@@ -1,0 +1,46 @@
+import Foundation
+import LienthongGateway
+
+/// `lienthong reload [--data-dir DIR | --pid-file FILE] [--timeout SECONDS]`: asks the node running on a data
+/// directory to re-read its configuration and key store (SIGHUP), waits for its answer and prints it.
+///
+/// Exit status: 0 applied, 1 refused (the node keeps what it runs; the problems are printed) or no answer in time,
+/// 2 usage error (no pid file, no such node).
+struct ReloadCommand {
+    let arguments: Arguments
+
+    init(_ arguments: Arguments) { self.arguments = arguments }
+
+    func run() throws -> Int32 {
+        guard arguments.positional.isEmpty else { throw UsageError("reload takes no positional arguments") }
+        let control: NodeControlFiles
+        if let pidFile = arguments.option("pid-file") {
+            control = NodeControlFiles(pidFile: URL(fileURLWithPath: pidFile))
+        } else {
+            let environment = ProcessInfo.processInfo.environment["LIENTHONG_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+            let data = arguments.option("data-dir") ?? environment ?? ".lienthong"
+            control = NodeControlFiles(dataDirectory: URL(fileURLWithPath: data))
+        }
+        guard let timeout = Double(arguments.option("timeout") ?? "30"), timeout > 0 else {
+            throw UsageError("reload: --timeout is a number of seconds")
+        }
+        guard let pid = control.readPID() else {
+            throw UsageError("reload: no node pid in \(control.pidFile.path) (is a node serving on it?)")
+        }
+        // The status file's attempt number tells this reload's answer from the last one.
+        let before = control.readStatus().flatMap { $0.pid == pid ? $0.attempt : nil } ?? 0
+        guard kill(pid, SIGHUP) == 0 else {
+            throw UsageError("reload: no node runs with pid \(pid) (stale \(control.pidFile.lastPathComponent))")
+        }
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let status = control.readStatus(), status.pid == pid, status.attempt > before {
+                for line in status.log { print(line) }
+                return status.applied ? 0 : 1
+            }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        FileHandle.standardError.write(Data("lienthong: node \(pid) did not answer the reload in \(timeout) s\n".utf8))
+        return 1
+    }
+}
