@@ -15,9 +15,7 @@ public enum Gateway {
         // SIGHUP's default action ends the process: ignored from the start, handled once the node serves.
         signal(SIGHUP, SIG_IGN)
         let node = try await GatewayNode.start(try load())
-        Console.say(banner(node))
         let control = NodeControlFiles(dataDirectory: node.configuration.dataDirectory)
-        try control.writePID()
         let signals = [SIGTERM, SIGINT].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -42,6 +40,9 @@ public enum Gateway {
             }
         }
         hangup.resume()
+        // Whoever reads the banner may reload at once: the handlers and the pid file are in place before it.
+        try control.writePID()
+        Console.say(banner(node))
         try await node.run()
         hangup.cancel()
         signals.forEach { $0.cancel() }

@@ -146,6 +146,29 @@ struct ReloadTests {
         #expect(try await Self.lookUp(gateway, purpose: "tax-administration", client: client).status == 200)
     }
 
+    @Test func reloadSignalsNoProcessThroughAStalePidFile() async throws {
+        let gateway = try GatewayProcess()
+        let pidFile = gateway.dataDirectory.appendingPathComponent("lienthong.pid")
+        #expect(try String(contentsOf: pidFile, encoding: .utf8) == "\(gateway.process.processIdentifier)\n")
+        #expect(gateway.stop() == 0)
+        #expect(!FileManager.default.fileExists(atPath: pidFile.path))
+        let none = try await Self.reload(gateway)
+        #expect(none.status == 2)
+        #expect(none.stderr.contains("no node pid"))
+
+        // A pid file left by a node that died, its pid now another program's: that program gets no signal.
+        let bystander = Process()
+        bystander.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        bystander.arguments = ["60"]
+        try bystander.run()
+        defer { bystander.terminate() }
+        try Data("\(bystander.processIdentifier)\n".utf8).write(to: pidFile)
+        let stale = try await Self.reload(gateway)
+        #expect(stale.status == 2)
+        #expect(stale.stderr.contains("stale pid file"))
+        #expect(bystander.isRunning)
+    }
+
     /// Drops the last purpose of MOTCUA's population grant.
     static func removeLastPurpose(in configDirectory: URL) throws {
         let file = configDirectory.appendingPathComponent("grants.json")
@@ -201,6 +224,12 @@ struct ReloadTests {
         #expect(after.status == 200)
         #expect(try Self.keyID(after.json) == issued.sha256Thumbprint)
         #expect(gateway.process.isRunning)
+        // The earlier key stays in the store, by kid, no longer current.
+        let listed = try await Self.lienthong(["keys", "list", "--keys-dir", keysDirectory.path]).stdout
+        let dancu = listed.split(separator: "\n").filter { $0.hasPrefix("\(Self.provider)\t") }
+        #expect(dancu.count == 2)
+        #expect(dancu.contains { $0.contains("\t\(firstKeyID)\t") && !$0.hasSuffix("*") })
+        #expect(dancu.contains { $0.contains("\t\(issued.sha256Thumbprint)\t") && $0.hasSuffix("*") })
 
         // The envelope signed before the rotation still verifies, and so does the new one.
         for (name, body) in [("before", before.body), ("after", after.body)] {

@@ -9,6 +9,9 @@ import LienthongTrust
 struct DataDirectory {
     let configuration: GatewayConfiguration
 
+    /// The file a running node holds locked (``lock()``).
+    static let lockFileName = "lienthong.lock"
+
     /// Files of the development PKI, when the node uses one.
     var pkiDirectory: URL { configuration.dataPath("pki") }
 
@@ -19,7 +22,7 @@ struct DataDirectory {
     /// fail at start instead.
     func lock() throws {
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
-        let path = configuration.dataPath("lienthong.lock").path
+        let path = configuration.dataPath(Self.lockFileName).path
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0, flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             throw ConfigurationError(

@@ -44,6 +44,17 @@ public struct NodeControlFiles: Sendable {
         return Int32(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
+    /// Whether a node holds the data directory's lock beside the pid file: `false` means the pid file is stale (its
+    /// process may even be another program by now), `nil` that there is no lock file to ask.
+    public func nodeHoldsLock() -> Bool? {
+        let path = pidFile.deletingLastPathComponent().appendingPathComponent(DataDirectory.lockFileName).path
+        let descriptor = open(path, O_RDWR | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        // Taking the lock would mean no node holds it; it is let go at once by closing the descriptor.
+        return flock(descriptor, LOCK_EX | LOCK_NB) != 0
+    }
+
     /// Writes the outcome of reload `attempt` (atomically: a reader never sees half of it).
     func writeStatus(attempt: Int, outcome: ReloadOutcome) throws {
         var applied = false

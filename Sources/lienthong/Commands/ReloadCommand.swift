@@ -27,6 +27,9 @@ struct ReloadCommand {
         guard let pid = control.readPID() else {
             throw UsageError("reload: no node pid in \(control.pidFile.path) (is a node serving on it?)")
         }
+        guard control.nodeHoldsLock() != false else {
+            throw UsageError("reload: no node serves on \(control.pidFile.deletingLastPathComponent().path) (stale pid file)")
+        }
         // The status file's attempt number tells this reload's answer from the last one.
         let before = control.readStatus().flatMap { $0.pid == pid ? $0.attempt : nil } ?? 0
         guard kill(pid, SIGHUP) == 0 else {
