@@ -13,6 +13,7 @@ import Testing
 struct ReloadTests {
     static let person = "/v1/records/population/096089760382"
     static let provider = "VN/GOV/BCA/DANCU"
+    static let motcua = "VN/GOV/HCM/MOTCUA"
 
     /// Runs `lienthong` with `arguments` off the test's threads (the clients of a test keep running meanwhile).
     static func lienthong(_ arguments: [String]) async throws -> ChildProcess.Output {
@@ -34,7 +35,7 @@ struct ReloadTests {
         var grants = try JSONValue.parse(Array(try Data(contentsOf: file))).arrayValue ?? []
         let index = try #require(
             grants.firstIndex {
-                $0["consumer"]?.stringValue == "VN/GOV/HCM/MOTCUA" && $0["service"]?.stringValue == "VN/GOV/BCA/DANCU/person"
+                $0["consumer"]?.stringValue == motcua && $0["service"]?.stringValue == "\(provider)/person"
             })
         var grant = try #require(grants[index].objectValue)
         grant["purposes"] = .array((grant["purposes"]?.arrayValue ?? []) + [.string(purpose)])
@@ -43,11 +44,12 @@ struct ReloadTests {
     }
 
     /// A lookup of the demo person as MOTCUA for `purpose`.
-    static func lookUp(_ gateway: GatewayProcess, purpose: String, client: HTTPClient) async throws -> HTTPClientResponse {
-        try await gateway.get(
-            person, headers: ["Authorization": "Bearer \(try gateway.token("motcua.token"))", "Lienthong-Purpose": purpose],
-            client: client
-        )
+    static func lookUp(
+        _ gateway: GatewayProcess, purpose: String, client: HTTPClient
+    ) async throws -> HTTPClientResponse {
+        let token = try gateway.token("motcua.token")
+        return try await gateway.get(
+            person, headers: ["Authorization": "Bearer \(token)", "Lienthong-Purpose": purpose], client: client)
     }
 
     /// The `kid` of an envelope's origin signature.
@@ -78,7 +80,9 @@ struct ReloadTests {
                         let client = gateway.client()
                         defer { client.shutdown() }
                         while !load.stop.load(ordering: .relaxed) {
-                            let status = try? await Self.lookUp(gateway, purpose: "residence-verification", client: client).status
+                            let status = try? await Self.lookUp(
+                                gateway, purpose: "residence-verification", client: client
+                            ).status
                             if status == 200 {
                                 load.succeeded.add(1, ordering: .relaxed)
                             } else {
@@ -119,7 +123,8 @@ struct ReloadTests {
         // SIGTERM after the reloads still ends cleanly with the audit flushed and the pid file gone.
         #expect(gateway.stop() == 0)
         #expect(try AuditLog.verify(path: gateway.auditPath).isValid)
-        #expect(!FileManager.default.fileExists(atPath: gateway.dataDirectory.appendingPathComponent("lienthong.pid").path))
+        let pidFile = gateway.dataDirectory.appendingPathComponent("lienthong.pid")
+        #expect(!FileManager.default.fileExists(atPath: pidFile.path))
     }
 
     @Test func anInvalidConfigurationIsRefusedAndTheNodeKeepsServingTheOldOne() async throws {

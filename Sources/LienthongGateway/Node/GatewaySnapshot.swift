@@ -49,11 +49,10 @@ final class GatewaySnapshot: Sendable {
         let policy = AccessPolicy(configuration.policy)
         let (signers, audit, replay) = (keys.signers, services.audit, services.replay)
         // Signed requests are verified against the node's trust anchors, in the same replay window.
+        let anchors = configuration.node.trustAnchors.map(configuration.dataPath)
         let signedRequests = SignedRequestVerifier(
-            trust: CertificateVerifier(
-                trustStore: try TrustStore.load(anchorFiles: configuration.node.trustAnchors.map(configuration.dataPath))
-            ),
-            replay: replay, now: { Date() }
+            trust: CertificateVerifier(trustStore: try TrustStore.load(anchorFiles: anchors)), replay: replay,
+            now: { Date() }
         )
         guard let requestSchema = schemas.compiled("request.v1") else {
             throw ConfigurationError(
@@ -62,7 +61,7 @@ final class GatewaySnapshot: Sendable {
         }
         let admission = LookupAdmission(policy: policy, replay: replay, now: { Date() })
         let lookup = RecordLookup(
-            registries: Dictionary(registries.map { ($0.descriptor.name, $0) }, uniquingKeysWith: { first, _ in first }),
+            registries: Dictionary(registries.map { ($0.descriptor.name, $0) }, uniquingKeysWith: { a, _ in a }),
             admission: admission, signers: signers, audit: audit, signedRequests: signedRequests
         )
         let documents = DocumentLookup(

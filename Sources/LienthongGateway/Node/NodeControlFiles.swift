@@ -60,7 +60,8 @@ public struct NodeControlFiles: Sendable {
         var applied = false
         if case .applied = outcome { applied = true }
         let status: JSONValue = [
-            "pid": .number(JSONNumber(Int(getpid()))), "attempt": .number(JSONNumber(attempt)), "applied": .bool(applied),
+            "pid": .number(JSONNumber(Int(getpid()))), "attempt": .number(JSONNumber(attempt)),
+            "applied": .bool(applied),
             "log": .array(outcome.logLines.map { .string($0) }),
         ]
         try Data(status.serializedBytes()).write(to: statusFile, options: .atomic)

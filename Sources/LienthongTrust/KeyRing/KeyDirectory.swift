@@ -107,10 +107,12 @@ public struct KeyDirectory: Sendable {
     {
         try check(chain, provider: provider, now: now)
         guard try chain[0].publicKey == key.publicKey else {
-            throw TrustError(.keyMismatch, "the key of \(provider) does not match certificate \(chain[0].serialNumberHex)")
+            throw TrustError(
+                .keyMismatch, "the key of \(provider) does not match certificate \(chain[0].serialNumberHex)")
         }
         let version = try add(key, provider: provider, algorithm: key.defaultAlgorithm, now: now)
-        try FileIO.writeAtomically(Array(chain.map(\.pemString).joined().utf8), to: version.certificateFile, mode: 0o644)
+        let pem = chain.map(\.pemString).joined()
+        try FileIO.writeAtomically(Array(pem.utf8), to: version.certificateFile, mode: 0o644)
         let isCurrent = try currentName(of: provider) == nil
         if isCurrent { try setCurrent(version.name, of: provider) }
         return KeyVersion(

@@ -17,8 +17,8 @@ struct ReloadCommand {
         if let pidFile = arguments.option("pid-file") {
             control = NodeControlFiles(pidFile: URL(fileURLWithPath: pidFile))
         } else {
-            let environment = ProcessInfo.processInfo.environment["LIENTHONG_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 }
-            let data = arguments.option("data-dir") ?? environment ?? ".lienthong"
+            let environment = ProcessInfo.processInfo.environment["LIENTHONG_DATA_DIR"]
+            let data = arguments.option("data-dir") ?? environment.flatMap { $0.isEmpty ? nil : $0 } ?? ".lienthong"
             control = NodeControlFiles(dataDirectory: URL(fileURLWithPath: data))
         }
         guard let timeout = Double(arguments.option("timeout") ?? "30"), timeout > 0 else {
@@ -28,7 +28,8 @@ struct ReloadCommand {
             throw UsageError("reload: no node pid in \(control.pidFile.path) (is a node serving on it?)")
         }
         guard control.nodeHoldsLock() != false else {
-            throw UsageError("reload: no node serves on \(control.pidFile.deletingLastPathComponent().path) (stale pid file)")
+            let directory = control.pidFile.deletingLastPathComponent().path
+            throw UsageError("reload: no node serves on \(directory) (stale pid file)")
         }
         // The status file's attempt number tells this reload's answer from the last one.
         let before = control.readStatus().flatMap { $0.pid == pid ? $0.attempt : nil } ?? 0

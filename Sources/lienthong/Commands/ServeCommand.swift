@@ -1,7 +1,8 @@
 import Foundation
 import LienthongGateway
 
-/// `lienthong serve`: loads the configuration, prepares the data directory and runs until SIGTERM/SIGINT; SIGHUP reloads.
+/// `lienthong serve`: loads the configuration, prepares the data directory and runs until SIGTERM/SIGINT;
+/// SIGHUP reloads.
 struct ServeCommand {
     let arguments: Arguments
 
@@ -17,7 +18,8 @@ struct ServeCommand {
         let listen = arguments.option("listen") ?? environment["LIENTHONG_LISTEN"]
         // Called at start and again on every reload (SIGHUP), so both read the configuration the same way.
         try await Gateway.serve {
-            try GatewayConfiguration.load(configDirectory: configDirectory, dataDirectory: dataDirectory, listen: listen)
+            try GatewayConfiguration.load(
+                configDirectory: configDirectory, dataDirectory: dataDirectory, listen: listen)
         }
     }
 }
