@@ -13,7 +13,9 @@ public import Foundation
 /// ```
 /// A key is generated, a CSR goes to the CA, the issued chain is imported next to its key, and `rotate` points
 /// `current` at the newest key that has a valid certificate. Older keys stay on disk; ``KeyRing`` keeps their
-/// certificates for verification until they expire.
+/// certificates for verification until they expire. A gateway node signs with each provider's current key and reads
+/// the directory again when it reloads; ``install(provider:key:chain:now:)`` gives a provider its first key from an
+/// existing credential (a development PKI's). Directories are 0700, private keys 0600.
 public struct KeyDirectory: Sendable {
     /// The keys directory.
     public let url: URL
