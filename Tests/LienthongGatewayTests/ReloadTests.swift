@@ -144,10 +144,16 @@ struct ReloadTests {
         #expect(try await Self.lookUp(gateway, purpose: "residence-verification", client: client).status == 200)
         #expect(try await Self.lookUp(gateway, purpose: "tax-administration", client: client).status == 403)
 
-        // Once the configuration is fixed, the next reload applies it.
+        // Once the configuration is fixed, the next reload applies it; a limit changed beside it waits for a restart.
         try Self.removeLastPurpose(in: config)
+        try GatewayProcess.editJSON(config.appendingPathComponent("node.json")) { node in
+            var limits = node["limits"]?.objectValue ?? [:]
+            limits["maxBodyBytes"] = .number(JSONNumber(2_097_152))
+            node["limits"] = .object(limits)
+        }
         let applied = try await Self.reload(gateway)
         #expect(applied.status == 0, "\(applied.stdout)")
+        #expect(applied.stdout.contains("changed but applied only by a restart (kept as running): limits\n"))
         #expect(try await Self.lookUp(gateway, purpose: "tax-administration", client: client).status == 200)
     }
 
