@@ -1,12 +1,9 @@
 import Foundation
-import LienthongAccess
 import LienthongAudit
 import LienthongConnectors
 import LienthongCore
 import LienthongHTTP
-import LienthongJSON
 import LienthongSchema
-import LienthongStorage
 public import LienthongTrust
 import Synchronization
 
