@@ -191,7 +191,8 @@ struct ReloadTests {
     }
 
     @Test func rotateAndReloadChangeTheKidWhileEarlierEnvelopesStillVerify() async throws {
-        let gateway = try GatewayProcess()
+        let config = try GatewayProcess.demoConfiguration()
+        let gateway = try GatewayProcess(configDirectory: config)
         defer { gateway.stop() }
         let client = gateway.client()
         let data = gateway.dataDirectory
@@ -261,5 +262,35 @@ struct ReloadTests {
             .filter { $0.hasSuffix(".key.pem") }
         #expect(keyFiles.count == 2)
         for file in keyFiles { #expect(try mode(providerDirectory.appendingPathComponent(file)) == 0o600) }
+
+        // A restart keeps the imported key: the store, not the development PKI, decides.
+        #expect(gateway.stop() == 0)
+        let restarted = try GatewayProcess(configDirectory: config, dataDirectory: data)
+        defer { restarted.stop() }
+        let again = try await Self.lookUp(restarted, purpose: "residence-verification", client: restarted.client())
+        #expect(try Self.keyID(again.json) == issued.sha256Thumbprint)
+    }
+
+    /// The development PKI stays only the store's first import: a key the operator rotated to survives a restart,
+    /// and a development PKI created anew (its directory deleted) becomes current again, so the demo's envelopes
+    /// keep verifying against the development root it prints.
+    @Test func aDevelopmentPKICreatedAnewIsSignedWithAfterARestart() async throws {
+        let config = try GatewayProcess.demoConfiguration()
+        let first = try GatewayProcess(configDirectory: config)
+        let data = first.dataDirectory
+        #expect(first.stop() == 0)
+        try FileManager.default.removeItem(at: data.appendingPathComponent("pki"))
+
+        let second = try GatewayProcess(configDirectory: config, dataDirectory: data)
+        defer { second.stop() }
+        let response = try await Self.lookUp(second, purpose: "residence-verification", client: second.client())
+        #expect(response.status == 200)
+        let renewed = try Certificate.loadChain(
+            from: data.appendingPathComponent("pki/signing-VN_GOV_BCA_DANCU.crt.pem"))
+        #expect(try Self.keyID(response.json) == renewed[0].sha256Thumbprint)
+        let file = data.appendingPathComponent("envelope.json")
+        try Data(response.body).write(to: file)
+        let verified = try await Self.lienthong(["verify", file.path, "--trust-anchor", second.rootCA])
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
     }
 }

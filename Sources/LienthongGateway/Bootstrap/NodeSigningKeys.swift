@@ -31,6 +31,10 @@ struct NodeSigningKeys: Sendable {
         let providers = Set(configuration.registries.map(\.provider)).sorted { $0.description < $1.description }
         var ring = try KeyRing.load(directory: store.url, at: now)
         var seeded = false
+        if let developmentPKI {
+            seeded = try renew(ring, providers, in: store, from: developmentPKI, now: now)
+            if seeded { ring = try KeyRing.load(directory: store.url, at: now) }
+        }
         for provider in providers where ring[provider.description] == nil {
             guard let (key, certificate) = seed(provider, configuration, developmentPKI: developmentPKI) else {
                 throw ConfigurationError(
@@ -55,6 +59,31 @@ struct NodeSigningKeys: Sendable {
             signers[provider] = try keys.identity()
         }
         return NodeSigningKeys(ring: ring, signers: signers)
+    }
+
+    /// Makes the development PKI's certificate current again where the store's current one was issued by an earlier
+    /// development intermediate (the PKI directory was deleted and created anew): otherwise the node would sign with
+    /// a certificate that no longer chains to its development root. Keys certified by the current development
+    /// intermediate, or by any other CA, are left as they are.
+    /// - Returns: whether the store changed.
+    private static func renew(
+        _ ring: KeyRing, _ providers: [ExchangeID], in store: KeyDirectory, from pki: DevelopmentPKI.Files, now: Date
+    ) throws -> Bool {
+        let intermediate = try Certificate.loadChain(from: pki.intermediate.certificate)[0]
+        var renewed = false
+        for provider in providers {
+            guard let current = ring[provider.description]?.chain[0],
+                current.issuerCommonName == DevelopmentPKI.intermediateCommonName, !current.isIssued(by: intermediate),
+                let issued = pki.signing[provider.description]
+            else { continue }
+            try store.install(
+                provider: provider.description, key: try SigningKey.load(from: issued.key),
+                chain: try Certificate.loadChain(from: issued.certificate), now: now
+            )
+            try store.rotate(provider: provider.description, now: now)
+            renewed = true
+        }
+        return renewed
     }
 
     /// The credential that becomes `provider`'s first key: `node.json` `signing`, else the development PKI's.
