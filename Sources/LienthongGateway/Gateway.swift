@@ -8,10 +8,14 @@ public enum Gateway {
     /// The gateway's version string.
     public static let version = "0.1.0"
 
-    /// Starts a node, prints how to call it, and runs until SIGTERM or SIGINT (then shuts down gracefully).
-    public static func serve(_ configuration: GatewayConfiguration) async throws {
-        let node = try await GatewayNode.start(configuration)
-        Console.say(banner(node))
+    /// Starts a node on what `load` reads, prints how to call it, and runs until SIGTERM or SIGINT (then shuts down
+    /// gracefully). SIGHUP (`lienthong reload`) calls `load` again and reloads the node with the result.
+    /// - Parameter load: reads and resolves the configuration; start-up and every reload call it the same way.
+    public static func serve(_ load: @escaping @Sendable () throws -> GatewayConfiguration) async throws {
+        // SIGHUP's default action ends the process: ignored from the start, handled once the node serves.
+        signal(SIGHUP, SIG_IGN)
+        let node = try await GatewayNode.start(try load())
+        let control = NodeControlFiles(dataDirectory: node.configuration.dataDirectory)
         let signals = [SIGTERM, SIGINT].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -22,8 +26,27 @@ public enum Gateway {
             source.resume()
             return source
         }
+        // One serial queue: hang-ups that arrive during a reload are handled after it, never beside it.
+        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "lienthong.reload"))
+        hangup.setEventHandler {
+            let outcome = node.reload(load)
+            for line in outcome.logLines {
+                if case .refused = outcome { Console.warn(line) } else { Console.say(line) }
+            }
+            do {
+                try control.writeStatus(attempt: node.reloadAttempts, outcome: outcome)
+            } catch {
+                Console.warn("lienthong: cannot write \(control.statusFile.lastPathComponent): \(error)")
+            }
+        }
+        hangup.resume()
+        // Whoever reads the banner may reload at once: the handlers and the pid file are in place before it.
+        try control.writePID()
+        Console.say(banner(node))
         try await node.run()
+        hangup.cancel()
         signals.forEach { $0.cancel() }
+        control.removePID()
         Console.say("lienthong: stopped; audit log flushed")
     }
 

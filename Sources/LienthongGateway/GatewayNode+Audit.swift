@@ -52,7 +52,8 @@ extension GatewayNode {
         let dataDirectory = DataDirectory(configuration: configuration)
         // A running node holds the lock: its log must not change underneath it.
         try dataDirectory.lock()
-        guard let signer = try checkpointSigner(try signers(configuration, pki: try dataDirectory.preparePKI()))
+        let keys = try NodeSigningKeys.load(configuration, developmentPKI: try dataDirectory.preparePKI(), now: Date())
+        guard let signer = try checkpointSigner(keys.signers)
         else {
             throw ConfigurationError(file: "node.json", pointer: "/signing", message: "no key to sign the seal with")
         }

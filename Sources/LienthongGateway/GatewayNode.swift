@@ -1,145 +1,115 @@
 import Foundation
-import LienthongAccess
 import LienthongAudit
 import LienthongConnectors
 import LienthongCore
 import LienthongHTTP
-import LienthongJSON
 import LienthongSchema
-import LienthongStorage
 public import LienthongTrust
+import Synchronization
 
 /// A running node: its registries, keys, policy, audit log and servers, assembled from a configuration.
 ///
 /// ```swift
 /// let node = try await GatewayNode.start(configuration)
 /// print(node.port)
+/// _ = node.reload { try GatewayConfiguration.load(configDirectory: directory) }   // on SIGHUP
 /// try await node.run()   // until shutdown()
 /// ```
+/// The process-long parts (servers, audit log, replay window, metrics) are made once here; what a reload may
+/// change lives in one immutable snapshot that each request reads once and ``reload(_:)`` swaps.
 public final class GatewayNode: Sendable {
     /// The port the sharing API listens on.
     public let port: Int
     /// The development PKI's files, when the node created one.
-    public let developmentPKI: DevelopmentPKI.Files?
-    /// The configuration the node runs.
-    public let configuration: GatewayConfiguration
+    public var developmentPKI: DevelopmentPKI.Files? { services.developmentPKI }
+    /// The configuration the node runs now (after the last applied reload).
+    public var configuration: GatewayConfiguration { current.current.configuration }
 
     private let server: HTTPServer
     private let agencyServer: HTTPServer?
-    private let audit: AuditLog
-    private let registries: [RegistryRuntime]
-    private let httpClient: HTTPClient
+    let services: NodeServices
+    /// The snapshot requests start on; ``reload(_:)`` swaps it.
+    let current: CurrentSnapshot
+    /// Every connector opened, for ``run()`` to close: one replaced by a reload may still serve a request that
+    /// started before it, so it stays open until the node stops.
+    let opened: Mutex<[any RegistryConnector]>
+    /// Reloads attempted so far; held for the whole of a reload, so two reloads never interleave.
+    let reloading = Mutex(0)
+
+    /// How many reloads were attempted (applied or refused) since start.
+    public var reloadAttempts: Int { reloading.withLock { $0 } }
 
     /// Prepares the data directory, opens every registry, the audit log and the keys, and binds the servers.
     public static func start(_ configuration: GatewayConfiguration) async throws -> GatewayNode {
         // The configuration was checked when it was resolved (GatewayConfiguration.resolve), schemas included.
-        let schemaDirectory = configuration.schemaDirectory
-        let schemas = configuration.catalog
-        let openAPI = try OpenAPIDocument.load(
-            directory: schemaDirectory, catalog: schemas, registries: configuration.registries,
-            purposes: configuration.policy.purposes.map(\.code)
-        )
         let dataDirectory = DataDirectory(configuration: configuration)
         let pki = try dataDirectory.prepare()
         let httpClient = HTTPClient()
 
         let agency = try await DemoAgencyAPI.start(configuration)
-        let agencyServer = agency?.server
-        let runtimes = try RegistryRuntime.make(
-            configuration, httpClient: httpClient, variables: agency?.variables ?? [:]
-        )
-
-        let registries = runtimes
-        let signers = try Self.signers(configuration, pki: pki)
+        let keys = try NodeSigningKeys.load(configuration, developmentPKI: pki, now: Date())
         let secret = try String(contentsOf: dataDirectory.auditSecretPath, encoding: .utf8)
         let audit = try Self.openAudit(
-            configuration, subjectKey: Array(secret.utf8), signer: try Self.checkpointSigner(signers),
+            configuration, subjectKey: Array(secret.utf8), signer: try Self.checkpointSigner(keys.signers),
             httpClient: httpClient)
-        let recorder = AuditRecorder(log: audit, enabled: configuration.node.audit?.enabled ?? true)
-        let policy = AccessPolicy(configuration.policy)
         let replay = try ReplayGuard(
             path: configuration.dataPath("replay.sqlite"),
             configuration: ReplayWindow.Configuration(window: configuration.node.replayWindowSeconds ?? 600),
             now: Date()
         )
-        // Signed requests are verified against the node's trust anchors, in the same replay window.
-        let signedRequests = SignedRequestVerifier(
-            trust: CertificateVerifier(
-                trustStore: try TrustStore.load(anchorFiles: configuration.node.trustAnchors.map(configuration.dataPath))
-            ),
-            replay: replay, now: { Date() }
+        let services = NodeServices(
+            audit: AuditRecorder(log: audit, enabled: configuration.node.audit?.enabled ?? true), replay: replay,
+            metrics: Metrics(), httpClient: httpClient, connectorVariables: agency?.variables ?? [:],
+            developmentPKI: pki
         )
-        guard let requestSchema = schemas.compiled("request.v1") else {
-            throw ConfigurationError(
-                file: "node.json", pointer: "/schemas", message: "schema request.v1 is not in the schema directory"
-            )
+        var connectors: [any RegistryConnector] = []
+        let registries = try openRegistries(configuration, services: services, reusing: []) {
+            connectors.append($0)
         }
-        let admission = LookupAdmission(policy: policy, replay: replay, now: { Date() })
-        let lookup = RecordLookup(
-            registries: Dictionary(runtimes.map { ($0.descriptor.name, $0) }, uniquingKeysWith: { first, _ in first }),
-            admission: admission, signers: signers, audit: recorder, signedRequests: signedRequests
+        let snapshot = try GatewaySnapshot.make(
+            generation: 0, configuration: configuration, keys: keys, registries: registries, services: services
         )
-        let documents = DocumentLookup(
-            registries: lookup.registries, admission: admission, signers: signers, audit: recorder)
-        let profiles = ProfileLookup(
-            registries: lookup.registries, policy: policy, signers: signers, audit: recorder, replay: replay,
-            signedRequests: signedRequests, now: { Date() }
-        )
-        let router = Router(
-            lookup: lookup, documents: documents, profiles: profiles, requestSchema: requestSchema,
-            authenticator: ConsumerAuthenticator(
-                consumers: configuration.policy.consumers, tokenHashes: try dataDirectory.tokenHashes()
-            ),
-            policy: policy, schemas: SchemaEndpoints(catalog: schemas),
-            transparency: TransparencyEndpoint(
-                audit: audit, identities: try citizenIdentities(configuration, dataDirectory: dataDirectory),
-                consumerNames: Dictionary(
-                    configuration.policy.consumers.map { ($0.id.description, $0.name) }, uniquingKeysWith: { a, _ in a }
-                )
-            ),
-            reports: ReportEndpoint(
-                audit: audit, operators: OperatorAuthenticator(tokenHashes: try dataDirectory.operatorTokenHashes())
-            ),
-            openAPI: openAPI, configuration: configuration, metrics: Metrics(),
-            readiness: {
-                var checks: [String: JSONValue] = [:]
-                var ready = true
-                if let found = audit.unverifiedBreak {
-                    // Why the node serves no exchange, until an operator seals the break.
-                    checks["audit"] = .string("unverified: \(found.failure.rawValue) at seq \(found.seq)")
-                    ready = false
-                } else {
-                    checks["audit"] = "ok"
-                }
-                for runtime in registries {
-                    let health = await runtime.registry.connector.health()
-                    checks[runtime.descriptor.name] = .string(health.status.rawValue)
-                    if health.status == .down { ready = false }
-                }
-                return (ready, checks)
-            }
-        )
-        let handler: any HTTPHandler = audit.unverifiedBreak == nil ? router : AuditGate(router: router)
+        let current = CurrentSnapshot(snapshot)
+        // A break found at start stays until an operator seals it, which needs the node stopped.
+        let handler: any HTTPHandler = audit.unverifiedBreak == nil ? current : AuditGate(next: current)
         let server = HTTPServer(configuration: try Self.serverConfiguration(configuration), handler: handler)
         let port = try await server.start()
         return GatewayNode(
-            port: port, developmentPKI: pki, configuration: configuration, server: server, agencyServer: agencyServer,
-            audit: audit, registries: runtimes, httpClient: httpClient
+            port: port, server: server, agencyServer: agency?.server, services: services, current: current,
+            connectors: connectors
         )
     }
 
     private init(
-        port: Int, developmentPKI: DevelopmentPKI.Files?, configuration: GatewayConfiguration, server: HTTPServer,
-        agencyServer: HTTPServer?, audit: AuditLog, registries: [RegistryRuntime], httpClient: HTTPClient
+        port: Int, server: HTTPServer, agencyServer: HTTPServer?, services: NodeServices, current: CurrentSnapshot,
+        connectors: [any RegistryConnector]
     ) {
         self.port = port
-        self.developmentPKI = developmentPKI
-        self.configuration = configuration
         self.server = server
         self.agencyServer = agencyServer
-        self.audit = audit
-        self.registries = registries
-        self.httpClient = httpClient
+        self.services = services
+        self.current = current
+        self.opened = Mutex(connectors)
+    }
+
+    /// The registries of `configuration`, reusing the open connector of each one whose descriptor is unchanged in
+    /// `previous` (a reload), opening the others; `didOpen` is told of each connector opened.
+    static func openRegistries(
+        _ configuration: GatewayConfiguration, services: NodeServices, reusing previous: [RegistryRuntime],
+        didOpen: (any RegistryConnector) -> Void
+    ) throws -> [RegistryRuntime] {
+        let running = Dictionary(previous.map { ($0.descriptor, $0) }, uniquingKeysWith: { first, _ in first })
+        return try configuration.registries.map { descriptor in
+            if let open = running[descriptor] {
+                return RegistryRuntime(
+                    descriptor: descriptor, registry: open.registry,
+                    schema: try RegistryRuntime.compiledSchema(of: descriptor, in: configuration.catalog))
+            }
+            let runtime = try RegistryRuntime.make(
+                descriptor, configuration, httpClient: services.httpClient, variables: services.connectorVariables)
+            didOpen(runtime.registry.connector)
+            return runtime
+        }
     }
 
     /// Serves until ``shutdown()``: then stops accepting, finishes in-flight requests, closes the registries and
@@ -153,52 +123,14 @@ public final class GatewayNode: Sendable {
             agencyServer?.shutdown()
             try await group.waitForAll()
         }
-        for runtime in registries { await runtime.registry.connector.close() }
-        httpClient.shutdown()
-        audit.close()
+        for connector in opened.withLock({ $0 }) { await connector.close() }
+        services.httpClient.shutdown()
+        services.audit.log.close()
     }
 
     /// Starts a graceful shutdown; ``run()`` returns once it is complete.
     public func shutdown() {
         server.shutdown()
-    }
-
-    /// The citizen identity providers: the configured OpenID Connect issuer, and development tokens on a
-    /// development node.
-    private static func citizenIdentities(
-        _ configuration: GatewayConfiguration, dataDirectory: DataDirectory
-    ) throws -> [any CitizenIdentityProvider] {
-        var identities: [any CitizenIdentityProvider] = []
-        if let settings = configuration.node.citizenIdentity {
-            identities.append(try OpenIDCitizenIdentity(settings, dataPath: configuration.dataPath, now: { Date() }))
-        }
-        if let tokens = try dataDirectory.citizenTokens() { identities.append(tokens) }
-        return identities
-    }
-
-    static func signers(
-        _ configuration: GatewayConfiguration, pki: DevelopmentPKI.Files?
-    ) throws -> [ExchangeID: JWSSigningIdentity] {
-        var signers: [ExchangeID: JWSSigningIdentity] = [:]
-        for provider in Set(configuration.registries.map(\.provider)) {
-            let certificate: URL
-            let key: URL
-            if let configured = configuration.node.signing?[provider.description] {
-                certificate = configuration.dataPath(configured.certificate)
-                key = configuration.dataPath(configured.privateKey)
-            } else if let issued = pki?.signing[provider.description] {
-                certificate = issued.certificate
-                key = issued.key
-            } else {
-                throw ConfigurationError(
-                    file: "node.json", pointer: "/signing", message: "no signing key for provider \(provider)"
-                )
-            }
-            signers[provider] = try JWSSigningIdentity(
-                key: try SigningKey.load(from: key), chain: try Certificate.loadChain(from: certificate)
-            )
-        }
-        return signers
     }
 
     private static func serverConfiguration(_ configuration: GatewayConfiguration) throws -> HTTPServerConfiguration {

@@ -128,4 +128,46 @@ struct KeyRingTests {
             try keys.importCertificate(provider: provider, chain: [issued], now: pki.now + 31 * day)
         }
     }
+
+    @Test func installAdoptsAnExistingCredentialAsTheFirstCurrentKeyOnly() throws {
+        let pki = try TestPKI()
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let keys = KeyDirectory(url: directory)
+        let (key, chain) = try pki.member(provider)
+
+        let first = try keys.install(provider: provider, key: key, chain: chain, now: pki.now)
+        #expect(first.isCurrent)
+        #expect(try KeyRing.load(directory: directory, at: pki.now)[provider]?.keyID == chain[0].sha256Thumbprint)
+
+        // A second credential is stored but does not displace the current key: only rotate does.
+        let (otherKey, otherChain) = try pki.member(provider)
+        let second = try keys.install(provider: provider, key: otherKey, chain: otherChain, now: pki.now)
+        #expect(!second.isCurrent)
+        #expect(try KeyRing.load(directory: directory, at: pki.now)[provider]?.keyID == chain[0].sha256Thumbprint)
+
+        #expect(throws: TrustError(.keyMismatch, "")) {
+            try keys.install(provider: provider, key: otherKey, chain: chain, now: pki.now)
+        }
+        #expect(throws: TrustError(.wrongMember, "")) {
+            try keys.install(provider: "VN/GOV/BTC/DKKD", key: key, chain: chain, now: pki.now)
+        }
+    }
+
+    @Test func keyDirectoriesAreClosedToOtherUsersWhateverTheirEarlierMode() throws {
+        let parent = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let root = parent.appendingPathComponent("keys")
+        // A keys directory an earlier tool (or the umask) left open to everyone.
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        #expect(chmod(root.path, 0o755) == 0)
+        let version = try KeyDirectory(url: root).generate(provider: provider, now: Date())
+
+        func mode(_ url: URL) throws -> Int {
+            try #require(try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int)
+        }
+        #expect(try mode(root) == 0o700)
+        #expect(try mode(version.keyFile.deletingLastPathComponent()) == 0o700)
+        #expect(try mode(version.keyFile) == 0o600)
+    }
 }

@@ -9,6 +9,9 @@ import LienthongTrust
 struct DataDirectory {
     let configuration: GatewayConfiguration
 
+    /// The file a running node holds locked (``lock()``).
+    static let lockFileName = "lienthong.lock"
+
     /// Files of the development PKI, when the node uses one.
     var pkiDirectory: URL { configuration.dataPath("pki") }
 
@@ -19,7 +22,7 @@ struct DataDirectory {
     /// fail at start instead.
     func lock() throws {
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
-        let path = configuration.dataPath("lienthong.lock").path
+        let path = configuration.dataPath(Self.lockFileName).path
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0, flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             throw ConfigurationError(
@@ -38,12 +41,7 @@ struct DataDirectory {
 
         let pki = try preparePKI()
         if configuration.node.developmentPKI == true {
-            for consumer in configuration.policy.consumers {
-                for file in consumer.tokenFiles { try createToken(at: configuration.dataPath(file)) }
-            }
-            for file in configuration.node.operatorTokenFiles ?? [] {
-                try createToken(at: configuration.dataPath(file))
-            }
+            try createDevelopmentTokens()
             try createSecret(at: citizenTokenKeyPath)
         }
         try createSecret(at: auditSecretPath)
@@ -72,6 +70,17 @@ struct DataDirectory {
             consumers: configuration.policy.consumers.filter { !$0.certificateSubjects.isEmpty }.map(\.id.description),
             options: options
         )
+    }
+
+    /// New tokens in the consumers' and operators' token files that do not exist yet (development nodes only; also
+    /// on reload, for a consumer just added).
+    func createDevelopmentTokens() throws {
+        for consumer in configuration.policy.consumers {
+            for file in consumer.tokenFiles { try createToken(at: configuration.dataPath(file)) }
+        }
+        for file in configuration.node.operatorTokenFiles ?? [] {
+            try createToken(at: configuration.dataPath(file))
+        }
     }
 
     /// The key of ``DevelopmentCitizenTokens`` (development nodes only).

@@ -144,7 +144,7 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether `issuer` names this certificate's issuer, matches its authority key identifier and may sign
     /// certificates (`X509_check_issued`; the signature itself is not checked here).
-    func isIssued(by issuer: Certificate) -> Bool {
+    public func isIssued(by issuer: Certificate) -> Bool {
         let result = X509_check_issued(issuer.x509.pointer, x509.pointer) == X509_V_OK
         ERR_clear_error()
         return result

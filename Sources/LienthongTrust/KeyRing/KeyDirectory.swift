@@ -13,7 +13,9 @@ public import Foundation
 /// ```
 /// A key is generated, a CSR goes to the CA, the issued chain is imported next to its key, and `rotate` points
 /// `current` at the newest key that has a valid certificate. Older keys stay on disk; ``KeyRing`` keeps their
-/// certificates for verification until they expire.
+/// certificates for verification until they expire. A gateway node signs with each provider's current key and reads
+/// the directory again when it reloads; ``install(provider:key:chain:now:)`` gives a provider its first key from an
+/// existing credential (a development PKI's). Directories are 0700, private keys 0600.
 public struct KeyDirectory: Sendable {
     /// The keys directory.
     public let url: URL
@@ -88,22 +90,47 @@ public struct KeyDirectory: Sendable {
     public func generate(provider: String, algorithm: JWSAlgorithm = .es256, now: Date) throws(TrustError)
         -> KeyVersion
     {
-        let directory = directory(of: provider)
-        do {
-            try FileManager.default.createDirectory(
-                at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw TrustError(.fileAccess, "cannot create \(directory.lastPathComponent)")
-        }
-        let providerFile = directory.appendingPathComponent("provider")
-        if !FileIO.exists(providerFile) {
-            try FileIO.writeAtomically(Array("\(provider)\n".utf8), to: providerFile, mode: 0o644)
-        }
         let keyType: KeyType
         switch algorithm {
         case .es256: keyType = .p256
         case .edDSA: keyType = .ed25519
         case .rs256, .ps256: keyType = .rsa3072
+        }
+        return try add(try SigningKey.generate(keyType), provider: provider, algorithm: algorithm, now: now)
+    }
+
+    /// Adds an existing key with its issued chain (leaf first) as a new version; it becomes current if the provider
+    /// has none. This is how a development PKI's or `node.json`'s signing credential enters the store on first start.
+    /// - Throws: the errors of ``importCertificate(provider:chain:now:)``; ``TrustError/Code/keyMismatch`` if the
+    ///   leaf does not certify `key`.
+    @discardableResult
+    public func install(provider: String, key: SigningKey, chain: [Certificate], now: Date) throws(TrustError)
+        -> KeyVersion
+    {
+        try check(chain, provider: provider, now: now)
+        guard try chain[0].publicKey == key.publicKey else {
+            throw TrustError(
+                .keyMismatch, "the key of \(provider) does not match certificate \(chain[0].serialNumberHex)")
+        }
+        let version = try add(key, provider: provider, algorithm: key.defaultAlgorithm, now: now)
+        let pem = chain.map(\.pemString).joined()
+        try FileIO.writeAtomically(Array(pem.utf8), to: version.certificateFile, mode: 0o644)
+        let isCurrent = try currentName(of: provider) == nil
+        if isCurrent { try setCurrent(version.name, of: provider) }
+        return KeyVersion(
+            provider: provider, name: version.name, keyFile: version.keyFile, certificateFile: version.certificateFile,
+            keyType: version.keyType, algorithm: version.algorithm, chain: chain, isCurrent: isCurrent)
+    }
+
+    /// Writes `key` as a new version named for `now`, in a provider directory only the owner can open.
+    private func add(_ key: SigningKey, provider: String, algorithm: JWSAlgorithm, now: Date) throws(TrustError)
+        -> KeyVersion
+    {
+        let directory = directory(of: provider)
+        try createPrivateDirectory(directory)
+        let providerFile = directory.appendingPathComponent("provider")
+        if !FileIO.exists(providerFile) {
+            try FileIO.writeAtomically(Array("\(provider)\n".utf8), to: providerFile, mode: 0o644)
         }
         let base = Self.versionName(now)
         var name = base
@@ -112,8 +139,7 @@ public struct KeyDirectory: Sendable {
             name = "\(base)-\(suffix)"
             suffix += 1
         }
-        let key = try SigningKey.generate(keyType)
-        if algorithm != keyType.defaultAlgorithm {
+        if algorithm != key.defaultAlgorithm {
             try FileIO.writeAtomically(
                 Array("\(algorithm.rawValue)\n".utf8), to: directory.appendingPathComponent("\(name).alg"), mode: 0o644)
         }
@@ -121,8 +147,24 @@ public struct KeyDirectory: Sendable {
         try key.save(to: keyFile)
         return KeyVersion(
             provider: provider, name: name, keyFile: keyFile,
-            certificateFile: directory.appendingPathComponent("\(name).crt.pem"), keyType: keyType,
+            certificateFile: directory.appendingPathComponent("\(name).crt.pem"), keyType: key.type,
             algorithm: algorithm, chain: nil, isCurrent: false)
+    }
+
+    /// Creates the keys directory and `directory` in it with mode 0700, and tightens them if they exist: whatever
+    /// the umask or an earlier tool left, no other user may list or open the keys.
+    private func createPrivateDirectory(_ directory: URL) throws(TrustError) {
+        for path in [url, directory] {
+            do {
+                try FileManager.default.createDirectory(
+                    at: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw TrustError(.fileAccess, "cannot create \(path.lastPathComponent)")
+            }
+            guard chmod(path.path, 0o700) == 0 else {
+                throw TrustError(.fileAccess, "cannot restrict \(path.lastPathComponent) (errno \(errno))")
+            }
+        }
     }
 
     /// A PKCS#10 request (subject `CN` = `provider`) for `provider`'s newest key without a certificate, or its
@@ -149,17 +191,8 @@ public struct KeyDirectory: Sendable {
     public func importCertificate(provider: String, chain: [Certificate], now: Date) throws(TrustError)
         -> KeyVersion
     {
-        guard let leaf = chain.first else { throw TrustError(.malformedCertificate, "no certificate to import") }
-        for index in chain.indices.dropLast() where !chain[index].isIssued(by: chain[index + 1]) {
-            throw TrustError(.chainOrder, "certificate \(index + 1) is not the issuer of certificate \(index)")
-        }
-        guard leaf.member == provider else {
-            throw TrustError(.wrongMember, "certificate names \(leaf.member ?? "-"), expected \(provider)")
-        }
-        guard leaf.allowsDigitalSignature else {
-            throw TrustError(.keyUsage, "certificate \(provider) does not allow digitalSignature")
-        }
-        guard leaf.notAfter > now else { throw TrustError(.expiredCertificate, "certificate \(provider) has expired") }
+        try check(chain, provider: provider, now: now)
+        let leaf = chain[0]
         let publicKey = try leaf.publicKey
         var match: KeyVersion?
         for version in try versions(of: provider).reversed()
@@ -195,6 +228,21 @@ public struct KeyDirectory: Sendable {
         return KeyVersion(
             provider: provider, name: newest.name, keyFile: newest.keyFile, certificateFile: newest.certificateFile,
             keyType: newest.keyType, algorithm: newest.algorithm, chain: newest.chain, isCurrent: true)
+    }
+
+    /// What an imported chain must be: in order, naming `provider`, allowing `digitalSignature`, not expired.
+    private func check(_ chain: [Certificate], provider: String, now: Date) throws(TrustError) {
+        guard let leaf = chain.first else { throw TrustError(.malformedCertificate, "no certificate to import") }
+        for index in chain.indices.dropLast() where !chain[index].isIssued(by: chain[index + 1]) {
+            throw TrustError(.chainOrder, "certificate \(index + 1) is not the issuer of certificate \(index)")
+        }
+        guard leaf.member == provider else {
+            throw TrustError(.wrongMember, "certificate names \(leaf.member ?? "-"), expected \(provider)")
+        }
+        guard leaf.allowsDigitalSignature else {
+            throw TrustError(.keyUsage, "certificate \(provider) does not allow digitalSignature")
+        }
+        guard leaf.notAfter > now else { throw TrustError(.expiredCertificate, "certificate \(provider) has expired") }
     }
 
     /// The name in `provider`'s `current` file, if any.

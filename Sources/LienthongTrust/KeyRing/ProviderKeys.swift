@@ -23,6 +23,12 @@ public struct ProviderKeys: Sendable {
     /// Every leaf certificate this provider's signatures may carry: the current one, then the previous ones.
     public var verificationCertificates: [Certificate] { [chain[0]] + previous.map { $0[0] } }
 
+    /// The current key as the identity a node's pipeline signs with (one prepared signing context).
+    /// - Throws: ``TrustError/Code/unsupportedAlgorithm`` if the algorithm does not fit the key.
+    public func identity() throws(TrustError) -> JWSSigningIdentity {
+        try JWSSigningIdentity(key: key, chain: chain, algorithm: algorithm)
+    }
+
     /// A new envelope around `message`, signed with the current key.
     public func sign(message: JSONValue, issuedAt: Date) throws(TrustError) -> JSONValue {
         try EnvelopeSigner.sign(message: message, key: key, chain: chain, algorithm: algorithm, issuedAt: issuedAt)

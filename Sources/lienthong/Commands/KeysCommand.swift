@@ -83,7 +83,8 @@ struct KeysCommand: LienthongCommand {
             print("imported certificate for \(version.provider) key \(version.name), kid \(version.keyID ?? "-")")
             print(
                 version.isCurrent
-                    ? "it is current" : "run 'lienthong keys rotate --provider \(version.provider)' to use it")
+                    ? "it is current; 'lienthong reload' makes a running node sign with it"
+                    : "run 'lienthong keys rotate --provider \(version.provider)' to use it")
         case "list":
             let dates = ISO8601DateFormatter()
             print("provider\tversion\talgorithm\tkid\tnotAfter\tcurrent")
@@ -99,6 +100,7 @@ struct KeysCommand: LienthongCommand {
         case "rotate":
             let version = try keys.rotate(provider: try provider(), now: now)
             print("current key of \(version.provider) is \(version.name), kid \(version.keyID ?? "-")")
+            print("a running node signs with it after 'lienthong reload' (or a restart)")
         default:
             throw UsageError("keys: unknown action '\(arguments.subcommand ?? "")'")
         }

@@ -2,10 +2,11 @@ import Foundation
 import LienthongCommandLine
 import LienthongGateway
 
-/// `lienthong serve`: loads the configuration, prepares the data directory and runs until SIGTERM/SIGINT.
+/// `lienthong serve`: loads the configuration, prepares the data directory and runs until SIGTERM/SIGINT;
+/// SIGHUP reloads.
 struct ServeCommand: LienthongCommand {
     static let command = Command(
-        "serve", summary: "start the gateway and run until SIGTERM or SIGINT",
+        "serve", summary: "start the gateway and run until SIGTERM or SIGINT (SIGHUP reloads)",
         options: [
             .value("config", "DIR", help: "configuration directory (default: $LIENTHONG_CONFIG, else config/demo)"),
             .value(
@@ -29,10 +30,11 @@ struct ServeCommand: LienthongCommand {
         let dataDirectory = (arguments.option("data-dir") ?? environment["LIENTHONG_DATA_DIR"])
             .map { URL(fileURLWithPath: $0) }
         let listen = arguments.option("listen") ?? environment["LIENTHONG_LISTEN"]
-        let configuration = try GatewayConfiguration.load(
-            configDirectory: configDirectory, dataDirectory: dataDirectory, listen: listen
-        )
-        try await Gateway.serve(configuration)
+        // Called at start and again on every reload (SIGHUP), so both read the configuration the same way.
+        try await Gateway.serve {
+            try GatewayConfiguration.load(
+                configDirectory: configDirectory, dataDirectory: dataDirectory, listen: listen)
+        }
         return 0
     }
 }

@@ -1,0 +1,124 @@
+import Foundation
+import LienthongAccess
+import LienthongConnectors
+import LienthongCore
+import LienthongJSON
+import LienthongSchema
+import LienthongTrust
+
+/// One immutable generation of what a node serves: configuration, signing keys, registries and the router built
+/// from them. A request reads the current snapshot once when it starts (``CurrentSnapshot``) and finishes on it,
+/// whatever a reload swaps in meanwhile.
+final class GatewaySnapshot: Sendable {
+    /// 0 for the configuration the node started with, then one more per applied reload.
+    let generation: Int
+    /// The configuration, with the settings only a restart changes kept as the node started.
+    let configuration: GatewayConfiguration
+    /// The signing keys read from the key store.
+    let keys: NodeSigningKeys
+    /// The registries, by configuration order.
+    let registries: [RegistryRuntime]
+    /// The sharing API over all of the above.
+    let router: Router
+
+    private init(
+        generation: Int, configuration: GatewayConfiguration, keys: NodeSigningKeys, registries: [RegistryRuntime],
+        router: Router
+    ) {
+        self.generation = generation
+        self.configuration = configuration
+        self.keys = keys
+        self.registries = registries
+        self.router = router
+    }
+
+    /// Builds a snapshot.
+    /// - Parameters:
+    ///   - registries: the registries, each with its connector open (``GatewayNode`` reuses unchanged ones).
+    static func make(
+        generation: Int, configuration: GatewayConfiguration, keys: NodeSigningKeys, registries: [RegistryRuntime],
+        services: NodeServices
+    ) throws -> GatewaySnapshot {
+        let schemas = configuration.catalog
+        let openAPI = try OpenAPIDocument.load(
+            directory: configuration.schemaDirectory, catalog: schemas, registries: configuration.registries,
+            purposes: configuration.policy.purposes.map(\.code)
+        )
+        let dataDirectory = DataDirectory(configuration: configuration)
+        let policy = AccessPolicy(configuration.policy)
+        let (signers, audit, replay) = (keys.signers, services.audit, services.replay)
+        // Signed requests are verified against the node's trust anchors, in the same replay window.
+        let anchors = configuration.node.trustAnchors.map(configuration.dataPath)
+        let signedRequests = SignedRequestVerifier(
+            trust: CertificateVerifier(trustStore: try TrustStore.load(anchorFiles: anchors)), replay: replay,
+            now: { Date() }
+        )
+        guard let requestSchema = schemas.compiled("request.v1") else {
+            throw ConfigurationError(
+                file: "node.json", pointer: "/schemas", message: "schema request.v1 is not in the schema directory"
+            )
+        }
+        let admission = LookupAdmission(policy: policy, replay: replay, now: { Date() })
+        let lookup = RecordLookup(
+            registries: Dictionary(registries.map { ($0.descriptor.name, $0) }, uniquingKeysWith: { a, _ in a }),
+            admission: admission, signers: signers, audit: audit, signedRequests: signedRequests
+        )
+        let documents = DocumentLookup(
+            registries: lookup.registries, admission: admission, signers: signers, audit: audit)
+        let profiles = ProfileLookup(
+            registries: lookup.registries, policy: policy, signers: signers, audit: audit, replay: replay,
+            signedRequests: signedRequests, now: { Date() }
+        )
+        let router = Router(
+            lookup: lookup, documents: documents, profiles: profiles, requestSchema: requestSchema,
+            authenticator: ConsumerAuthenticator(
+                consumers: configuration.policy.consumers, tokenHashes: try dataDirectory.tokenHashes()
+            ),
+            policy: policy, schemas: SchemaEndpoints(catalog: schemas),
+            transparency: TransparencyEndpoint(
+                audit: audit.log, identities: try citizenIdentities(configuration, dataDirectory: dataDirectory),
+                consumerNames: Dictionary(
+                    configuration.policy.consumers.map { ($0.id.description, $0.name) }, uniquingKeysWith: { a, _ in a }
+                )
+            ),
+            reports: ReportEndpoint(
+                audit: audit.log,
+                operators: OperatorAuthenticator(tokenHashes: try dataDirectory.operatorTokenHashes())
+            ),
+            openAPI: openAPI, configuration: configuration, metrics: services.metrics,
+            readiness: {
+                var checks: [String: JSONValue] = [:]
+                var ready = true
+                if let found = audit.log.unverifiedBreak {
+                    // Why the node serves no exchange, until an operator seals the break.
+                    checks["audit"] = .string("unverified: \(found.failure.rawValue) at seq \(found.seq)")
+                    ready = false
+                } else {
+                    checks["audit"] = "ok"
+                }
+                for runtime in registries {
+                    let health = await runtime.registry.connector.health()
+                    checks[runtime.descriptor.name] = .string(health.status.rawValue)
+                    if health.status == .down { ready = false }
+                }
+                return (ready, checks)
+            }
+        )
+        return GatewaySnapshot(
+            generation: generation, configuration: configuration, keys: keys, registries: registries, router: router
+        )
+    }
+
+    /// The citizen identity providers: the configured OpenID Connect issuer, and development tokens on a
+    /// development node.
+    private static func citizenIdentities(
+        _ configuration: GatewayConfiguration, dataDirectory: DataDirectory
+    ) throws -> [any CitizenIdentityProvider] {
+        var identities: [any CitizenIdentityProvider] = []
+        if let settings = configuration.node.citizenIdentity {
+            identities.append(try OpenIDCitizenIdentity(settings, dataPath: configuration.dataPath, now: { Date() }))
+        }
+        if let tokens = try dataDirectory.citizenTokens() { identities.append(tokens) }
+        return identities
+    }
+}

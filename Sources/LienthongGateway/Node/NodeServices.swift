@@ -1,0 +1,23 @@
+import Foundation
+import LienthongAudit
+import LienthongHTTP
+import LienthongTrust
+
+/// The parts of a node that live as long as its process and every configuration snapshot shares: the audit log,
+/// the replay window, the metrics, the HTTP client and what the start-up prepared.
+///
+/// A reload builds a new ``GatewaySnapshot`` around these; changing one of them takes a restart.
+struct NodeServices: Sendable {
+    /// The hash-chained audit log and its recorder (whose on/off setting is fixed at start).
+    let audit: AuditRecorder
+    /// Request ids seen within the replay window.
+    let replay: ReplayGuard
+    /// Counters and histograms of `/metrics`, kept across reloads.
+    let metrics: Metrics
+    /// The client REST connectors share.
+    let httpClient: HTTPClient
+    /// Values for `{name}` placeholders in connector files (the demo agency API's port).
+    let connectorVariables: [String: String]
+    /// The development PKI's files, when the node created one.
+    let developmentPKI: DevelopmentPKI.Files?
+}
