@@ -116,7 +116,7 @@ public final class GatewayNode: Sendable {
             registries: lookup.registries, policy: policy, signers: signers, audit: recorder, replay: replay,
             signedRequests: signedRequests, now: { Date() }
         )
-        let router = Router(
+        let router = SharingAPI(
             lookup: lookup, documents: documents, profiles: profiles, requestSchema: requestSchema,
             authenticator: ConsumerAuthenticator(
                 consumers: configuration.policy.consumers, tokenHashes: try dataDirectory.tokenHashes()
@@ -142,7 +142,7 @@ public final class GatewayNode: Sendable {
                 }
                 return (ready, checks)
             }
-        )
+        ).router
         let server = HTTPServer(configuration: try Self.serverConfiguration(configuration), handler: router)
         let port = try await server.start()
         return GatewayNode(
