@@ -503,11 +503,10 @@ final class EventLoop: @unchecked Sendable {
             reply(request, with: ProblemDocument.response(status: 501), close: true)
             return
         }
-        if method == .unrecognised {
-            // evhttp reads no body for a method it does not know: close after the reply rather than parse that
-            // body as the next request.
-            evhttp_add_header(evhttp_request_get_output_headers(request), "Connection", "close")
-        }
+        // evhttp reads a body only for POST, PUT and PATCH: any other method's announced body stays unread, so the
+        // connection closes after the reply rather than parse that body as the next request.
+        let unreadBody = ![HTTPMethod.post, .put, .patch].contains(method) && Self.announcesBody(request)
+        if unreadBody { evhttp_add_header(evhttp_request_get_output_headers(request), "Connection", "close") }
         if method == .trace || method == .connect {
             var response = ProblemDocument.response(status: 405)
             response.headers["Allow"] = "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS"
@@ -548,7 +547,10 @@ final class EventLoop: @unchecked Sendable {
             default: evhttp_add_header(headers, field.name, field.value)
             }
         }
-        if close { evhttp_add_header(headers, "Connection", "close") }
+        // Set already when the request left a body unread (`handle`).
+        if close && evhttp_find_header(headers, "Connection") == nil {
+            evhttp_add_header(headers, "Connection", "close")
+        }
     }
 
     private func reply(_ request: OpaquePointer, with response: HTTPResponse, close: Bool) {
@@ -569,6 +571,14 @@ final class EventLoop: @unchecked Sendable {
     }
 
     // MARK: - Reading an evhttp request
+
+    /// Whether the request's head announces a body (`Content-Length` above 0, or a `Transfer-Encoding`).
+    private static func announcesBody(_ request: OpaquePointer) -> Bool {
+        let headers = evhttp_request_get_input_headers(request)
+        if evhttp_find_header(headers, "Transfer-Encoding") != nil { return true }
+        guard let length = evhttp_find_header(headers, "Content-Length") else { return false }
+        return String(cString: length) != "0"
+    }
 
     /// The command evhttp gives every method it does not parse (`EVHTTP_REQ_UNKNOWN_`, not in its public header).
     private static let unknownCommand = evhttp_cmd_type(rawValue: 1 << 15)
