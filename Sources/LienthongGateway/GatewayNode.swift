@@ -142,7 +142,7 @@ public final class GatewayNode: Sendable {
                 }
                 return (ready, checks)
             }
-        ).router
+        ).makeRouter()
         let server = HTTPServer(configuration: try Self.serverConfiguration(configuration), handler: router)
         let port = try await server.start()
         return GatewayNode(

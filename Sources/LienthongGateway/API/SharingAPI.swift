@@ -24,8 +24,8 @@ struct SharingAPI: Sendable {
     let readiness: @Sendable () async -> (ready: Bool, checks: [String: JSONValue])
 
     /// The router of every route, with metrics around every answer and the challenge of each credential on its
-    /// routes' 401s.
-    var router: Router {
+    /// routes' 401s; the node builds it once, at start.
+    func makeRouter() -> Router {
         var builder = RouterBuilder()
         builder.add(middleware: MetricsMiddleware(metrics: metrics))
         builder.on(.healthz, .get) { _ in .json(["status": "ok"]) }
