@@ -15,14 +15,19 @@ public enum ChildProcess {
         public var stderr: String
     }
 
-    /// Runs `executable` with `arguments`, feeding `input` on standard input.
+    /// Runs `executable` with `arguments`, feeding `input` on standard input; `environment` adds to the test
+    /// process's variables.
     public static func run(
-        _ executable: URL, _ arguments: [String], input: Data = Data(), currentDirectory: URL? = nil
+        _ executable: URL, _ arguments: [String], input: Data = Data(), currentDirectory: URL? = nil,
+        environment: [String: String] = [:]
     ) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
+        }
         let stdin = Pipe()
         let stdout = Pipe()
         let stderr = Pipe()

@@ -1,4 +1,5 @@
 import Foundation
+import LienthongCore
 import LienthongJSON
 import LienthongSchema
 import LienthongTesting
@@ -74,8 +75,24 @@ struct OpenAPIDocumentTests {
 
     @Test func everyRouteIsDocumentedAndEveryDocumentedPathIsARoute() throws {
         let served = try OpenAPIDescription.served()
+        let configuration = try GatewayConfiguration.load(
+            configDirectory: Repository.root.appendingPathComponent("config/demo"))
+        // A `{registry}` route is written out once per registry that answers it; documents only where offered.
+        var expected: Set<String> = []
+        for route in Route.allCases {
+            guard route.rawValue.contains("{registry}") else {
+                expected.insert(route.rawValue)
+                continue
+            }
+            let registries = configuration.registries.filter { route != .documents || $0.documentService != nil }
+            for registry in registries {
+                expected.insert(route.rawValue.replacingOccurrences(of: "{registry}", with: registry.name))
+            }
+        }
         let paths = Set(served.json["paths"]?.objectValue?.keys.map { $0 } ?? [])
-        #expect(paths == Set(Route.allCases.map(\.rawValue)))
+        #expect(paths == expected)
+        #expect(paths.contains("/v1/records/population/{key}") && paths.contains("/v1/documents/land/{key}"))
+        #expect(!paths.contains("/v1/documents/population/{key}"))
         for path in paths.sorted() {
             // A concrete path of the template is routed to that template, parameters in order.
             var names: [String] = []
@@ -89,8 +106,9 @@ struct OpenAPIDocumentTests {
                 concrete.append("value-\(names.last ?? "")")
             }
             let match = try #require(Route.match(concrete), "\(path) is not routed")
-            #expect(match.route.rawValue == path)
-            #expect(match.parameters == names.map { "value-\($0)" })
+            let values = zip(match.route.segments, concrete).filter { $0.0.hasPrefix("{") }.map(\.1)
+            #expect(match.parameters == values)
+            #expect(match.parameters.filter { $0.hasPrefix("value-") } == names.map { "value-\($0)" })
             // Every path parameter is declared on every operation of the path, and nothing else is.
             for operation in served.operations where operation.path == path {
                 let declared = served.parameters(operation).filter { $0["in"] == "path" }
@@ -100,6 +118,49 @@ struct OpenAPIDocumentTests {
         }
         #expect(Route.match(["v1", "nothing"]) == nil)
         #expect(Route.match(["v1", "records", "population"]) == nil)
+    }
+
+    /// The key of each written-out registry path follows the registry's identifier rule, as the gateway checks it:
+    /// the pattern accepts exactly the keys ``RegistryKeyKind/validate(_:)`` accepts, on valid keys and on keys
+    /// that break each rule.
+    @Test func eachRegistryPathsKeyCarriesItsIdentifierRule() throws {
+        let served = try OpenAPIDescription.served()
+        let configuration = try GatewayConfiguration.load(
+            configDirectory: Repository.root.appendingPathComponent("config/demo"))
+        let samples = [
+            "001190000000", "001290000000", "001490000000", "00119000000", "0011900000001", "00119000000A",
+            "0100000001", "0100000001-001", "0100000001-000", "0100000001-1000", "0100000001-", "010000000",
+            "00004-12-345", "00004-012-345", "00004-12-0", "0004-12-345", "00004-1234567-1", "00004-12", "12-34-56-78",
+            "A-1", "a.b_c-d", ".", "..", "...", ".a", "", "a b", "a/b", String(repeating: "a", count: 128),
+            String(repeating: "a", count: 129), "ắ", "1\n",
+        ]
+        var checked: Set<RegistryKeyKind> = []
+        for kind in RegistryKeyKind.allCases {
+            let parameter = try #require(served.json["components"]?["parameters"]?["key.\(kind.rawValue)"])
+            #expect(parameter["name"] == "key" && parameter["in"] == "path" && parameter["required"] == true)
+            let reference = try #require(parameter["schema"]?["$ref"]?.stringValue)
+            let schema = try served.schema(at: JSONPointer(String(reference.dropFirst())))
+            for sample in samples {
+                let accepted = (try? kind.validate(sample)) != nil
+                #expect(schema.isValid(.string(sample)) == accepted, "\(kind.rawValue): \(sample.debugDescription)")
+            }
+            let example = try #require(parameter["example"]?.stringValue)
+            #expect((try? kind.validate(example)) != nil, "\(kind.rawValue) example")
+            checked.insert(kind)
+        }
+        #expect(checked == Set(RegistryKeyKind.allCases))
+        for registry in configuration.registries {
+            let lookup = try #require(
+                served.operations.first { $0.path == "/v1/records/\(registry.name)/{key}" && $0.method == "get" })
+            let key = try #require(served.parameters(lookup).first { $0["name"] == "key" })
+            #expect(key == served.json["components"]?["parameters"]?["key.\(registry.keyKind.rawValue)"])
+            #expect(lookup.json["operationId"] == .string("recordLookup-\(registry.name)"))
+            #expect(!served.parameters(lookup).contains { $0["name"] == "registry" })
+        }
+        // The personal id of the person routes has the same rule.
+        let profile = try #require(served.operations.first { $0.path == Route.profile.rawValue })
+        let personalID = try #require(served.parameters(profile).first { $0["name"] == "personalId" })
+        #expect(personalID["schema"] == ["$ref": "#/components/schemas/PersonalId"])
     }
 
     @Test func everyProblemCodeListedIsRaisedByTheCode() throws {
@@ -148,7 +209,8 @@ struct OpenAPIDocumentTests {
             }
         }
         // A problem's code outside the response's list fails it.
-        let lookup = try #require(served.operations.first { $0.path == Route.records.rawValue && $0.method == "get" })
+        let lookup = try #require(
+            served.operations.first { $0.path == "/v1/records/population/{key}" && $0.method == "get" })
         let unauthorized = try #require(served.response(lookup, status: 401))
         let problem = try served.schema(
             at: unauthorized.appending("content").appending("application/problem+json").appending("schema"))

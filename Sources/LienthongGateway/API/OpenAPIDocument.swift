@@ -12,8 +12,10 @@ import LienthongSchema
 /// reference a local JSON Pointer (``SchemaCatalog/bundle(_:under:including:)``). Why bundled: Swagger UI, Redocly
 /// and the generators all follow `#/components/…` pointers, few resolve `$id`s inside a document, and the `$id`s
 /// (`https://lienthong.gov.vn/schemas/…`) name the schemas without being addresses a client could fetch them from.
-/// The `RegistryName` and `PurposeCode` schemas gain the node's configured registries and purposes as `enum`, so a
-/// registry added by configuration appears without touching the file.
+/// The `RegistryName` and `PurposeCode` schemas gain the node's configured registries and purposes as `enum`, and each
+/// `{registry}` path is written out per configured registry with that registry's key rule
+/// (``registryPaths(_:parameters:registries:)``), so a registry added by configuration appears without touching the
+/// file.
 struct OpenAPIDocument: Sendable {
     /// The document as served.
     let json: JSONValue
@@ -67,6 +69,12 @@ struct OpenAPIDocument: Sendable {
         }
         components["schemas"] = .object(schemas)
         document["components"] = .object(components)
+        document["paths"] = .object(
+            try Self.registryPaths(
+                document["paths"]?.objectValue ?? [:], parameters: components["parameters"]?.objectValue ?? [:],
+                registries: registries
+            )
+        )
 
         let bundle = try catalog.bundle(
             .object(document), under: Self.schemasPointer, including: registries.map(\.schema)

@@ -1,8 +1,8 @@
 /// The routes the ``Router`` answers, by path template: the `route` label of the metrics and the `paths` keys of
-/// the OpenAPI description (`schemas/openapi.json`).
+/// the OpenAPI description (`schemas/openapi.json`; served, a `{registry}` path is written out per registry).
 ///
-/// A new route is a new case here, its branch in ``Router``, and its path in `schemas/openapi.json`:
-/// `OpenAPIDocumentTests` fail until the three agree.
+/// A new route is a new case here, its methods in ``SharingAPI/makeRouter()``, and its path in `schemas/openapi.json`:
+/// `OpenAPIDocumentTests` and `HTTPSemanticsTests` fail until the three agree.
 enum Route: String, CaseIterable, Sendable {
     case healthz = "/healthz"
     case readyz = "/readyz"

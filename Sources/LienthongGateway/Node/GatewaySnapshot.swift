@@ -69,7 +69,7 @@ final class GatewaySnapshot: Sendable {
             registries: lookup.registries, policy: policy, signers: signers, audit: audit, replay: replay,
             signedRequests: signedRequests, now: { Date() }
         )
-        let router = Router(
+        let router = SharingAPI(
             lookup: lookup, documents: documents, profiles: profiles, requestSchema: requestSchema,
             authenticator: ConsumerAuthenticator(
                 consumers: configuration.policy.consumers, tokenHashes: try dataDirectory.tokenHashes()
@@ -103,7 +103,7 @@ final class GatewaySnapshot: Sendable {
                 }
                 return (ready, checks)
             }
-        )
+        ).makeRouter()
         return GatewaySnapshot(
             generation: generation, configuration: configuration, keys: keys, registries: registries, router: router
         )

@@ -26,6 +26,9 @@ public struct HTTPMethod: RawRepresentable, Sendable, Hashable, CustomStringConv
     public static let trace = HTTPMethod(rawValue: "TRACE")
     /// `CONNECT`.
     public static let connect = HTTPMethod(rawValue: "CONNECT")
+    /// A method the server does not know (`QUERY`, `PROPFIND`): libevent 2.1 keeps no token for it, so a handler
+    /// can only answer it 405 with the methods it does support.
+    public static let unrecognised = HTTPMethod(rawValue: "UNRECOGNISED")
 
     /// The method token.
     public var description: String { rawValue }

@@ -205,7 +205,10 @@ final class EventLoop: @unchecked Sendable {
             EVHTTP_REQ_GET, EVHTTP_REQ_POST, EVHTTP_REQ_HEAD, EVHTTP_REQ_PUT, EVHTTP_REQ_DELETE,
             EVHTTP_REQ_OPTIONS, EVHTTP_REQ_TRACE, EVHTTP_REQ_CONNECT, EVHTTP_REQ_PATCH,
         ]
-        evhttp_set_allowed_methods(http, UInt16(allMethods.reduce(0) { $0 | $1.rawValue }))
+        // evhttp answers a method outside this set 501 itself: the methods it does not parse are let through too,
+        // so the handler answers 405 with the `Allow` of the resource.
+        evhttp_set_allowed_methods(
+            http, UInt16(allMethods.reduce(Self.unknownCommand.rawValue) { $0 | $1.rawValue }))
         evhttp_set_gencb(http, eventLoopRequest, context)
         evhttp_set_bevcb(http, eventLoopNewBufferEvent, context)
 
@@ -500,6 +503,10 @@ final class EventLoop: @unchecked Sendable {
             reply(request, with: ProblemDocument.response(status: 501), close: true)
             return
         }
+        // evhttp reads a body only for POST, PUT and PATCH: any other method's announced body stays unread, so the
+        // connection closes after the reply rather than parse that body as the next request.
+        let unreadBody = ![HTTPMethod.post, .put, .patch].contains(method) && Self.announcesBody(request)
+        if unreadBody { evhttp_add_header(evhttp_request_get_output_headers(request), "Connection", "close") }
         if method == .trace || method == .connect {
             var response = ProblemDocument.response(status: 405)
             response.headers["Allow"] = "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS"
@@ -540,7 +547,10 @@ final class EventLoop: @unchecked Sendable {
             default: evhttp_add_header(headers, field.name, field.value)
             }
         }
-        if close { evhttp_add_header(headers, "Connection", "close") }
+        // Set already when the request left a body unread (`handle`).
+        if close && evhttp_find_header(headers, "Connection") == nil {
+            evhttp_add_header(headers, "Connection", "close")
+        }
     }
 
     private func reply(_ request: OpaquePointer, with response: HTTPResponse, close: Bool) {
@@ -562,6 +572,17 @@ final class EventLoop: @unchecked Sendable {
 
     // MARK: - Reading an evhttp request
 
+    /// Whether the request's head announces a body (`Content-Length` above 0, or a `Transfer-Encoding`).
+    private static func announcesBody(_ request: OpaquePointer) -> Bool {
+        let headers = evhttp_request_get_input_headers(request)
+        if evhttp_find_header(headers, "Transfer-Encoding") != nil { return true }
+        guard let length = evhttp_find_header(headers, "Content-Length") else { return false }
+        return String(cString: length) != "0"
+    }
+
+    /// The command evhttp gives every method it does not parse (`EVHTTP_REQ_UNKNOWN_`, not in its public header).
+    private static let unknownCommand = evhttp_cmd_type(rawValue: 1 << 15)
+
     private static func method(_ command: evhttp_cmd_type) -> HTTPMethod? {
         switch command {
         case EVHTTP_REQ_GET: .get
@@ -573,6 +594,7 @@ final class EventLoop: @unchecked Sendable {
         case EVHTTP_REQ_TRACE: .trace
         case EVHTTP_REQ_CONNECT: .connect
         case EVHTTP_REQ_PATCH: .patch
+        case unknownCommand: .unrecognised
         default: nil
         }
     }

@@ -1,0 +1,68 @@
+import LienthongCore
+import LienthongHTTP
+
+extension SharingAPI {
+    /// The registry and key an operation's path names (a profile's registry is always `population`).
+    private func target(
+        _ routed: RoutedRequest, _ operation: SignedRequest.Operation
+    ) -> (registry: String, key: String) {
+        switch operation {
+        case .record: (routed.parameters[0], routed.parameters[1])
+        case .profile: ("population", routed.parameters[0])
+        }
+    }
+
+    /// The lookup a `GET` asks for in its headers and query.
+    func asked(_ routed: RoutedRequest, _ operation: SignedRequest.Operation) -> Result<LookupRequest, Problem> {
+        let (registry, key) = target(routed, operation)
+        return LookupRequest.from(routed.request, registry: registry, key: key)
+    }
+
+    /// The lookup a `POST` asks for in its signed request envelope (verified later, in the pipeline).
+    func signed(_ routed: RoutedRequest, _ operation: SignedRequest.Operation) -> Result<LookupRequest, Problem> {
+        let (registry, key) = target(routed, operation)
+        let service = configuration.registries.first { $0.name == registry }?.service.description
+        return SignedRequest.read(
+            routed.request, operation: operation, registry: registry, key: key, schema: requestSchema, service: service
+        ).map { LookupRequest(signed: $0, registry: registry, key: key, request: routed.request) }
+    }
+
+    /// One record in a signed envelope.
+    func record(_ asked: Result<LookupRequest, Problem>, _ request: HTTPRequest) async -> HTTPResponse {
+        let lookupRequest: LookupRequest
+        switch asked {
+        case .failure(let problem): return .problem(problem, requestID: nil)
+        case .success(let parsed): lookupRequest = parsed
+        }
+        switch await lookup.run(lookupRequest, consumer: authenticate(request)) {
+        case .envelope(let body): return .jsonBytes(body, requestID: lookupRequest.requestID)
+        case .problem(let problem): return .problem(problem, requestID: lookupRequest.requestID)
+        }
+    }
+
+    /// A person's cross-registry profile in a signed envelope.
+    func profile(_ asked: Result<LookupRequest, Problem>, _ request: HTTPRequest) async -> HTTPResponse {
+        let lookupRequest: LookupRequest
+        switch asked {
+        case .failure(let problem): return .problem(problem, requestID: nil)
+        case .success(let parsed): lookupRequest = parsed
+        }
+        switch await profiles.run(lookupRequest, consumer: authenticate(request)) {
+        case .envelope(let body): return .jsonBytes(body, requestID: lookupRequest.requestID)
+        case .problem(let problem): return .problem(problem, requestID: lookupRequest.requestID)
+        }
+    }
+
+    /// A registry's document, streamed as `multipart/mixed` with the signed envelope last (``DocumentResponse``).
+    func document(_ routed: RoutedRequest) async -> HTTPResponse {
+        let lookupRequest: LookupRequest
+        switch asked(routed, .record) {
+        case .failure(let problem): return .problem(problem, requestID: nil)
+        case .success(let parsed): lookupRequest = parsed
+        }
+        switch await documents.open(lookupRequest, consumer: authenticate(routed.request)) {
+        case .open(let document): return DocumentResponse.make(document, lookup: documents)
+        case .problem(let problem): return .problem(problem, requestID: lookupRequest.requestID)
+        }
+    }
+}

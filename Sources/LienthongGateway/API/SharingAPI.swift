@@ -1,0 +1,76 @@
+import Foundation
+import LienthongAccess
+import LienthongCore
+import LienthongHTTP
+import LienthongJSON
+import LienthongSchema
+
+/// The sharing API: what each route answers, and the ``Router`` that maps requests to it.
+struct SharingAPI: Sendable {
+    let lookup: RecordLookup
+    let documents: DocumentLookup
+    let profiles: ProfileLookup
+    /// The compiled `request.v1` schema that signed request messages must match.
+    let requestSchema: JSONSchema
+    let authenticator: ConsumerAuthenticator
+    let policy: AccessPolicy
+    let schemas: SchemaEndpoints
+    let transparency: TransparencyEndpoint
+    let reports: ReportEndpoint
+    /// `GET /openapi.json`: this API described for integrators.
+    let openAPI: OpenAPIDocument
+    let configuration: GatewayConfiguration
+    let metrics: Metrics
+    let readiness: @Sendable () async -> (ready: Bool, checks: [String: JSONValue])
+
+    /// The router of every route, with metrics around every answer and the challenge of each credential on its
+    /// routes' 401s; the node builds it once, at start.
+    func makeRouter() -> Router {
+        var builder = RouterBuilder()
+        builder.add(middleware: MetricsMiddleware(metrics: metrics))
+        builder.on(.healthz, .get) { _ in .json(["status": "ok"]) }
+        builder.on(.readyz, .get) { _ in await ready() }
+        builder.on(.metrics, .get) { _ in
+            HTTPResponse(
+                status: 200, headers: ["Content-Type": "text/plain; version=0.0.4"],
+                body: Array(metrics.exposition().utf8)
+            )
+        }
+        // HEAD too: the server sends its headers without the body.
+        builder.on(.openAPI, .get, .head) { _ in openAPI.response }
+        builder.on(.schemas, .get) { _ in schemas.list() }
+        builder.on(.schema, .get) { schemas.schema($0.parameters[0]) }
+        builder.on(.validate, .post) { schemas.validate($0.parameters[0], body: $0.request.body) }
+        builder.on(.transparency, .get) {
+            await transparency.accesses(
+                personalID: $0.parameters[0], authorization: $0.request.headers["Authorization"])
+        }
+        builder.group(AuthenticationChallenge.operator) { group in
+            group.on(.monthlyReport, .get) { reports.monthly($0.request) }
+        }
+        builder.group(AuthenticationChallenge.consumer) { group in
+            group.on(.records, .get) { await record(asked($0, .record), $0.request) }
+            group.on(.records, .post) { await record(signed($0, .record), $0.request) }
+            group.on(.profile, .get) { await profile(asked($0, .profile), $0.request) }
+            group.on(.profile, .post) { await profile(signed($0, .profile), $0.request) }
+            group.on(.documents, .get) { await document($0) }
+            group.on(.services, .get) { await services($0.request) }
+        }
+        return builder.build()
+    }
+
+    private func ready() async -> HTTPResponse {
+        let (ready, checks) = await readiness()
+        return .json(["status": ready ? "ready" : "not-ready", "checks": .object(checks)], status: ready ? 200 : 503)
+    }
+
+    func authenticate(_ request: HTTPRequest) -> Result<Consumer, Problem> {
+        Result { () throws(Problem) -> Consumer in
+            try authenticator.authenticate(
+                certificateChain: request.clientCertificateChain,
+                certificateRejected: request.clientCertificateRejected,
+                authorization: request.headers["Authorization"]
+            )
+        }
+    }
+}
