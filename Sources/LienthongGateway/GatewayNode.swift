@@ -29,6 +29,8 @@ public final class GatewayNode: Sendable {
     private let audit: AuditLog
     private let registries: [RegistryRuntime]
     private let httpClient: HTTPClient
+    /// Writes the access and error log; `nil` when the level is `off`.
+    private let logWriter: LogWriter?
 
     /// Prepares the data directory, opens every registry, the audit log and the keys, and binds the servers.
     public static func start(_ configuration: GatewayConfiguration) async throws -> GatewayNode {
@@ -37,6 +39,8 @@ public final class GatewayNode: Sendable {
         let schemas = try SchemaCatalog.load(directory: schemaDirectory)
         let problems = ConfigurationCheck.run(configDirectory: configuration.configDirectory, catalog: schemas)
         guard problems.isEmpty else { throw InvalidConfiguration(problems: problems) }
+        let logLevel = try LogLevel.resolve(
+            environment: ProcessInfo.processInfo.environment, configured: configuration.node.log?.level)
         let openAPI = try OpenAPIDocument.load(
             directory: schemaDirectory, catalog: schemas, registries: configuration.registries,
             purposes: configuration.policy.purposes.map(\.code)
@@ -143,17 +147,22 @@ public final class GatewayNode: Sendable {
                 return (ready, checks)
             }
         )
-        let server = HTTPServer(configuration: try Self.serverConfiguration(configuration), handler: router)
+        let logWriter = logLevel == .off ? nil : LogWriter(level: logLevel)
+        let server = HTTPServer(
+            configuration: try Self.serverConfiguration(configuration),
+            handler: logWriter.map { RequestLogging(next: router, level: logLevel, writer: $0) } ?? router
+        )
         let port = try await server.start()
         return GatewayNode(
             port: port, developmentPKI: pki, configuration: configuration, server: server, agencyServer: agencyServer,
-            audit: audit, registries: runtimes, httpClient: httpClient
+            audit: audit, registries: runtimes, httpClient: httpClient, logWriter: logWriter
         )
     }
 
     private init(
         port: Int, developmentPKI: DevelopmentPKI.Files?, configuration: GatewayConfiguration, server: HTTPServer,
-        agencyServer: HTTPServer?, audit: AuditLog, registries: [RegistryRuntime], httpClient: HTTPClient
+        agencyServer: HTTPServer?, audit: AuditLog, registries: [RegistryRuntime], httpClient: HTTPClient,
+        logWriter: LogWriter?
     ) {
         self.port = port
         self.developmentPKI = developmentPKI
@@ -163,6 +172,7 @@ public final class GatewayNode: Sendable {
         self.audit = audit
         self.registries = registries
         self.httpClient = httpClient
+        self.logWriter = logWriter
     }
 
     /// Serves until ``shutdown()``: then stops accepting, finishes in-flight requests, closes the registries and
@@ -179,6 +189,7 @@ public final class GatewayNode: Sendable {
         for runtime in registries { await runtime.registry.connector.close() }
         httpClient.shutdown()
         audit.close()
+        logWriter?.close()
     }
 
     /// Starts a graceful shutdown; ``run()`` returns once it is complete.
