@@ -162,6 +162,28 @@ struct OperatorLogTests {
         #expect(leaked.isEmpty, "\(leaked)")
     }
 
+    @Test func aStreamedDocumentIsLoggedWhenItEndsWithTheBytesSent() async throws {
+        let gateway = try SharedGateway.get()
+        let key = try #require(try Seeds.landKeys().first)
+        let requestID = UUID().uuidString.lowercased()
+        var headers = DocumentStreamingTests.land
+        headers["Lienthong-Request-Id"] = requestID
+        let response = try await DocumentStreamingTests.fetch(
+            gateway, "/v1/documents/land/\(key)", headers: headers,
+            client: gateway.client(certificate: gateway.clientCertificate(DocumentStreamingTests.motcua)))
+        #expect(response.status == 200)
+        let output = try #require(gateway.standardOutput)
+        let lines = try await output.lines { lines in
+            Self.events("request", in: lines).contains { $0["requestId"]?.stringValue == requestID }
+        }
+        let line = try #require(Self.events("request", in: lines).first { $0["requestId"]?.stringValue == requestID })
+        #expect(line["route"] == "/v1/documents/{registry}/{key}")
+        #expect(line["registry"] == "land")
+        #expect(line["problem"] == "-")
+        // The whole multipart body: the 50 MiB document, the part headers and the signed envelope.
+        #expect((line["bytesOut"]?.numberValue?.int ?? 0) > 52_428_800)
+    }
+
     @Test func theEnvironmentLevelWinsOverNodeJSON() async throws {
         let gateway = try GatewayProcess(
             configDirectory: try Self.configuration(level: "debug"), environment: ["LIENTHONG_LOG_LEVEL": "error"],
