@@ -43,7 +43,8 @@ struct LogWriterTests {
         writer.close()
         let written = output.written.withLock { $0 }
         let standardOutput = written.filter { $0.0 == .standardOutput }.map(\.1).joined()
-        #expect(standardOutput.split(separator: "\n").compactMap { try? JSONValue.parse(Array($0.utf8))["n"] } == [1, 2, 3])
+        let numbers = standardOutput.split(separator: "\n").compactMap { try? JSONValue.parse(Array($0.utf8))["n"] }
+        #expect(numbers == [1, 2, 3])
         let notice = written.filter { $0.0 == .standardError }.map(\.1).joined()
         let dropped = try? JSONValue.parse(Array(notice.utf8.dropLast()))
         #expect(dropped?["event"] == "log-lines-dropped")

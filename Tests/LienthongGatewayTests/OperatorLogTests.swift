@@ -47,7 +47,8 @@ struct OperatorLogTests {
                 for column in columns { if let value = row[column], !value.isEmpty { values.insert(value) } }
             }
         }
-        let land = try JSONValue.parse(Array(try Data(contentsOf: GatewayProcess.root.appendingPathComponent("seeds/land.json"))))
+        let land = try JSONValue.parse(
+            Array(try Data(contentsOf: GatewayProcess.root.appendingPathComponent("seeds/land.json"))))
         for parcel in land.arrayValue ?? [] {
             for holder in parcel["chuSuDung"]?.arrayValue ?? [] {
                 if let id = holder["soGiayTo"]?.stringValue { values.insert(id) }
@@ -194,7 +195,8 @@ struct OperatorLogTests {
         #expect(try await get(gateway, "/v1/records/population/\(person)").status == 200)
         #expect(try await get(gateway, parcel, purpose: "land-administration").status == 502)
         let errors = try #require(gateway.standardError)
-        #expect(Self.events("failure", in: try await errors.lines { !Self.events("failure", in: $0).isEmpty }).count == 1)
+        let failures = try await errors.lines { !Self.events("failure", in: $0).isEmpty }
+        #expect(Self.events("failure", in: failures).count == 1)
         // Stopping flushes the writer: whatever it held is out when the process has exited.
         gateway.stop()
         let lines = try #require(gateway.standardOutput).lines + errors.lines
@@ -225,7 +227,8 @@ struct OperatorLogTests {
             [
                 "LIENTHONG_LOG_LEVEL=verbose", GatewayProcess.binary.path, "serve", "--config",
                 try GatewayProcess.demoConfiguration().path, "--listen", "127.0.0.1:0", "--data-dir",
-                FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-data-\(UUID().uuidString)").path,
+                FileManager.default.temporaryDirectory
+                    .appendingPathComponent("lienthong-data-\(UUID().uuidString)").path,
             ]
         )
         #expect(result.status == 1)

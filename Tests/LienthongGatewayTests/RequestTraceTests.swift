@@ -7,7 +7,8 @@ struct RequestTraceTests {
     @Test func aFailedCallIsNotedWithItsCauseAndWithoutTheKey() async {
         let trace = RequestTrace()
         await RequestTrace.$current.withValue(trace) {
-            _ = try? await RequestTrace.upstream("enterprise", key: "0123456789") { () async throws(ConnectorError) -> Int in
+            _ = try? await RequestTrace.upstream("enterprise", key: "0123456789") {
+                () async throws(ConnectorError) -> Int in
                 throw ConnectorError(
                     code: .configuration, registry: "enterprise",
                     detail: #"invalid input syntax for type integer: "0123456789""#, cause: "postgres.22P02")

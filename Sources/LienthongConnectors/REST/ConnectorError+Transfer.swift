@@ -10,7 +10,8 @@ extension ConnectorError {
         switch error.code {
         case .timeout:
             self.init(
-                code: .timeout, registry: registry, detail: "no answer in time: \(error.detail)", cause: error.code.wireCode)
+                code: .timeout, registry: registry, detail: "no answer in time: \(error.detail)",
+                cause: error.code.wireCode)
         case .responseTooLarge:
             self.init(
                 code: .upstreamContractViolation, registry: registry, detail: "the answer exceeds the size limit",

@@ -55,7 +55,8 @@ struct RequestLogging<Next: HTTPHandler>: HTTPHandler {
                 let detail = (try? JSONValue.parse(response.body))?["detail"]?.stringValue
                 failures.append(
                     RequestTrace.Failure(
-                        part: .gateway, registry: nil, code: problem ?? "-", cause: detail ?? "status \(response.status)"))
+                        part: .gateway, registry: nil, code: problem ?? "-",
+                        cause: detail ?? "status \(response.status)"))
             }
             for failure in failures {
                 writer.write(

@@ -109,7 +109,8 @@ final class RequestTrace: Sendable {
             trace.called(UpstreamCall(registry: registry, duration: started.duration(to: .now)))
             return value
         } catch {
-            trace.called(UpstreamCall(registry: registry, duration: started.duration(to: .now), code: error.code.wireCode))
+            let duration = started.duration(to: .now)
+            trace.called(UpstreamCall(registry: registry, duration: duration, code: error.code.wireCode))
             trace.failedUpstream(error, registry: registry, key: key)
             throw error
         }

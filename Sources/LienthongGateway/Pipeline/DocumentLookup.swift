@@ -95,7 +95,8 @@ struct DocumentLookup: Sendable {
         let stream: DocumentStream
         do {
             let answer = try await RequestTrace.upstream(descriptor.name, key: admitted.key) {
-                () async throws(ConnectorError) -> DocumentStream? in try await runtime.registry.document(key: admitted.key)
+                () async throws(ConnectorError) -> DocumentStream? in
+                try await runtime.registry.document(key: admitted.key)
             }
             guard let found = answer else {
                 return .failure(GatewayProblems.documentNotFound(descriptor.name))
@@ -120,7 +121,8 @@ struct DocumentLookup: Sendable {
             do {
                 chunk = try await document.stream.next()
             } catch {
-                RequestTrace.current?.failedUpstream(error, registry: document.descriptor.name, key: document.admitted.key)
+                RequestTrace.current?.failedUpstream(
+                    error, registry: document.descriptor.name, key: document.admitted.key)
                 return .failed(await conclude(document, problem: error.problem))
             }
             guard let chunk else { break }

@@ -210,7 +210,8 @@ struct ProfileLookup: Sendable {
                 let natives = try await RequestTrace.upstream(name, key: personalID) {
                     () async throws(ConnectorError) -> [NativeRecord] in
                     try await registry.connector.search(
-                        NativeSearch(name: search, parameters: ["personalId": personalID], limit: Self.maxRecordsPerPart)
+                        NativeSearch(
+                            name: search, parameters: ["personalId": personalID], limit: Self.maxRecordsPerPart)
                     )
                 }
                 for native in natives {
