@@ -221,6 +221,17 @@ struct OperatorLogTests {
         #expect(calls.first?["code"] == "ok")
     }
 
+    @Test func configCheckRefusesAnUnknownLevelInNodeJSON() throws {
+        let configuration = try GatewayProcess.demoConfiguration { directory in
+            try GatewayProcess.editJSON(directory.appendingPathComponent("node.json")) { $0["log"] = ["level": "loud"] }
+        }
+        let result = try ChildProcess.run(
+            GatewayProcess.binary,
+            ["config", "check", configuration.path, "--schemas", GatewayProcess.root.appendingPathComponent("schemas").path])
+        #expect(result.status == 1)
+        #expect((result.stdout + result.stderr).contains("node.json#/log/level"), "\(result.stdout)\(result.stderr)")
+    }
+
     @Test func anUnknownLevelStopsServeWithTheVariableNamed() throws {
         let result = try ChildProcess.run(
             URL(fileURLWithPath: "/usr/bin/env"),
