@@ -227,7 +227,10 @@ struct OperatorLogTests {
         }
         let result = try ChildProcess.run(
             GatewayProcess.binary,
-            ["config", "check", configuration.path, "--schemas", GatewayProcess.root.appendingPathComponent("schemas").path])
+            [
+                "config", "check", configuration.path, "--schemas",
+                GatewayProcess.root.appendingPathComponent("schemas").path,
+            ])
         #expect(result.status == 1)
         #expect((result.stdout + result.stderr).contains("node.json#/log/level"), "\(result.stdout)\(result.stderr)")
     }
