@@ -27,6 +27,7 @@ struct Router: HTTPHandler {
     func handle(_ request: HTTPRequest) async -> HTTPResponse {
         let started = ContinuousClock.now
         let (route, response) = await route(request)
+        RequestTrace.current?.matched(route)
         metrics.record(
             route: route, status: response.status, code: response.headers[HTTPResponse.problemCodeHeader] ?? "ok",
             seconds: started.duration(to: .now).secondsValue

@@ -6,8 +6,9 @@ import LienthongJSON
 /// failure (each failed upstream call or audit write, and every 5xx), `debug` lines per upstream call.
 ///
 /// It sets the request's ``RequestTrace`` for the pipeline, and logs when the answer is complete: at once for a
-/// plain body, when the producer ends for a streamed one (whose bytes it counts). A node whose level is `off` is
-/// not wrapped at all.
+/// plain body, when the producer ends for a streamed one (whose bytes it counts). The route is the template the
+/// ``Router`` matched and noted (matching a path again costs more than the rest of a line on the request path).
+/// A node whose level is `off` is not wrapped at all.
 struct RequestLogging<Next: HTTPHandler>: HTTPHandler {
     let next: Next
     let level: LogLevel
@@ -41,7 +42,7 @@ struct RequestLogging<Next: HTTPHandler>: HTTPHandler {
         let latency = started.duration(to: .now)
         let time = Date()
         let notes = trace.notes
-        let route = Self.route(request)
+        let route = notes.route ?? "-"
         let requestID = response.headers["Lienthong-Request-Id"]
         let problem = response.headers[HTTPResponse.problemCodeHeader]
             ?? (response.bodyProducer == nil ? nil : notes.auditedProblem)
@@ -72,11 +73,5 @@ struct RequestLogging<Next: HTTPHandler>: HTTPHandler {
                     status: response.status, problem: problem, latency: latency,
                     upstream: notes.calls.map(\.duration).max(), bytesIn: request.body.count, bytesOut: bytesOut))
         }
-    }
-
-    /// The route template the request matched, as the metrics label it; never the path itself.
-    static func route(_ request: HTTPRequest) -> String {
-        guard let segments = request.pathSegments else { return "invalid" }
-        return Route.match(segments)?.route.rawValue ?? "unknown"
     }
 }

@@ -43,6 +43,8 @@ final class RequestTrace: Sendable {
 
     /// Everything noted so far.
     struct Notes: Sendable {
+        /// The route template the router matched (`unknown`, `invalid` for none).
+        var route: String?
         var consumer: String?
         var registries: [String] = []
         var subjectHMAC: String?
@@ -58,6 +60,11 @@ final class RequestTrace: Sendable {
 
     /// What was noted so far.
     var notes: Notes { state.withLock { $0 } }
+
+    /// The router matched `route`, a template: the router's label, so that the log need not match the path again.
+    func matched(_ route: String) {
+        state.withLock { $0.route = route }
+    }
 
     /// The consumer authenticated.
     func identified(_ consumer: ExchangeID) {
