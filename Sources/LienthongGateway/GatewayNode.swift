@@ -152,7 +152,13 @@ public final class GatewayNode: Sendable {
             configuration: try Self.serverConfiguration(configuration),
             handler: logWriter.map { RequestLogging(next: router, level: logLevel, writer: $0) } ?? router
         )
-        let port = try await server.start()
+        let port: Int
+        do {
+            port = try await server.start()
+        } catch {
+            logWriter?.close()
+            throw error
+        }
         return GatewayNode(
             port: port, developmentPKI: pki, configuration: configuration, server: server, agencyServer: agencyServer,
             audit: audit, registries: runtimes, httpClient: httpClient, logWriter: logWriter
