@@ -39,12 +39,12 @@ public final class GatewayNode: Sendable {
         let schemas = try SchemaCatalog.load(directory: schemaDirectory)
         let problems = ConfigurationCheck.run(configDirectory: configuration.configDirectory, catalog: schemas)
         guard problems.isEmpty else { throw InvalidConfiguration(problems: problems) }
-        let logLevel = try LogLevel.resolve(
-            environment: ProcessInfo.processInfo.environment, configured: configuration.node.log?.level)
         let openAPI = try OpenAPIDocument.load(
             directory: schemaDirectory, catalog: schemas, registries: configuration.registries,
             purposes: configuration.policy.purposes.map(\.code)
         )
+        let logLevel = try LogLevel.resolve(
+            environment: ProcessInfo.processInfo.environment, configured: configuration.node.log?.level)
         let dataDirectory = DataDirectory(configuration: configuration)
         let pki = try dataDirectory.prepare()
         let httpClient = HTTPClient()

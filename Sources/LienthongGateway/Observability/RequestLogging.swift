@@ -9,8 +9,9 @@ import LienthongJSON
 /// plain body, when the producer ends for a streamed one (whose bytes it counts). The route is the template the
 /// ``Router`` matched and noted (matching a path again costs more than the rest of a line on the request path).
 /// A node whose level is `off` is not wrapped at all.
-struct RequestLogging<Next: HTTPHandler>: HTTPHandler {
-    let next: Next
+struct RequestLogging: HTTPHandler {
+    /// The handler whose requests are logged: the router, or whatever wraps it.
+    let next: any HTTPHandler
     let level: LogLevel
     let writer: LogWriter
 
