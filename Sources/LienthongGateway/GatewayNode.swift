@@ -35,6 +35,8 @@ public final class GatewayNode: Sendable {
     let opened: Mutex<[any RegistryConnector]>
     /// Reloads attempted so far; held for the whole of a reload, so two reloads never interleave.
     let reloading = Mutex(0)
+    /// Writes the access and error log; `nil` when the level is `off`.
+    private let logWriter: LogWriter?
 
     /// How many reloads were attempted (applied or refused) since start.
     public var reloadAttempts: Int { reloading.withLock { $0 } }
@@ -42,6 +44,8 @@ public final class GatewayNode: Sendable {
     /// Prepares the data directory, opens every registry, the audit log and the keys, and binds the servers.
     public static func start(_ configuration: GatewayConfiguration) async throws -> GatewayNode {
         // The configuration was checked when it was resolved (GatewayConfiguration.resolve), schemas included.
+        let logLevel = try LogLevel.resolve(
+            environment: ProcessInfo.processInfo.environment, configured: configuration.node.log?.level)
         let dataDirectory = DataDirectory(configuration: configuration)
         let pki = try dataDirectory.prepare()
         let httpClient = HTTPClient()
@@ -71,18 +75,28 @@ public final class GatewayNode: Sendable {
         )
         let current = CurrentSnapshot(snapshot)
         // A break found at start stays until an operator seals it, which needs the node stopped.
-        let handler: any HTTPHandler = audit.unverifiedBreak == nil ? current : AuditGate(next: current)
-        let server = HTTPServer(configuration: try Self.serverConfiguration(configuration), handler: handler)
-        let port = try await server.start()
+        let gated: any HTTPHandler = audit.unverifiedBreak == nil ? current : AuditGate(next: current)
+        let logWriter = logLevel == .off ? nil : LogWriter(level: logLevel)
+        let server = HTTPServer(
+            configuration: try Self.serverConfiguration(configuration),
+            handler: logWriter.map { RequestLogging(next: gated, level: logLevel, writer: $0) } ?? gated
+        )
+        let port: Int
+        do {
+            port = try await server.start()
+        } catch {
+            logWriter?.close()
+            throw error
+        }
         return GatewayNode(
             port: port, server: server, agencyServer: agency?.server, services: services, current: current,
-            connectors: connectors
+            connectors: connectors, logWriter: logWriter
         )
     }
 
     private init(
         port: Int, server: HTTPServer, agencyServer: HTTPServer?, services: NodeServices, current: CurrentSnapshot,
-        connectors: [any RegistryConnector]
+        connectors: [any RegistryConnector], logWriter: LogWriter?
     ) {
         self.port = port
         self.server = server
@@ -90,6 +104,7 @@ public final class GatewayNode: Sendable {
         self.services = services
         self.current = current
         self.opened = Mutex(connectors)
+        self.logWriter = logWriter
     }
 
     /// The registries of `configuration`, reusing the open connector of each one whose descriptor is unchanged in
@@ -126,6 +141,7 @@ public final class GatewayNode: Sendable {
         for connector in opened.withLock({ $0 }) { await connector.close() }
         services.httpClient.shutdown()
         services.audit.log.close()
+        logWriter?.close()
     }
 
     /// Starts a graceful shutdown; ``run()`` returns once it is complete.

@@ -20,4 +20,16 @@ extension JSONValue {
     public func serializedString(pretty: Bool = false) -> String {
         String(decoding: serializedBytes(pretty: pretty), as: UTF8.self)
     }
+
+    /// One line of JSON text for an object whose members keep the given order (not sorted), as log lines want
+    /// `time` and `level` first; values are written as ``serializedBytes(pretty:)`` writes them.
+    public static func serializedObject(orderedMembers members: [(key: String, value: JSONValue)]) -> [UInt8] {
+        var writer = JSONWriter(mode: .plain(pretty: false))
+        do {
+            try writer.writeObject(orderedMembers: members)
+        } catch {
+            assertionFailure("plain JSON serialisation threw \(error)")
+        }
+        return writer.output
+    }
 }

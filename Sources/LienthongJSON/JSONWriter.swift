@@ -46,6 +46,18 @@ struct JSONWriter {
         }
     }
 
+    /// Writes an object whose members come in the caller's order (no sorting, a repeated key is written twice).
+    mutating func writeObject(orderedMembers members: [(key: String, value: JSONValue)]) throws(JSONError) {
+        output.append(UInt8(ascii: "{"))
+        for (position, member) in members.enumerated() {
+            if position > 0 { output.append(UInt8(ascii: ",")) }
+            writeString(member.key)
+            output.append(UInt8(ascii: ":"))
+            try write(member.value)
+        }
+        output.append(UInt8(ascii: "}"))
+    }
+
     /// Keys in RFC 8785 order: lexicographic over UTF-16 code units, not `String <`, which compares
     /// canonically equivalent forms as equal.
     static func sortedKeys(_ members: [String: JSONValue]) -> [String] {

@@ -59,6 +59,9 @@ let referenceOf: [String: String] = [
     "lookup-rest-tls": "ref-proxy-tls", "lookup-sqlite-tls": "ref-proxy-tls",
     // The cost of the durable audit log: the same lookups with the log on, against a node with it off.
     "audit-on": "audit-off",
+    // The cost of the operator log (issue #17: at most 5 %): the same lookups logged at info, against a node with
+    // LIENTHONG_LOG_LEVEL=off.
+    "log-on": "log-off",
 ]
 
 struct SoakSample {

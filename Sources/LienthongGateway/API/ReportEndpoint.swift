@@ -26,7 +26,10 @@ struct ReportEndpoint: Sendable {
         do {
             report = AuditReport.monthly(records: try audit.records(from: month.start, to: month.end), month: month)
         } catch {
-            Console.warn("lienthong: report read failed: \(error.code)")
+            RequestTrace.current?.failed(
+                RequestTrace.Failure(
+                    part: .audit, registry: nil, code: GatewayProblems.auditUnavailable.code,
+                    cause: "report read failed: \(error)"))
             return .problem(GatewayProblems.auditUnavailable, requestID: nil)
         }
         guard format == "csv" else { return .json(report.json) }

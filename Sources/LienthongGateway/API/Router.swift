@@ -19,7 +19,10 @@ struct Router: HTTPHandler {
     }
 
     func handle(_ request: HTTPRequest) async -> HTTPResponse {
-        await run(middlewareFrom: 0, RoutedRequest(request))
+        let routed = RoutedRequest(request)
+        // The operator log takes the route matched here rather than matching the path again.
+        RequestTrace.current?.matched(routed.label)
+        return await run(middlewareFrom: 0, routed)
     }
 
     private func run(middlewareFrom index: Int, _ request: RoutedRequest) async -> HTTPResponse {

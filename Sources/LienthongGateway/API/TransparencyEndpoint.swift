@@ -33,7 +33,10 @@ struct TransparencyEndpoint: Sendable {
         do {
             accesses = try audit.accessesAndRefusals(subjectKey: personalID)
         } catch {
-            Console.warn("lienthong: transparency read failed: \(error.code)")
+            RequestTrace.current?.failed(
+                RequestTrace.Failure(
+                    part: .audit, registry: nil, code: GatewayProblems.auditUnavailable.code,
+                    cause: "transparency read failed: \(error)"))
             return .problem(GatewayProblems.auditUnavailable, requestID: nil)
         }
         let entries: [JSONValue] = accesses.reversed().map { access in

@@ -60,6 +60,14 @@ public struct NodeConfiguration: Sendable, Hashable, Codable {
 
     /// The audit log's settings; the log is on when absent.
     public var audit: Audit?
+    /// The operator log's settings.
+    public struct Log: Sendable, Hashable, Codable {
+        /// The lowest level written; `LIENTHONG_LOG_LEVEL` wins over it.
+        public var level: LogLevel?
+    }
+
+    /// The operator log's settings; `info` when absent.
+    public var log: Log?
     /// Replay window for request ids, in seconds (default 600).
     public var replayWindowSeconds: Double?
     /// Root CAs that signatures and client certificates must chain to.

@@ -9,13 +9,27 @@ struct AuditRecorder: Sendable {
     let enabled: Bool
 
     /// Appends `events` durably, or returns the problem to answer instead of the data.
+    ///
+    /// Tells the request's trace the subject's keyed hash as the log stores it, so the access line can name the
+    /// subject the way the audit does.
     func record(_ events: [AuditEvent], requestID: String) async -> Problem? {
-        guard enabled else { return nil }
+        let trace = RequestTrace.current
+        if events.count == 1 { trace?.audited(problemCode: events[0].problemCode) }
+        guard enabled else {
+            if let trace, let key = events.first?.subjectKey { trace.subject(hmac: log.subjectHMAC(key)) }
+            return nil
+        }
         do {
-            for event in events { _ = try await log.append(event) }
+            for event in events {
+                let record = try await log.append(event)
+                if let hmac = record.subjectHMAC { trace?.subject(hmac: hmac) }
+            }
             return nil
         } catch {
-            Console.warn("lienthong: audit append failed for request \(requestID): \(error)")
+            trace?.failed(
+                RequestTrace.Failure(
+                    part: .audit, registry: nil, code: GatewayProblems.auditUnavailable.code,
+                    cause: "append failed: \(error)"))
             return GatewayProblems.auditUnavailable
         }
     }

@@ -49,6 +49,7 @@ struct ConsumerAuthenticator: Sendable {
         case (let certificate?, let token?) where certificate.id != token.id:
             throw GatewayProblems.unauthenticated("The bearer token and the client certificate name different consumers.")
         case (let consumer?, _), (nil, let consumer?):
+            RequestTrace.current?.identified(consumer.id)
             return consumer
         case (nil, nil):
             throw GatewayProblems.unauthenticated("Present a client certificate or a bearer token.")

@@ -94,7 +94,11 @@ struct DocumentLookup: Sendable {
         guard let signer = signers[descriptor.provider] else { return .failure(GatewayProblems.internalError) }
         let stream: DocumentStream
         do {
-            guard let found = try await runtime.registry.document(key: admitted.key) else {
+            let answer = try await RequestTrace.upstream(descriptor.name, key: admitted.key) {
+                () async throws(ConnectorError) -> DocumentStream? in
+                try await runtime.registry.document(key: admitted.key)
+            }
+            guard let found = answer else {
                 return .failure(GatewayProblems.documentNotFound(descriptor.name))
             }
             stream = found
@@ -117,6 +121,8 @@ struct DocumentLookup: Sendable {
             do {
                 chunk = try await document.stream.next()
             } catch {
+                RequestTrace.current?.failedUpstream(
+                    error, registry: document.descriptor.name, key: document.admitted.key)
                 return .failed(await conclude(document, problem: error.problem))
             }
             guard let chunk else { break }

@@ -30,6 +30,7 @@ struct LookupAdmission: Sendable {
     ) -> Result<Admitted, Problem> {
         event.service = service.description
         event.provider = descriptor.provider.description
+        RequestTrace.current?.asked(descriptor.name)
         guard let purpose = request.purpose, !purpose.isEmpty else { return .failure(GatewayProblems.purposeRequired) }
         let key: String
         do {

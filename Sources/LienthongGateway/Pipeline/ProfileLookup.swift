@@ -197,23 +197,36 @@ struct ProfileLookup: Sendable {
         _ part: ProfilePart, runtime: RegistryRuntime, personalID: String
     ) async -> Result<[JSONValue], Problem> {
         let registry = runtime.registry
+        let name = runtime.descriptor.name
+        // A withheld part is not an error answer, so each failure is noted here for the error log.
+        func violation(_ detail: String) -> Result<[JSONValue], Problem> {
+            let problem = GatewayProblems.contractViolation(name, detail)
+            RequestTrace.current?.failedContract(problem, registry: name)
+            return .failure(problem)
+        }
         var records: [JSONValue] = []
         do {
             if let search = part.search {
-                let natives = try await registry.connector.search(
-                    NativeSearch(name: search, parameters: ["personalId": personalID], limit: Self.maxRecordsPerPart)
-                )
+                let natives = try await RequestTrace.upstream(name, key: personalID) {
+                    () async throws(ConnectorError) -> [NativeRecord] in
+                    try await registry.connector.search(
+                        NativeSearch(
+                            name: search, parameters: ["personalId": personalID], limit: Self.maxRecordsPerPart)
+                    )
+                }
                 for native in natives {
-                    do {
+                    do throws(MappingError) {
                         records.append(try registry.mapping.map(native))
                     } catch {
-                        return .failure(
-                            GatewayProblems.contractViolation(runtime.descriptor.name, "a record does not map")
-                        )
+                        RequestTrace.current?.failedUpstream(ConnectorError(error), registry: name, key: personalID)
+                        return .failure(GatewayProblems.contractViolation(name, "a record does not map"))
                     }
                 }
             } else {
-                guard let record = try await registry.record(key: personalID) else {
+                let answer = try await RequestTrace.upstream(name, key: personalID) {
+                    () async throws(ConnectorError) -> JSONValue? in try await registry.record(key: personalID)
+                }
+                guard let record = answer else {
                     return .failure(GatewayProblems.recordNotFound(runtime.descriptor.name))
                 }
                 records = [record]
@@ -222,20 +235,12 @@ struct ProfileLookup: Sendable {
             return .failure(error.problem)
         }
         records = records.filter { part.belongs($0, personalID) }
-        if part.search == nil && records.isEmpty {
-            return .failure(
-                GatewayProblems.contractViolation(runtime.descriptor.name, "the record names another person")
-            )
-        }
+        if part.search == nil && records.isEmpty { return violation("the record names another person") }
         for record in records {
             let validation = runtime.schema.validate(record)
             guard validation.isValid else {
                 let location = validation.errors.first?.keywordLocation ?? ""
-                return .failure(
-                    GatewayProblems.contractViolation(
-                        runtime.descriptor.name, "the mapped record fails \(runtime.descriptor.schema) at \(location)"
-                    )
-                )
+                return violation("the mapped record fails \(runtime.descriptor.schema) at \(location)")
             }
         }
         return .success(records)

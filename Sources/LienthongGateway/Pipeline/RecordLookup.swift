@@ -91,7 +91,10 @@ struct RecordLookup: Sendable {
 
         let record: JSONValue
         do {
-            guard let found = try await runtime.registry.record(key: key) else {
+            let answer = try await RequestTrace.upstream(descriptor.name, key: key) {
+                () async throws(ConnectorError) -> JSONValue? in try await runtime.registry.record(key: key)
+            }
+            guard let found = answer else {
                 return .failure(GatewayProblems.recordNotFound(descriptor.name))
             }
             record = found
@@ -101,11 +104,10 @@ struct RecordLookup: Sendable {
         let validation = runtime.schema.validate(record)
         guard validation.isValid else {
             let location = validation.errors.first?.keywordLocation ?? ""
-            return .failure(
-                GatewayProblems.contractViolation(
-                    descriptor.name, "the mapped record fails \(descriptor.schema) at \(location)"
-                )
-            )
+            let problem = GatewayProblems.contractViolation(
+                descriptor.name, "the mapped record fails \(descriptor.schema) at \(location)")
+            RequestTrace.current?.failedContract(problem, registry: descriptor.name)
+            return .failure(problem)
         }
         let projected = FieldProjection.project(record, to: selection)
 

@@ -148,7 +148,8 @@ final class CurlTransfer: @unchecked Sendable {
         if failed {
             curl_easy_cleanup(easy)
             release()
-            throw HTTPClientError(code: .invalidRequest, detail: "libcurl rejected an option for \(request.url)")
+            // Not the URL: its path may hold the key asked for, and this detail reaches the error log.
+            throw HTTPClientError(code: .invalidRequest, detail: "libcurl rejected an option of the request")
         }
         return easy
     }

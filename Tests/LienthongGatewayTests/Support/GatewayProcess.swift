@@ -15,6 +15,10 @@ final class GatewayProcess: @unchecked Sendable {
     let dataDirectory: URL
     let configDirectory: URL
     let output: Pipe
+    /// Standard output after the banner's first line, read as it comes (`nil` when not drained).
+    let standardOutput: OutputCollector?
+    /// Standard error, when captured (otherwise it goes to the test's own).
+    let standardError: OutputCollector?
 
     /// The package root.
     static var root: URL { Repository.root }
@@ -45,7 +49,13 @@ final class GatewayProcess: @unchecked Sendable {
     /// - Parameters:
     ///   - dataDirectory: an existing data directory to reuse (a restart); a new temporary one by default.
     ///   - environment: variables added to the test process's environment (e.g. `LIENTHONG_POSTGRES_URL`).
-    init(configDirectory: URL? = nil, dataDirectory: URL? = nil, environment: [String: String] = [:]) throws {
+    ///   - drainOutput: read standard output on as it comes (its access log would fill the pipe and stall the
+    ///     node); `false` leaves it to the test.
+    ///   - captureStandardError: keep standard error for the test instead of passing it through.
+    init(
+        configDirectory: URL? = nil, dataDirectory: URL? = nil, environment: [String: String] = [:],
+        drainOutput: Bool = true, captureStandardError: Bool = false
+    ) throws {
         self.configDirectory = try configDirectory ?? Self.demoConfiguration()
         self.dataDirectory = dataDirectory
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-data-\(UUID().uuidString)")
@@ -57,8 +67,10 @@ final class GatewayProcess: @unchecked Sendable {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
         output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.standardError
+        let errorPipe = captureStandardError ? Pipe() : nil
+        process.standardError = errorPipe ?? FileHandle.standardError
         try process.run()
+        standardError = errorPipe.map { OutputCollector($0.fileHandleForReading) }
         childProcessIDs.append(process.processIdentifier)
         if childProcessIDs.count == 1 {
             atexit { for pid in childProcessIDs { kill(pid, SIGTERM) } }
@@ -74,6 +86,8 @@ final class GatewayProcess: @unchecked Sendable {
             let port = Int(line[line.index(after: colon)...])
         else { throw GatewayProcessError(message: "unexpected banner: \(text)") }
         self.port = port
+        let rest = String(text[text.index(after: text.firstIndex(of: "\n")!)...])
+        standardOutput = drainOutput ? OutputCollector(output.fileHandleForReading, initial: rest) : nil
     }
 
     /// Sends SIGTERM and waits for the process to exit; returns its exit status.
