@@ -84,6 +84,20 @@ import Testing
         }
     }
 
+    @Test func aChunkedBodyOverTheLimitIs413() async throws {
+        try await withServer(configuration) { _, port in
+            let connection = try RawConnection(port: port)
+            let chunk = String(repeating: "a", count: 600)
+            connection.send(
+                "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n258\r\n\(chunk)\r\n258\r\n\(chunk)\r\n0\r\n\r\n")
+            let (text, closed) = connection.readToEnd()
+            let response = try #require(RawResponse(text), "\(text.debugDescription)")
+            #expect(response.status == 413)
+            #expect(response.code == "payload-too-large")
+            #expect(closed)
+        }
+    }
+
     @Test func expectContinueIsAnsweredAtOnce() async throws {
         try await withServer(configuration) { _, port in
             let connection = try RawConnection(port: port)
