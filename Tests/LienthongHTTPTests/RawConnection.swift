@@ -44,17 +44,29 @@ final class RawConnection {
     @discardableResult
     func send(_ text: String) -> Bool { send(Array(text.utf8)) }
 
-    /// Reads until the server closes (`closed`) or goes silent for the timeout.
+    /// Reads until the server closes (`closed`, by FIN or reset) or goes silent for the timeout.
     func readToEnd() -> (text: String, closed: Bool) {
+        let (text, end) = readToEndNotingHow()
+        return (text, end != .timedOut)
+    }
+
+    /// How a connection ended.
+    enum End { case finished, reset, timedOut }
+
+    /// Reads until the server closes or goes silent for the timeout, telling an orderly close from a reset.
+    func readToEndNotingHow() -> (text: String, end: End) {
         var received: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
             let count = recv(fd, &chunk, chunk.count, 0)
-            if count == 0 { return (String(decoding: received, as: UTF8.self), true) }
-            if count < 0 { return (String(decoding: received, as: UTF8.self), errno == ECONNRESET) }
+            if count == 0 { return (String(decoding: received, as: UTF8.self), .finished) }
+            if count < 0 { return (String(decoding: received, as: UTF8.self), errno == ECONNRESET ? .reset : .timedOut) }
             received += chunk[0..<count]
         }
     }
+
+    /// Ends the sending side (FIN); reading goes on.
+    func finishSending() { shutdown(fd, Int32(SHUT_WR)) }
 
     /// Reads what arrives within `wait` (nothing if the server stays silent), without blocking longer.
     func readAvailable(waiting wait: Duration) -> (text: String, closed: Bool) {
