@@ -31,6 +31,14 @@ import Testing
                 certificateChainPath: certs.serverCertificatePath, privateKeyPath: certs.serverKeyPath,
                 clientCAPath: certs.caPath),
             eventLoops: 2, maxConnectionsPerAddress: 5_000, headerTimeout: .seconds(60), handshakeTimeout: .seconds(60))
+        // 2,000 connections need as many descriptors in this process and in the client child (which inherits).
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        if limit.rlim_cur < 5_000, limit.rlim_max >= 5_000 {
+            limit.rlim_cur = 5_000
+            setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        try #require(limit.rlim_cur >= 5_000, "RLIMIT_NOFILE is \(limit.rlim_cur)")
         try await withServer(configuration) { _, port in
             // Warm up: the first connections allocate what every later one reuses (TLS tables, thread arenas).
             try await burst(port: port, count: 100)
