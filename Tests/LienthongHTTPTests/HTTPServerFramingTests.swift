@@ -28,7 +28,9 @@ import Testing
     ]
 
     @Test(arguments: refusals)
-    func refusedRequestsGetAFramedProblemAndTheConnectionCloses(request: String, status: Int, code: String) async throws {
+    func refusedRequestsGetAFramedProblemAndTheConnectionCloses(
+        request: String, status: Int, code: String
+    ) async throws {
         let recorder = PathRecorder()
         try await withServer(configuration, handler: recorder) { _, port in
             let connection = try RawConnection(port: port)
@@ -94,7 +96,8 @@ import Testing
             let connection = try RawConnection(port: port)
             let chunk = String(repeating: "a", count: 600)
             connection.send(
-                "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n258\r\n\(chunk)\r\n258\r\n\(chunk)\r\n0\r\n\r\n")
+                "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "258\r\n\(chunk)\r\n258\r\n\(chunk)\r\n0\r\n\r\n")
             let (text, closed) = connection.readToEnd()
             let response = try #require(RawResponse(text), "\(text.debugDescription)")
             #expect(response.status == 413)
@@ -130,7 +133,8 @@ import Testing
         try await withServer(configuration) { _, port in
             let connection = try RawConnection(port: port)
             connection.send(
-                "GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\nGET /3 HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")
+                "GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n"
+                    + "GET /3 HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n")
             let (text, closed) = connection.readToEnd()
             let statuses = text.components(separatedBy: "HTTP/1.1 ").dropFirst().map { $0.prefix(3) }
             #expect(statuses == ["200", "200", "400"])

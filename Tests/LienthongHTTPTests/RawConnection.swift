@@ -34,7 +34,9 @@ final class RawConnection {
     func send(_ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes[offset...].withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if sent <= 0 { return false }
             offset += sent
         }
@@ -60,7 +62,9 @@ final class RawConnection {
         while true {
             let count = recv(fd, &chunk, chunk.count, 0)
             if count == 0 { return (String(decoding: received, as: UTF8.self), .finished) }
-            if count < 0 { return (String(decoding: received, as: UTF8.self), errno == ECONNRESET ? .reset : .timedOut) }
+            if count < 0 {
+                return (String(decoding: received, as: UTF8.self), errno == ECONNRESET ? .reset : .timedOut)
+            }
             received += chunk[0..<count]
         }
     }
@@ -100,7 +104,8 @@ struct RawResponse {
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = value
         }
         self.headers = headers
         let rest = Array(text[split.upperBound...].utf8)
@@ -111,7 +116,8 @@ struct RawResponse {
 
     /// The problem `code` of a problem+json body.
     var code: String? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] else { return nil }
+        let object = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+        guard let object else { return nil }
         return object["code"] as? String
     }
 }

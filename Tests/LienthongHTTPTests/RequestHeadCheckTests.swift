@@ -16,7 +16,8 @@ import Testing
         ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: identity\r\n\r\n", "unsupported-transfer-encoding"),
         ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n",
          "unsupported-transfer-encoding"),
-        ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n", "conflicting-framing"),
+        ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n",
+         "conflicting-framing"),
         ("GET / HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer t\0junk\r\n\r\n", "invalid-header"),
         ("GET / HTTP/1.1\r\nHost: a\r\nX-A : 1\r\n\r\n", "invalid-header"),
         ("GET / HTTP/1.1\r\nHost: a\r\nX(A): 1\r\n\r\n", "invalid-header"),
@@ -40,7 +41,9 @@ import Testing
     }
 
     @Test func acceptsWellFormedHeads() throws {
-        #expect(try check("GET /x HTTP/1.1\r\nHost: a\r\nX-Empty:\r\n\r\n").get() == .init(contentLength: nil, chunked: false))
+        #expect(
+            try check("GET /x HTTP/1.1\r\nHost: a\r\nX-Empty:\r\n\r\n").get()
+                == .init(contentLength: nil, chunked: false))
         #expect(try check("GET / HTTP/1.0\r\n\r\n").get() == .init(contentLength: nil, chunked: false))
         #expect(
             try check("POST / HTTP/1.1\nHost: a\nContent-Length: 7\nContent-Length: 7\n\n").get()

@@ -12,7 +12,8 @@ extension EventLoop {
             return
         }
         if let context = connections[bufferEvent] {
-            evhttp_request_set_on_complete_cb(request, requestCompletedCallback, Unmanaged.passUnretained(context).toOpaque())
+            let pointer = Unmanaged.passUnretained(context).toOpaque()
+            evhttp_request_set_on_complete_cb(request, requestCompletedCallback, pointer)
             context.inFlight += 1
             context.machine.requestDelivered()
             // What follows the request (a pipelined next one) waits with the machine until the response is sent.

@@ -321,7 +321,8 @@ final class EventLoop: @unchecked Sendable {
         // every connection has closed (each response carries `Connection: close`), or after a bound.
         var bound = timeval(tv_sec: 2, tv_usec: 0)
         if settings.writeTimeout.tv_sec < bound.tv_sec { bound = settings.writeTimeout }
-        event_base_once(base, -1, Int16(EV_TIMEOUT), eventLoopForceStop, Unmanaged.passUnretained(self).toOpaque(), &bound)
+        let pointer = Unmanaged.passUnretained(self).toOpaque()
+        event_base_once(base, -1, Int16(EV_TIMEOUT), eventLoopForceStop, pointer, &bound)
         endIfQuiet()
     }
 
