@@ -1,6 +1,8 @@
 #include "event_shims.h"
+#include <malloc.h>
 #include <string.h>
 #include <event2/buffer.h>
+#include <openssl/err.h>
 
 int lt_ssl_ctx_set_min_tls12(SSL_CTX *ctx) {
     return (int)SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
@@ -73,4 +75,18 @@ ev_ssize_t lt_evbuffer_search_from(struct evbuffer *buffer, size_t offset, const
     if (evbuffer_ptr_set(buffer, &start, offset, EVBUFFER_PTR_SET) != 0) return -1;
     struct evbuffer_ptr found = evbuffer_search(buffer, needle, length, &start);
     return found.pos;
+}
+
+int lt_ssl_error_is_plain_http(unsigned long error) {
+    if (ERR_GET_LIB(error) != ERR_LIB_SSL) return 0;
+    int reason = ERR_GET_REASON(error);
+    return reason == SSL_R_HTTP_REQUEST || reason == SSL_R_HTTPS_PROXY_REQUEST;
+}
+
+void lt_ssl_ctx_release_buffers(SSL_CTX *ctx) {
+    SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+}
+
+void lt_release_free_memory(void) {
+    malloc_trim(0);
 }

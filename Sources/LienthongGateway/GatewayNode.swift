@@ -172,7 +172,7 @@ public final class GatewayNode: Sendable {
             )
         }
         let loops = configuration.node.eventLoops ?? 0
-        return HTTPServerConfiguration(
+        var server = HTTPServerConfiguration(
             host: host, port: port, tls: tls,
             eventLoops: loops > 0 ? loops : HTTPServerConfiguration.defaultEventLoops,
             maxHeaderBytes: limits.maxHeaderBytes, maxBodyBytes: limits.maxBodyBytes,
@@ -180,5 +180,10 @@ public final class GatewayNode: Sendable {
             readTimeout: .milliseconds(Int(limits.readTimeoutSeconds * 1000)),
             writeTimeout: .milliseconds(Int(limits.writeTimeoutSeconds * 1000))
         )
+        if let perAddress = limits.maxConnectionsPerAddress { server.maxConnectionsPerAddress = perAddress }
+        if let seconds = limits.headerTimeoutSeconds { server.headerTimeout = .milliseconds(Int(seconds * 1000)) }
+        if let seconds = limits.handshakeTimeoutSeconds { server.handshakeTimeout = .milliseconds(Int(seconds * 1000)) }
+        if let rate = limits.minBodyBytesPerSecond { server.minBodyBytesPerSecond = rate }
+        return server
     }
 }

@@ -97,6 +97,20 @@ import Testing
         }
     }
 
+    @Test(arguments: ["GET", "POST", "HEAD"])
+    func plainHTTPToTheTLSPortGetsA400SayingSo(method: String) async throws {
+        try await withServer(configuration()) { _, port in
+            let connection = try RawConnection(port: port)
+            connection.send("\(method) / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n")
+            let (text, closed) = connection.readToEnd()
+            let response = try #require(RawResponse(text), "\(text.debugDescription)")
+            #expect(response.status == 400)
+            #expect(response.code == "plain-http-to-tls-port")
+            #expect(response.body.contains("The plain HTTP request was sent to HTTPS port"))
+            #expect(closed)
+        }
+    }
+
     @Test func badKeyPathFailsToStart() async throws {
         let server = HTTPServer(
             configuration: HTTPServerConfiguration(

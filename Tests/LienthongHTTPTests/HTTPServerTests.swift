@@ -152,6 +152,25 @@ import Testing
         }
     }
 
+    @Test func aSecondServerOnAPortInUseFailsToStart() async throws {
+        // The port is the node's: SO_REUSEPORT used to let a second process bind it and take part of its traffic.
+        try await withServer { _, port in
+            let second = HTTPServer(configuration: .init(port: port, eventLoops: 2), handler: EchoHandler())
+            do {
+                try await second.start()
+                Issue.record("a second server started on port \(port)")
+            } catch let error as HTTPServerError {
+                #expect(error.code == .bindFailed)
+                #expect(error.detail.hasSuffix("address in use"))
+            }
+            // The first server still answers every request, from all of its loops.
+            for _ in 0..<20 {
+                let response = try await HTTPClient().send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/"))
+                #expect(response.status == 200)
+            }
+        }
+    }
+
     @Test func gracefulShutdownCompletesInFlightRequests() async throws {
         let gate = Gate()
         let server = HTTPServer(configuration: .init(eventLoops: 2), handler: GatedHandler(gate: gate))

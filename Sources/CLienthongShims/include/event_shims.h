@@ -41,4 +41,13 @@ ev_ssize_t lt_evbuffer_copyout_from(struct evbuffer *buffer, size_t offset, void
 
 /// Searches `buffer` for `needle` starting at `offset`; returns the position or -1.
 ev_ssize_t lt_evbuffer_search_from(struct evbuffer *buffer, size_t offset, const char *needle, size_t length);
+
+/// Whether an OpenSSL error says the client sent a plain HTTP request to the TLS port (ERR_GET_* are macros).
+int lt_ssl_error_is_plain_http(unsigned long error);
+
+/// Lets OpenSSL free a connection's read and write buffers while they are empty (SSL_CTX_set_mode is a macro).
+void lt_ssl_ctx_release_buffers(SSL_CTX *ctx);
+
+/// Returns free heap memory to the system (glibc malloc_trim; <malloc.h> is not in Swift's Glibc module).
+void lt_release_free_memory(void);
 #endif

@@ -17,9 +17,8 @@ struct DataDirectory {
 
     /// Takes an exclusive lock on the data directory for the life of the process.
     ///
-    /// The servers bind with `SO_REUSEPORT`, so a second node started on the same port would silently share
-    /// the traffic; the lock makes a second node on the same data directory (and so the same audit chain)
-    /// fail at start instead.
+    /// A second node on the same data directory would append to the same audit chain; the lock makes it fail at
+    /// start, even on another port (a second node on the same port already fails to bind).
     func lock() throws {
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true)
         let path = configuration.dataPath(Self.lockFileName).path

@@ -11,6 +11,14 @@ public struct NodeConfiguration: Sendable, Hashable, Codable {
         public var readTimeoutSeconds: Double = 30
         public var writeTimeoutSeconds: Double = 30
         public var upstreamTimeoutSeconds: Double = 5
+        /// Open connections per client address; ``HTTPServerConfiguration``'s default (1,000) when absent.
+        public var maxConnectionsPerAddress: Int?
+        /// Seconds for a whole request head to arrive; 10 when absent.
+        public var headerTimeoutSeconds: Double?
+        /// Seconds for a whole TLS handshake; 10 when absent.
+        public var handshakeTimeoutSeconds: Double?
+        /// The slowest accepted average request body rate in bytes per second; 1,024 when absent.
+        public var minBodyBytesPerSecond: Int?
 
         public init() {}
     }

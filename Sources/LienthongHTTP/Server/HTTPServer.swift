@@ -4,8 +4,8 @@ private import Foundation
 
 /// An HTTP/1.1 server on libevent (`evhttp`), with optional TLS and client certificates (OpenSSL).
 ///
-/// The server runs ``HTTPServerConfiguration/eventLoops`` threads, each with its own `event_base`, `evhttp`
-/// and listening socket bound with `SO_REUSEPORT`, so the kernel spreads connections between them. Each
+/// The server runs ``HTTPServerConfiguration/eventLoops`` threads, each with its own `event_base` and `evhttp`,
+/// all accepting on one listening socket (bound without `SO_REUSEPORT`, so the port is this server's alone). Each
 /// request runs the ``HTTPHandler`` as a child task of ``run()``; the response goes back to the loop that
 /// received the request.
 ///
@@ -143,6 +143,8 @@ public final class HTTPServer: Sendable {
         let configuration = self.configuration
         guard configuration.eventLoops >= 1, configuration.maxHeaderBytes > 0, configuration.maxBodyBytes >= 0,
             configuration.maxConnections >= 1, configuration.maxBufferedResponseBytes >= 1,
+            configuration.maxConnectionsPerAddress >= 1, configuration.minBodyBytesPerSecond >= 0,
+            configuration.headerTimeout > .zero, configuration.handshakeTimeout > .zero,
             (0...65535).contains(configuration.port)
         else {
             throw HTTPServerError(code: .invalidConfiguration, detail: "eventLoops, limits or port out of range")
@@ -158,30 +160,49 @@ public final class HTTPServer: Sendable {
             readTimeout: Self.timeval(configuration.readTimeout),
             writeTimeout: Self.timeval(configuration.writeTimeout),
             idleTimeout: Self.timeval(configuration.idleTimeout),
-            maxBufferedResponseBytes: configuration.maxBufferedResponseBytes
+            maxBufferedResponseBytes: configuration.maxBufferedResponseBytes,
+            connection: EventLoop.StateMachine.Limits(
+                maxHeaderBytes: configuration.maxHeaderBytes,
+                maxBodyBytes: configuration.maxBodyBytes,
+                headerTimeout: configuration.headerTimeout,
+                handshakeTimeout: configuration.handshakeTimeout,
+                minBodyBytesPerSecond: configuration.minBodyBytesPerSecond),
+            // A deadline is overrun by at most a quarter of itself (and never checked more than once a second).
+            deadlineCheckInterval: Self.timeval(
+                min(.seconds(1), min(configuration.headerTimeout, configuration.handshakeTimeout) / 4))
         )
+        let addresses = AddressLimiter(limit: configuration.maxConnectionsPerAddress)
         let sink = requestSink
         var loops: [EventLoop] = []
         var port = configuration.port
+        var listening = ListeningSocket.bind(host: configuration.host, port: configuration.port)
         for index in 0..<configuration.eventLoops {
-            let loop = EventLoop(index: index, settings: settings, tls: tls) { incoming in
+            let loop = EventLoop(index: index, settings: settings, tls: tls, addresses: addresses) { incoming in
                 if case .enqueued = sink.yield(incoming) { return true }
                 return false
             }
-            let host = configuration.host
-            let bindPort = port
-            let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<Int, HTTPServerError>, Never>) in
+            let socket = listening
+            let result = await withCheckedContinuation {
+                (continuation: CheckedContinuation<Result<(port: Int, socket: Int32), HTTPServerError>, Never>) in
                 let thread = Thread {
-                    loop.threadMain(host: host, port: bindPort) { continuation.resume(returning: $0) }
+                    loop.threadMain(socket) { continuation.resume(returning: $0) }
                 }
                 thread.name = "lienthong-http-\(index)"
                 thread.start()
             }
             switch result {
             case .success(let bound):
-                // Later loops bind the port the first one got (matters for port 0).
-                port = bound
+                port = bound.port
                 loops.append(loop)
+                guard index + 1 < configuration.eventLoops else { break }
+                // Each later loop owns a duplicate of the first loop's socket, so each closes its own.
+                let shared = dup(bound.socket)
+                if shared < 0 {
+                    for started in loops { started.send(.stop) }
+                    for started in loops { await started.waitUntilExited() }
+                    throw HTTPServerError(code: .loopFailed, detail: "cannot share the listening socket")
+                }
+                listening = .shared(shared)
             case .failure(let error):
                 for started in loops { started.send(.stop) }
                 for started in loops { await started.waitUntilExited() }

@@ -8,7 +8,7 @@ public struct HTTPServerConfiguration: Sendable {
     public var port: Int
     /// TLS settings; `nil` serves plain HTTP.
     public var tls: TLSServerConfiguration?
-    /// The number of event loops (threads), each with its own listening socket (`SO_REUSEPORT`).
+    /// The number of event loops (threads); all accept on one listening socket.
     public var eventLoops: Int
     /// The largest request line plus header fields in bytes (line terminators excluded); more gives 431.
     public var maxHeaderBytes: Int
@@ -18,8 +18,18 @@ public struct HTTPServerConfiguration: Sendable {
     ///
     /// Each loop gets an equal share (rounded up).
     public var maxConnections: Int
+    /// The most open connections from one client address; further ones are closed at once.
+    public var maxConnectionsPerAddress: Int
     /// The longest wait for more bytes of a request that has started.
     public var readTimeout: Duration
+    /// The longest a request line and headers may take to arrive in full, from accept (or from the first
+    /// byte of a later request on a keep-alive connection); a late head gets 408.
+    public var headerTimeout: Duration
+    /// The longest a TLS handshake may take, from accept.
+    public var handshakeTimeout: Duration
+    /// The slowest average rate, in bytes per second, at which a request body may arrive once it has taken
+    /// longer than ``headerTimeout``; a slower body's connection is closed.
+    public var minBodyBytesPerSecond: Int
     /// The longest wait for the peer to accept response bytes.
     public var writeTimeout: Duration
     /// The longest a keep-alive connection may sit idle between requests.
@@ -39,7 +49,11 @@ public struct HTTPServerConfiguration: Sendable {
         maxHeaderBytes: Int = 16 * 1024,
         maxBodyBytes: Int = 1024 * 1024,
         maxConnections: Int = 10_000,
+        maxConnectionsPerAddress: Int = 1_000,
         readTimeout: Duration = .seconds(30),
+        headerTimeout: Duration = .seconds(10),
+        handshakeTimeout: Duration = .seconds(10),
+        minBodyBytesPerSecond: Int = 1_024,
         writeTimeout: Duration = .seconds(30),
         idleTimeout: Duration = .seconds(60),
         shutdownGracePeriod: Duration = .seconds(10),
@@ -52,7 +66,11 @@ public struct HTTPServerConfiguration: Sendable {
         self.maxHeaderBytes = maxHeaderBytes
         self.maxBodyBytes = maxBodyBytes
         self.maxConnections = maxConnections
+        self.maxConnectionsPerAddress = maxConnectionsPerAddress
         self.readTimeout = readTimeout
+        self.headerTimeout = headerTimeout
+        self.handshakeTimeout = handshakeTimeout
+        self.minBodyBytesPerSecond = minBodyBytesPerSecond
         self.writeTimeout = writeTimeout
         self.idleTimeout = idleTimeout
         self.shutdownGracePeriod = shutdownGracePeriod

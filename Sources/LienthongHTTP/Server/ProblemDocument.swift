@@ -33,6 +33,9 @@ enum ProblemDocument {
         }
     }
 
+    /// The `Allow` value of the server's own 405 answers (TRACE, CONNECT).
+    static let allowedMethods = "GET, HEAD, POST, PUT, DELETE, PATCH, OPTIONS"
+
     /// A full problem response for `status` as an ``HTTPResponse``.
     static func response(status: Int) -> HTTPResponse {
         let problem = standard(status: status)
