@@ -82,7 +82,8 @@ struct TokenKeyGatewayTests {
         let environment = token.environment.merging([Self.pinVariable: token.pin]) { $1 }
         let checked = try await Self.lienthong(["config", "check", config.path], token)
         #expect(checked.status == 0, "\(checked.stdout)\(checked.stderr)")
-        let gateway = try GatewayProcess(configDirectory: config, environment: environment)
+        let gateway = try GatewayProcess(
+            configDirectory: config, environment: environment, captureStandardError: true)
         defer { gateway.stop() }
         let data = gateway.dataDirectory
 
@@ -123,7 +124,8 @@ struct TokenKeyGatewayTests {
 
         // Restarted on the token key, the node signs its audit checkpoints with it too.
         #expect(gateway.stop() == 0)
-        let restarted = try GatewayProcess(configDirectory: config, dataDirectory: data, environment: environment)
+        let restarted = try GatewayProcess(
+            configDirectory: config, dataDirectory: data, environment: environment, captureStandardError: true)
         defer { restarted.stop() }
         _ = try await Self.lookUpAndVerify(restarted, kid: second.sha256Thumbprint, token)
         #expect(restarted.stop() == 0)
@@ -133,5 +135,12 @@ struct TokenKeyGatewayTests {
         let audit = try await Self.lienthong(
             ["audit", "verify", restarted.auditPath, "--trust-anchor", restarted.rootCA], token)
         #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")
+
+        // The PIN appears in no output of the node's.
+        for node in [gateway, restarted] {
+            let output = (node.standardOutput?.all ?? "") + (node.standardError?.all ?? "")
+            #expect(output.contains("listening") || output.contains("lienthong"), "the output was read")
+            #expect(!output.contains(token.pin))
+        }
     }
 }

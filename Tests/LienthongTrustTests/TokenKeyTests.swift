@@ -1,6 +1,7 @@
 import Foundation
 import LienthongJSON
 import LienthongTesting
+import Synchronization
 import Testing
 
 @testable import LienthongTrust
@@ -141,6 +142,32 @@ struct TokenKeyTests {
         #expect(throws: TrustError(.tokenFailure, "")) {
             try PKCS11Token.PINSource.file(directory.appendingPathComponent("absent")).read()
         }
+    }
+
+    @Test func oneTokenKeySignsFromManyThreadsAtOnce() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let keys = KeyDirectory(url: directory, token: try token())
+        let version = try keys.generate(provider: provider, now: Date())
+        let signer = try PreparedSigner(key: try keys.privateKey(of: version), algorithm: .es256)
+        let publicKey = try keys.publicKey(of: version)
+        let threads = 8
+        let perThread = 100
+        let valid = Mutex(0)
+        let start = ContinuousClock.now
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            let input = Array("thread \(thread)".utf8)
+            var count = 0
+            for _ in 0..<perThread {
+                guard let signature = try? signer.sign(input) else { continue }
+                if publicKey.verify(signature: signature, data: input, algorithm: .es256) { count += 1 }
+            }
+            valid.withLock { $0 += count }
+        }
+        print(
+            "token signing: \(threads) threads, \(threads * perThread) ES256 signatures and checks in \(ContinuousClock.now - start)"
+        )
+        #expect(valid.withLock { $0 } == threads * perThread)
     }
 
     /// The figure for the operator: signatures per second through SoftHSM2 (printed; no timing assertion).
