@@ -36,6 +36,7 @@ public struct TrustError: Error, Sendable, Equatable, CustomStringConvertible {
             case unknownSignatureMember = "trust.unknown-signature-member"
             case duplicateSignature = "trust.duplicate-signature"
             case tooManySignatures = "trust.too-many-signatures"
+            case tokenFailure = "trust.token-failure"
         }
         private let kind: Kind
 
@@ -99,6 +100,8 @@ public struct TrustError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let duplicateSignature = Code(kind: .duplicateSignature)
         /// An envelope has more than ``EnvelopeParser/maxSignatures`` signatures.
         public static let tooManySignatures = Code(kind: .tooManySignatures)
+        /// A PKCS#11 token refused an operation: no such token or key, a wrong PIN, a missing module or tool.
+        public static let tokenFailure = Code(kind: .tokenFailure)
 
         /// The code as it appears on the wire, e.g. `trust.bad-signature`.
         public var wireCode: String { kind.rawValue }

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 #include <sys/select.h>
 #include "openssl_shims.h"
+#include "pkcs11_shims.h"
 #include "curl_shims.h"
 #include "event_shims.h"
 #include "sqlite_shims.h"

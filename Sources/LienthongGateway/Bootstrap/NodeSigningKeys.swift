@@ -15,9 +15,29 @@ struct NodeSigningKeys: Sendable {
     /// The identity each provider of the configuration signs with.
     let signers: [ExchangeID: JWSSigningIdentity]
 
-    /// The key store of a data directory.
-    static func directory(_ configuration: GatewayConfiguration) -> KeyDirectory {
-        KeyDirectory(url: configuration.dataPath("keys"))
+    /// The key store of a data directory, with the token of `node.json` `pkcs11` if there is one.
+    /// - Throws: a ``TrustError`` with code ``TrustError/Code/tokenFailure`` if the token's PIN cannot be read.
+    static func directory(_ configuration: GatewayConfiguration) throws -> KeyDirectory {
+        KeyDirectory(url: configuration.dataPath("keys"), token: try token(configuration))
+    }
+
+    /// The token of `node.json` `pkcs11`, with its PIN read from the file or environment variable it names.
+    static func token(
+        _ configuration: GatewayConfiguration, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> PKCS11Token? {
+        guard let settings = configuration.node.pkcs11 else { return nil }
+        let source: PKCS11Token.PINSource
+        if let file = settings.pinFile {
+            source = .file(configuration.dataPath(file))
+        } else if let variable = settings.pinEnvironment {
+            source = .environment(variable)
+        } else {
+            throw ConfigurationError(
+                file: "node.json", pointer: "/pkcs11", message: "name the PIN's source: pinFile or pinEnvironment")
+        }
+        return PKCS11Token(
+            module: settings.module ?? PKCS11Token.defaultModule, label: settings.tokenLabel,
+            pin: try source.read(environment: environment))
     }
 
     /// Seeds the store where a provider has no key, then loads the current key of every provider the configuration's
@@ -27,13 +47,13 @@ struct NodeSigningKeys: Sendable {
     static func load(
         _ configuration: GatewayConfiguration, developmentPKI: DevelopmentPKI.Files?, now: Date
     ) throws -> NodeSigningKeys {
-        let store = directory(configuration)
+        let store = try directory(configuration)
         let providers = Set(configuration.registries.map(\.provider)).sorted { $0.description < $1.description }
-        var ring = try KeyRing.load(directory: store.url, at: now)
+        var ring = try KeyRing.load(store, at: now)
         var seeded = false
         if let developmentPKI {
             seeded = try renew(ring, providers, in: store, from: developmentPKI, now: now)
-            if seeded { ring = try KeyRing.load(directory: store.url, at: now) }
+            if seeded { ring = try KeyRing.load(store, at: now) }
         }
         for provider in providers where ring[provider.description] == nil {
             guard let (key, certificate) = seed(provider, configuration, developmentPKI: developmentPKI) else {
@@ -49,7 +69,7 @@ struct NodeSigningKeys: Sendable {
             )
             seeded = true
         }
-        if seeded { ring = try KeyRing.load(directory: store.url, at: now) }
+        if seeded { ring = try KeyRing.load(store, at: now) }
         var signers: [ExchangeID: JWSSigningIdentity] = [:]
         for provider in providers {
             // Seeded above, so every provider is in the ring unless the store changed in between.

@@ -39,6 +39,19 @@ public struct NodeConfiguration: Sendable, Hashable, Codable {
         public var privateKey: String
     }
 
+    /// The PKCS#11 token of keys generated with `lienthong keys generate --token`; its PIN is read from a file or the
+    /// environment, never written here.
+    public struct PKCS11: Sendable, Hashable, Codable {
+        /// The PKCS#11 library; SoftHSM2's `/usr/lib/softhsm/libsofthsm2.so` when absent.
+        public var module: String?
+        /// The token's label.
+        public var tokenLabel: String
+        /// A file holding the user PIN, relative to the data directory.
+        public var pinFile: String?
+        /// An environment variable holding the user PIN.
+        public var pinEnvironment: String?
+    }
+
     /// `HOST:PORT` to listen on.
     public var listen: String
     /// The default data directory, when neither `--data-dir` nor `$LIENTHONG_DATA_DIR` is given.
@@ -50,6 +63,8 @@ public struct NodeConfiguration: Sendable, Hashable, Codable {
     /// Signing keys by provider subsystem (paths relative to the data directory); with `developmentPKI`,
     /// missing entries are issued by the development CA.
     public var signing: [String: SigningCredential]?
+    /// The token that holds signing keys, if any.
+    public var pkcs11: PKCS11?
     /// Event loops of the server; 0 means one per core.
     public var eventLoops: Int?
     public var limits: Limits?

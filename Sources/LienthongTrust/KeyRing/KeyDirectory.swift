@@ -10,18 +10,28 @@ public import Foundation
 ///     20261126T100000Z.key.pem   PKCS#8 private key, mode 0600
 ///     20261126T100000Z.crt.pem   certificate chain from the agency's CA, leaf first
 ///     20261126T100000Z.alg       only for RS256 keys (RSA keys sign PS256 otherwise)
+///     20261201T090000Z.key.uri   a key in a PKCS#11 token: its `pkcs11:` URI, in place of `.key.pem`
+///     20261201T090000Z.pub.pem   the token key's public key, so listing and importing need no token
 /// ```
 /// A key is generated, a CSR goes to the CA, the issued chain is imported next to its key, and `rotate` points
 /// `current` at the newest key that has a valid certificate. Older keys stay on disk; ``KeyRing`` keeps their
 /// certificates for verification until they expire. A gateway node signs with each provider's current key and reads
 /// the directory again when it reloads; ``install(provider:key:chain:now:)`` gives a provider its first key from an
 /// existing credential (a development PKI's). Directories are 0700, private keys 0600.
+///
+/// With a ``PKCS11Token``, ``generate(provider:algorithm:now:)`` makes the key in the token and the directory keeps
+/// only references: the URI and the public key. Loading such a key for signing needs the token.
 public struct KeyDirectory: Sendable {
     /// The keys directory.
     public let url: URL
+    /// The token new keys are generated in and token keys are loaded from; `nil` for keys in files only.
+    public let token: PKCS11Token?
 
-    /// A key directory at `url` (created on first use).
-    public init(url: URL) { self.url = url }
+    /// A key directory at `url` (created on first use), with keys in files and, given `token`, in that token.
+    public init(url: URL, token: PKCS11Token? = nil) {
+        self.url = url
+        self.token = token
+    }
 
     /// `$LIENTHONG_DATA_DIR/keys`, or `.lienthong/keys` relative to the working directory.
     public static func defaultURL(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
@@ -55,16 +65,22 @@ public struct KeyDirectory: Sendable {
         guard FileIO.exists(directory) else { throw TrustError(.fileAccess, "no keys for \(provider)") }
         let current = try currentName(of: provider)
         let names = try list(directory).compactMap { entry -> String? in
-            entry.hasSuffix(".key.pem") && !entry.hasPrefix(".") ? String(entry.dropLast(".key.pem".count)) : nil
+            guard !entry.hasPrefix(".") else { return nil }
+            return [".key.pem", ".key.uri"].first(where: entry.hasSuffix).map { String(entry.dropLast($0.count)) }
         }
         var versions: [KeyVersion] = []
         for name in names.sorted(by: Self.precedes) {
-            let keyFile = directory.appendingPathComponent("\(name).key.pem")
+            let tokenFile = directory.appendingPathComponent("\(name).key.uri")
+            let inToken = FileIO.exists(tokenFile)
+            let keyFile = inToken ? tokenFile : directory.appendingPathComponent("\(name).key.pem")
             let certificateFile = directory.appendingPathComponent("\(name).crt.pem")
             let chain = FileIO.exists(certificateFile) ? try Certificate.loadChain(from: certificateFile) : nil
+            let tokenURI = inToken ? try Self.readLine(tokenFile) : nil
             let keyType: KeyType
             if let chain {
                 keyType = try chain[0].publicKey.type
+            } else if inToken {
+                keyType = try Self.loadPublicKey(directory.appendingPathComponent("\(name).pub.pem")).type
             } else {
                 keyType = try SigningKey.load(from: keyFile).type
             }
@@ -77,12 +93,14 @@ public struct KeyDirectory: Sendable {
             versions.append(
                 KeyVersion(
                     provider: provider, name: name, keyFile: keyFile, certificateFile: certificateFile,
-                    keyType: keyType, algorithm: algorithm, chain: chain, isCurrent: name == current))
+                    keyType: keyType, algorithm: algorithm, chain: chain, isCurrent: name == current,
+                    tokenURI: tokenURI))
         }
         return versions
     }
 
-    /// Generates a new key for `provider` (not yet current: it has no certificate).
+    /// Generates a new key for `provider` (not yet current: it has no certificate): in ``token`` if there is one,
+    /// else in a file.
     /// - Parameters:
     ///   - algorithm: ES256 (P-256, default), EdDSA (Ed25519), RS256 or PS256 (RSA 3072).
     ///   - now: the creation time, which names the version.
@@ -95,6 +113,9 @@ public struct KeyDirectory: Sendable {
         case .es256: keyType = .p256
         case .edDSA: keyType = .ed25519
         case .rs256, .ps256: keyType = .rsa3072
+        }
+        if let token {
+            return try generate(in: token, provider: provider, type: keyType, algorithm: algorithm, now: now)
         }
         return try add(try SigningKey.generate(keyType), provider: provider, algorithm: algorithm, now: now)
     }
@@ -119,13 +140,28 @@ public struct KeyDirectory: Sendable {
         if isCurrent { try setCurrent(version.name, of: provider) }
         return KeyVersion(
             provider: provider, name: version.name, keyFile: version.keyFile, certificateFile: version.certificateFile,
-            keyType: version.keyType, algorithm: version.algorithm, chain: chain, isCurrent: isCurrent)
+            keyType: version.keyType, algorithm: version.algorithm, chain: chain, isCurrent: isCurrent,
+            tokenURI: version.tokenURI)
     }
 
     /// Writes `key` as a new version named for `now`, in a provider directory only the owner can open.
     private func add(_ key: SigningKey, provider: String, algorithm: JWSAlgorithm, now: Date) throws(TrustError)
         -> KeyVersion
     {
+        let name = try newVersion(provider: provider, now: now)
+        let directory = directory(of: provider)
+        try writeAlgorithm(algorithm, of: name, in: directory, keyType: key.type)
+        let keyFile = directory.appendingPathComponent("\(name).key.pem")
+        try key.save(to: keyFile)
+        return KeyVersion(
+            provider: provider, name: name, keyFile: keyFile,
+            certificateFile: directory.appendingPathComponent("\(name).crt.pem"), keyType: key.type,
+            algorithm: algorithm, chain: nil, isCurrent: false, tokenURI: nil)
+    }
+
+    /// Creates `provider`'s directory if needed and picks the name of its next version: `now`, with a `-N` suffix
+    /// if a key already has that name.
+    func newVersion(provider: String, now: Date) throws(TrustError) -> String {
         let directory = directory(of: provider)
         try createPrivateDirectory(directory)
         let providerFile = directory.appendingPathComponent("provider")
@@ -135,20 +171,22 @@ public struct KeyDirectory: Sendable {
         let base = Self.versionName(now)
         var name = base
         var suffix = 1
-        while FileIO.exists(directory.appendingPathComponent("\(name).key.pem")) {
+        while ["key.pem", "key.uri"].contains(where: {
+            FileIO.exists(directory.appendingPathComponent("\(name).\($0)"))
+        }) {
             name = "\(base)-\(suffix)"
             suffix += 1
         }
-        if algorithm != key.defaultAlgorithm {
-            try FileIO.writeAtomically(
-                Array("\(algorithm.rawValue)\n".utf8), to: directory.appendingPathComponent("\(name).alg"), mode: 0o644)
-        }
-        let keyFile = directory.appendingPathComponent("\(name).key.pem")
-        try key.save(to: keyFile)
-        return KeyVersion(
-            provider: provider, name: name, keyFile: keyFile,
-            certificateFile: directory.appendingPathComponent("\(name).crt.pem"), keyType: key.type,
-            algorithm: algorithm, chain: nil, isCurrent: false)
+        return name
+    }
+
+    /// Records `algorithm` for version `name` where it is not the key type's default (RS256).
+    func writeAlgorithm(_ algorithm: JWSAlgorithm, of name: String, in directory: URL, keyType: KeyType)
+        throws(TrustError)
+    {
+        guard algorithm != keyType.defaultAlgorithm else { return }
+        try FileIO.writeAtomically(
+            Array("\(algorithm.rawValue)\n".utf8), to: directory.appendingPathComponent("\(name).alg"), mode: 0o644)
     }
 
     /// Creates the keys directory and `directory` in it with mode 0700, and tightens them if they exist: whatever
@@ -177,7 +215,7 @@ public struct KeyDirectory: Sendable {
         guard let version = versions.last(where: { $0.chain == nil }) ?? versions.last else {
             throw TrustError(.fileAccess, "no keys for \(provider); run keys generate first")
         }
-        let key = try SigningKey.load(from: version.keyFile)
+        let key = try privateKey(of: version)
         let request = try CertificateSigningRequest(
             subject: DistinguishedName(commonName: provider, organization: organization), key: key)
         return (version, request)
@@ -195,8 +233,7 @@ public struct KeyDirectory: Sendable {
         let leaf = chain[0]
         let publicKey = try leaf.publicKey
         var match: KeyVersion?
-        for version in try versions(of: provider).reversed()
-        where try SigningKey.load(from: version.keyFile).publicKey == publicKey {
+        for version in try versions(of: provider).reversed() where try self.publicKey(of: version) == publicKey {
             match = version
             break
         }
@@ -209,7 +246,8 @@ public struct KeyDirectory: Sendable {
         if try currentName(of: provider) == nil { try setCurrent(match.name, of: provider) }
         return KeyVersion(
             provider: provider, name: match.name, keyFile: match.keyFile, certificateFile: match.certificateFile,
-            keyType: match.keyType, algorithm: match.algorithm, chain: chain, isCurrent: isCurrent)
+            keyType: match.keyType, algorithm: match.algorithm, chain: chain, isCurrent: isCurrent,
+            tokenURI: match.tokenURI)
     }
 
     /// Makes the newest key whose certificate is valid at `now` current.
@@ -227,7 +265,8 @@ public struct KeyDirectory: Sendable {
         try setCurrent(newest.name, of: provider)
         return KeyVersion(
             provider: provider, name: newest.name, keyFile: newest.keyFile, certificateFile: newest.certificateFile,
-            keyType: newest.keyType, algorithm: newest.algorithm, chain: newest.chain, isCurrent: true)
+            keyType: newest.keyType, algorithm: newest.algorithm, chain: newest.chain, isCurrent: true,
+            tokenURI: newest.tokenURI)
     }
 
     /// What an imported chain must be: in order, naming `provider`, allowing `digitalSignature`, not expired.

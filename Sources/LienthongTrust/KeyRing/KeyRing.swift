@@ -33,7 +33,13 @@ public struct KeyRing: Sendable {
     /// - Throws: ``TrustError/Code/fileAccess`` if `current` names missing files, a key or certificate error if
     ///   they cannot be read, ``TrustError/Code/keyMismatch`` if the current key is not its certificate's.
     public static func load(directory: URL, at now: Date = Date()) throws(TrustError) -> KeyRing {
-        let keys = KeyDirectory(url: directory)
+        try load(KeyDirectory(url: directory), at: now)
+    }
+
+    /// Loads every provider of `keys` that has a `current` key, token keys through ``KeyDirectory/token``.
+    /// - Throws: the errors of ``load(directory:at:)``, and ``TrustError/Code/tokenFailure`` if a current key is in
+    ///   a token that cannot be reached.
+    public static func load(_ keys: KeyDirectory, at now: Date = Date()) throws(TrustError) -> KeyRing {
         var providers: [String: ProviderKeys] = [:]
         for provider in try keys.providers() {
             let versions = try keys.versions(of: provider)
@@ -41,7 +47,7 @@ public struct KeyRing: Sendable {
             guard let chain = current.chain else {
                 throw TrustError(.fileAccess, "current key \(current.name) of \(provider) has no certificate")
             }
-            let key = try SigningKey.load(from: current.keyFile)
+            let key = try keys.privateKey(of: current)
             guard try chain[0].publicKey == key.publicKey else {
                 throw TrustError(.keyMismatch, "current key \(current.name) of \(provider) is not its certificate's")
             }
