@@ -64,7 +64,7 @@ public final class GatewayNode: Sendable {
         let services = NodeServices(
             audit: AuditRecorder(log: audit, enabled: configuration.node.audit?.enabled ?? true), replay: replay,
             metrics: Metrics(), httpClient: httpClient, connectorVariables: agency?.variables ?? [:],
-            developmentPKI: pki
+            developmentPKI: pki, rateLimits: RateLimitStore(clock: ContinuousClock())
         )
         var connectors: [any RegistryConnector] = []
         let registries = try openRegistries(configuration, services: services, reusing: []) {
