@@ -90,6 +90,28 @@ extension ConfigurationCheck {
         }
     }
 
+    /// grants.json: the grants of one consumer and service state one rate limit (or leave it out), since the limit
+    /// counts the consumer's calls of the service whatever the purpose.
+    mutating func checkGrantRateLimits() {
+        var first: [String: (index: Int, limit: JSONValue)] = [:]
+        for (index, grant) in documents.array("grants.json").enumerated() {
+            guard let consumer = grant["consumer"]?.stringValue, let service = grant["service"]?.stringValue,
+                let limit = grant["rateLimit"]
+            else { continue }
+            let key = consumer + " " + service
+            guard let earlier = first[key] else {
+                first[key] = (index, limit)
+                continue
+            }
+            if earlier.limit != limit {
+                report(
+                    "grants.json", "/\(index)/rateLimit",
+                    "differs from the rateLimit of /\(earlier.index), another grant of \(consumer) for \(service); "
+                        + "state one limit for them")
+            }
+        }
+    }
+
     /// The canonical schema of each record service, from the registries' connector files.
     private func recordSchemasByService() -> [String: String] {
         var schemas: [String: String] = [:]

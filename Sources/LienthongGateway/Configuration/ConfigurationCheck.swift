@@ -35,6 +35,7 @@ struct ConfigurationCheck {
         checkMembersAndPurposes()
         checkConsumers()
         checkGrants()
+        checkGrantRateLimits()
         checkRegistries()
     }
 
