@@ -115,6 +115,12 @@ struct RateLimitTests {
         #expect(access["problem"]?.stringValue == "rate-limited")
         #expect(access["upstreamMs"] == .null)
 
+        // The consumer reads its limit in /v1/services.
+        let services = try await gateway.get(
+            "/v1/services", headers: ["Authorization": "Bearer \(try gateway.token("motcua.token"))"], client: client)
+        let person = services.json["services"]?.arrayValue?.first { $0["service"]?.stringValue == Self.personService }
+        #expect(person?["rateLimit"] == Self.tiny)
+
         // Counted in the metrics by its code.
         let metrics = try await gateway.get("/metrics", client: client)
         let counted = String(decoding: metrics.body, as: UTF8.self).split(separator: "\n").filter {
@@ -162,23 +168,26 @@ struct RateLimitTests {
         defer { gateway.stop() }
         let client = gateway.client()
         defer { client.shutdown() }
-        func motcua() async throws -> HTTPClientResponse {
-            try await Self.lookUp(gateway, token: "motcua.token", purpose: "residence-verification", client: client)
+        func motcua(_ requestID: String = UUID().uuidString.lowercased()) async throws -> HTTPClientResponse {
+            try await Self.lookUp(
+                gateway, token: "motcua.token", purpose: "residence-verification", requestID: requestID, client: client)
         }
         #expect(try await motcua().status == 200)
         #expect(try await motcua().status == 200)
-        #expect(try await motcua().status == 429)
+        let refusedID = UUID().uuidString.lowercased()
+        #expect(try await motcua(refusedID).status == 429)
 
         // Reloading the same configuration does not give the burst back.
         #expect(try await ReloadTests.reload(gateway).status == 0)
         #expect(try await motcua().status == 429)
 
-        // A larger burst applies at once to what was spent: one more request now, then refused again.
+        // A larger burst applies at once to what was spent: one more request now, then refused again. The refused
+        // request's id was not used up by the refusal: it is that one more request.
         try Self.limit(
             ["requestsPerSecond": 0.001, "burst": 3], consumer: Self.motcua, service: Self.personService, in: config)
         let reload = try await ReloadTests.reload(gateway)
         #expect(reload.status == 0, "\(reload.stdout)\(reload.stderr)")
-        #expect(try await motcua().status == 200)
+        #expect(try await motcua(refusedID).status == 200)
         #expect(try await motcua().status == 429)
     }
 
