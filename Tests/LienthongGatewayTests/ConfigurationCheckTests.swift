@@ -317,19 +317,28 @@ struct RateLimitConfigurationTests {
         #expect(misspelt.contains { $0.contains("did you mean requestsPerSecond?") }, "\(misspelt)")
     }
 
-    @Test func twoGrantsOfOneConsumerAndServiceMayNotStateDifferentLimits() async throws {
-        let problems = try await ConfigurationCheckTests.problems { directory in
+    /// The first grant limited to `first`, and a grant of the same consumer and service for another purpose to
+    /// `second`.
+    static func problems(first: JSONValue, second: JSONValue) async throws -> [String] {
+        try await ConfigurationCheckTests.problems { directory in
             let url = directory.appendingPathComponent("grants.json")
             var entries = try JSONValue.parse(Array(try Data(contentsOf: url))).arrayValue ?? []
-            var first = try #require(entries.first?.objectValue)
-            first["rateLimit"] = ["requestsPerSecond": 20]
-            entries[0] = .object(first)
-            // The same consumer and service for another purpose, with another limit.
-            first["purposes"] = ["land-administration"]
-            first["rateLimit"] = ["requestsPerSecond": 5]
-            entries.append(.object(first))
+            var grant = try #require(entries.first?.objectValue)
+            grant["rateLimit"] = first
+            entries[0] = .object(grant)
+            grant["purposes"] = ["land-administration"]
+            grant["rateLimit"] = second
+            entries.append(.object(grant))
             try Data(JSONValue.array(entries).serializedBytes(pretty: true)).write(to: url)
         }
+    }
+
+    @Test func twoGrantsOfOneConsumerAndServiceMayNotStateDifferentLimits() async throws {
+        // One limit written two ways is one limit: the default burst is a second's worth.
+        let same = try await Self.problems(
+            first: ["requestsPerSecond": 20], second: ["requestsPerSecond": 20, "burst": 20])
+        #expect(same == [])
+        let problems = try await Self.problems(first: ["requestsPerSecond": 20], second: ["requestsPerSecond": 5])
         #expect(problems.count == 1)
         let expected = "grants.json#/7/rateLimit: differs from the rateLimit of /0"
         #expect(problems.first?.hasPrefix(expected) == true, "\(problems)")

@@ -1,3 +1,4 @@
+import LienthongCore
 import LienthongJSON
 
 extension ConfigurationCheck {
@@ -93,10 +94,11 @@ extension ConfigurationCheck {
     /// grants.json: the grants of one consumer and service state one rate limit (or leave it out), since the limit
     /// counts the consumer's calls of the service whatever the purpose.
     mutating func checkGrantRateLimits() {
-        var first: [String: (index: Int, limit: JSONValue)] = [:]
+        var first: [String: (index: Int, limit: RateLimit)] = [:]
         for (index, grant) in documents.array("grants.json").enumerated() {
+            // Compared as the node reads them: `{"requestsPerSecond": 20}` and `{…, "burst": 20}` are one limit.
             guard let consumer = grant["consumer"]?.stringValue, let service = grant["service"]?.stringValue,
-                let limit = grant["rateLimit"]
+                let value = grant["rateLimit"], let limit = try? JSONValueDecoder().decode(RateLimit.self, from: value)
             else { continue }
             let key = consumer + " " + service
             guard let earlier = first[key] else {

@@ -69,7 +69,4 @@ final class RateLimitStore<Clock: _Concurrency.Clock>: Sendable where Clock.Dura
             return nil
         }
     }
-
-    /// How many scopes have state (for tests).
-    var count: Int { state.withLock { $0.limiters.count } }
 }
