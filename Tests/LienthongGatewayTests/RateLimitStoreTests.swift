@@ -47,4 +47,20 @@ struct RateLimitStoreTests {
         #expect(store.admit([Self.consumer(Self.motcua, limit)]) == nil)
         #expect(store.admit([]) == nil)
     }
+
+    @Test func idleScopesAreForgottenSoTheStateStaysBounded() {
+        let clock = ManualClock()
+        let store = Store(clock: clock, pruneInterval: 10)
+        let limit = RateLimit(requestsPerSecond: 1, burst: 5)
+        // Nine consumers, say of a configuration a reload replaced, each send one request.
+        for index in 0..<9 {
+            let consumer = ExchangeID("VN/GOV/TEST/C\(index)")!
+            #expect(store.admit([Self.consumer(consumer, limit)]) == nil)
+        }
+        #expect(store.scopeCount == 9)
+        clock.advance(by: .seconds(1))
+        // The tenth request sweeps: the nine others are full again, so their state says nothing.
+        #expect(store.admit([Self.consumer(Self.motcua, limit)]) == nil)
+        #expect(store.scopeCount == 1)
+    }
 }

@@ -35,10 +35,17 @@ final class RateLimitStore<Clock: _Concurrency.Clock>: Sendable where Clock.Dura
 
     private let clock: Clock
     private let state = Mutex(State())
-    /// How many requests pass between two sweeps of idle limiters (whose state a new limiter equals).
-    private static var pruneInterval: Int { 4_096 }
+    /// How many admitted requests pass between two sweeps of idle limiters (whose state a new limiter equals).
+    private let pruneInterval: Int
 
-    init(clock: Clock) { self.clock = clock }
+    /// An empty store reading `clock`; it forgets idle limiters every `pruneInterval` admitted requests.
+    init(clock: Clock, pruneInterval: Int = 4_096) {
+        self.clock = clock
+        self.pruneInterval = max(1, pruneInterval)
+    }
+
+    /// How many scopes have state: bounded by the scopes in use, not by all those ever seen.
+    var scopeCount: Int { state.withLock { $0.limiters.count } }
 
     /// Counts a request against every charge, all or none: when one limit is reached nothing is counted, so a
     /// refused request spends no other limit.
@@ -61,7 +68,7 @@ final class RateLimitStore<Clock: _Concurrency.Clock>: Sendable where Clock.Dura
                 _ = state.limiters[charge.scope, default: RateLimiter()].request(at: now, limit: charge.limit)
             }
             state.requestsSincePrune += 1
-            if state.requestsSincePrune >= Self.pruneInterval {
+            if state.requestsSincePrune >= pruneInterval {
                 // Scopes of consumers or registries a reload removed would otherwise stay for the process's life.
                 state.requestsSincePrune = 0
                 state.limiters = state.limiters.filter { !$0.value.isIdle(at: now) }
