@@ -9,6 +9,7 @@ public import LienthongCore
 public struct AccessPolicy: Sendable {
     private let purposes: Set<String>
     private let grantsByConsumerAndService: [GrantKey: [Grant]]
+    private let rateLimits: [GrantKey: RateLimit]
 
     private struct GrantKey: Hashable {
         var consumer: ExchangeID
@@ -22,6 +23,8 @@ public struct AccessPolicy: Sendable {
             grouping: configuration.grants,
             by: { GrantKey(consumer: $0.consumer, service: $0.service) }
         )
+        // The configuration check refuses two grants of one consumer and service that state different limits.
+        rateLimits = grantsByConsumerAndService.compactMapValues { $0.lazy.compactMap(\.rateLimit).first }
     }
 
     /// Decides a request. Checks, in order: known purpose, a grant for the service, the purpose,
@@ -57,6 +60,12 @@ public struct AccessPolicy: Sendable {
             return deny(.fieldNotGranted, field)
         }
         return .allow(.only(Set(requested)))
+    }
+
+    /// How often `consumer` may call `service`, whatever the purpose: the `rateLimit` its grants for the service
+    /// state; `nil` when none does.
+    public func rateLimit(consumer: ExchangeID, service: ExchangeID) -> RateLimit? {
+        rateLimits[GrantKey(consumer: consumer, service: service)]
     }
 
     /// The grants a consumer holds, for `GET /v1/services`.

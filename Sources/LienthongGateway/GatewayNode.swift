@@ -15,8 +15,8 @@ import Synchronization
 /// _ = node.reload { try GatewayConfiguration.load(configDirectory: directory) }   // on SIGHUP
 /// try await node.run()   // until shutdown()
 /// ```
-/// The process-long parts (servers, audit log, replay window, metrics) are made once here; what a reload may
-/// change lives in one immutable snapshot that each request reads once and ``reload(_:)`` swaps.
+/// The process-long parts (servers, audit log, replay window, rate-limit state, metrics) are made once here; what a
+/// reload may change lives in one immutable snapshot that each request reads once and ``reload(_:)`` swaps.
 public final class GatewayNode: Sendable {
     /// The port the sharing API listens on.
     public let port: Int
@@ -64,7 +64,7 @@ public final class GatewayNode: Sendable {
         let services = NodeServices(
             audit: AuditRecorder(log: audit, enabled: configuration.node.audit?.enabled ?? true), replay: replay,
             metrics: Metrics(), httpClient: httpClient, connectorVariables: agency?.variables ?? [:],
-            developmentPKI: pki
+            developmentPKI: pki, rateLimits: RateLimitStore(clock: ContinuousClock())
         )
         var connectors: [any RegistryConnector] = []
         let registries = try openRegistries(configuration, services: services, reusing: []) {

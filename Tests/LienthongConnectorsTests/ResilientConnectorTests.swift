@@ -1,5 +1,6 @@
 import LienthongConnectors
 import LienthongJSON
+import LienthongTesting
 import Synchronization
 import Testing
 

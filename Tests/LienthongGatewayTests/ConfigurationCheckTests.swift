@@ -1,6 +1,7 @@
 import Foundation
 import LienthongGateway
 import LienthongJSON
+import LienthongTesting
 import Testing
 
 /// `config check` through the code it runs
@@ -272,5 +273,90 @@ struct ConfigurationCheckTests {
         #expect(problems.count == 1)
         #expect(problems.first?.hasPrefix("registries/land.json#/connector/lookup: land: ") == true, "\(problems)")
         #expect(problems.first?.contains("upstream-unavailable") == true, "\(problems)")
+    }
+}
+
+/// The rate limits of grants and registries (issue #20, point 8).
+struct RateLimitConfigurationTests {
+    /// Sets `rateLimit` on the first grant, or on the first registry.
+    static func problems(grant limit: JSONValue? = nil, registry: JSONValue? = nil) async throws -> [String] {
+        try await ConfigurationCheckTests.problems { directory in
+            for (file, value) in [("grants.json", limit), ("registries.json", registry)] {
+                guard let value else { continue }
+                let url = directory.appendingPathComponent(file)
+                var entries = try JSONValue.parse(Array(try Data(contentsOf: url))).arrayValue ?? []
+                var first = try #require(entries.first?.objectValue)
+                first["rateLimit"] = value
+                entries[0] = .object(first)
+                try Data(JSONValue.array(entries).serializedBytes(pretty: true)).write(to: url)
+            }
+        }
+    }
+
+    @Test func aPositiveRateWithOrWithoutABurstIsValid() async throws {
+        #expect(try await Self.problems(grant: ["requestsPerSecond": 20, "burst": 40]) == [])
+        #expect(try await Self.problems(registry: ["requestsPerSecond": 0.5]) == [])
+    }
+
+    @Test(arguments: [0, -1, -0.5])
+    func aZeroOrNegativeRateIsRefused(_ rate: Double) async throws {
+        let grant = try await Self.problems(grant: ["requestsPerSecond": .number(JSONNumber(rate))])
+        #expect(grant.count == 1)
+        #expect(grant.first?.hasPrefix("grants.json#/0/rateLimit/requestsPerSecond: ") == true, "\(grant)")
+        let registry = try await Self.problems(registry: ["requestsPerSecond": .number(JSONNumber(rate))])
+        #expect(registry.count == 1)
+        #expect(registry.first?.hasPrefix("registries.json#/0/rateLimit/requestsPerSecond: ") == true, "\(registry)")
+    }
+
+    @Test func aZeroBurstAMissingRateAndAnUnknownMemberAreRefused() async throws {
+        let burst = try await Self.problems(grant: ["requestsPerSecond": 1, "burst": 0])
+        #expect(burst.count == 1 && burst.first?.hasPrefix("grants.json#/0/rateLimit/burst: ") == true, "\(burst)")
+        let missing = try await Self.problems(grant: ["burst": 5])
+        #expect(missing.count == 1 && missing.first?.hasPrefix("grants.json#/0/rateLimit: ") == true, "\(missing)")
+        let misspelt = try await Self.problems(grant: ["requestPerSecond": 5])
+        #expect(misspelt.contains { $0.contains("did you mean requestsPerSecond?") }, "\(misspelt)")
+    }
+
+    /// The first grant limited to `first`, and a grant of the same consumer and service for another purpose to
+    /// `second`.
+    static func problems(first: JSONValue, second: JSONValue) async throws -> [String] {
+        try await ConfigurationCheckTests.problems { directory in
+            let url = directory.appendingPathComponent("grants.json")
+            var entries = try JSONValue.parse(Array(try Data(contentsOf: url))).arrayValue ?? []
+            var grant = try #require(entries.first?.objectValue)
+            grant["rateLimit"] = first
+            entries[0] = .object(grant)
+            grant["purposes"] = ["land-administration"]
+            grant["rateLimit"] = second
+            entries.append(.object(grant))
+            try Data(JSONValue.array(entries).serializedBytes(pretty: true)).write(to: url)
+        }
+    }
+
+    @Test func twoGrantsOfOneConsumerAndServiceMayNotStateDifferentLimits() async throws {
+        // One limit written two ways is one limit: the default burst is a second's worth.
+        let same = try await Self.problems(
+            first: ["requestsPerSecond": 20], second: ["requestsPerSecond": 20, "burst": 20])
+        #expect(same == [])
+        let problems = try await Self.problems(first: ["requestsPerSecond": 20], second: ["requestsPerSecond": 5])
+        #expect(problems.count == 1)
+        let expected = "grants.json#/7/rateLimit: differs from the rateLimit of /0"
+        #expect(problems.first?.hasPrefix(expected) == true, "\(problems)")
+    }
+
+    @Test func theBinaryRefusesAZeroRate() throws {
+        let configuration = try GatewayProcess.demoConfiguration { directory in
+            let url = directory.appendingPathComponent("grants.json")
+            let text = try String(contentsOf: url, encoding: .utf8)
+            let limited = text.replacingOccurrences(
+                of: #""fields": ["*"] }"#, with: #""fields": ["*"], "rateLimit": {"requestsPerSecond": 0} }"#)
+            try #require(limited != text)
+            try Data(limited.utf8).write(to: url)
+        }
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-data-\(UUID().uuidString)")
+        let check = try ChildProcess.run(
+            GatewayProcess.binary, ["config", "check", configuration.path, "--data-dir", data.path])
+        #expect(check.status == 1)
+        #expect(check.stdout.contains("grants.json#/0/rateLimit/requestsPerSecond: "), "\(check.stdout)")
     }
 }

@@ -67,16 +67,19 @@ public struct Grant: Sendable, Hashable, Codable {
     public var fields: [String]
     /// Optional conditions; all must hold.
     public var conditions: GrantConditions?
+    /// How often the consumer may call the service (whatever the purpose); `nil` for no limit of its own.
+    public var rateLimit: RateLimit?
 
     public init(
         consumer: ExchangeID, service: ExchangeID, purposes: [String], fields: [String] = ["*"],
-        conditions: GrantConditions? = nil
+        conditions: GrantConditions? = nil, rateLimit: RateLimit? = nil
     ) {
         self.consumer = consumer
         self.service = service
         self.purposes = purposes
         self.fields = fields
         self.conditions = conditions
+        self.rateLimit = rateLimit
     }
 }
 

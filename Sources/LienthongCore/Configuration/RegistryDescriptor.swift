@@ -18,14 +18,18 @@ public struct RegistryDescriptor: Sendable, Hashable {
     /// The service of the registry's documents (`/v1/documents/{registry}/{key}`), granted apart from its records;
     /// `nil` when the registry serves none. Same provider as ``service``.
     public var documentService: ExchangeID?
+    /// How often all consumers together may look the registry up (records, documents and profile parts); `nil` for
+    /// no limit across consumers.
+    public var rateLimit: RateLimit?
 
     public init(
         name: String, service: ExchangeID, keyKind: RegistryKeyKind, schema: String, connector: JSONValue,
-        connectorFile: String, documentService: ExchangeID? = nil
+        connectorFile: String, documentService: ExchangeID? = nil, rateLimit: RateLimit? = nil
     ) {
         self.name = name
         self.service = service
         self.documentService = documentService
+        self.rateLimit = rateLimit
         self.keyKind = keyKind
         self.schema = schema
         self.connector = connector

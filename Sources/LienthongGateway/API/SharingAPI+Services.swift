@@ -48,6 +48,13 @@ extension SharingAPI {
             if let conditions = grant.conditions, let encoded = try? JSONValueEncoder().encode(conditions) {
                 entry["conditions"] = encoded
             }
+            // The limit in force for the consumer on the service, whichever of its grants states it.
+            if let limit = policy.rateLimit(consumer: consumer.id, service: grant.service) {
+                entry["rateLimit"] = [
+                    "requestsPerSecond": .number(JSONNumber(limit.requestsPerSecond)),
+                    "burst": .number(JSONNumber(limit.burst)),
+                ]
+            }
             return .object(entry)
         }
         return .json(["consumer": .string(consumer.id.description), "services": .array(grants)])

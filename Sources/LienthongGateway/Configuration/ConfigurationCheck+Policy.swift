@@ -1,3 +1,4 @@
+import LienthongCore
 import LienthongJSON
 
 extension ConfigurationCheck {
@@ -86,6 +87,29 @@ extension ConfigurationCheck {
                     "grants.json", "/\(index)/fields/\(position)",
                     "\(name) is not a field of \(schema); it would never be returned"
                         + NameSuggestion.hint(for: unknown.name, among: unknown.known))
+            }
+        }
+    }
+
+    /// grants.json: the grants of one consumer and service state one rate limit (or leave it out), since the limit
+    /// counts the consumer's calls of the service whatever the purpose.
+    mutating func checkGrantRateLimits() {
+        var first: [String: (index: Int, limit: RateLimit)] = [:]
+        for (index, grant) in documents.array("grants.json").enumerated() {
+            // Compared as the node reads them: `{"requestsPerSecond": 20}` and `{…, "burst": 20}` are one limit.
+            guard let consumer = grant["consumer"]?.stringValue, let service = grant["service"]?.stringValue,
+                let value = grant["rateLimit"], let limit = try? JSONValueDecoder().decode(RateLimit.self, from: value)
+            else { continue }
+            let key = consumer + " " + service
+            guard let earlier = first[key] else {
+                first[key] = (index, limit)
+                continue
+            }
+            if earlier.limit != limit {
+                report(
+                    "grants.json", "/\(index)/rateLimit",
+                    "differs from the rateLimit of /\(earlier.index), another grant of \(consumer) for \(service); "
+                        + "state one limit for them")
             }
         }
     }

@@ -36,6 +36,7 @@ struct ConfigurationCheck {
         checkMembersAndPurposes()
         checkConsumers()
         checkGrants()
+        checkGrantRateLimits()
         checkRegistries()
     }
 

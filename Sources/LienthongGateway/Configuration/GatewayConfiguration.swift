@@ -131,7 +131,7 @@ public struct GatewayConfiguration: Sendable {
                     name: entry.name, service: entry.service, keyKind: keyKind, schema: schema,
                     connector: connector,
                     connectorFile: configDirectory.appendingPathComponent(entry.connector).path,
-                    documentService: entry.documentService
+                    documentService: entry.documentService, rateLimit: entry.rateLimit
                 )
             )
         }
@@ -158,6 +158,7 @@ public struct GatewayConfiguration: Sendable {
         var keyKind: String
         var connector: String
         var documentService: ExchangeID?
+        var rateLimit: RateLimit?
     }
 
     private static func decode<T: Decodable>(

@@ -7,7 +7,8 @@ extension GatewayNode {
     /// the new. On any problem nothing changes and the node keeps serving on what it runs.
     ///
     /// Reloaded: consumers, tokens, grants, purposes, members, registries and their mappings (a changed connector is
-    /// opened anew), schemas, trust anchors and the signing keys. The listen address, data directory, TLS, limits,
+    /// opened anew), schemas, trust anchors, the signing keys and the rate limits (applied to what each consumer and
+    /// service has spent so far, which a reload keeps). The listen address, data directory, TLS, limits,
     /// event loops, audit and replay settings keep their running values until a restart (the outcome names them).
     public func reload(_ load: () throws -> GatewayConfiguration) -> ReloadOutcome {
         reloading.withLock { attempts -> ReloadOutcome in

@@ -58,7 +58,8 @@ final class GatewaySnapshot: Sendable {
                 file: "node.json", pointer: "/schemas", message: "schema request.v1 is not in the schema directory"
             )
         }
-        let admission = LookupAdmission(policy: policy, replay: replay, now: { Date() })
+        let rateLimits = LookupRateLimits(policy: policy, store: services.rateLimits)
+        let admission = LookupAdmission(policy: policy, rateLimits: rateLimits, replay: replay, now: { Date() })
         let lookup = RecordLookup(
             registries: Dictionary(registries.map { ($0.descriptor.name, $0) }, uniquingKeysWith: { a, _ in a }),
             admission: admission, signers: signers, audit: audit, signedRequests: signedRequests
@@ -66,8 +67,8 @@ final class GatewaySnapshot: Sendable {
         let documents = DocumentLookup(
             registries: lookup.registries, admission: admission, signers: signers, audit: audit)
         let profiles = ProfileLookup(
-            registries: lookup.registries, policy: policy, signers: signers, audit: audit, replay: replay,
-            signedRequests: signedRequests, now: { Date() }
+            registries: lookup.registries, policy: policy, rateLimits: rateLimits, signers: signers, audit: audit,
+            replay: replay, signedRequests: signedRequests, now: { Date() }
         )
         let router = SharingAPI(
             lookup: lookup, documents: documents, profiles: profiles, requestSchema: requestSchema,

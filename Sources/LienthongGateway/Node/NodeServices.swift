@@ -4,7 +4,7 @@ import LienthongHTTP
 import LienthongTrust
 
 /// The parts of a node that live as long as its process and every configuration snapshot shares: the audit log,
-/// the replay window, the metrics, the HTTP client and what the start-up prepared.
+/// the replay window, the rate-limit state, the metrics, the HTTP client and what the start-up prepared.
 ///
 /// A reload builds a new ``GatewaySnapshot`` around these; changing one of them takes a restart.
 struct NodeServices: Sendable {
@@ -20,4 +20,6 @@ struct NodeServices: Sendable {
     let connectorVariables: [String: String]
     /// The development PKI's files, when the node created one.
     let developmentPKI: DevelopmentPKI.Files?
+    /// What each consumer and service has spent of its rate limit; the limits come with each snapshot.
+    let rateLimits: RateLimitStore<ContinuousClock>
 }

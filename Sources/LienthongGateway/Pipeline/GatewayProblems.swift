@@ -1,4 +1,6 @@
+import LienthongAccess
 import LienthongCore
+import LienthongJSON
 
 /// The problems the pipeline itself raises (connectors, access, trust and identifiers bring their own).
 enum GatewayProblems {
@@ -127,6 +129,26 @@ enum GatewayProblems {
         status: 403, code: "access-denied", title: "Access denied",
         detail: "These credentials do not cover this resource."
     )
+
+    /// A rate limit was reached; `retryAfter` (whole seconds, rounded up) also goes into the `Retry-After` header.
+    static func rateLimited(_ refusal: RateLimitStore<ContinuousClock>.Refusal) -> Problem {
+        let (scope, service, detail): (String, ExchangeID, String)
+        switch refusal.scope {
+        case .consumer(let consumer, let limited):
+            (scope, service) = ("consumer", limited)
+            detail = "\(consumer) has used up its rate limit for service \(limited)."
+        case .service(let limited):
+            (scope, service) = ("service", limited)
+            detail = "Service \(limited) has used up its rate limit across all consumers."
+        }
+        return Problem(
+            status: 429, code: "rate-limited", title: "Too many requests", detail: detail,
+            extensions: [
+                "retryAfter": .number(JSONNumber(RateLimiter<ContinuousClock.Instant>.seconds(refusal.retryAfter))),
+                "limit": ["scope": .string(scope), "service": .string(service.description)],
+            ]
+        )
+    }
 
     static let invalidMonth = Problem(
         status: 400, code: "invalid-month", title: "Invalid month", detail: "month is required, as YYYY-MM."

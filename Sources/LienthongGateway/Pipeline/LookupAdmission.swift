@@ -5,10 +5,12 @@ import LienthongCore
 import LienthongTrust
 
 /// The checks every lookup of a registry passes before its back end is asked: the purpose is stated, the key
-/// follows its identifier rules, the policy allows `service` for the consumer and purpose (deny by default), and a
-/// caller-chosen request id is not a replay. Records and documents share it; each names its own service.
+/// follows its identifier rules, the policy allows `service` for the consumer and purpose (deny by default), the
+/// rate limits are not reached, and a caller-chosen request id is not a replay. Records and documents share it; each
+/// names its own service.
 struct LookupAdmission: Sendable {
     let policy: AccessPolicy
+    let rateLimits: LookupRateLimits
     let replay: ReplayGuard
     let now: @Sendable () -> Date
 
@@ -50,6 +52,10 @@ struct LookupAdmission: Sendable {
         case .deny(let denial): return .failure(denial.problem)
         case .allow(let fields): selection = fields
         }
+        // Before the replay window, so that a refused request may be sent again with its request id.
+        if let limited = rateLimits.admit(consumer: consumer.id, lookups: [(descriptor, service)]) {
+            return .failure(limited)
+        }
         if request.requestIDGiven {
             // Keyed by consumer: two consumers may pick the same id without refusing each other.
             do throws(TrustError) {
@@ -63,9 +69,10 @@ struct LookupAdmission: Sendable {
 }
 
 extension AuditEvent {
-    /// Marks the event as refused (401, 403: `denied`) or failed (anything else) with `problem`'s status and code.
+    /// Marks the event as refused (401, 403, 429: `denied`) or failed (anything else) with `problem`'s status and
+    /// code.
     mutating func conclude(with problem: Problem) {
-        outcome = problem.status == 401 || problem.status == 403 ? .denied : .failed
+        outcome = [401, 403, 429].contains(problem.status) ? .denied : .failed
         status = problem.status
         problemCode = problem.code
     }

@@ -16,6 +16,7 @@ struct ProfileLookup: Sendable {
 
     let registries: [String: RegistryRuntime]
     let policy: AccessPolicy
+    let rateLimits: LookupRateLimits
     let signers: [ExchangeID: JWSSigningIdentity]
     let audit: AuditRecorder
     let replay: ReplayGuard
@@ -49,9 +50,7 @@ struct ProfileLookup: Sendable {
         switch result {
         case .failure(let problem):
             var event = base
-            event.outcome = problem.status == 401 || problem.status == 403 ? .denied : .failed
-            event.status = problem.status
-            event.problemCode = problem.code
+            event.conclude(with: problem)
             events.append(event)
         case .success(let signed):
             for (part, outcome) in signed.parts {
@@ -122,6 +121,9 @@ struct ProfileLookup: Sendable {
             if case .deny(let denial)? = decisions[0].2 { return .failure(denial.problem) }
             return .failure(GatewayProblems.accessDenied)
         }
+        // Every granted part counts: the profile is refused whole, and no registry is asked, when one is limited.
+        let lookups = granted.compactMap { _, runtime, _ in runtime.map { ($0.descriptor, $0.descriptor.service) } }
+        if let limited = rateLimits.admit(consumer: consumer.id, lookups: lookups) { return .failure(limited) }
         if request.requestIDGiven {
             do throws(TrustError) {
                 try replay.admit(id: "\(consumer.id)|\(request.requestID)", issuedAt: nil, now: now())

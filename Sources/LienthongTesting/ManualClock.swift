@@ -2,12 +2,16 @@ import Synchronization
 
 /// A clock that moves only when a test calls ``advance(by:)``; sleepers wake when their deadline is reached
 /// and throw `CancellationError` when their task is cancelled.
-final class ManualClock: Clock, Sendable {
-    struct Instant: InstantProtocol {
-        var offset: Duration
-        func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
-        func duration(to other: Instant) -> Duration { other.offset - offset }
-        static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
+public final class ManualClock: Clock, Sendable {
+    /// An instant: the time since the clock was made.
+    public struct Instant: InstantProtocol {
+        /// The time since the clock's start.
+        public var offset: Duration
+        /// The instant at `offset` from the clock's start.
+        public init(offset: Duration) { self.offset = offset }
+        public func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
+        public func duration(to other: Instant) -> Duration { other.offset - offset }
+        public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
     }
 
     private struct Sleeper {
@@ -24,12 +28,18 @@ final class ManualClock: Clock, Sendable {
 
     private let state = Mutex(State())
 
-    var now: Instant { state.withLock { $0.now } }
-    var minimumResolution: Duration { .zero }
-    /// Tasks waiting in ``sleep(until:tolerance:)``.
-    var sleeperCount: Int { state.withLock { $0.sleepers.count } }
+    /// A clock at offset zero.
+    public init() {}
 
-    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+    /// The clock's current instant.
+    public var now: Instant { state.withLock { $0.now } }
+    /// Exact: time moves only by ``advance(by:)``.
+    public var minimumResolution: Duration { .zero }
+    /// Tasks waiting in ``sleep(until:tolerance:)``.
+    public var sleeperCount: Int { state.withLock { $0.sleepers.count } }
+
+    /// Waits until ``advance(by:)`` reaches `deadline`, or throws `CancellationError` when the task is cancelled.
+    public func sleep(until deadline: Instant, tolerance: Duration?) async throws {
         let id = state.withLock { state in
             state.nextID += 1
             return state.nextID
@@ -61,7 +71,7 @@ final class ManualClock: Clock, Sendable {
     }
 
     /// Moves time forward and wakes the sleepers whose deadline has come.
-    func advance(by duration: Duration) {
+    public func advance(by duration: Duration) {
         let due = state.withLock { state -> [Sleeper] in
             state.now = state.now.advanced(by: duration)
             let now = state.now
