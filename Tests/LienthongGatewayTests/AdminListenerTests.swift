@@ -187,6 +187,45 @@ struct AdminListenerTests {
         #expect(after.status == 401)
     }
 
+    @Test func onlyASecurityOfficerManagesKeys() async throws {
+        let gateway = try GatewayProcess()
+        defer { gateway.stop() }
+        let client = gateway.client()
+        let provider: JSONValue = ["provider": "VN/GOV/BCA/DANCU", "generate": true]
+        let refused = try await gateway.admin(
+            "/v1/keys/csr", method: .post, role: "operator", body: provider, client: client)
+        #expect(refused.status == 403)
+        #expect(refused.json["requiredRole"] == "security-officer")
+        let before = try await gateway.admin("/v1/keys", client: client)
+        #expect(before.json["providers"]?["VN/GOV/BCA/DANCU"]?.arrayValue?.count == 1)
+
+        let csr = try await gateway.admin(
+            "/v1/keys/csr", method: .post, role: "security-officer", body: provider, client: client)
+        #expect(csr.status == 200)
+        #expect(csr.json["csr"]?.stringValue?.hasPrefix("-----BEGIN CERTIFICATE REQUEST-----") == true)
+        let after = try await gateway.admin("/v1/keys", client: client)
+        let versions = after.json["providers"]?["VN/GOV/BCA/DANCU"]?.arrayValue ?? []
+        #expect(versions.count == 2)
+        // The new key has no certificate yet: rotating keeps the certified one current and reloads.
+        let rotated = try await gateway.admin(
+            "/v1/keys/rotate", method: .post, role: "security-officer", body: ["provider": "VN/GOV/BCA/DANCU"],
+            client: client)
+        #expect(rotated.status == 200)
+        #expect(rotated.json["kid"] == versions.first?["kid"])
+        #expect(rotated.json["generation"] == 1)
+        let bad = try await gateway.admin(
+            "/v1/keys/import", method: .post, role: "security-officer",
+            body: ["provider": "VN/GOV/BCA/DANCU", "certificateChain": "not a certificate"], client: client)
+        #expect(bad.status == 422 && bad.problemCode == "admin-key-refused")
+        let actions = try AuditLog.allRecords(path: gateway.auditPath).filter { $0.service == AuditEvent.adminService }
+            .map { "\($0.consumer ?? "-") \($0.purpose ?? "-") \($0.status)" }
+        #expect(
+            actions == [
+                "operator:demo-security-officer keys.csr 200", "operator:demo-security-officer keys.rotate 200",
+                "operator:demo-security-officer keys.import 422",
+            ])
+    }
+
     @Test func anOperatorRunsAConnectorsProbe() async throws {
         let gateway = try SharedGateway.get()
         let client = gateway.client()

@@ -1,7 +1,8 @@
 import LienthongHTTP
 
 extension AdminAPI {
-    /// Each route's methods, with the role each needs: reading is for viewers, changing for operators.
+    /// Each route's methods, with the role each needs: reading is for viewers, changing for operators, keys for
+    /// security officers.
     static let endpoints: [AdminRoute: [HTTPMethod: Endpoint]] = [
         .healthz: [.get: Endpoint(role: nil) { _, _ in .json(["status": "ok"]) }],
         .readyz: [.get: Endpoint(role: .viewer) { api, _ in await api.readiness() }],
@@ -29,5 +30,11 @@ extension AdminAPI {
             .delete: Endpoint(role: .operator) { api, call in await api.deleteRegistry(call) },
         ],
         .reload: [.post: Endpoint(role: .operator) { api, call in await api.reload(call) }],
+        .keys: [.get: Endpoint(role: .viewer) { api, _ in api.keys() }],
+        .keySigningRequest: [
+            .post: Endpoint(role: .securityOfficer) { api, call in await api.keySigningRequest(call) }
+        ],
+        .keyImport: [.post: Endpoint(role: .securityOfficer) { api, call in await api.importKeyCertificate(call) }],
+        .keyRotation: [.post: Endpoint(role: .securityOfficer) { api, call in await api.rotateKey(call) }],
     ]
 }

@@ -14,4 +14,8 @@ enum AdminRoute: String, PathTemplate {
     case grants = "/v1/grants"
     case registries = "/v1/registries"
     case reload = "/v1/reload"
+    case keys = "/v1/keys"
+    case keySigningRequest = "/v1/keys/csr"
+    case keyImport = "/v1/keys/import"
+    case keyRotation = "/v1/keys/rotate"
 }
