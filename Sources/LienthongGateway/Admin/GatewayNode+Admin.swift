@@ -7,8 +7,11 @@ extension GatewayNode {
     func reloadFromFiles() -> ReloadOutcome {
         let running = configuration
         let outcome = reload {
-            try GatewayConfiguration.load(
+            var loaded = try GatewayConfiguration.load(
                 configDirectory: running.configDirectory, dataDirectory: running.dataDirectory, listen: running.listen)
+            // As `serve --admin-listen` may have set it: only a restart changes it anyway.
+            loaded.adminListen = running.adminListen
+            return loaded
         }
         for line in outcome.logLines {
             if case .refused = outcome { Console.warn(line) } else { Console.say(line) }
@@ -16,8 +19,8 @@ extension GatewayNode {
         return outcome
     }
 
-    /// The admin listener's server: on `admin.listen`, with the admin TLS material or the sharing API's, and the
-    /// sharing API's limits.
+    /// The admin listener's server: on `admin.listen`, with the admin TLS material (client certificates chained to
+    /// its first `clientCertificateAuthorities` entry) or else the sharing API's, and the sharing API's limits.
     static func adminServer(
         _ configuration: GatewayConfiguration, api: HTTPServerConfiguration, metrics: Metrics,
         handler: any HTTPHandler
@@ -31,10 +34,10 @@ extension GatewayNode {
                 clientCAPath: own.clientCertificateAuthorities.first.map { configuration.dataPath($0).path }
                     ?? api.tls?.clientCAPath)
         }
-        // Operators are few: two loops keep it answering while one is busy with a reload or a report.
+        // Operators and scrapers are few: two loops and a few hundred connections are plenty.
         server.eventLoops = min(2, api.eventLoops)
         server.maxConnections = 256
-        server.observer = api.observer.map { _ in metrics.serverObserver(listener: "admin") }
+        server.observer = metrics.serverObserver(listener: "admin")
         return HTTPServer(configuration: server, handler: handler)
     }
 }

@@ -44,8 +44,8 @@ public enum OperatorRole: String, Sendable, Hashable, Codable, CaseIterable, Com
 }
 
 extension GatewayConfiguration {
-    /// The admin listener's address (a restart applies a change).
-    var adminListen: String {
+    /// The admin listener's address (a restart applies a change); `serve --admin-listen` sets it.
+    public var adminListen: String {
         get { node.admin?.address ?? AdminConfiguration.defaultListen }
         set {
             var admin = node.admin ?? AdminConfiguration()

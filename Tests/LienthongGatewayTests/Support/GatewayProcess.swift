@@ -59,18 +59,14 @@ final class GatewayProcess: @unchecked Sendable {
         drainOutput: Bool = true, captureStandardError: Bool = false
     ) throws {
         self.configDirectory = try configDirectory ?? Self.demoConfiguration()
-        // The admin listener's default port would be shared by every node the tests start.
-        try Self.editJSON(self.configDirectory.appendingPathComponent("node.json")) { node in
-            var admin = node["admin"]?.objectValue ?? [:]
-            admin["listen"] = "127.0.0.1:0"
-            node["admin"] = .object(admin)
-        }
         self.dataDirectory = dataDirectory
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-data-\(UUID().uuidString)")
         process = Process()
         process.executableURL = Self.binary
         process.arguments = [
             "serve", "--config", self.configDirectory.path, "--data-dir", self.dataDirectory.path, "--listen", "127.0.0.1:0",
+            // The admin listener's default port would be shared by every node the tests start.
+            "--admin-listen", "127.0.0.1:0",
         ]
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
         output = Pipe()
