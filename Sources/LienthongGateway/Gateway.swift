@@ -53,11 +53,19 @@ public enum Gateway {
     /// What `serve` prints: where the node listens and two requests that work as printed.
     public static func banner(_ node: GatewayNode) -> String {
         let configuration = node.configuration
-        let (host, _) = (try? ListenAddress.parse(configuration.listen)) ?? ("127.0.0.1", 0)
-        let scheme = configuration.node.tls == nil ? "http" : "https"
-        let base = "\(scheme)://\(host.contains(":") ? "[\(host)]" : host == "0.0.0.0" ? "127.0.0.1" : host):\(node.port)"
+        // A wildcard address is reached on loopback from this host; an IPv6 host goes in brackets.
+        func url(_ listen: String, port: Int, tls: Bool) -> String {
+            let (host, _) = (try? ListenAddress.parse(listen)) ?? ("127.0.0.1", 0)
+            let shown = host.contains(":") ? "[\(host)]" : host == "0.0.0.0" ? "127.0.0.1" : host
+            return "\(tls ? "https" : "http")://\(shown):\(port)"
+        }
+        let base = url(configuration.listen, port: node.port, tls: configuration.node.tls != nil)
+        let adminBase = url(
+            configuration.adminListen, port: node.adminPort,
+            tls: configuration.node.tls != nil || configuration.adminTLS != nil)
         var lines = [
             "Lienthong \(version) listening on \(base)",
+            "  admin API (operators; /metrics, /readyz): \(adminBase)",
             "  data directory: \(configuration.dataDirectory.standardizedFileURL.path)",
             "  registries: \(configuration.registries.map(\.name).joined(separator: ", "))",
         ]
@@ -78,6 +86,14 @@ public enum Gateway {
                         + "--key \(client.key.standardizedFileURL.path) -H 'Lienthong-Purpose: \(example.purpose)' "
                         + "\(base)/v1/records/\(example.registry)/\(example.key)"
                 )
+            }
+            let accounts = configuration.node.admin?.operators ?? []
+            if let viewer = accounts.first(where: { $0.role == .viewer })?.tokenFiles?.first {
+                let token = configuration.dataPath(viewer).standardizedFileURL.path
+                lines.append("")
+                lines.append("  # the admin API as a viewer (the operator and security-officer tokens are beside it)")
+                lines.append(
+                    "  curl --cacert \(root) -H \"Authorization: Bearer $(cat \(token))\" \(adminBase)/v1/status")
             }
             if let tokenFile = consumer.tokenFiles.first {
                 lines.append("")

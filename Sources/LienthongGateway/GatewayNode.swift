@@ -20,12 +20,15 @@ import Synchronization
 public final class GatewayNode: Sendable {
     /// The port the sharing API listens on.
     public let port: Int
+    /// The port the admin listener listens on.
+    public let adminPort: Int
     /// The development PKI's files, when the node created one.
     public var developmentPKI: DevelopmentPKI.Files? { services.developmentPKI }
     /// The configuration the node runs now (after the last applied reload).
     public var configuration: GatewayConfiguration { current.current.configuration }
 
     private let server: HTTPServer
+    private let adminServer: HTTPServer
     private let agencyServer: HTTPServer?
     let services: NodeServices
     /// The snapshot requests start on; ``reload(_:)`` swaps it.
@@ -77,29 +80,41 @@ public final class GatewayNode: Sendable {
         // A break found at start stays until an operator seals it, which needs the node stopped.
         let gated: any HTTPHandler = audit.unverifiedBreak == nil ? current : AuditGate(next: current)
         let logWriter = logLevel == .off ? nil : LogWriter(level: logLevel)
+        var apiConfiguration = try Self.serverConfiguration(configuration)
+        apiConfiguration.observer = services.metrics.serverObserver(listener: "api")
         let server = HTTPServer(
-            configuration: try Self.serverConfiguration(configuration),
+            configuration: apiConfiguration,
             handler: logWriter.map { RequestLogging(next: gated, level: logLevel, writer: $0) } ?? gated
         )
+        let admin = AdminAPI(current: current, services: services)
+        let adminServer = try Self.adminServer(
+            configuration, api: apiConfiguration, metrics: services.metrics, handler: admin)
         let port: Int
+        let adminPort: Int
         do {
             port = try await server.start()
+            adminPort = try await adminServer.start()
         } catch {
+            server.shutdown()
             logWriter?.close()
             throw error
         }
-        return GatewayNode(
-            port: port, server: server, agencyServer: agency?.server, services: services, current: current,
-            connectors: connectors, logWriter: logWriter
+        let node = GatewayNode(
+            port: port, adminPort: adminPort, server: server, adminServer: adminServer, agencyServer: agency?.server,
+            services: services, current: current, connectors: connectors, logWriter: logWriter
         )
+        admin.attach(node)
+        return node
     }
 
     private init(
-        port: Int, server: HTTPServer, agencyServer: HTTPServer?, services: NodeServices, current: CurrentSnapshot,
-        connectors: [any RegistryConnector], logWriter: LogWriter?
+        port: Int, adminPort: Int, server: HTTPServer, adminServer: HTTPServer, agencyServer: HTTPServer?,
+        services: NodeServices, current: CurrentSnapshot, connectors: [any RegistryConnector], logWriter: LogWriter?
     ) {
         self.port = port
+        self.adminPort = adminPort
         self.server = server
+        self.adminServer = adminServer
         self.agencyServer = agencyServer
         self.services = services
         self.current = current
@@ -131,10 +146,11 @@ public final class GatewayNode: Sendable {
     /// flushes the audit log, in reverse start order.
     public func run() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await self.server.run() }
+            group.addTask { try await self.adminServer.run() }
             if let agencyServer { group.addTask { try await agencyServer.run() } }
             // The API server ends first (shutdown drains it); the agency API must outlive its last lookup.
-            try await group.next()
+            try await self.server.run()
+            adminServer.shutdown()
             agencyServer?.shutdown()
             try await group.waitForAll()
         }
@@ -147,6 +163,7 @@ public final class GatewayNode: Sendable {
     /// Starts a graceful shutdown; ``run()`` returns once it is complete.
     public func shutdown() {
         server.shutdown()
+        adminServer.shutdown()
     }
 
     private static func serverConfiguration(_ configuration: GatewayConfiguration) throws -> HTTPServerConfiguration {

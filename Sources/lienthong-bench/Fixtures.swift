@@ -111,6 +111,10 @@ enum ConfigRewrite {
         node["seeds"] = .string(repo + "/seeds")
         node["schemas"] = .string(repo + "/schemas")
         node["demoAgencyAPI"] = nil
+        // Gateways of a run may overlap: each admin listener takes a port of its own.
+        var admin = node["admin"]?.objectValue ?? [:]
+        admin["listen"] = "127.0.0.1:0"
+        node["admin"] = .object(admin)
         if plain { node["tls"] = nil }
         if auditOff { node["audit"] = ["enabled": false] }
         try write(.object(node), to: nodePath)

@@ -7,7 +7,7 @@ import Testing
 struct LienthongToolTests {
     /// Every command that runs, with the options its help must name.
     static let commands: [(path: [String], options: [String])] = [
-        (["serve"], ["--config", "--data-dir", "--listen"]),
+        (["serve"], ["--config", "--data-dir", "--listen", "--admin-listen"]),
         (["config", "check"], ["--schemas"]),
         (["registry", "load-postgres"], ["--config", "--url", "--seeds"]),
         (["schema", "list"], ["--schemas", "--json"]),

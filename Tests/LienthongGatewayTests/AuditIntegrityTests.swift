@@ -35,9 +35,11 @@ struct AuditIntegrityTests {
         #expect(refused.status == 503)
         #expect(refused.headers["Content-Type"] == "application/problem+json")
         #expect(refused.problemCode == "audit-unavailable")
-        let ready = try await broken.get("/readyz", client: broken.client())
+        #expect(try await broken.get("/readyz", client: broken.client()).json == ["status": "not-ready"])
+        let ready = try await broken.admin("/readyz", client: broken.client())
         #expect(ready.status == 503)
-        #expect(ready.json["checks"]?["audit"]?.stringValue?.hasPrefix("unverified: audit.truncated at seq 1") == true)
+        let detail = ready.json["components"]?["audit"]?["detail"]?.stringValue
+        #expect(detail?.hasPrefix("unverified: audit.truncated at seq 1") == true)
         #expect(broken.stop() == 0)
         #expect(try AuditLog.checkpoints(path: first.auditPath).isEmpty)
 

@@ -85,8 +85,8 @@ struct FifthRegistryTests {
         let services = try await gateway.get("/v1/services", headers: ["Authorization": "Bearer \(token)"], client: client)
         let service = services.json["services"]?.arrayValue?.first { $0["registry"] == "civil-status" }
         #expect(service?["purposes"]?[0]?["code"] == "civil-status-verification")
-        let ready = try await gateway.get("/readyz", client: client)
-        #expect(ready.json["checks"]?["civil-status"] == "up")
+        let ready = try await gateway.admin("/readyz", client: client)
+        #expect(ready.json["components"]?["civil-status"]?["status"] == "up")
         // The API description names the new registry and carries its schema.
         let description = try await gateway.get("/openapi.json", client: client)
         let registries = description.json["components"]?["schemas"]?["RegistryName"]?["enum"]?.arrayValue ?? []
@@ -205,9 +205,14 @@ struct FifthRegistryTests {
         try FileManager.default.removeItem(at: file)
         let missing = try await child("KS-56008-2024-000045")
         #expect(missing.status == 502 && missing.code == "upstream-unavailable")
-        let ready = try await gateway.get("/readyz", client: client)
-        #expect(ready.status == 503)
-        #expect(ready.json["checks"]?["civil-status"] == "down")
+        // One registry down, the others served: degraded, still 200 for the load balancer.
+        let ready = try await gateway.admin("/readyz", client: client)
+        #expect(ready.status == 200)
+        #expect(ready.json["status"] == "degraded")
+        #expect(ready.json["components"]?["civil-status"]?["status"] == "down")
+        #expect(ready.json["components"]?["population"]?["status"] == "up")
+        let bare = try await gateway.get("/readyz", client: client)
+        #expect(bare.status == 200 && bare.json == ["status": "degraded"])
 
         // The agency publishes again: served again.
         try publish(original)

@@ -59,7 +59,7 @@ struct OpenAPIEndpointTests {
             try expectDocumented(response, document, operation)
         }
         // The router labels each request with its route's template (a written-out registry path's too).
-        let metrics = String(decoding: try await gateway.get("/metrics", client: client).body, as: UTF8.self)
+        let metrics = try await gateway.metrics(client: client)
         for path in Set(document.operations.map(\.path)) {
             let route = try #require(Route.match(path.split(separator: "/").map(String.init))?.route, "\(path)")
             #expect(metrics.contains("route=\"\(route.rawValue)\""), "\(path)")

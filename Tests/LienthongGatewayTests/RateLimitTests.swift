@@ -121,9 +121,9 @@ struct RateLimitTests {
         let person = services.json["services"]?.arrayValue?.first { $0["service"]?.stringValue == Self.personService }
         #expect(person?["rateLimit"] == Self.tiny)
 
-        // Counted in the metrics by its code.
-        let metrics = try await gateway.get("/metrics", client: client)
-        let counted = String(decoding: metrics.body, as: UTF8.self).split(separator: "\n").filter {
+        // Counted in the metrics (on the admin listener) by its code.
+        let metrics = try await gateway.metrics(client: client)
+        let counted = metrics.split(separator: "\n").filter {
             $0.hasPrefix("lienthong_requests_total{") && $0.contains(#"status="429""#)
                 && $0.contains(#"code="rate-limited""#)
         }

@@ -21,7 +21,7 @@ struct SchemathesisTests {
         .enabled(if: installed || inCI, "schemathesis is missing: scripts/test installs it in .venv-schemathesis"),
         .timeLimit(.minutes(5))
     )
-    func theGatewayAnswersEveryGeneratedRequestAsItsDescriptionSays() throws {
+    func theGatewayAnswersEveryGeneratedRequestAsItsDescriptionSays() async throws {
         try #require(Self.installed, "\(Self.command.path) is missing: scripts/test installs schemathesis there")
         let gateway = try GatewayProcess()
         defer { gateway.stop() }
@@ -51,10 +51,10 @@ struct SchemathesisTests {
         #expect(summary.contains(" passed") && !summary.contains("fail"), "\(summary)")
 
         // No 5xx, by the gateway's own count of its answers.
-        let metrics = try ChildProcess.run(
-            tool: "curl", ["-s", "--cacert", gateway.rootCA, gateway.baseURL + "/metrics"]
-        ).stdout
-        let requests = metrics.split(separator: "\n").filter { $0.hasPrefix("lienthong_requests_total{") }
+        let metrics = try await gateway.metrics(client: gateway.client())
+        let requests = metrics.split(separator: "\n").filter {
+            $0.hasPrefix(#"lienthong_requests_total{listener="api""#)
+        }
         #expect(requests.count > 20, "the run reached the gateway")
         let serverErrors = requests.filter { $0.contains("status=\"5") }
         #expect(serverErrors.isEmpty, "\(serverErrors)")

@@ -18,6 +18,13 @@ final class AuditQueue<Element: Sendable>: @unchecked Sendable {
     private let gathered = ThreadSemaphore()
     private let finished = ThreadSemaphore()
 
+    /// How many elements wait for the writer now.
+    var count: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return pending.count
+    }
+
     /// Adds an element for the writer; `false` once ``close()`` was called.
     func enqueue(_ element: Element) -> Bool {
         lock.lock()

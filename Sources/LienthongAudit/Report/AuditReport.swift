@@ -65,11 +65,12 @@ public struct AuditReport: Sendable, Hashable {
         self.month = month
     }
 
-    /// Aggregates the records made in `month`; records of other months are ignored.
+    /// Aggregates the exchanges recorded in `month`; records of other months and operators' changes are ignored.
     public static func monthly(records: some Sequence<AuditRecord>, month: AuditMonth) -> AuditReport {
         var report = AuditReport(month: month)
         var latencies: [Int] = []
-        for record in records where month.contains(timestamp: record.recordedAt) {
+        for record in records
+        where month.contains(timestamp: record.recordedAt) && record.service != AuditEvent.adminService {
             report.totals.add(record.outcome)
             report.byConsumer[record.consumer ?? unknown, default: Counts()].add(record.outcome)
             report.byProvider[record.provider ?? unknown, default: Counts()].add(record.outcome)

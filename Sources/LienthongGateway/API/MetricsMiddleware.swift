@@ -1,7 +1,8 @@
 import LienthongCore
 import LienthongHTTP
 
-/// Counts every answer by route, status and problem code, and its latency (`GET /metrics`).
+/// Counts every answer by route, status and problem code, its latency by route and by the registries it asked, and
+/// each call to a back end (through ``RequestMetrics``).
 struct MetricsMiddleware: RouterMiddleware {
     let metrics: Metrics
 
@@ -9,11 +10,12 @@ struct MetricsMiddleware: RouterMiddleware {
         _ request: RoutedRequest, next: (RoutedRequest) async -> HTTPResponse
     ) async -> HTTPResponse {
         let started = ContinuousClock.now
-        let response = await next(request)
+        let asked = RequestMetrics(metrics: metrics)
+        let response = await RequestMetrics.$current.withValue(asked) { await next(request) }
         metrics.record(
             route: request.label, status: response.status,
             code: response.headers[HTTPResponse.problemCodeHeader] ?? "ok",
-            seconds: started.duration(to: .now).secondsValue
+            seconds: started.duration(to: .now).secondsValue, registries: asked.registries
         )
         return response
     }

@@ -7,11 +7,12 @@ import LienthongJSON
 /// `GET /v1/reports/monthly?month=YYYY-MM[&format=json|csv]`: the monthly exchange report, for operators.
 struct ReportEndpoint: Sendable {
     let audit: AuditLog
-    let operators: OperatorAuthenticator
+    /// Who may read it; `nil` when the caller was authenticated already (the admin listener).
+    let operators: OperatorAuthenticator?
 
     func monthly(_ request: HTTPRequest) -> HTTPResponse {
         do throws(Problem) {
-            try operators.authenticate(authorization: request.headers["Authorization"])
+            try operators?.authenticate(authorization: request.headers["Authorization"])
         } catch {
             return .problem(error, requestID: nil)
         }

@@ -21,7 +21,8 @@ struct SharingAPI: Sendable {
     let openAPI: OpenAPIDocument
     let configuration: GatewayConfiguration
     let metrics: Metrics
-    let readiness: @Sendable () async -> (ready: Bool, checks: [String: JSONValue])
+    /// The node's readiness now (the public `/readyz` answers its status only).
+    let readiness: @Sendable () async -> NodeReadiness
 
     /// The router of every route, with metrics around every answer and the challenge of each credential on its
     /// routes' 401s; the node builds it once, at start.
@@ -29,12 +30,10 @@ struct SharingAPI: Sendable {
         var builder = RouterBuilder()
         builder.add(middleware: MetricsMiddleware(metrics: metrics))
         builder.on(.healthz, .get) { _ in .json(["status": "ok"]) }
-        builder.on(.readyz, .get) { _ in await ready() }
-        builder.on(.metrics, .get) { _ in
-            HTTPResponse(
-                status: 200, headers: ["Content-Type": "text/plain; version=0.0.4"],
-                body: Array(metrics.exposition().utf8)
-            )
+        // Bare, for load balancers: the components and their reasons are on the admin listener.
+        builder.on(.readyz, .get) { _ in
+            let readiness = await readiness()
+            return .json(readiness.bare, status: readiness.httpStatus)
         }
         // HEAD too: the server sends its headers without the body.
         builder.on(.openAPI, .get, .head) { _ in openAPI.response }
@@ -57,11 +56,6 @@ struct SharingAPI: Sendable {
             group.on(.services, .get) { await services($0.request) }
         }
         return builder.build()
-    }
-
-    private func ready() async -> HTTPResponse {
-        let (ready, checks) = await readiness()
-        return .json(["status": ready ? "ready" : "not-ready", "checks": .object(checks)], status: ready ? 200 : 503)
     }
 
     func authenticate(_ request: HTTPRequest) -> Result<Consumer, Problem> {

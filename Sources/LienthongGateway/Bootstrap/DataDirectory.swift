@@ -80,6 +80,9 @@ struct DataDirectory {
         for file in configuration.node.operatorTokenFiles ?? [] {
             try createToken(at: configuration.dataPath(file))
         }
+        for account in configuration.node.admin?.operators ?? [] {
+            for file in account.tokenFiles ?? [] { try createToken(at: configuration.dataPath(file)) }
+        }
     }
 
     /// The key of ``DevelopmentCitizenTokens`` (development nodes only).
@@ -128,7 +131,7 @@ struct DataDirectory {
     }
 
     /// The hash of the token in a file (relative to the data directory).
-    private func tokenHash(file: String) throws -> String {
+    func tokenHash(file: String) throws -> String {
         let token = try String(contentsOf: configuration.dataPath(file), encoding: .utf8)
         return BearerToken.hash(token.trimmingCharacters(in: .whitespacesAndNewlines))
     }

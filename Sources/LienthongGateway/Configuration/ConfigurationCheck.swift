@@ -33,6 +33,7 @@ struct ConfigurationCheck {
         if let catalog { validate(against: catalog) }
         checkNode()
         checkToken()
+        checkAdmin()
         checkMembersAndPurposes()
         checkConsumers()
         checkGrants()

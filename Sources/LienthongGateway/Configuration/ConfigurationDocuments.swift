@@ -16,10 +16,16 @@ struct ConfigurationDocuments {
     /// The files that are missing or not JSON.
     private(set) var problems: [ConfigurationError] = []
 
-    /// Reads the directory's files.
-    init(directory: URL) {
+    /// Files read from ``replacing`` instead of the directory.
+    private let replacing: [String: JSONValue]
+
+    /// Reads the directory's files; a file in `replacing` is taken from there instead (a change staged by the
+    /// admin listener, checked before it is written).
+    init(directory: URL, replacing: [String: JSONValue] = [:]) {
+        self.replacing = replacing
         for file in Self.fixedFiles {
-            guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(file).path) else {
+            let path = directory.appendingPathComponent(file).path
+            guard replacing[file] != nil || FileManager.default.fileExists(atPath: path) else {
                 problems.append(ConfigurationError(file: file, message: "does not exist"))
                 continue
             }
@@ -29,7 +35,7 @@ struct ConfigurationDocuments {
         for (index, entry) in entries.enumerated() {
             guard let file = entry["connector"]?.stringValue, values[file] == nil else { continue }
             let url = directory.appendingPathComponent(file)
-            guard FileManager.default.fileExists(atPath: url.path) else {
+            guard replacing[file] != nil || FileManager.default.fileExists(atPath: url.path) else {
                 // Named where it is referenced: the typo is in registries.json, not in a file that does not exist.
                 let folder = (file as NSString).deletingLastPathComponent
                 let names = (try? FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path))
@@ -51,6 +57,10 @@ struct ConfigurationDocuments {
     func array(_ file: String) -> [JSONValue] { values[file]?.arrayValue ?? [] }
 
     private mutating func read(_ file: String, in directory: URL) {
+        if let staged = replacing[file] {
+            values[file] = staged
+            return
+        }
         guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(file).path) else {
             problems.append(ConfigurationError(file: file, message: "cannot be read"))
             return

@@ -1,6 +1,7 @@
 import Foundation
 import LienthongConnectors
 import LienthongHTTP
+import LienthongCore
 import LienthongJSON
 
 /// `config check --probe`: opens every connector of a resolved configuration and runs its lookup (with the
@@ -56,6 +57,26 @@ public enum ConfigurationProbe {
             problems += await probe(runtime, file: relativePath(runtime.descriptor.connectorFile, in: configuration))
             await runtime.registry.connector.close()
         }
+        return problems
+    }
+
+    /// The probe of one registry on a running node (the admin listener's connector test), through a connector of
+    /// its own so that the probe neither waits on nor trips the breaker of the one serving.
+    static func run(
+        _ descriptor: RegistryDescriptor, in configuration: GatewayConfiguration, httpClient: HTTPClient,
+        variables: [String: String]
+    ) async -> [ConfigurationError] {
+        let file = relativePath(descriptor.connectorFile, in: configuration)
+        let runtime: RegistryRuntime
+        do {
+            runtime = try RegistryRuntime.make(descriptor, configuration, httpClient: httpClient, variables: variables)
+        } catch let error as ConfigurationError {
+            return [error]
+        } catch {
+            return [ConfigurationError(file: file, message: "\(error)")]
+        }
+        let problems = await probe(runtime, file: file)
+        await runtime.registry.connector.close()
         return problems
     }
 

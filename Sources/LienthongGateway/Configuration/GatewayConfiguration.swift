@@ -1,6 +1,6 @@
 public import Foundation
 public import LienthongCore
-import LienthongJSON
+public import LienthongJSON
 public import LienthongSchema
 
 /// Everything a node runs on, loaded from a configuration directory and placed in a data directory.
@@ -39,11 +39,13 @@ public struct GatewayConfiguration: Sendable {
     ///   - dataDirectory: Overrides node.json's `dataDirectory` (from `--data-dir` or the environment).
     ///   - listen: Overrides node.json's `listen`.
     ///   - schemas: Overrides node.json's `schemas` directory.
+    ///   - replacing: Files taken from here rather than from the directory, by relative path (a staged change).
     /// - Returns: The configuration, or every problem found, each with its file and JSON Pointer.
     public static func resolve(
-        configDirectory: URL, dataDirectory: URL? = nil, listen: String? = nil, schemas: URL? = nil
+        configDirectory: URL, dataDirectory: URL? = nil, listen: String? = nil, schemas: URL? = nil,
+        replacing: [String: JSONValue] = [:]
     ) -> Result<GatewayConfiguration, InvalidConfiguration> {
-        let documents = ConfigurationDocuments(directory: configDirectory)
+        let documents = ConfigurationDocuments(directory: configDirectory, replacing: replacing)
         var problems = documents.problems
         let node = documents["node.json"]
         let data = dataDirectory ?? URL(fileURLWithPath: node?["dataDirectory"]?.stringValue ?? ".lienthong")

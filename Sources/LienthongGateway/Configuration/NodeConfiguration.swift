@@ -98,8 +98,11 @@ public struct NodeConfiguration: Sendable, Hashable, Codable {
     /// Whether to create a development PKI on first start (never in production).
     public var developmentPKI: Bool?
     /// Files holding the operators' bearer tokens (relative to the data directory), for operator routes such as
-    /// `GET /v1/reports/monthly`; with `developmentPKI`, missing files are created with new tokens.
+    /// `GET /v1/reports/monthly`; with `developmentPKI`, missing files are created with new tokens. On the admin
+    /// listener these tokens have the `operator` role.
     public var operatorTokenFiles: [String]?
+    /// The admin listener and its operators; listens on ``AdminConfiguration/defaultListen`` when absent.
+    public var admin: AdminConfiguration?
     /// Where to start the demo agency API (`HOST:PORT`), if any.
     public var demoAgencyAPI: String?
     /// The OpenID Connect issuer citizens sign in with for the transparency API; none by default.

@@ -7,9 +7,10 @@ extension GatewayNode {
     /// the new. On any problem nothing changes and the node keeps serving on what it runs.
     ///
     /// Reloaded: consumers, tokens, grants, purposes, members, registries and their mappings (a changed connector is
-    /// opened anew), schemas, trust anchors, the signing keys and the rate limits (applied to what each consumer and
-    /// service has spent so far, which a reload keeps). The listen address, data directory, TLS, limits,
-    /// event loops, audit and replay settings keep their running values until a restart (the outcome names them).
+    /// opened anew), schemas, trust anchors, the signing keys, the admin listener's operators and the rate limits
+    /// (applied to what each consumer and service has spent so far, which a reload keeps). The listen address, data
+    /// directory, TLS, limits, event loops, audit and replay settings, the admin listener's address and TLS keep their
+    /// running values until a restart (the outcome names them).
     public func reload(_ load: () throws -> GatewayConfiguration) -> ReloadOutcome {
         reloading.withLock { attempts -> ReloadOutcome in
             attempts += 1
@@ -52,6 +53,8 @@ extension GatewayNode {
             loaded[keyPath: path] = running[keyPath: path]
         }
         keep("listen address", \.listen)
+        keep("admin listen address", \.adminListen)
+        keep("admin tls", \.adminTLS)
         keep("data directory", \.dataDirectory)
         keep("tls", \.node.tls)
         keep("eventLoops", \.node.eventLoops)

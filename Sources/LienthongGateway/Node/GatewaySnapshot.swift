@@ -87,23 +87,7 @@ final class GatewaySnapshot: Sendable {
                 operators: OperatorAuthenticator(tokenHashes: try dataDirectory.operatorTokenHashes())
             ),
             openAPI: openAPI, configuration: configuration, metrics: services.metrics,
-            readiness: {
-                var checks: [String: JSONValue] = [:]
-                var ready = true
-                if let found = audit.log.unverifiedBreak {
-                    // Why the node serves no exchange, until an operator seals the break.
-                    checks["audit"] = .string("unverified: \(found.failure.rawValue) at seq \(found.seq)")
-                    ready = false
-                } else {
-                    checks["audit"] = "ok"
-                }
-                for runtime in registries {
-                    let health = await runtime.registry.connector.health()
-                    checks[runtime.descriptor.name] = .string(health.status.rawValue)
-                    if health.status == .down { ready = false }
-                }
-                return (ready, checks)
-            }
+            readiness: { await NodeReadiness.check(registries: registries, audit: audit.log) }
         ).makeRouter()
         return GatewaySnapshot(
             generation: generation, configuration: configuration, keys: keys, registries: registries, router: router

@@ -105,20 +105,25 @@ final class RequestTrace: Sendable {
     }
 
     /// Runs `call` against `registry`'s back end, noting on the current trace how long it took and, when it fails
-    /// with a 5xx, the failure with the connector error's text (`key` blanked out of it).
+    /// with a 5xx, the failure with the connector error's text (`key` blanked out of it); counts it in the metrics.
     static func upstream<Value>(
         _ registry: String, key: String, _ call: () async throws(ConnectorError) -> Value
     ) async throws(ConnectorError) -> Value {
-        guard let trace = current else { return try await call() }
+        let trace = current
+        let metrics = RequestMetrics.current
+        guard trace != nil || metrics != nil else { return try await call() }
         let started = ContinuousClock.now
         do {
             let value = try await call()
-            trace.called(UpstreamCall(registry: registry, duration: started.duration(to: .now)))
+            let duration = started.duration(to: .now)
+            trace?.called(UpstreamCall(registry: registry, duration: duration))
+            metrics?.called(registry, seconds: duration.secondsValue, code: nil)
             return value
         } catch {
             let duration = started.duration(to: .now)
-            trace.called(UpstreamCall(registry: registry, duration: duration, code: error.code.wireCode))
-            trace.failedUpstream(error, registry: registry, key: key)
+            trace?.called(UpstreamCall(registry: registry, duration: duration, code: error.code.wireCode))
+            trace?.failedUpstream(error, registry: registry, key: key)
+            metrics?.called(registry, seconds: duration.secondsValue, code: error.code.wireCode)
             throw error
         }
     }

@@ -30,6 +30,8 @@ final class ConnectionContext {
     var lingeringSocket: LingeringSocket?
     /// The request whose response is being streamed on this connection, if any.
     var streamID: UInt64?
+    /// Whether the end of the TLS handshake was told to the observer.
+    var handshakeObserved = false
 
     init(loop: EventLoop, bufferEvent: OpaquePointer, machine: EventLoop.StateMachine) {
         self.loop = loop

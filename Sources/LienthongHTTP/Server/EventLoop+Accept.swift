@@ -22,6 +22,7 @@ extension EventLoop {
         let machine = StateMachine(limits: settings.connection, isTLS: tls != nil, now: .now)
         let context = ConnectionContext(loop: self, bufferEvent: bufferEvent, machine: machine)
         connections[bufferEvent] = context
+        settings.observer?.connection(true)
         unconfigured.append(context)
         let pointer = Unmanaged.passUnretained(context).toOpaque()
         evbuffer_add_cb(bufferevent_get_input(bufferEvent), connectionInputChanged, pointer)
@@ -67,6 +68,8 @@ extension EventLoop {
     }
 
     func connectionClosed(_ context: ConnectionContext) {
+        observeHandshake(context)
+        settings.observer?.connection(false)
         streamLostConnection(context)
         if let address = context.countedAddress { addresses.release(address) }
         if tls != nil, Self.sawPlainHTTP(context.bufferEvent) {
@@ -91,6 +94,8 @@ extension EventLoop {
     /// Bytes arrived; evhttp has not seen them yet (its read callback runs after this one).
     func inputChanged(_ context: ConnectionContext, buffer: OpaquePointer, info: evbuffer_cb_info) {
         guard info.n_added > 0, !context.editingInput else { return }
+        // Decrypted bytes arrive only once the handshake is done.
+        observeHandshake(context)
         var bytes = [UInt8](repeating: 0, count: info.n_added)
         let copied = lt_evbuffer_copyout_from(buffer, info.orig_size, &bytes, info.n_added)
         guard copied == info.n_added else { return }
@@ -150,6 +155,16 @@ extension EventLoop {
         var read = context.idle ? settings.idleTimeout : settings.readTimeout
         var write = settings.writeTimeout
         bufferevent_set_timeouts(context.bufferEvent, &read, &write)
+    }
+
+    /// Tells the observer once how the connection's TLS handshake ended: completed if it is finished by now, else
+    /// failed (called on the first decrypted input and at the close).
+    func observeHandshake(_ context: ConnectionContext) {
+        guard tls != nil, !context.handshakeObserved, let observer = settings.observer,
+            let ssl = lt_bufferevent_get_ssl(context.bufferEvent)
+        else { return }
+        context.handshakeObserved = true
+        observer.handshake(SSL_is_init_finished(ssl) == 1)
     }
 
     /// The connection context of the bufferevent, if the loop tracks it.

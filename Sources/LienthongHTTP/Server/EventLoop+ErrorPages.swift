@@ -29,6 +29,7 @@ extension EventLoop {
         }
         // A refusal the state machine decided while evhttp had the request (a malformed chunk) names the problem.
         let response = context.machine.rejection?.response ?? ProblemDocument.response(status: status)
+        settings.observer?.answered(response.status)
         let bytes = Self.closingResponse(response)
         evbuffer_add(buffer, bytes, bytes.count)
         // evhttp goes on writing its page (headers, HTML body); freezing the end makes those writes fail.
@@ -58,7 +59,9 @@ extension EventLoop {
     func answerPlainHTTP(_ context: ConnectionContext) {
         let fd = bufferevent_getfd(context.bufferEvent)
         guard fd >= 0, let socket = LingeringSocket(loop: self, duplicating: fd) else { return }
-        let bytes = Self.closingResponse(RequestHeadError(code: .plainHTTPToTLSPort).response)
+        let response = RequestHeadError(code: .plainHTTPToTLSPort).response
+        settings.observer?.answered(response.status)
+        let bytes = Self.closingResponse(response)
         // A few hundred bytes on a fresh connection fit in the socket's send buffer.
         _ = Glibc.send(socket.fd, bytes, bytes.count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL))
         context.lingeringSocket?.close()

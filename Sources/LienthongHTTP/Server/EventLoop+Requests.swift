@@ -89,7 +89,9 @@ extension EventLoop {
         }
     }
 
-    func reply(_ request: OpaquePointer, with response: HTTPResponse, close: Bool) {
+    /// Sends `response`; `fromHandler` is false for the answers the server gives itself, which the observer counts.
+    func reply(_ request: OpaquePointer, with response: HTTPResponse, close: Bool, fromHandler: Bool = false) {
+        if !fromHandler { settings.observer?.answered(response.status) }
         addHeaders(of: response, to: request, close: close)
         let body = evbuffer_new()
         if evhttp_request_get_command(request) == EVHTTP_REQ_HEAD {

@@ -28,6 +28,8 @@ struct LoopSettings: Sendable {
     var connection: EventLoop.StateMachine.Limits
     /// How often the loop checks the connections' deadlines.
     var deadlineCheckInterval: timeval
+    /// Told of the server's own answers, connections and handshakes.
+    var observer: HTTPServerObserver?
 }
 
 /// Where a loop gets its listening socket.
@@ -297,7 +299,7 @@ final class EventLoop: @unchecked Sendable {
         }
         for (id, response) in completions {
             guard let request = pending.removeValue(forKey: id) else { continue }
-            reply(request, with: response, close: draining)
+            reply(request, with: response, close: draining, fromHandler: true)
         }
         for work in streamWork { perform(work) }
         for command in commands {

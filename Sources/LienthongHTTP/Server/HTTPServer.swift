@@ -169,7 +169,8 @@ public final class HTTPServer: Sendable {
                 minBodyBytesPerSecond: configuration.minBodyBytesPerSecond),
             // A deadline is overrun by at most a quarter of itself (and never checked more than once a second).
             deadlineCheckInterval: Self.timeval(
-                min(.seconds(1), min(configuration.headerTimeout, configuration.handshakeTimeout) / 4))
+                min(.seconds(1), min(configuration.headerTimeout, configuration.handshakeTimeout) / 4)),
+            observer: configuration.observer
         )
         let addresses = AddressLimiter(limit: configuration.maxConnectionsPerAddress)
         let sink = requestSink

@@ -39,6 +39,8 @@ public struct HTTPServerConfiguration: Sendable {
     /// The most bytes of a streamed response a connection holds unsent before the producer's next write waits
     /// (see ``HTTPResponse/streaming(status:headers:producer:)``).
     public var maxBufferedResponseBytes: Int
+    /// Told of the answers, connections and handshakes the server handles without its handler; none by default.
+    public var observer: HTTPServerObserver?
 
     /// Creates a configuration; every limit has a default.
     public init(

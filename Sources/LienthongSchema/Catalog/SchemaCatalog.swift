@@ -97,9 +97,11 @@ public struct SchemaCatalog: Sendable {
     /// The OpenAPI description of the sharing API, kept beside the schemas it references; not a schema, so
     /// ``load(directory:options:)`` leaves it out of the catalogue.
     public static let apiDescriptionFile = "openapi.json"
+    /// The OpenAPI description of a node's admin listener, beside the sharing API's; not a schema either.
+    public static let adminAPIDescriptionFile = "admin-openapi.json"
 
     /// Loads every `*.json` file of `directory` (the id is the file name without `.json`) but
-    /// ``apiDescriptionFile``.
+    /// ``apiDescriptionFile`` and ``adminAPIDescriptionFile``.
     ///
     /// - Throws: ``SchemaError/Code/unreadable`` when the directory or a file cannot be read or a
     ///   file is not JSON; otherwise as ``init(documents:options:)``.
@@ -111,7 +113,8 @@ public struct SchemaCatalog: Sendable {
             throw SchemaError(code: .unreadable, detail: "\(directory.path): cannot list the directory")
         }
         var documents: [String: JSONValue] = [:]
-        for name in names where name.hasSuffix(".json") && name != apiDescriptionFile {
+        for name in names
+        where name.hasSuffix(".json") && name != apiDescriptionFile && name != adminAPIDescriptionFile {
             let id = String(name.dropLast(5))
             guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(name).path) else {
                 throw SchemaError(code: .unreadable, detail: "\(name): cannot be read")

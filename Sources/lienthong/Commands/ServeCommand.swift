@@ -16,6 +16,11 @@ struct ServeCommand: LienthongCommand {
             .value(
                 "listen", "HOST:PORT", help: "address to listen on (default: $LIENTHONG_LISTEN, else node.json's)",
                 format: .hostPort),
+            .value(
+                "admin-listen", "HOST:PORT",
+                help: "address of the admin listener (default: $LIENTHONG_ADMIN_LISTEN, else node.json's admin.listen, "
+                    + "else 127.0.0.1:8444)",
+                format: .hostPort),
         ])
 
     let arguments: Arguments
@@ -30,10 +35,13 @@ struct ServeCommand: LienthongCommand {
         let dataDirectory = (arguments.option("data-dir") ?? environment["LIENTHONG_DATA_DIR"])
             .map { URL(fileURLWithPath: $0) }
         let listen = arguments.option("listen") ?? environment["LIENTHONG_LISTEN"]
+        let adminListen = arguments.option("admin-listen") ?? environment["LIENTHONG_ADMIN_LISTEN"]
         // Called at start and again on every reload (SIGHUP), so both read the configuration the same way.
         try await Gateway.serve {
-            try GatewayConfiguration.load(
+            var configuration = try GatewayConfiguration.load(
                 configDirectory: configDirectory, dataDirectory: dataDirectory, listen: listen)
+            if let adminListen { configuration.adminListen = adminListen }
+            return configuration
         }
         return 0
     }

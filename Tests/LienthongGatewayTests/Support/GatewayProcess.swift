@@ -12,6 +12,8 @@ final class GatewayProcess: @unchecked Sendable {
     // @unchecked: every stored property is set once in init.
     let process: Process
     let port: Int
+    /// The admin listener's port.
+    let adminPort: Int
     let dataDirectory: URL
     let configDirectory: URL
     let output: Pipe
@@ -63,6 +65,8 @@ final class GatewayProcess: @unchecked Sendable {
         process.executableURL = Self.binary
         process.arguments = [
             "serve", "--config", self.configDirectory.path, "--data-dir", self.dataDirectory.path, "--listen", "127.0.0.1:0",
+            // The admin listener's default port would be shared by every node the tests start.
+            "--admin-listen", "127.0.0.1:0",
         ]
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
         output = Pipe()
@@ -75,9 +79,10 @@ final class GatewayProcess: @unchecked Sendable {
         if childProcessIDs.count == 1 {
             atexit { for pid in childProcessIDs { kill(pid, SIGTERM) } }
         }
-        // The banner's first line is `Lienthong <version> listening on https://127.0.0.1:<port>`.
+        // The banner's first line is `Lienthong <version> listening on https://127.0.0.1:<port>`, its second the
+        // admin listener's address.
         var text = ""
-        while !text.contains("\n") {
+        while text.split(separator: "\n", omittingEmptySubsequences: false).count < 3 {
             let chunk = output.fileHandleForReading.availableData
             guard !chunk.isEmpty else { throw GatewayProcessError(message: "the gateway exited before listening") }
             text += String(decoding: chunk, as: UTF8.self)
@@ -86,7 +91,12 @@ final class GatewayProcess: @unchecked Sendable {
             let port = Int(line[line.index(after: colon)...])
         else { throw GatewayProcessError(message: "unexpected banner: \(text)") }
         self.port = port
-        let rest = String(text[text.index(after: text.firstIndex(of: "\n")!)...])
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let adminColon = lines[1].lastIndex(of: ":"),
+            let adminPort = Int(lines[1][lines[1].index(after: adminColon)...])
+        else { throw GatewayProcessError(message: "unexpected banner: \(text)") }
+        self.adminPort = adminPort
+        let rest = lines.dropFirst(2).joined(separator: "\n")
         standardOutput = drainOutput ? OutputCollector(output.fileHandleForReading, initial: rest) : nil
     }
 
@@ -116,6 +126,28 @@ final class GatewayProcess: @unchecked Sendable {
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
     var auditPath: String { dataDirectory.appendingPathComponent("audit.sqlite").path }
+
+    var adminURL: String { "https://127.0.0.1:\(adminPort)" }
+
+    /// The development token of the demo operator with `role` (`viewer`, `operator`, `security-officer`).
+    func adminToken(_ role: String) throws -> String { try token("admin-\(role).token") }
+
+    /// A request to the admin listener, as the demo operator with `role` (none: no credential).
+    func admin(
+        _ path: String, method: HTTPMethod = .get, role: String? = "viewer", body: JSONValue? = nil, client: HTTPClient
+    ) async throws -> HTTPClientResponse {
+        var fields = HTTPHeaders()
+        if let role { fields.add(name: "Authorization", value: "Bearer \(try adminToken(role))") }
+        if body != nil { fields.add(name: "Content-Type", value: "application/json") }
+        return try await client.send(
+            HTTPClientRequest(
+                url: adminURL + path, method: method, headers: fields, body: body?.serializedBytes() ?? []))
+    }
+
+    /// The admin listener's `/metrics` text, read as a viewer.
+    func metrics(client: HTTPClient) async throws -> String {
+        String(decoding: try await admin("/metrics", client: client).body, as: UTF8.self)
+    }
 
     /// A client trusting the development root, optionally presenting a client certificate.
     func client(certificate: (certificate: String, key: String)? = nil) -> HTTPClient {
