@@ -32,6 +32,7 @@ struct ConfigurationCheck {
     mutating func run() {
         if let catalog { validate(against: catalog) }
         checkNode()
+        checkRevocation()
         checkMembersAndPurposes()
         checkConsumers()
         checkGrants()

@@ -20,4 +20,6 @@ struct NodeServices: Sendable {
     let connectorVariables: [String: String]
     /// The development PKI's files, when the node created one.
     let developmentPKI: DevelopmentPKI.Files?
+    /// OCSP answers about client certificates, kept across reloads until their `nextUpdate`.
+    let ocspCache = OCSPResponseCache()
 }
