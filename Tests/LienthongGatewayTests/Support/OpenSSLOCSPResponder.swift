@@ -94,8 +94,9 @@ final class OpenSSLOCSPResponder: @unchecked Sendable {
 
     /// Stops the responder.
     func stop() {
+        // SIGKILL: the tool only notes a SIGTERM, and goes on waiting in accept().
         if process.isRunning {
-            process.terminate()
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
     }
