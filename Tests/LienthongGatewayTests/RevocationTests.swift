@@ -14,7 +14,9 @@ import Testing
     struct Setup {
         let dataDirectory: URL
         let pki: DevelopmentPKI.Files
-        var client: Certificate { get throws { try Certificate.loadChain(from: pki.clients[consumer]!.certificate)[0] } }
+        var client: Certificate {
+            get throws { try Certificate.loadChain(from: pki.clients[consumer]!.certificate)[0] }
+        }
         var issuer: CertificateIssuer {
             get throws {
                 try CertificateIssuer(
