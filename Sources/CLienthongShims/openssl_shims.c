@@ -1,5 +1,7 @@
 #include "openssl_shims.h"
 #include <openssl/core_names.h>
+#include <openssl/x509v3.h>
+#include <string.h>
 
 long lt_BIO_get_mem_data(BIO *bio, const char **data) {
     char *start = NULL;
@@ -30,3 +32,21 @@ void lt_sk_X509_pop_free(STACK_OF(X509) *stack) { sk_X509_pop_free(stack, X509_f
 int lt_sk_X509_num(const STACK_OF(X509) *stack) { return sk_X509_num(stack); }
 
 X509 *lt_sk_X509_value(const STACK_OF(X509) *stack, int index) { return sk_X509_value(stack, index); }
+
+int lt_x509_first_ocsp_url(X509 *cert, char *out, int capacity) {
+    STACK_OF(OPENSSL_STRING) *urls = X509_get1_ocsp(cert);
+    if (urls == NULL) return 0;
+    int length = 0;
+    if (sk_OPENSSL_STRING_num(urls) > 0) {
+        const char *url = sk_OPENSSL_STRING_value(urls, 0);
+        size_t size = strlen(url);
+        if (size < (size_t)capacity) {
+            memcpy(out, url, size + 1);
+            length = (int)size;
+        } else {
+            length = -1;
+        }
+    }
+    X509_email_free(urls);
+    return length;
+}

@@ -55,6 +55,27 @@ struct ConfigurationCheckTests {
         #expect(problems == ["node.json#/citizenIdentity/jwksURL: must be an https URL"])
     }
 
+    @Test func revocationListThatIsMissingOrNoCRLIsAnError() async throws {
+        let problems = try await Self.problems { directory in
+            try Self.editNode(directory) { node in
+                let notACRL = directory.appendingPathComponent("node.json").path
+                node["revocation"] = .object(["crls": .array([.string("missing.crl.pem"), .string(notACRL)])])
+            }
+        }
+        #expect(problems.count == 2)
+        #expect(problems.first?.hasPrefix("node.json#/revocation/crls/0: ") == true)
+        #expect(problems.first?.contains("missing.crl.pem does not exist") == true)
+        #expect(problems.last?.hasPrefix("node.json#/revocation/crls/1: trust.malformed-certificate") == true)
+    }
+
+    @Test func unknownRevocationFailureModeIsAnError() async throws {
+        let problems = try await Self.problems {
+            try Self.editNode($0) { $0["revocation"] = .object(["expiredCRL": "fail-maybe"]) }
+        }
+        #expect(problems.count == 1)
+        #expect(problems.first?.hasPrefix("node.json#/revocation/expiredCRL") == true)
+    }
+
     @Test func missingSchemasDirectoryIsOneError() async throws {
         let problems = try await Self.problems { try Self.editNode($0) { $0["schemas"] = "/nonexistent/schemas" } }
         #expect(problems == ["node.json#/schemas: directory /nonexistent/schemas does not exist"])

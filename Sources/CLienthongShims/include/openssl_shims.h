@@ -23,4 +23,8 @@ void lt_sk_X509_pop_free(STACK_OF(X509) *stack);
 int lt_sk_X509_num(const STACK_OF(X509) *stack);
 /// The certificate at `index` (borrowed).
 X509 *lt_sk_X509_value(const STACK_OF(X509) *stack, int index);
+/// Copies the first OCSP responder URL of the certificate's authority information access extension into `out`
+/// (NUL-terminated); returns its length, 0 when there is none, -1 when it does not fit (X509_get1_ocsp returns a
+/// STACK_OF(OPENSSL_STRING), whose accessors are macros).
+int lt_x509_first_ocsp_url(X509 *cert, char *out, int capacity);
 #endif

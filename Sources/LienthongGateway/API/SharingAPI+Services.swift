@@ -7,7 +7,7 @@ extension SharingAPI {
     /// What the caller may ask and why: each granted service with its purposes and fields.
     func services(_ request: HTTPRequest) async -> HTTPResponse {
         let consumer: Consumer
-        switch authenticate(request) {
+        switch await authenticate(request) {
         case .failure(let problem): return .problem(problem, requestID: nil)
         case .success(let authenticated): consumer = authenticated
         }

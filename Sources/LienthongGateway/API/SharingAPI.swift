@@ -13,6 +13,8 @@ struct SharingAPI: Sendable {
     /// The compiled `request.v1` schema that signed request messages must match.
     let requestSchema: JSONSchema
     let authenticator: ConsumerAuthenticator
+    /// Revocation checks of client certificates; `nil` when node.json configures none.
+    let revocation: ClientCertificateRevocation?
     let policy: AccessPolicy
     let schemas: SchemaEndpoints
     let transparency: TransparencyEndpoint
@@ -58,13 +60,19 @@ struct SharingAPI: Sendable {
         return builder.build()
     }
 
-    func authenticate(_ request: HTTPRequest) -> Result<Consumer, Problem> {
-        Result { () throws(Problem) -> Consumer in
+    /// The consumer behind `request`; a client certificate must also pass the revocation checks.
+    func authenticate(_ request: HTTPRequest) async -> Result<Consumer, Problem> {
+        let consumer = Result { () throws(Problem) -> Consumer in
             try authenticator.authenticate(
                 certificateChain: request.clientCertificateChain,
                 certificateRejected: request.clientCertificateRejected,
                 authorization: request.headers["Authorization"]
             )
         }
+        // Only a certificate that authenticated is worth a CRL or OCSP lookup.
+        guard case .success = consumer, let revocation, !request.clientCertificateChain.isEmpty,
+            let problem = await revocation.check(chain: request.clientCertificateChain)
+        else { return consumer }
+        return .failure(problem)
     }
 }

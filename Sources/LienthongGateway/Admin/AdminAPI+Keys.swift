@@ -8,8 +8,8 @@ import LienthongTrust
 extension AdminAPI {
     /// Every provider's key versions: algorithm, `kid`, expiry, which one is current.
     func keys() -> HTTPResponse {
-        let store = NodeSigningKeys.directory(current.current.configuration)
         do throws(TrustError) {
+            let store = try keyStore()
             var providers: [String: JSONValue] = [:]
             for provider in try store.providers() {
                 providers[provider] = .array(try store.versions(of: provider).map(Self.json))
@@ -25,9 +25,9 @@ extension AdminAPI {
         guard let body = try? JSONValue.parse(call.request.body), let provider = body["provider"]?.stringValue else {
             return .problem(AdminProblems.invalidBody("Send {\"provider\": id, \"generate\": bool}."), requestID: nil)
         }
-        let store = NodeSigningKeys.directory(current.current.configuration)
         let answer: JSONValue
         do throws(TrustError) {
+            let store = try keyStore()
             if body["generate"] == .bool(true) {
                 let algorithm = try JWSAlgorithm(header: body["algorithm"]?.stringValue ?? "ES256")
                 _ = try store.generate(provider: provider, algorithm: algorithm, now: Date())
@@ -52,10 +52,9 @@ extension AdminAPI {
             return .problem(
                 AdminProblems.invalidBody("Send {\"provider\": id, \"certificateChain\": PEM}."), requestID: nil)
         }
-        let store = NodeSigningKeys.directory(current.current.configuration)
         let version: KeyVersion
         do throws(TrustError) {
-            version = try store.importCertificate(provider: provider, chain: try Certificate.chain(pem: pem), now: Date())
+            version = try keyStore().importCertificate(provider: provider, chain: try Certificate.chain(pem: pem), now: Date())
         } catch {
             return await keyRefused(call, action: "keys.import", error)
         }
@@ -70,10 +69,9 @@ extension AdminAPI {
         guard let body = try? JSONValue.parse(call.request.body), let provider = body["provider"]?.stringValue,
             let node = attachedNode
         else { return .problem(AdminProblems.invalidBody("Send {\"provider\": id}."), requestID: nil) }
-        let store = NodeSigningKeys.directory(current.current.configuration)
         let version: KeyVersion
         do throws(TrustError) {
-            version = try store.rotate(provider: provider, now: Date())
+            version = try keyStore().rotate(provider: provider, now: Date())
         } catch {
             return await keyRefused(call, action: "keys.rotate", error)
         }
@@ -88,6 +86,17 @@ extension AdminAPI {
         var answer = Self.json(version).objectValue ?? [:]
         answer["generation"] = .number(JSONNumber(current.current.generation))
         return .json(.object(answer))
+    }
+
+    /// The node's key store; a token whose PIN cannot be read is a `trust.token-failure`.
+    private func keyStore() throws(TrustError) -> KeyDirectory {
+        do {
+            return try NodeSigningKeys.directory(current.current.configuration)
+        } catch let error as TrustError {
+            throw error
+        } catch {
+            throw TrustError(.tokenFailure, "\(error)")
+        }
     }
 
     private func keyRefused(_ call: Call, action: String, _ error: TrustError) async -> HTTPResponse {
@@ -119,4 +128,5 @@ extension ReloadOutcome {
         if case .applied = self { return true }
         return false
     }
+
 }

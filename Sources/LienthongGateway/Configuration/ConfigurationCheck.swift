@@ -34,6 +34,7 @@ struct ConfigurationCheck {
         checkNode()
         checkToken()
         checkAdmin()
+        checkRevocation()
         checkMembersAndPurposes()
         checkConsumers()
         checkGrants()

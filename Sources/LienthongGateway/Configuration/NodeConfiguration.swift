@@ -107,4 +107,6 @@ public struct NodeConfiguration: Sendable, Hashable, Codable {
     public var demoAgencyAPI: String?
     /// The OpenID Connect issuer citizens sign in with for the transparency API; none by default.
     public var citizenIdentity: CitizenIdentityConfiguration?
+    /// Revocation checks of consumers' client certificates (CRL files, OCSP); none when absent.
+    public var revocation: RevocationConfiguration?
 }

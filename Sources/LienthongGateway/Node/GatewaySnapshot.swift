@@ -75,6 +75,7 @@ final class GatewaySnapshot: Sendable {
             authenticator: ConsumerAuthenticator(
                 consumers: configuration.policy.consumers, tokenHashes: try dataDirectory.tokenHashes()
             ),
+            revocation: try ClientCertificateRevocation.make(configuration, services: services, now: { Date() }),
             policy: policy, schemas: SchemaEndpoints(catalog: schemas),
             transparency: TransparencyEndpoint(
                 audit: audit.log, identities: try citizenIdentities(configuration, dataDirectory: dataDirectory),

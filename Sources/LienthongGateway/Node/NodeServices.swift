@@ -22,4 +22,6 @@ struct NodeServices: Sendable {
     let developmentPKI: DevelopmentPKI.Files?
     /// What each consumer and service has spent of its rate limit; the limits come with each snapshot.
     let rateLimits: RateLimitStore<ContinuousClock>
+    /// OCSP answers about client certificates, kept across reloads until their `nextUpdate`.
+    let ocspCache = OCSPResponseCache()
 }

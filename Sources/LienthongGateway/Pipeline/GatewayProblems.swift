@@ -8,6 +8,18 @@ enum GatewayProblems {
         Problem(status: 401, code: "unauthenticated", title: "Authentication required", detail: detail)
     }
 
+    /// The client certificate is revoked (by a configured CRL or its OCSP responder).
+    static let certificateRevoked = Problem(
+        status: 401, code: "trust.revoked-certificate", title: "Client certificate revoked",
+        detail: "The client certificate is revoked."
+    )
+
+    /// No current revocation information for the client certificate, and the node is set to fail closed.
+    static let revocationUnavailable = Problem(
+        status: 503, code: "trust.revocation-unavailable", title: "Revocation status unavailable",
+        detail: "The revocation status of the client certificate cannot be established now; try again later."
+    )
+
     static let purposeRequired = Problem(
         status: 400, code: "purpose-required", title: "Purpose required",
         detail: "Every lookup states its purpose in the Lienthong-Purpose header."
