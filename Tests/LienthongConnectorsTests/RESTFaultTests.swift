@@ -178,7 +178,9 @@ extension SerializedSuites {
             let elapsed = start.duration(to: clock.now)
             let (fdsAfter, socketsAfter, rssAfter) =
                 (ProcessResources.openFileDescriptors(), ProcessResources.openSockets(), ProcessResources.residentKilobytes())
-            print("\(10_000 * max(rounds, 1)) refused lookups in \(elapsed): fds \(fdsBefore) -> \(fdsAfter), sockets \(socketsBefore) -> \(socketsAfter), VmRSS \(rssBefore) kB -> \(rssAfter) kB")
+            print(
+                "\(10_000 * max(rounds, 1)) refused lookups in \(elapsed): fds \(fdsBefore) -> \(fdsAfter), "
+                    + "sockets \(socketsBefore) -> \(socketsAfter), VmRSS \(rssBefore) kB -> \(rssAfter) kB")
             // Every one went to the network and was refused (the breaker is kept shut for this test).
             #expect(codes == ["upstream-unavailable": 10_000 * max(rounds, 1)])
             #expect(socketsAfter <= socketsBefore)
