@@ -1,6 +1,7 @@
 import Foundation
 import LienthongAudit
 import LienthongStorage
+import LienthongTesting
 import Testing
 
 /// Lookups by request id and subject through the companion index file (`audit.sqlite-index`): the same answers
@@ -62,7 +63,7 @@ struct AuditLookupIndexTests {
         let log = try AuditLog(path: path, subjectKey: key)
         _ = try await append(log, 1...20)
         // Waits for a condition, bounded; asserts nothing about how long it took.
-        for _ in 0..<100 where try indexedThrough() != 20 { try await Task.sleep(for: .milliseconds(100)) }
+        try await Poll.until(within: .seconds(10), every: .milliseconds(100)) { try indexedThrough() == 20 }
         #expect(try indexedThrough() == 20)
         log.close()
     }

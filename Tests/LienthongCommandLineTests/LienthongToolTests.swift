@@ -70,8 +70,7 @@ struct LienthongToolTests {
         process.standardOutput = try FileHandle(forWritingTo: outputs.stdout)
         process.standardError = try FileHandle(forWritingTo: outputs.stderr)
         try process.run()
-        let deadline = Date() + 20
-        while process.isRunning && Date() < deadline { usleep(10_000) }
+        Poll.blockingUntil(within: .seconds(20)) { !process.isRunning }
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()

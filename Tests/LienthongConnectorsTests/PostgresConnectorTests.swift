@@ -112,9 +112,9 @@ extension SerializedSuites {
                 try await cluster.start()
                 // No restart of the connector: lookups succeed again once the breaker lets a probe through.
                 var recovered: JSONValue?
-                for _ in 0..<200 where recovered == nil {
+                try await Poll.until(within: .seconds(10), every: .milliseconds(50)) {
                     recovered = try? await registry.record(key: key)
-                    if recovered == nil { try await Task.sleep(for: .milliseconds(50)) }
+                    return recovered != nil
                 }
                 #expect(recovered == expected)
                 await registry.connector.close()

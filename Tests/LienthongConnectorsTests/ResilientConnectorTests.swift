@@ -108,7 +108,7 @@ struct ResilientConnectorTests {
         let (connector, base) = connector([.hang], .init(retries: 2, backoffMs: 0), clock: clock, deadline: .seconds(3))
         let call = Task { () async throws(ConnectorError) -> NativeRecord? in try await connector.lookup(key: "1") }
         // The deadline timer is the only sleeper; wait until it is armed, then let the budget run out.
-        while clock.sleeperCount == 0 { await Task.yield() }
+        try #require(try await Poll.until(every: .milliseconds(1)) { clock.sleeperCount > 0 })
         clock.advance(by: .seconds(3))
         let result = await call.result
         let error = try #require(throws: ConnectorError.self) { try result.get() }

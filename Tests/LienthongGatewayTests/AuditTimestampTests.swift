@@ -57,8 +57,8 @@ struct AuditTimestampTests {
         log.close()
 
         // Stamps arrive off the commit path: wait for the three checkpoints' (3, 6 and 7 on close), boundedly.
-        for _ in 0..<200 where try AuditLog.timestamps(path: path).count < 3 {
-            try await Task.sleep(for: .milliseconds(50))
+        try await Poll.until(within: .seconds(10), every: .milliseconds(50)) {
+            try AuditLog.timestamps(path: path).count >= 3
         }
         #expect(try AuditLog.timestamps(path: path).keys.sorted() == [3, 6, 7])
         let trust = CertificateVerifier(trustStore: try TrustStore(anchors: [root.certificate]))

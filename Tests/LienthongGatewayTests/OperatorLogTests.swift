@@ -158,7 +158,8 @@ struct OperatorLogTests {
 
         // No personal identifier or name of the seeds, in any line of either stream.
         gateway.stop()
-        let logged = output.lines.filter { $0.hasPrefix("{") }.joined(separator: "\n") + errors.all
+        let logged = try await output.toTheEnd().lines.filter { $0.hasPrefix("{") }.joined(separator: "\n")
+            + (try await errors.toTheEnd().all)
         let leaked = try Self.personalData().filter { logged.contains($0) }
         #expect(leaked.isEmpty, "\(leaked)")
     }
@@ -197,9 +198,9 @@ struct OperatorLogTests {
         let errors = try #require(gateway.standardError)
         let failures = try await errors.lines { !Self.events("failure", in: $0).isEmpty }
         #expect(Self.events("failure", in: failures).count == 1)
-        // Stopping flushes the writer: whatever it held is out when the process has exited.
+        // Stopping flushes the writer: whatever it held is out when the process has exited (and read to the end).
         gateway.stop()
-        let lines = try #require(gateway.standardOutput).lines + errors.lines
+        let lines = try await #require(gateway.standardOutput).toTheEnd().lines + (try await errors.toTheEnd().lines)
         #expect(Self.events("request", in: lines).isEmpty)
         #expect(Self.events("upstream", in: lines).isEmpty)
     }

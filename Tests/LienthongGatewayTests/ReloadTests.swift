@@ -96,11 +96,10 @@ struct ReloadTests {
         /// Waits (bounded) until the clients have finished `count` more lookups, so each reload meets traffic.
         func awaitLookups(_ count: Int) async throws {
             let target = load.succeeded.load(ordering: .relaxed) + load.failed.load(ordering: .relaxed) + count
-            let deadline = ContinuousClock.now + .seconds(60)
-            while load.succeeded.load(ordering: .relaxed) + load.failed.load(ordering: .relaxed) < target {
-                guard ContinuousClock.now < deadline else { throw GatewayProcessError(message: "the clients stalled") }
-                try await Task.sleep(for: .milliseconds(10))
+            let done = try await Poll.until(within: .seconds(60), every: .milliseconds(10)) {
+                load.succeeded.load(ordering: .relaxed) + load.failed.load(ordering: .relaxed) >= target
             }
+            guard done else { throw GatewayProcessError(message: "the clients stalled") }
         }
 
         try await awaitLookups(32)

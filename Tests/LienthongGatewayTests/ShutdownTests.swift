@@ -1,5 +1,6 @@
 import Foundation
 import LienthongAudit
+import LienthongTesting
 import Testing
 
 /// Graceful shutdown does not depend on anyone reading the node's output.
@@ -26,5 +27,32 @@ struct ShutdownTests {
         #expect(gateway.process.terminationReason == .exit)
         #expect(try AuditLog.allRecords(path: gateway.auditPath).contains { $0.requestID == requestID })
         #expect(try AuditLog.verify(path: gateway.auditPath).isValid)
+    }
+
+    /// Whoever reads the banner may stop the node at once. The signal handlers were only queued for installation
+    /// when the banner went out, and a SIGTERM sent in between was ignored: the node ran on and the test waiting
+    /// for it hung (about one stop in 30 on a loaded machine). Each round is one chance to hit that window.
+    @Test func aSIGTERMSentAsSoonAsTheBannerIsReadStopsTheNode() throws {
+        let first = try GatewayProcess()
+        #expect(first.stop(within: .seconds(20)) == 0)
+        for _ in 0..<20 {
+            // The banner's first byte is enough: the signal goes as early as a reader of the banner can send it.
+            let node = Process()
+            node.executableURL = GatewayProcess.binary
+            node.arguments = [
+                "serve", "--config", first.configDirectory.path, "--data-dir", first.dataDirectory.path,
+                "--listen", "127.0.0.1:0",
+            ]
+            let output = Pipe()
+            node.standardOutput = output
+            try node.run()
+            #expect(!output.fileHandleForReading.availableData.isEmpty)
+            node.terminate()
+            let exited = Poll.blockingUntil(within: .seconds(20)) { !node.isRunning }
+            #expect(exited, "SIGTERM sent after the banner was lost")
+            if !exited { node.interrupt() }
+            node.waitUntilExit()
+            #expect(node.terminationStatus == 0)
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LienthongHTTP
+import LienthongTesting
 import Testing
 
 /// Memory after a burst of idle TLS connections (issue #20): it used to stay 123-155 MB above the start.
@@ -45,10 +46,10 @@ import Testing
             let start = try residentBytes()
             let peak = try await burst(port: port, count: 2_000)
             // The loops hand freed memory back once connections are gone; poll with a bound.
-            var after = try residentBytes()
-            for _ in 0..<50 where after > start + 20 << 20 {
-                try await Task.sleep(for: .milliseconds(100))
+            var after = 0
+            try await Poll.until(within: .seconds(5), every: .milliseconds(100)) {
                 after = try residentBytes()
+                return after <= start + 20 << 20
             }
             let megabytes = { (bytes: Int) in bytes >> 20 }
             #expect(peak > start, "start \(megabytes(start)) MB, peak \(megabytes(peak)) MB")

@@ -100,11 +100,16 @@ final class GatewayProcess: @unchecked Sendable {
         standardOutput = drainOutput ? OutputCollector(output.fileHandleForReading, initial: rest) : nil
     }
 
-    /// Sends SIGTERM and waits for the process to exit; returns its exit status.
+    /// Sends SIGTERM and waits, at most `within`, for the process to exit; returns its exit status. A node still
+    /// running then is an issue of the test, and is killed, rather than a test run that never ends.
     @discardableResult
-    func stop() -> Int32 {
+    func stop(within: Duration = .seconds(60)) -> Int32 {
         if process.isRunning {
             process.terminate()
+            if !Poll.blockingUntil(within: within, { !process.isRunning }) {
+                Issue.record("the gateway (pid \(process.processIdentifier)) ignored SIGTERM for \(within); killed")
+                kill(process.processIdentifier, SIGKILL)
+            }
             process.waitUntilExit()
         }
         return process.terminationStatus
