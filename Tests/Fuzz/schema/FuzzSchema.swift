@@ -22,7 +22,9 @@ public func fuzzSchema(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
 
 private func check(_ schema: JSONSchema, _ instance: JSONValue) {
     let result = schema.validate(instance)
-    guard result.isValid == schema.isValid(instance) else { fatalError("the fast path and the full evaluation disagree") }
+    guard result.isValid == schema.isValid(instance) else {
+        fatalError("the fast path and the full evaluation disagree")
+    }
     guard result.isValid == result.errors.isEmpty else { fatalError("a result's errors do not match its verdict") }
     for format in OutputFormat.allCases { _ = schema.validate(instance, output: format) }
 }
