@@ -136,3 +136,24 @@ let package = Package(
         .testTarget(name: "LienthongGatewayTests", dependencies: ["LienthongGateway", "LienthongTesting"], swiftSettings: swiftSettings),
     ]
 )
+
+// libFuzzer targets (scripts/fuzz), declared only when LIENTHONG_FUZZ=1: they link only with `-sanitize=fuzzer`
+// (libFuzzer's driver), so a plain `swift build` or `swift test` never sees them.
+if Context.environment["LIENTHONG_FUZZ"] == "1" {
+    package.targets.append(.target(name: "CLienthongFuzz", path: "Tests/Fuzz/Driver"))
+    // Each target's folder holds its source, its seed `corpus` and the `regressions` it once failed on.
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency], data: [String])] = [
+        ("json", ["LienthongJSON"], []),
+        ("envelope", ["LienthongTrust", "LienthongJSON", "LienthongTesting"], ["pki"]),
+        ("schema", ["LienthongSchema", "LienthongJSON", "LienthongTesting"], []),
+        ("csv", ["LienthongConnectors"], []),
+        ("mapping", ["LienthongConnectors", "LienthongJSON", "LienthongTesting"], []),
+        ("http", ["LienthongHTTP"], []),
+    ]
+    for (name, dependencies, data) in fuzzTargets {
+        package.targets.append(
+            .executableTarget(
+                name: "lienthong-fuzz-\(name)", dependencies: ["CLienthongFuzz"] + dependencies,
+                path: "Tests/Fuzz/\(name)", exclude: ["corpus", "regressions"] + data, swiftSettings: swiftSettings))
+    }
+}

@@ -7,7 +7,8 @@ public struct CSVTable: Sendable, Equatable {
     /// The data rows, each as wide as the header.
     public let rows: [[String]]
 
-    /// Parses CSV text; `nil` if a quote is unterminated or a row's width differs from the header's.
+    /// Parses CSV text; `nil` if a quote is unterminated, a row's width differs from the header's or two columns
+    /// share a name (which of them a mapping reads would be a guess).
     public init?(text: String) {
         var records: [[String]] = []
         var record: [String] = []
@@ -56,7 +57,7 @@ public struct CSVTable: Sendable, Equatable {
         }
         if inQuotes { return nil }
         if !field.isEmpty || !record.isEmpty || fieldWasQuoted { endRecord() }
-        guard let header = records.first else { return nil }
+        guard let header = records.first, Set(header).count == header.count else { return nil }
         let rows = Array(records.dropFirst())
         guard rows.allSatisfy({ $0.count == header.count }) else { return nil }
         self.header = header
