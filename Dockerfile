@@ -45,10 +45,12 @@ COPY config ./config
 COPY seeds ./seeds
 COPY schemas ./schemas
 USER lienthong
-ENV LIENTHONG_CONFIG=/app/config/demo LIENTHONG_DATA_DIR=/data LIENTHONG_LISTEN=0.0.0.0:8443
+# LIENTHONG_ADMIN_LISTEN: the admin listener's default, 127.0.0.1:8444, is out of reach outside the container.
+ENV LIENTHONG_CONFIG=/app/config/demo LIENTHONG_DATA_DIR=/data LIENTHONG_LISTEN=0.0.0.0:8443 \
+    LIENTHONG_ADMIN_LISTEN=0.0.0.0:8444
 # The audit witness defaults to beside the data directory; mount it from other storage than /data.
 VOLUME /data /data.witness
-# 8443: the sharing API (TLS). 8444: the admin listener, once the node has one (it must then listen on 0.0.0.0).
+# 8443: the sharing API (TLS). 8444: the admin listener; publish it to the host only (-p 127.0.0.1:8444:8444).
 EXPOSE 8443 8444
 # The port follows LIENTHONG_LISTEN (set another with -e, not --listen, to keep the check right).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
