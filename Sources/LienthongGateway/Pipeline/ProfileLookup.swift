@@ -4,6 +4,7 @@ import LienthongAudit
 import LienthongConnectors
 import LienthongCore
 import LienthongJSON
+import LienthongNodeStore
 import LienthongTrust
 
 /// The cross-registry person profile: for each ``ProfilePart`` the consumer may see for the purpose, its records
@@ -18,7 +19,7 @@ struct ProfileLookup: Sendable {
     let policy: AccessPolicy
     let signers: [ExchangeID: JWSSigningIdentity]
     let audit: AuditRecorder
-    let replay: ReplayGuard
+    let replay: any ReplayAdmitter
     /// Verifies and admits signed requests (`POST`).
     let signedRequests: SignedRequestVerifier
     let now: @Sendable () -> Date
@@ -84,7 +85,7 @@ struct ProfileLookup: Sendable {
     private func assemble(
         _ request: LookupRequest, consumer: Consumer, base: inout AuditEvent
     ) async -> Result<(body: [UInt8], sha256: String, parts: [(ProfilePart, PartOutcome)]), Problem> {
-        if let signed = request.signed, let problem = signedRequests.admit(signed, consumer: consumer) {
+        if let signed = request.signed, let problem = await signedRequests.admit(signed, consumer: consumer) {
             return .failure(problem)
         }
         guard let population = registries["population"] else {
@@ -124,7 +125,7 @@ struct ProfileLookup: Sendable {
         }
         if request.requestIDGiven {
             do throws(TrustError) {
-                try replay.admit(id: "\(consumer.id)|\(request.requestID)", issuedAt: nil, now: now())
+                try await replay.admit([("\(consumer.id)|\(request.requestID)", nil)], now: now())
             } catch {
                 return .failure(error.problem)
             }
