@@ -27,6 +27,7 @@ public final class SQLiteAuditStorage: AuditStorage, @unchecked Sendable {
         }
     }
 
+    /// This node's chain head as stored.
     public func head() throws(AuditError) -> AuditChain {
         do {
             return try store.head()
@@ -35,8 +36,10 @@ public final class SQLiteAuditStorage: AuditStorage, @unchecked Sendable {
         }
     }
 
+    /// This node's last checkpoint, if any.
     public func lastCheckpoint() throws(AuditError) -> AuditCheckpoint? { try store.lastCheckpoint() }
 
+    /// Stores a batch and its checkpoint in one transaction; durable when this returns.
     public func insert(_ records: [AuditRecord], checkpoint: AuditCheckpoint?) throws(AuditError) {
         do {
             try store.insert(records, checkpoint: checkpoint)
@@ -45,30 +48,38 @@ public final class SQLiteAuditStorage: AuditStorage, @unchecked Sendable {
         }
     }
 
+    /// This node's seals, in order.
     public func seals() throws(AuditError) -> [AuditSeal] { try store.seals() }
 
+    /// This node's checkpoints after `seq`, in order.
     public func checkpoints(after seq: Int64) throws(AuditError) -> [AuditCheckpoint] {
         try store.checkpoints(after: seq)
     }
 
+    /// The hash of this node's record `seq`, if any.
     public func hash(seq: Int64) throws(AuditError) -> String? { try store.hash(auditSeq: seq) }
 
+    /// Calls `body` with this node's records after `seq`, in order, until it returns `false`.
     public func forEachRecord(after seq: Int64, _ body: (AuditRecord) -> Bool) throws(AuditError) {
         try store.forEachRecord(after: seq, body)
     }
 
+    /// The records of a request id, oldest first.
     public func records(requestID: String) throws(AuditError) -> [AuditRecord] {
         try AuditLog.lookUp(path, .requestID, requestID)
     }
 
+    /// The records about a subject's keyed hash (with `outcome`, if given), oldest first.
     public func records(subjectHMAC: String, outcome: AuditEvent.Outcome?) throws(AuditError) -> [AuditRecord] {
         try AuditLog.lookUp(path, .subject, subjectHMAC, outcome: outcome)
     }
 
+    /// The records made in `[from, to)`, oldest first.
     public func records(from: Date, to: Date) throws(AuditError) -> [AuditRecord] {
         try AuditLog.records(path: path, from: from, to: to)
     }
 
+    /// Brings the lookup index up to date now.
     public func indexLookups() throws(AuditError) {
         do {
             try indexer.catchUp()
@@ -77,6 +88,7 @@ public final class SQLiteAuditStorage: AuditStorage, @unchecked Sendable {
         }
     }
 
+    /// Stops background work and closes connections.
     public func close() {
         indexer.close()
     }

@@ -51,6 +51,7 @@ public final class PostgresAuditStorage: AuditStorage {
         partitions = Mutex(Set(months))
     }
 
+    /// This node's chain head as stored.
     public func head() throws(AuditError) -> AuditChain {
         let rows = try write("reading the audit head") { connection throws(PostgresError) in
             try connection.query(
@@ -68,10 +69,12 @@ public final class PostgresAuditStorage: AuditStorage {
         return AuditChain(lastSeq: seq, headHash: hash, nodeID: nodeID)
     }
 
+    /// This node's last checkpoint, if any.
     public func lastCheckpoint() throws(AuditError) -> AuditCheckpoint? {
         try checkpoints(where: "seq = (SELECT MAX(seq) FROM lienthong.audit_checkpoints WHERE node_id = $1)").last
     }
 
+    /// Stores a batch and its checkpoint in one transaction; durable when this returns.
     public func insert(_ records: [AuditRecord], checkpoint: AuditCheckpoint?) throws(AuditError) {
         let months = Set(records.compactMap { PostgresNodeSchema.Month($0.recordedAt) })
         let missing = partitions.withLock { months.subtracting($0) }
@@ -107,6 +110,7 @@ public final class PostgresAuditStorage: AuditStorage {
         if !missing.isEmpty { partitions.withLock { $0.formUnion(missing) } }
     }
 
+    /// This node's seals, in order.
     public func seals() throws(AuditError) -> [AuditSeal] {
         try Self.seals(of: nodeID, through: { (sql, parameters) throws(AuditError) in
             try read("reading audit seals") { connection throws(PostgresError) in
@@ -115,10 +119,12 @@ public final class PostgresAuditStorage: AuditStorage {
         })
     }
 
+    /// This node's checkpoints after `seq`, in order.
     public func checkpoints(after seq: Int64) throws(AuditError) -> [AuditCheckpoint] {
         try checkpoints(where: "seq > $2", [String(seq)])
     }
 
+    /// The hash of this node's record `seq`, if any.
     public func hash(seq: Int64) throws(AuditError) -> String? {
         try read("reading audit record \(seq)") { connection throws(PostgresError) in
             try connection.query(
@@ -127,6 +133,7 @@ public final class PostgresAuditStorage: AuditStorage {
         }
     }
 
+    /// Calls `body` with this node's records after `seq`, in order, until it returns `false`.
     public func forEachRecord(after seq: Int64, _ body: (AuditRecord) -> Bool) throws(AuditError) {
         try Self.forEachRecord(of: nodeID, after: seq, body) { (sql, parameters) throws(AuditError) in
             try read("reading audit records") { connection throws(PostgresError) in
@@ -135,15 +142,18 @@ public final class PostgresAuditStorage: AuditStorage {
         }
     }
 
+    /// The records of a request id, oldest first.
     public func records(requestID: String) throws(AuditError) -> [AuditRecord] {
         try records(where: "request_id = $1", [requestID])
     }
 
+    /// The records about a subject's keyed hash (with `outcome`, if given), oldest first.
     public func records(subjectHMAC: String, outcome: AuditEvent.Outcome?) throws(AuditError) -> [AuditRecord] {
         guard let outcome else { return try records(where: "subject_hmac = $1", [subjectHMAC]) }
         return try records(where: "subject_hmac = $1 AND outcome = $2", [subjectHMAC, outcome.rawValue])
     }
 
+    /// The records made in `[from, to)`, oldest first.
     public func records(from: Date, to: Date) throws(AuditError) -> [AuditRecord] {
         // The partition key narrows the scan to the months concerned; `recorded_at` is what the records say.
         try records(
@@ -151,8 +161,10 @@ public final class PostgresAuditStorage: AuditStorage {
             [Self.timestamp(from), Self.timestamp(to)])
     }
 
+    /// Brings the lookup index up to date now.
     public func indexLookups() throws(AuditError) {}
 
+    /// Stops background work and closes connections.
     public func close() {
         writerSession.close()
         readerSession.close()

@@ -19,10 +19,12 @@ public struct PostgresNodeStore: NodeStateStore {
         self.nodeID = nodeID
     }
 
+    /// The audit log's storage for this node.
     public func openAudit() throws(AuditError) -> any AuditStorage {
         try PostgresAuditStorage(conninfo: conninfo, nodeID: nodeID)
     }
 
+    /// The replay window.
     public func openReplay(_ configuration: ReplayWindow.Configuration, now: Date) throws(TrustError)
         -> any ReplayAdmitter
     {

@@ -30,6 +30,7 @@ public final class PostgresReplayGuard: ReplayAdmitter {
         self.configuration = configuration
     }
 
+    /// Admits the ids of one request together, all or none; see ``ReplayAdmitter/admit(_:now:)``.
     public func admit(_ entries: [(id: String, issuedAt: Date?)], now: Date) async throws(TrustError) {
         let window = ReplayWindow(configuration: configuration)
         var seen: Set<String> = []

@@ -16,10 +16,12 @@ public struct SQLiteNodeStore: NodeStateStore {
     /// `audit.sqlite` in the data directory.
     public var auditPath: String { dataDirectory.appendingPathComponent("audit.sqlite").path }
 
+    /// The audit log's storage for this node.
     public func openAudit() throws(AuditError) -> any AuditStorage {
         try SQLiteAuditStorage.open(path: auditPath)
     }
 
+    /// The replay window.
     public func openReplay(_ configuration: ReplayWindow.Configuration, now: Date) throws(TrustError)
         -> any ReplayAdmitter
     {
