@@ -37,10 +37,10 @@ struct ClusterScriptTests {
     /// One client: lookups through HAProxy, one new connection each, until `deadline`.
     private static func client(
         _ cluster: ClusterScript, token: String, personalID: String, until deadline: ContinuousClock.Instant
-    ) async -> (answered: [String], failures: Int) {
+    ) async -> (answered: [String], failures: [String]) {
         let client = HTTPClient(tls: TLSClientConfiguration(caFilePath: cluster.rootCA))
         var answered: [String] = []
-        var failures = 0
+        var failures: [String] = []
         while ContinuousClock.now < deadline {
             let requestID = UUID().uuidString.lowercased()
             var headers = HTTPHeaders()
@@ -51,10 +51,11 @@ struct ClusterScriptTests {
             let request = HTTPClientRequest(
                 url: "\(cluster.baseURL)/v1/records/population/\(personalID)", headers: headers,
                 totalTimeout: .seconds(10))
-            if let response = try? await client.send(request), response.status == 200 {
-                answered.append(requestID)
-            } else {
-                failures += 1
+            do {
+                let response = try await client.send(request)
+                if response.status == 200 { answered.append(requestID) } else { failures.append("\(response.status)") }
+            } catch {
+                failures.append("\(error)")
             }
         }
         client.shutdown()
@@ -67,21 +68,21 @@ struct ClusterScriptTests {
         let personalID = try #require(try Seeds.rows("population.csv").first?["so_dinh_danh"])
         let deadline = ContinuousClock.now + .seconds(8)
         let victim = try cluster.pid("node-b")
-        let results = await withTaskGroup(of: (answered: [String], failures: Int).self) { group in
+        let results = await withTaskGroup(of: (answered: [String], failures: [String]).self) { group in
             for _ in 0..<16 {
                 group.addTask { await Self.client(cluster, token: token, personalID: personalID, until: deadline) }
             }
             group.addTask {
                 try? await Task.sleep(for: .seconds(3))
                 kill(victim, SIGKILL)
-                return ([], 0)
+                return ([], [])
             }
-            return await group.reduce(into: [(answered: [String], failures: Int)]()) { $0.append($1) }
+            return await group.reduce(into: [(answered: [String], failures: [String])]()) { $0.append($1) }
         }
         let answered = results.flatMap(\.answered)
         #expect(kill(victim, 0) != 0, "node-b still runs")
         // Each client has one request in flight at a time: at most that one fails when the node dies.
-        #expect(results.allSatisfy { $0.failures <= 1 }, "failures per client: \(results.map(\.failures))")
+        #expect(results.allSatisfy { $0.failures.count <= 1 }, "failures per client: \(results.map(\.failures))")
         #expect(answered.count > 100)
         let connection = try PostgresConnection(cluster.postgresURL)
         var missing = 0
