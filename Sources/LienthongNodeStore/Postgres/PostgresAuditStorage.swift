@@ -166,7 +166,7 @@ public final class PostgresAuditStorage: AuditStorage {
 
     /// Stops background work and closes connections.
     public func close() {
-        writerSession.close()
+        writerSession.close { connection in _ = try? connection.query("SELECT pg_advisory_unlock_all()") }
         readerSession.close()
     }
 }

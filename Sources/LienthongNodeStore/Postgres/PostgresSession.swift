@@ -42,8 +42,12 @@ final class PostgresSession: Sendable {
         }
     }
 
-    /// Closes the connection, if open.
-    func close() {
-        connection.withLock { $0 = nil }
+    /// Closes the connection, if open, after running `last` on it (e.g. to release session locks now: the server
+    /// ends a session whose client went away a moment later, and a lock held until then refuses a quick reopen).
+    func close(after last: ((PostgresConnection) -> Void)? = nil) {
+        connection.withLock { current in
+            if let open = current { last?(open) }
+            current = nil
+        }
     }
 }
