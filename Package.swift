@@ -44,7 +44,7 @@ let package = Package(
         // Keys, certificates and signatures (OpenSSL).
         .target(
             name: "LienthongTrust",
-            dependencies: ["LienthongCore", "LienthongJSON", "LienthongStorage", "COpenSSL", "CLienthongShims"],
+            dependencies: ["LienthongCore", "LienthongJSON", "COpenSSL", "CLienthongShims"],
             swiftSettings: swiftSettings
         ),
         // Embedded storage (SQLite) behind a small wrapper.
@@ -71,12 +71,18 @@ let package = Package(
             dependencies: ["LienthongCore", "LienthongJSON", "LienthongTrust", "LienthongStorage"],
             swiftSettings: swiftSettings
         ),
+        // The node's state (audit chain, replay window) behind one protocol: SQLite embedded, PostgreSQL shared.
+        .target(
+            name: "LienthongNodeStore",
+            dependencies: ["LienthongCore", "LienthongTrust", "LienthongAudit", "LienthongStorage"],
+            swiftSettings: swiftSettings
+        ),
         // The pipeline, routes and the demo bootstrap.
         .target(
             name: "LienthongGateway",
             dependencies: [
                 "LienthongCore", "LienthongJSON", "LienthongSchema", "LienthongTrust", "LienthongStorage",
-                "LienthongHTTP", "LienthongConnectors", "LienthongAccess", "LienthongAudit",
+                "LienthongHTTP", "LienthongConnectors", "LienthongAccess", "LienthongAudit", "LienthongNodeStore",
             ],
             swiftSettings: swiftSettings
         ),
@@ -86,7 +92,7 @@ let package = Package(
             name: "lienthong",
             dependencies: [
                 "LienthongGateway", "LienthongSchema", "LienthongJSON", "LienthongHTTP", "LienthongConnectors",
-                "LienthongCommandLine",
+                "LienthongCommandLine", "LienthongNodeStore", "LienthongAudit", "LienthongStorage",
             ],
             swiftSettings: swiftSettings
         ),
@@ -119,7 +125,13 @@ let package = Package(
         .testTarget(name: "LienthongCoreTests", dependencies: ["LienthongCore", "LienthongTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "LienthongJSONTests", dependencies: ["LienthongJSON", "LienthongTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "LienthongSchemaTests", dependencies: ["LienthongSchema", "LienthongTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "LienthongTrustTests", dependencies: ["LienthongTrust", "LienthongTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LienthongTrustTests", dependencies: ["LienthongTrust", "LienthongNodeStore", "LienthongTesting"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LienthongNodeStoreTests",
+            dependencies: ["LienthongNodeStore", "LienthongAudit", "LienthongStorage", "LienthongTesting"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "LienthongHTTPTests", dependencies: ["LienthongHTTP", "LienthongTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LienthongConnectorsTests",

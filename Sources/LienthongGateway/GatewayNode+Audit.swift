@@ -2,6 +2,7 @@ import Foundation
 public import LienthongAudit
 import LienthongCore
 import LienthongHTTP
+import LienthongNodeStore
 import LienthongTrust
 
 extension GatewayNode {
@@ -25,8 +26,8 @@ extension GatewayNode {
     /// says so on stderr (the node then serves no exchange, see ``AuditGate``).
     /// With `audit.timestampAuthority`, each checkpoint is also time-stamped (``AuditTimestamper``).
     static func openAudit(
-        _ configuration: GatewayConfiguration, subjectKey: [UInt8], signer: AuditCheckpointSigner?,
-        httpClient: HTTPClient
+        _ configuration: GatewayConfiguration, store: any NodeStateStore, subjectKey: [UInt8],
+        signer: AuditCheckpointSigner?, httpClient: HTTPClient
     ) throws -> AuditLog {
         let witness = auditWitness(configuration)
         let path = configuration.dataPath("audit.sqlite").path
@@ -34,7 +35,7 @@ extension GatewayNode {
             AuditTimestamper(url: url, client: httpClient, logPath: path)
         }
         let log = try AuditLog(
-            path: path, subjectKey: subjectKey, checkpoints: signer, witness: witness,
+            storage: try store.openAudit(), subjectKey: subjectKey, checkpoints: signer, witness: witness,
             verifiedMark: AuditVerifiedMark(witnessPath: witness.path), afterCheckpoint: timestamper?.afterCheckpoint)
         if let found = log.unverifiedBreak {
             Console.warn(
@@ -49,6 +50,10 @@ extension GatewayNode {
     /// key and witnessed: the node serves again on its next start, and the break stays visible to `audit verify`.
     /// - Returns: the seal, or `nil` if the log verifies (nothing to seal).
     public static func sealAudit(_ configuration: GatewayConfiguration, operatorName: String) throws -> AuditSeal? {
+        guard configuration.node.storage?.kind != .postgres else {
+            throw ConfigurationError(
+                file: "node.json", pointer: "/storage", message: "audit seal works on the sqlite storage only for now")
+        }
         let dataDirectory = DataDirectory(configuration: configuration)
         // A running node holds the lock: its log must not change underneath it.
         try dataDirectory.lock()

@@ -4,6 +4,7 @@ import LienthongConnectors
 import LienthongCore
 import LienthongHTTP
 import LienthongSchema
+import LienthongNodeStore
 public import LienthongTrust
 import Synchronization
 
@@ -56,14 +57,12 @@ public final class GatewayNode: Sendable {
         let agency = try await DemoAgencyAPI.start(configuration)
         let keys = try NodeSigningKeys.load(configuration, developmentPKI: pki, now: Date())
         let secret = try String(contentsOf: dataDirectory.auditSecretPath, encoding: .utf8)
+        let store = try configuration.nodeStateStore()
         let audit = try Self.openAudit(
-            configuration, subjectKey: Array(secret.utf8), signer: try Self.checkpointSigner(keys.signers),
-            httpClient: httpClient)
-        let replay = try ReplayGuard(
-            path: configuration.dataPath("replay.sqlite"),
-            configuration: ReplayWindow.Configuration(window: configuration.node.replayWindowSeconds ?? 600),
-            now: Date()
-        )
+            configuration, store: store, subjectKey: Array(secret.utf8),
+            signer: try Self.checkpointSigner(keys.signers), httpClient: httpClient)
+        let replay = try store.openReplay(
+            ReplayWindow.Configuration(window: configuration.node.replayWindowSeconds ?? 600), now: Date())
         let services = NodeServices(
             audit: AuditRecorder(log: audit, enabled: configuration.node.audit?.enabled ?? true), replay: replay,
             metrics: Metrics(), httpClient: httpClient, connectorVariables: agency?.variables ?? [:],

@@ -1,5 +1,6 @@
 import Foundation
 import LienthongJSON
+import LienthongNodeStore
 import LienthongTesting
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import LienthongCore
+import LienthongNodeStore
 import Testing
 
 @testable import LienthongTrust

@@ -13,10 +13,15 @@ public struct AuditChain: Sendable, Hashable {
     /// The hash of the last record (``genesisHash`` when empty).
     public private(set) var headHash: String
 
+    /// The node whose chain this is, written into each record, when several nodes share one store; `nil` for an
+    /// embedded log.
+    public let nodeID: String?
+
     /// A chain continuing after `lastSeq` with head `headHash`.
-    public init(lastSeq: Int64 = 0, headHash: String = AuditChain.genesisHash) {
+    public init(lastSeq: Int64 = 0, headHash: String = AuditChain.genesisHash, nodeID: String? = nil) {
         self.lastSeq = lastSeq
         self.headHash = headHash
+        self.nodeID = nodeID
     }
 
     /// Appends an event: assigns the next sequence number, links it to the head, hashes it.
@@ -40,7 +45,8 @@ public struct AuditChain: Sendable, Hashable {
             requestSHA256: event.requestSHA256,
             documentSHA256: event.documentSHA256,
             prevHash: headHash,
-            hash: ""
+            hash: "",
+            nodeID: nodeID
         )
         record.hash = Self.hash(of: record)
         lastSeq = record.seq

@@ -4,7 +4,7 @@ extension AuditRecord {
     private static let members: Set<String> = [
         "seq", "recordedAt", "requestId", "consumer", "provider", "service", "purpose", "subjectHmac", "fields",
         "outcome", "status", "problemCode", "latencyMicroseconds", "messageSha256", "requestSha256",
-        "documentSha256", "prevHash", "hash",
+        "documentSha256", "prevHash", "hash", "nodeId",
     ]
 
     /// Reads a record written by ``json`` (an export line may also carry `"type": "record"`).
@@ -56,7 +56,7 @@ extension AuditRecord {
             status: try integer("status"), problemCode: try text("problemCode"),
             latencyMicroseconds: try integer("latencyMicroseconds"), messageSHA256: try text("messageSha256"),
             requestSHA256: try text("requestSha256"), documentSHA256: try text("documentSha256"),
-            prevHash: try required("prevHash"), hash: try required("hash")
+            prevHash: try required("prevHash"), hash: try required("hash"), nodeID: try text("nodeId")
         )
     }
 

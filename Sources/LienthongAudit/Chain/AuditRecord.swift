@@ -38,6 +38,9 @@ public struct AuditRecord: Sendable, Hashable {
     public var requestSHA256: String?
     /// Base64url SHA-256 of the document released with the message, for allowed document exchanges.
     public var documentSHA256: String?
+    /// The node (one process of a member) whose chain holds the record, when several nodes share one store;
+    /// `nil` for a node's own embedded log (records of such logs hash as before).
+    public var nodeID: String?
     /// The previous record's hash (``AuditChain/genesisHash`` for the first).
     public var prevHash: String
     /// Lowercase hex SHA-256 of JCS(``content``).
@@ -49,7 +52,7 @@ public struct AuditRecord: Sendable, Hashable {
         service: String? = nil, purpose: String? = nil, subjectHMAC: String? = nil, fields: [String] = [],
         outcome: AuditEvent.Outcome, status: Int, problemCode: String? = nil, latencyMicroseconds: Int = 0,
         messageSHA256: String? = nil, requestSHA256: String? = nil, documentSHA256: String? = nil, prevHash: String,
-        hash: String
+        hash: String, nodeID: String? = nil
     ) {
         self.seq = seq
         self.recordedAt = recordedAt
@@ -69,6 +72,7 @@ public struct AuditRecord: Sendable, Hashable {
         self.documentSHA256 = documentSHA256
         self.prevHash = prevHash
         self.hash = hash
+        self.nodeID = nodeID
     }
 
     /// The chained content: every member but `hash`.
@@ -87,7 +91,7 @@ public struct AuditRecord: Sendable, Hashable {
             ("consumer", consumer), ("provider", provider), ("service", service), ("purpose", purpose),
             ("subjectHmac", subjectHMAC), ("problemCode", problemCode), ("messageSha256", messageSHA256),
             ("requestSha256", requestSHA256),
-            ("documentSha256", documentSHA256),
+            ("documentSha256", documentSHA256), ("nodeId", nodeID),
         ]
         for (name, value) in optional {
             if let value { object[name] = .string(value) }

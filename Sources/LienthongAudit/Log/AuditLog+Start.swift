@@ -10,7 +10,7 @@ extension AuditLog {
     /// Records before the verified mark are not re-read: an edit there that keeps every link and checkpoint is
     /// left to `audit verify`.
     static func checkAtStart(
-        _ store: AuditStore, witness: (any AuditWitness)?, mark: AuditVerifiedMark?
+        _ store: some AuditChainReading, witness: (any AuditWitness)?, mark: AuditVerifiedMark?
     ) throws(AuditError) -> AuditVerification.Finding? {
         let witnessed = try witness?.latestHead()
         let seals = try store.seals()
@@ -41,8 +41,8 @@ extension AuditLog {
         }
         var verifier = AuditChainVerifier(trust: nil, start: start, witnessed: witnessed)
         for seal in seals where seal.seq > from { verifier.add(seal) }
-        for checkpoint in try store.checkpoints(where: "seq > ?1", [.integer(from)]) { verifier.add(checkpoint) }
-        try store.forEachRecord(where: "seq > ?1", [.integer(from)]) { record in
+        for checkpoint in try store.checkpoints(after: from) { verifier.add(checkpoint) }
+        try store.forEachRecord(after: from) { record in
             verifier.add(record)
             return !verifier.hasFailed
         }
@@ -50,16 +50,12 @@ extension AuditLog {
     }
 
     /// The hash of the record or seal at `seq`, if there is one.
-    private static func element(_ seq: Int64, in store: AuditStore, seals: [AuditSeal]) throws(AuditError)
-        -> String?
+    private static func element(_ seq: Int64, in store: some AuditChainReading, seals: [AuditSeal])
+        throws(AuditError) -> String?
     {
         if seq == 0 { return AuditChain.genesisHash }
         if let seal = seals.first(where: { $0.seq == seq }) { return seal.hash }
-        do {
-            return try store.hash(seq: seq)
-        } catch {
-            throw AuditError(code: .storage, detail: "reading audit record \(seq) failed (\(error.code))")
-        }
+        return try store.hash(auditSeq: seq)
     }
 
     /// Seals the break the start check finds in the log at `path`: stores an ``AuditSeal`` (where, what, who,

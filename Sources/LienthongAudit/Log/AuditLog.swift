@@ -28,12 +28,13 @@ public final class AuditLog: @unchecked Sendable {
     // thread after `init`.
     private let queue = AuditQueue<PendingAppend>()
     private var chain: AuditChain
+    /// A write failed: the store may have committed it all the same (its answer was lost), so the writer reads
+    /// the head again before it writes more.
+    private var headInDoubt = false
     private var schedule: AuditCheckpointSchedule?
     private let signer: AuditCheckpointSigner?
-    private let store: AuditStore
-    private let indexer: AuditIndexer
+    private let storage: any AuditStorage
     private let subjectKey: [UInt8]
-    private let path: String
     private let counters = AuditLogCounters()
 
     /// How long at most the writer lets appends gather after a batch of two or more. On the bench (shared 2-core
@@ -65,26 +66,46 @@ public final class AuditLog: @unchecked Sendable {
     ///     get it time-stamped); it must not block.
     /// - Throws: ``AuditError/Code/storage`` if the database cannot be opened. A broken chain does not throw: see
     ///   ``unverifiedBreak``.
-    public init(
+    public convenience init(
         path: String, subjectKey: [UInt8], checkpoints: AuditCheckpointSigner? = nil,
         witness: (any AuditWitness)? = nil, verifiedMark: AuditVerifiedMark? = nil,
         afterCheckpoint: (@Sendable (AuditCheckpoint) -> Void)? = nil
     ) throws(AuditError) {
+        let storage: SQLiteAuditStorage
         do {
-            store = try AuditStore(path: path)
-            chain = try store.head()
-            indexer = try AuditIndexer(logPath: path)
+            storage = try SQLiteAuditStorage(path: path)
         } catch {
             throw AuditError(code: .storage, detail: "cannot open the audit log (\(error.code))")
         }
-        unverifiedBreak = try Self.checkAtStart(store, witness: witness, mark: verifiedMark)
+        try self.init(
+            storage: storage, subjectKey: subjectKey, checkpoints: checkpoints, witness: witness,
+            verifiedMark: verifiedMark, afterCheckpoint: afterCheckpoint)
+    }
+
+    /// Opens the log of this node in `storage` and verifies its chain as the SQLite initialiser does: a store shared
+    /// by several nodes (PostgreSQL) keeps one chain per node.
+    /// - Throws: ``AuditError/Code/storage`` if the head cannot be read; the storage is then closed.
+    public init(
+        storage: any AuditStorage, subjectKey: [UInt8], checkpoints: AuditCheckpointSigner? = nil,
+        witness: (any AuditWitness)? = nil, verifiedMark: AuditVerifiedMark? = nil,
+        afterCheckpoint: (@Sendable (AuditCheckpoint) -> Void)? = nil
+    ) throws(AuditError) {
+        self.storage = storage
+        do throws(AuditError) {
+            chain = try storage.head()
+            unverifiedBreak = try Self.checkAtStart(
+                AuditStorageChain(storage: storage), witness: witness, mark: verifiedMark)
+        } catch {
+            storage.close()
+            throw error
+        }
         if unverifiedBreak == nil {
             try verifiedMark?.save(seq: chain.lastSeq, hash: chain.headHash)
         }
         // Never sign a checkpoint over records that did not verify.
         let signer = unverifiedBreak == nil ? checkpoints : nil
         if let signer {
-            let last = try store.lastCheckpoint()
+            let last = try storage.lastCheckpoint()
             schedule = AuditCheckpointSchedule(
                 everyRecords: signer.everyRecords, interval: signer.interval, lastSeq: last?.seq ?? 0,
                 lastTime: last.flatMap { Timestamp.parse($0.time) } ?? signer.now())
@@ -93,7 +114,6 @@ public final class AuditLog: @unchecked Sendable {
         self.witness = witness
         self.afterCheckpoint = afterCheckpoint
         self.subjectKey = subjectKey
-        self.path = path
         counters.update { [lastSeq = chain.lastSeq] in $0.headSeq = Int(lastSeq) }
         let thread = Thread { [self] in writerLoop() }
         thread.name = "lienthong-audit"
@@ -129,36 +149,33 @@ public final class AuditLog: @unchecked Sendable {
         Hex.encode(HMAC.sha256(key: subjectKey, data: Array(key.utf8)))
     }
 
-    /// Records for a request id. A record `append` returned is visible to this separate reader.
+    /// Records for a request id (of every node sharing the store). A record `append` returned is visible to this
+    /// separate reader.
     public func records(requestID: String) throws(AuditError) -> [AuditRecord] {
-        try Self.lookUp(path, .requestID, requestID)
+        try storage.records(requestID: requestID)
     }
 
     /// Records about one subject identifier, in order.
     public func records(subjectKey key: String) throws(AuditError) -> [AuditRecord] {
-        try Self.lookUp(path, .subject, subjectHMAC(key))
+        try storage.records(subjectHMAC: subjectHMAC(key), outcome: nil)
     }
 
     /// Records made in `[from, to)` (by their `recordedAt`), in sequence order: e.g. one month for
     /// ``AuditReport/monthly(records:month:)``.
     public func records(from: Date, to: Date) throws(AuditError) -> [AuditRecord] {
-        try Self.records(path: path, from: from, to: to)
+        try storage.records(from: from, to: to)
     }
 
     /// Who read a person's data: the allowed exchanges about `subjectKey`, oldest first.
     ///
     /// Denied and failed requests released nothing and are left out.
     public func accesses(subjectKey key: String) throws(AuditError) -> [AuditAccess] {
-        try Self.lookUp(path, .subject, subjectHMAC(key), outcome: .allowed).map(AuditAccess.init(record:))
+        try storage.records(subjectHMAC: subjectHMAC(key), outcome: .allowed).map(AuditAccess.init(record:))
     }
 
     /// Brings the lookup index up to date now rather than within the indexer's next second.
     public func indexLookups() throws(AuditError) {
-        do {
-            try indexer.catchUp()
-        } catch {
-            throw AuditError(code: .storage, detail: "updating the audit lookup index failed (\(error.code))")
-        }
+        try storage.indexLookups()
     }
 
     /// The writer's counters so far, with the events waiting now (for metrics).
@@ -168,9 +185,9 @@ public final class AuditLog: @unchecked Sendable {
         return statistics
     }
 
-    /// The last checkpoint committed, read through a separate reader.
+    /// The last checkpoint committed, read without waiting on the writer.
     public func lastCheckpoint() throws(AuditError) -> AuditCheckpoint? {
-        try Self.openReader(path).lastCheckpoint()
+        try storage.lastCheckpoint()
     }
 
     /// Writes what is pending and a final checkpoint, then stops the writer. Later appends fail with
@@ -178,7 +195,7 @@ public final class AuditLog: @unchecked Sendable {
     public func close() {
         queue.close()
         queue.waitUntilFinished()
-        indexer.close()
+        storage.close()
     }
 
     /// Records of the log at `path` whose `key` is `value` (and whose outcome is `outcome`, if given), in order:
@@ -240,6 +257,15 @@ public final class AuditLog: @unchecked Sendable {
 
     /// Writes a batch, with a checkpoint in the same transaction when one is due.
     private func write(_ batch: [PendingAppend]) {
+        if headInDoubt {
+            do {
+                chain = try storage.head()
+                headInDoubt = false
+            } catch {
+                for appended in batch { appended.continuation.resume(throwing: error) }
+                return
+            }
+        }
         var next = chain
         let records = batch.map { next.append($0.event, subjectHMAC: $0.subjectHMAC) }
         do throws(AuditError) {
@@ -252,11 +278,12 @@ public final class AuditLog: @unchecked Sendable {
                 }
             }
             let started = ContinuousClock.now
-            do {
-                try store.insert(records, checkpoint: checkpoint)
+            do throws(AuditError) {
+                try storage.insert(records, checkpoint: checkpoint)
             } catch {
+                headInDoubt = true
                 counters.update { $0.committed(size: batch.count, seconds: 0, failed: true) }
-                throw AuditError(code: .storage, detail: "writing audit records failed (\(error.code))")
+                throw error
             }
             let seconds = started.duration(to: .now).secondsValue
             counters.update {
@@ -287,7 +314,7 @@ public final class AuditLog: @unchecked Sendable {
         // A failure here leaves the records unprotected (verification reports how many); the next batch or
         // timer tries again.
         guard let checkpoint = try? signer.sign(seq: chain.lastSeq, hash: chain.headHash, at: time),
-            (try? store.insert([], checkpoint: checkpoint)) != nil
+            (try? storage.insert([], checkpoint: checkpoint)) != nil
         else {
             // Retry on the next interval rather than spinning.
             self.schedule?.checkpointed(seq: schedule.lastSeq, at: time)

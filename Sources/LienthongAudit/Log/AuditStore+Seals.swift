@@ -75,3 +75,19 @@ extension AuditStore {
         }
     }
 }
+
+extension AuditStore {
+    /// Checkpoints after sequence number `seq`, in order.
+    func checkpoints(after seq: Int64) throws(AuditError) -> [AuditCheckpoint] {
+        try checkpoints(where: "seq > ?1", [.integer(seq)])
+    }
+
+    /// The stored hash of record `seq`, as an ``AuditError`` on failure.
+    func hash(auditSeq seq: Int64) throws(AuditError) -> String? {
+        do {
+            return try hash(seq: seq)
+        } catch {
+            throw AuditError(code: .storage, detail: "reading audit record \(seq) failed (\(error.code))")
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation  // environment
+import LienthongStorage
 
 /// Configuration of a ``PostgresConnector``.
 ///
@@ -79,12 +80,6 @@ public struct PostgresConnectorConfiguration: Sendable, Equatable, Decodable {
     /// `conninfo` with each `{NAME}` replaced by `variables[NAME]` or the environment variable `NAME`; `nil` when a
     /// placeholder has no value.
     public func resolvedConninfo(variables: [String: String] = [:]) -> String? {
-        var text = conninfo
-        while let open = text.firstIndex(of: "{"), let close = text[open...].firstIndex(of: "}") {
-            let name = String(text[text.index(after: open)..<close])
-            guard let value = variables[name] ?? ProcessInfo.processInfo.environment[name] else { return nil }
-            text.replaceSubrange(open...close, with: value)
-        }
-        return text
+        PostgresConninfo.resolve(conninfo, variables: variables)
     }
 }

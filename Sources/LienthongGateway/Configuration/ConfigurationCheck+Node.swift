@@ -18,6 +18,7 @@ extension ConfigurationCheck {
                 "node.json", "/audit/enabled",
                 "the audit log may be turned off only on a development node (benchmarks)")
         }
+        checkStorage()
         if let seeds = node["seeds"]?.stringValue, !Self.exists(configPath(seeds), directory: true) {
             report("node.json", "/seeds", "directory \(configPath(seeds).path) does not exist")
         }

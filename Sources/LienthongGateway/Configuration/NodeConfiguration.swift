@@ -93,6 +93,26 @@ public struct NodeConfiguration: Sendable, Hashable, Codable {
     public var log: Log?
     /// Replay window for request ids, in seconds (default 600).
     public var replayWindowSeconds: Double?
+    /// Where the node's state (audit log, replay window) lives.
+    public struct Storage: Sendable, Hashable, Codable {
+        /// The engine.
+        public enum Kind: String, Sendable, Hashable, Codable {
+            /// Files in the data directory, seen by this node only (the default).
+            case sqlite
+            /// One database shared by every node of the agency.
+            case postgres
+        }
+
+        /// The engine.
+        public var kind: Kind
+        /// `postgres`: the libpq URL or connection string, with `{NAME}` placeholders from the environment.
+        public var url: String?
+        /// `postgres`: this node's id in the shared store, with `{NAME}` placeholders; the host name when absent.
+        public var node: String?
+    }
+
+    /// Where the node's state lives; `sqlite` in the data directory when absent.
+    public var storage: Storage?
     /// Root CAs that signatures and client certificates must chain to.
     public var trustAnchors: [String]
     /// Whether to create a development PKI on first start (never in production).

@@ -1,6 +1,7 @@
 import Foundation
 import LienthongAudit
 import LienthongHTTP
+import LienthongNodeStore
 import LienthongTrust
 
 /// The parts of a node that live as long as its process and every configuration snapshot shares: the audit log,
@@ -11,7 +12,7 @@ struct NodeServices: Sendable {
     /// The hash-chained audit log and its recorder (whose on/off setting is fixed at start).
     let audit: AuditRecorder
     /// Request ids seen within the replay window.
-    let replay: ReplayGuard
+    let replay: any ReplayAdmitter
     /// Counters and histograms of `/metrics`, kept across reloads.
     let metrics: Metrics
     /// The client REST connectors share.

@@ -85,7 +85,7 @@ struct DocumentLookup: Sendable {
             return .failure(GatewayProblems.documentsNotOffered(descriptor.name))
         }
         let admitted: LookupAdmission.Admitted
-        switch admission.admit(
+        switch await admission.admit(
             request, consumer: consumer, descriptor: descriptor, service: service, requestedFields: nil, event: &event)
         {
         case .failure(let problem): return .failure(problem)

@@ -2,6 +2,7 @@ import Foundation
 import LienthongAccess
 import LienthongAudit
 import LienthongCore
+import LienthongNodeStore
 import LienthongTrust
 
 /// The checks every lookup of a registry passes before its back end is asked: the purpose is stated, the key
@@ -11,7 +12,7 @@ import LienthongTrust
 struct LookupAdmission: Sendable {
     let policy: AccessPolicy
     let rateLimits: LookupRateLimits
-    let replay: ReplayGuard
+    let replay: any ReplayAdmitter
     let now: @Sendable () -> Date
 
     /// What an admitted lookup may do.
@@ -29,7 +30,7 @@ struct LookupAdmission: Sendable {
     func admit(
         _ request: LookupRequest, consumer: Consumer, descriptor: RegistryDescriptor, service: ExchangeID,
         requestedFields: [String]?, event: inout AuditEvent
-    ) -> Result<Admitted, Problem> {
+    ) async -> Result<Admitted, Problem> {
         event.service = service.description
         event.provider = descriptor.provider.description
         RequestTrace.current?.asked(descriptor.name)
@@ -59,7 +60,7 @@ struct LookupAdmission: Sendable {
         if request.requestIDGiven {
             // Keyed by consumer: two consumers may pick the same id without refusing each other.
             do throws(TrustError) {
-                try replay.admit(id: "\(consumer.id)|\(request.requestID)", issuedAt: nil, now: now())
+                try await replay.admit([("\(consumer.id)|\(request.requestID)", nil)], now: now())
             } catch {
                 return .failure(error.problem)
             }

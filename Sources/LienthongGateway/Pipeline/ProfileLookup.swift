@@ -4,6 +4,7 @@ import LienthongAudit
 import LienthongConnectors
 import LienthongCore
 import LienthongJSON
+import LienthongNodeStore
 import LienthongTrust
 
 /// The cross-registry person profile: for each ``ProfilePart`` the consumer may see for the purpose, its records
@@ -19,7 +20,7 @@ struct ProfileLookup: Sendable {
     let rateLimits: LookupRateLimits
     let signers: [ExchangeID: JWSSigningIdentity]
     let audit: AuditRecorder
-    let replay: ReplayGuard
+    let replay: any ReplayAdmitter
     /// Verifies and admits signed requests (`POST`).
     let signedRequests: SignedRequestVerifier
     let now: @Sendable () -> Date
@@ -83,7 +84,7 @@ struct ProfileLookup: Sendable {
     private func assemble(
         _ request: LookupRequest, consumer: Consumer, base: inout AuditEvent
     ) async -> Result<(body: [UInt8], sha256: String, parts: [(ProfilePart, PartOutcome)]), Problem> {
-        if let signed = request.signed, let problem = signedRequests.admit(signed, consumer: consumer) {
+        if let signed = request.signed, let problem = await signedRequests.admit(signed, consumer: consumer) {
             return .failure(problem)
         }
         guard let population = registries["population"] else {
@@ -126,7 +127,7 @@ struct ProfileLookup: Sendable {
         if let limited = rateLimits.admit(consumer: consumer.id, lookups: lookups) { return .failure(limited) }
         if request.requestIDGiven {
             do throws(TrustError) {
-                try replay.admit(id: "\(consumer.id)|\(request.requestID)", issuedAt: nil, now: now())
+                try await replay.admit([("\(consumer.id)|\(request.requestID)", nil)], now: now())
             } catch {
                 return .failure(error.problem)
             }

@@ -65,7 +65,7 @@ struct RecordLookup: Sendable {
     private func lookUp(
         _ request: LookupRequest, consumer: Consumer, event: inout AuditEvent
     ) async -> Result<SignedRecord, Problem> {
-        if let signed = request.signed, let problem = signedRequests.admit(signed, consumer: consumer) {
+        if let signed = request.signed, let problem = await signedRequests.admit(signed, consumer: consumer) {
             return .failure(problem)
         }
         guard let runtime = registries[request.registry] else {
@@ -80,7 +80,7 @@ struct RecordLookup: Sendable {
             requestedFields = names
         }
         let admitted: LookupAdmission.Admitted
-        switch admission.admit(
+        switch await admission.admit(
             request, consumer: consumer, descriptor: descriptor, service: descriptor.service,
             requestedFields: requestedFields, event: &event)
         {

@@ -1,5 +1,6 @@
 import Foundation
 import LienthongCore
+import LienthongNodeStore
 import LienthongTrust
 
 /// Admits a ``SignedRequest`` for the authenticated consumer: it must be the consumer's own request, signed by the
@@ -8,7 +9,7 @@ struct SignedRequestVerifier: Sendable {
     /// The node's trust anchors (and CRLs).
     let trust: CertificateVerifier
     /// The persisted replay window, shared with unsigned lookups' request ids.
-    let replay: ReplayGuard
+    let replay: any ReplayAdmitter
     let now: @Sendable () -> Date
 
     /// Checks `request` for `consumer`, in order: message `consumer` is the caller (else 403 `consumer-mismatch`),
@@ -16,7 +17,7 @@ struct SignedRequestVerifier: Sendable {
     /// `issuedAt` and each signature's `iat` lie within the window (else 400 `stale-request`), and neither the
     /// request id nor any signature (in its canonical form) was seen within it (else 409 `replay-detected`).
     /// - Returns: `nil` if admitted (its ids are then remembered), else the problem.
-    func admit(_ request: SignedRequest, consumer: Consumer) -> Problem? {
+    func admit(_ request: SignedRequest, consumer: Consumer) async -> Problem? {
         guard request.consumer == consumer.id.description else { return GatewayProblems.consumerMismatch }
         let time = now()
         do throws(TrustError) {
@@ -27,7 +28,7 @@ struct SignedRequestVerifier: Sendable {
             for signature in verified.signatures {
                 ids.append(("jws|\(signature.canonicalValue)", signature.issuedAt))
             }
-            try replay.admit(ids, now: time)
+            try await replay.admit(ids, now: time)
             return nil
         } catch {
             return error.problem

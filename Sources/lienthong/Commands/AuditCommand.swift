@@ -18,7 +18,12 @@ struct AuditCommand: LienthongCommand {
                     witness's latest head is `audit.truncated`, another hash at that seq `audit.replaced`.
                     Exit status: 0 valid, 1 invalid, 2 usage error, 3 valid but for sealed breaks.
                     """,
-                arguments: [Positional("DB|EXPORT", help: "an audit database, or a JSON Lines export of one")],
+                arguments: [
+                    Positional(
+                        "DB|EXPORT|URL",
+                        help: "an audit database, a JSON Lines export of one, or a postgresql:// URL (every node's "
+                            + "chain; {NAME} placeholders from the environment)")
+                ],
                 options: [
                     .repeated("trust-anchor", "PEM", help: "a root certificate trusted for checkpoints", required: true),
                     .value("witness", "PATH", help: "the witness file whose latest head the log must reach"),
@@ -70,6 +75,9 @@ struct AuditCommand: LienthongCommand {
     private func verify(_ arguments: Arguments, anchors: [String]) throws -> Int32 {
         let path = arguments.positional[0]
         let store = try TrustStore.load(anchorFiles: anchors.map { URL(fileURLWithPath: $0) })
+        if Self.isPostgresURL(path) {
+            return try verifyPostgres(path, trust: CertificateVerifier(trustStore: store), arguments: arguments)
+        }
         let tsaAnchors = try arguments.values("tsa-anchor").flatMap { file in
             try Certificate.loadChain(from: URL(fileURLWithPath: file))
         }

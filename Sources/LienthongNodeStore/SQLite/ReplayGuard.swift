@@ -1,5 +1,6 @@
 public import Foundation
 import LienthongStorage
+public import LienthongTrust
 import Synchronization
 
 /// The node's replay protection: a ``ReplayWindow`` kept in memory and persisted in SQLite, so that a restart
@@ -14,7 +15,7 @@ import Synchronization
 /// let replay = try ReplayGuard(path: dataDirectory.appendingPathComponent("replay.sqlite"), now: .now)
 /// try replay.admit(id: requestID, issuedAt: verified.signatures.first?.issuedAt, now: .now)
 /// ```
-public final class ReplayGuard: Sendable {
+public final class ReplayGuard: ReplayAdmitter {
     private struct State {
         var window: ReplayWindow
         let database: SQLiteDatabase

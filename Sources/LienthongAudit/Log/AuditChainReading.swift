@@ -1,0 +1,25 @@
+/// What the start check reads of one node's chain: the SQLite store of `audit seal` and any ``AuditStorage``.
+protocol AuditChainReading {
+    func seals() throws(AuditError) -> [AuditSeal]
+    func checkpoints(after seq: Int64) throws(AuditError) -> [AuditCheckpoint]
+    func hash(auditSeq seq: Int64) throws(AuditError) -> String?
+    func forEachRecord(after seq: Int64, _ body: (AuditRecord) -> Bool) throws(AuditError)
+}
+
+extension AuditStore: AuditChainReading {
+    func forEachRecord(after seq: Int64, _ body: (AuditRecord) -> Bool) throws(AuditError) {
+        try forEachRecord(where: "seq > ?1", [.integer(seq)], body)
+    }
+}
+
+/// An ``AuditStorage`` read by the start check.
+struct AuditStorageChain: AuditChainReading {
+    let storage: any AuditStorage
+
+    func seals() throws(AuditError) -> [AuditSeal] { try storage.seals() }
+    func checkpoints(after seq: Int64) throws(AuditError) -> [AuditCheckpoint] { try storage.checkpoints(after: seq) }
+    func hash(auditSeq seq: Int64) throws(AuditError) -> String? { try storage.hash(seq: seq) }
+    func forEachRecord(after seq: Int64, _ body: (AuditRecord) -> Bool) throws(AuditError) {
+        try storage.forEachRecord(after: seq, body)
+    }
+}

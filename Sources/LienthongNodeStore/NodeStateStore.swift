@@ -1,0 +1,16 @@
+public import Foundation
+public import LienthongAudit
+public import LienthongTrust
+
+/// Where a node keeps its state: its audit chain (with the records of every node sharing the store) and the replay
+/// window. One engine per folder: ``SQLiteNodeStore`` (embedded, the node's own files) and ``PostgresNodeStore``
+/// (shared by the nodes of one agency behind a load balancer).
+public protocol NodeStateStore: Sendable {
+    /// The storage of this node's audit log; the caller opens an `AuditLog` on it.
+    /// - Throws: ``AuditError/Code/storage`` if the store cannot be opened.
+    func openAudit() throws(AuditError) -> any AuditStorage
+
+    /// The replay window, with the ids that have not expired at `now`.
+    /// - Throws: ``TrustError/Code/replayStore`` if the store cannot be opened.
+    func openReplay(_ configuration: ReplayWindow.Configuration, now: Date) throws(TrustError) -> any ReplayAdmitter
+}

@@ -1,0 +1,119 @@
+import Foundation
+import LienthongCore
+import LienthongStorage
+
+/// The tables of node state in PostgreSQL, in the schema `lienthong`: the shared replay window, and the audit log
+/// of every node (`audit_records` partitioned by month on `recorded_time`, with its checkpoints and seals).
+///
+/// Nodes that start together create the tables under one advisory lock, so `IF NOT EXISTS` never races. Monthly
+/// partitions are created ahead of need: the current month and the next two at start, and any month a batch
+/// reaches that was not created yet.
+enum PostgresNodeSchema {
+    /// The advisory lock key of schema changes (any fixed number; ours spells "LTSC").
+    static let lockKey = 0x4C54_5343
+
+    static let tables = """
+        CREATE SCHEMA IF NOT EXISTS lienthong;
+        CREATE TABLE IF NOT EXISTS lienthong.replay_window (
+            id text PRIMARY KEY, expires_at_ms bigint NOT NULL);
+        CREATE INDEX IF NOT EXISTS replay_window_expiry ON lienthong.replay_window (expires_at_ms);
+        CREATE TABLE IF NOT EXISTS lienthong.audit_records (
+            node_id text NOT NULL, seq bigint NOT NULL, recorded_time timestamptz NOT NULL,
+            recorded_at text NOT NULL, request_id text NOT NULL, consumer text, provider text, service text,
+            purpose text, subject_hmac text, fields text NOT NULL, outcome text NOT NULL, status integer NOT NULL,
+            problem_code text, latency_us bigint NOT NULL, message_sha256 text, request_sha256 text,
+            document_sha256 text, prev_hash text NOT NULL, hash text NOT NULL,
+            PRIMARY KEY (node_id, seq, recorded_time)
+        ) PARTITION BY RANGE (recorded_time);
+        CREATE INDEX IF NOT EXISTS audit_records_request ON lienthong.audit_records (request_id);
+        CREATE INDEX IF NOT EXISTS audit_records_subject ON lienthong.audit_records (subject_hmac);
+        CREATE TABLE IF NOT EXISTS lienthong.audit_checkpoints (
+            node_id text NOT NULL, seq bigint NOT NULL, hash text NOT NULL, time text NOT NULL, node text NOT NULL,
+            protected text NOT NULL, signature text NOT NULL, PRIMARY KEY (node_id, seq));
+        CREATE TABLE IF NOT EXISTS lienthong.audit_seals (
+            node_id text NOT NULL, seq bigint NOT NULL, break_seq bigint NOT NULL, failure text NOT NULL,
+            operator text NOT NULL, time text NOT NULL, node text NOT NULL, prev_hash text NOT NULL,
+            hash text NOT NULL, PRIMARY KEY (node_id, seq));
+        """
+
+    /// Creates what is missing: the tables, and the partitions of `months`.
+    static func ensure(_ connection: PostgresConnection, months: [Month]) throws(PostgresError) {
+        try locked(connection) { () throws(PostgresError) in
+            try connection.execute(tables)
+            for month in months { try connection.execute(month.createPartition) }
+        }
+    }
+
+    /// Creates the partitions of `months` that are missing.
+    static func ensurePartitions(_ connection: PostgresConnection, months: [Month]) throws(PostgresError) {
+        try locked(connection) { () throws(PostgresError) in
+            for month in months { try connection.execute(month.createPartition) }
+        }
+    }
+
+    /// Runs `body` in a transaction holding the schema lock.
+    private static func locked(_ connection: PostgresConnection, _ body: () throws(PostgresError) -> Void)
+        throws(PostgresError)
+    {
+        try connection.execute("BEGIN; SELECT pg_advisory_xact_lock(\(lockKey))")
+        do throws(PostgresError) {
+            try body()
+            try connection.execute("COMMIT")
+        } catch {
+            _ = try? connection.execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// A calendar month in UTC: one partition of `audit_records`.
+    struct Month: Hashable, Sendable, Comparable {
+        let year: Int
+        let month: Int
+
+        /// The month of `date` (UTC).
+        init(_ date: Date) {
+            let text = Timestamp.rfc3339(date)
+            self.init(text)!
+        }
+
+        /// The month of an RFC 3339 time (`YYYY-MM-…`); `nil` if it does not start so.
+        init?(_ timestamp: some StringProtocol) {
+            let parts = timestamp.prefix(7).split(separator: "-")
+            guard parts.count == 2, let year = Int(parts[0]), let month = Int(parts[1]), (1...12).contains(month)
+            else { return nil }
+            self.year = year
+            self.month = month
+        }
+
+        private init(year: Int, month: Int) {
+            self.year = year
+            self.month = month
+        }
+
+        /// The month after this one.
+        var next: Month { month == 12 ? Month(year: year + 1, month: 1) : Month(year: year, month: month + 1) }
+
+        /// This month and the `count - 1` after it.
+        func andFollowing(_ count: Int) -> [Month] {
+            var months = [self]
+            while months.count < count { months.append(months[months.count - 1].next) }
+            return months
+        }
+
+        /// `2026-12-01 00:00:00+00`: the first instant.
+        var start: String { String(format: "%04d-%02d-01 00:00:00+00", year, month) }
+
+        /// The partition's table name, e.g. `audit_records_2026_12`.
+        var partition: String { String(format: "audit_records_%04d_%02d", year, month) }
+
+        /// The statement creating the partition if it is missing (fixed text: numbers only).
+        var createPartition: String {
+            """
+            CREATE TABLE IF NOT EXISTS lienthong.\(partition) PARTITION OF lienthong.audit_records
+            FOR VALUES FROM ('\(start)') TO ('\(next.start)')
+            """
+        }
+
+        static func < (lhs: Month, rhs: Month) -> Bool { (lhs.year, lhs.month) < (rhs.year, rhs.month) }
+    }
+}

@@ -1,0 +1,45 @@
+public import Foundation
+public import LienthongAudit
+import LienthongStorage
+public import LienthongTrust
+
+/// The node's state in a PostgreSQL database that every node of one agency shares: one audit chain per node
+/// (``PostgresAuditStorage``) and one replay window for all (``PostgresReplayGuard``).
+public struct PostgresNodeStore: NodeStateStore {
+    /// The libpq connection string, placeholders filled.
+    let conninfo: String
+    /// This node's id in the shared store.
+    public let nodeID: String
+    /// How many connections the replay window uses at most.
+    public var replayConnections = 8
+
+    /// A store on `conninfo` for node `nodeID`; nothing connects until a part is opened.
+    public init(conninfo: String, nodeID: String) {
+        self.conninfo = conninfo
+        self.nodeID = nodeID
+    }
+
+    /// The audit log's storage for this node.
+    public func openAudit() throws(AuditError) -> any AuditStorage {
+        try PostgresAuditStorage(conninfo: conninfo, nodeID: nodeID)
+    }
+
+    /// The replay window.
+    public func openReplay(_ configuration: ReplayWindow.Configuration, now: Date) throws(TrustError)
+        -> any ReplayAdmitter
+    {
+        do {
+            // The tables are made once, before any admission: every node may start first.
+            try PostgresSession(conninfo: conninfo).run { connection throws(PostgresError) in
+                try PostgresNodeSchema.ensure(connection, months: PostgresNodeSchema.Month(now).andFollowing(3))
+            }
+        } catch {
+            throw TrustError(.replayStore, "replay window in PostgreSQL: \(error.code.wireCode)")
+        }
+        let pool = PostgresConnectionPool(
+            .init(
+                conninfo: conninfo, maximumConnections: replayConnections, connectTimeout: .seconds(2),
+                checkoutTimeout: .seconds(2)))
+        return PostgresReplayGuard(pool: pool, configuration: configuration)
+    }
+}

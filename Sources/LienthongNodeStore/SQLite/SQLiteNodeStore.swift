@@ -1,0 +1,31 @@
+public import Foundation
+public import LienthongAudit
+public import LienthongTrust
+
+/// The embedded default: the node's state in SQLite files of its data directory (`audit.sqlite`,
+/// `replay.sqlite`), seen by this node only.
+public struct SQLiteNodeStore: NodeStateStore {
+    /// The node's data directory.
+    public let dataDirectory: URL
+
+    /// The store in `dataDirectory`.
+    public init(dataDirectory: URL) {
+        self.dataDirectory = dataDirectory
+    }
+
+    /// `audit.sqlite` in the data directory.
+    public var auditPath: String { dataDirectory.appendingPathComponent("audit.sqlite").path }
+
+    /// The audit log's storage for this node.
+    public func openAudit() throws(AuditError) -> any AuditStorage {
+        try SQLiteAuditStorage.open(path: auditPath)
+    }
+
+    /// The replay window.
+    public func openReplay(_ configuration: ReplayWindow.Configuration, now: Date) throws(TrustError)
+        -> any ReplayAdmitter
+    {
+        try ReplayGuard(
+            path: dataDirectory.appendingPathComponent("replay.sqlite"), configuration: configuration, now: now)
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import LienthongHTTP
+import LienthongJSON
+import LienthongStorage
+import LienthongTesting
+import Testing
+
+/// Several nodes of one agency with their state in one real PostgreSQL (node.json `storage.kind: postgres`).
+@Suite(.serialized, .postgresCluster)
+struct ScaleOutTests {
+    /// A new database in the suite's cluster for one test: nodes started by another test (another PKI, the same
+    /// node ids) stay out of its chains.
+    private func database() throws -> String {
+        let cluster = try #require(PostgresCluster.current, "the suite's cluster did not start")
+        let name = "scaleout_\(UUID().uuidString.prefix(8).lowercased())"
+        try PostgresConnection(cluster.url).execute("CREATE DATABASE \(name)")
+        return cluster.url.replacingOccurrences(of: "/lienthong", with: "/\(name)")
+    }
+
+    private func lookup(
+        _ node: GatewayProcess, _ personalID: String, requestID: String? = nil
+    ) async throws -> HTTPClientResponse {
+        var headers = [
+            "Authorization": "Bearer \(try node.token("motcua.token"))", "Lienthong-Purpose": "residence-verification",
+        ]
+        if let requestID { headers["Lienthong-Request-Id"] = requestID }
+        return try await node.get(
+            "/v1/records/population/\(personalID)?fields=personalId,fullName", headers: headers, client: node.client())
+    }
+
+    private func person(_ index: Int = 0) throws -> String {
+        try #require(Seeds.rows("population.csv").dropFirst(index).first?["so_dinh_danh"])
+    }
+
+    @Test func sameRequestIDOnNodeAThenNodeBIs200Then409() async throws {
+        let url = try database()
+        let nodes = try GatewayProcess.cluster(2, postgresURL: url)
+        let requestID = UUID().uuidString.lowercased()
+        let first = try await lookup(nodes[0], try person(), requestID: requestID)
+        #expect(first.status == 200)
+        let second = try await lookup(nodes[1], try person(), requestID: requestID)
+        #expect(second.status == 409)
+        #expect(second.problemCode == "replay-detected")
+        // Both exchanges are audited, each on the chain of the node that answered it.
+        let rows = try PostgresConnection(url).query(
+            "SELECT node_id, status FROM lienthong.audit_records WHERE request_id = $1 ORDER BY status", [requestID])
+        #expect(rows.rows == [["node-a", "200"], ["node-b", "409"]])
+    }
+
+    @Test func citizensTransparencyListReadThroughEveryNodeHoldsEveryRead() async throws {
+        let nodes = try GatewayProcess.cluster(3, postgresURL: try database())
+        let directory = nodes[0].dataDirectory.appendingPathComponent("secrets/citizen-tokens")
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted().last)
+        let personalID = String(file.dropLast(".token".count))
+        let token = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        for node in nodes + nodes { #expect(try await lookup(node, personalID).status == 200) }
+        for node in nodes {
+            let list = try await node.get(
+                "/v1/transparency/persons/\(personalID)/accesses", headers: ["Authorization": "Citizen \(token)"],
+                client: node.client())
+            #expect(list.status == 200)
+            #expect(list.json["accesses"]?.arrayValue?.count == 6)
+        }
+    }
+
+    @Test func everyAnsweredLookupHasItsRecordAndEveryNodesChainVerifies() async throws {
+        let url = try database()
+        let nodes = try GatewayProcess.cluster(3, postgresURL: url)
+        var answered: [String] = []
+        try await withThrowingTaskGroup(of: String?.self) { group in
+            for index in 0..<48 {
+                let node = nodes[index % 3]
+                group.addTask {
+                    let requestID = UUID().uuidString.lowercased()
+                    let response = try await lookup(node, try person(index % 5), requestID: requestID)
+                    return response.status == 200 ? requestID : nil
+                }
+            }
+            for try await requestID in group { if let requestID { answered.append(requestID) } }
+        }
+        #expect(answered.count == 48)
+        let connection = try PostgresConnection(url)
+        for requestID in answered {
+            let count = try connection.query(
+                "SELECT count(*) FROM lienthong.audit_records WHERE request_id = $1 AND status = 200", [requestID])
+            #expect(count.rows.first?.first == "1")
+        }
+        for node in nodes { #expect(node.stop() == 0) }
+        let verify = try ChildProcess.run(
+            GatewayProcess.binary, ["audit", "verify", url, "--trust-anchor", nodes[0].rootCA])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        #expect(verify.stdout.hasPrefix("valid: "))
+        for node in ["node-a", "node-b", "node-c"] { #expect(verify.stdout.contains("node \(node):\n  valid")) }
+    }
+
+    @Test func postgresStoppedUnderLoadAnswers503AuditUnavailableNeverA200WithoutRecordAndRecovers() async throws {
+        let cluster = try #require(PostgresCluster.current)
+        let url = try database()
+        let node = try GatewayProcess.cluster(1, postgresURL: url)[0]
+        let personalID = try person()
+        #expect(try await lookup(node, personalID).status == 200)
+        // Eight clients look up without pause while PostgreSQL stops for a few seconds and comes back.
+        let clock = ContinuousClock()
+        let end = clock.now + .seconds(9)
+        let outage = Task {
+            try await Task.sleep(for: .seconds(2))
+            try await cluster.stop()
+            try await Task.sleep(for: .seconds(3))
+            try await cluster.start()
+        }
+        let responses = try await withThrowingTaskGroup(of: [(Int, String?, String?)].self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    var seen: [(Int, String?, String?)] = []
+                    while clock.now < end {
+                        let response = try await lookup(node, personalID)
+                        seen.append((response.status, response.problemCode, response.headers["Lienthong-Request-Id"]))
+                    }
+                    return seen
+                }
+            }
+            return try await group.reduce(into: [[(Int, String?, String?)]]()) { $0.append($1) }
+        }
+        try await outage.value
+        let all = responses.flatMap { $0 }
+        #expect(all.allSatisfy { $0.0 == 200 || ($0.0 == 503 && $0.1 == "audit-unavailable") })
+        #expect(all.contains { $0.0 == 503 }, "no lookup met the outage")
+        // Each client's last lookups came after PostgreSQL returned: the node recovered by itself.
+        #expect(responses.allSatisfy { $0.last?.0 == 200 })
+        let connection = try PostgresConnection(url)
+        var unrecorded = 0
+        for answered in all where answered.0 == 200 {
+            let rows = try connection.query(
+                "SELECT count(*) FROM lienthong.audit_records WHERE request_id = $1 AND status = 200", [answered.2])
+            if rows.rows.first?.first != "1" { unrecorded += 1 }
+        }
+        #expect(unrecorded == 0, "\(unrecorded) lookups answered 200 without their audit record")
+    }
+}
