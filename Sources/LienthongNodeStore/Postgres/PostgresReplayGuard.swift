@@ -33,19 +33,7 @@ public final class PostgresReplayGuard: ReplayAdmitter {
     /// Admits the ids of one request together, all or none; see ``ReplayAdmitter/admit(_:now:)``.
     public func admit(_ entries: [(id: String, issuedAt: Date?)], now: Date) async throws(TrustError) {
         let window = ReplayWindow(configuration: configuration)
-        var seen: Set<String> = []
-        for (id, issuedAt) in entries {
-            switch window.decision(for: id, issuedAt: issuedAt, at: now) {
-            case .fresh where seen.insert(id).inserted:
-                break
-            case .fresh, .replay:
-                throw TrustError(.replayDetected, "id \(id.prefix(64)) was already seen")
-            case .tooOld:
-                throw TrustError(.staleRequest, "iat of \(id.prefix(64)) is older than the replay window")
-            case .tooNew:
-                throw TrustError(.staleRequest, "iat of \(id.prefix(64)) is in the future")
-            }
-        }
+        try window.refuseUnlessAdmissible(entries, at: now)
         guard !entries.isEmpty else { return }
         let nowMs = Self.milliseconds(now)
         var parameters: [String?] = [String(nowMs)]

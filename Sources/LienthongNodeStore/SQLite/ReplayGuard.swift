@@ -96,19 +96,7 @@ public final class ReplayGuard: ReplayAdmitter {
     public func admit(_ entries: [(id: String, issuedAt: Date?)], now: Date) throws(TrustError) {
         try state.withLock { state throws(TrustError) in
             state.window.prune(at: now)
-            var seen: Set<String> = []
-            for (id, issuedAt) in entries {
-                switch state.window.decision(for: id, issuedAt: issuedAt, at: now) {
-                case .fresh where seen.insert(id).inserted:
-                    break
-                case .fresh, .replay:
-                    throw TrustError(.replayDetected, "id \(id.prefix(64)) was already seen")
-                case .tooOld:
-                    throw TrustError(.staleRequest, "iat of \(id.prefix(64)) is older than the replay window")
-                case .tooNew:
-                    throw TrustError(.staleRequest, "iat of \(id.prefix(64)) is in the future")
-                }
-            }
+            try state.window.refuseUnlessAdmissible(entries, at: now)
             for (id, issuedAt) in entries { _ = state.window.check(id, issuedAt: issuedAt, at: now) }
             do throws(StorageError) {
                 try Self.record(entries.map(\.id), in: &state, now: now)
