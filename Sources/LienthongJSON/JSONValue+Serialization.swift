@@ -21,15 +21,9 @@ extension JSONValue {
         String(decoding: serializedBytes(pretty: pretty), as: UTF8.self)
     }
 
-    /// One line of JSON text for an object whose members keep the given order (not sorted), as log lines want
-    /// `time` and `level` first; values are written as ``serializedBytes(pretty:)`` writes them.
-    public static func serializedObject(orderedMembers members: [(key: String, value: JSONValue)]) -> [UInt8] {
-        var writer = JSONWriter(mode: .plain(pretty: false))
-        do {
-            try writer.writeObject(orderedMembers: members)
-        } catch {
-            assertionFailure("plain JSON serialisation threw \(error)")
-        }
-        return writer.output
+    /// Appends `text` as a JSON string (quoted, minimal escaping as ``serializedBytes(pretty:)`` writes it) to
+    /// `output`: for lines written field by field, such as the operator log's.
+    public static func appendString(_ text: String, to output: inout [UInt8]) {
+        JSONWriter.appendString(text, to: &output)
     }
 }

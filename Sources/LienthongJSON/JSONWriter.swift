@@ -46,18 +46,6 @@ struct JSONWriter {
         }
     }
 
-    /// Writes an object whose members come in the caller's order (no sorting, a repeated key is written twice).
-    mutating func writeObject(orderedMembers members: [(key: String, value: JSONValue)]) throws(JSONError) {
-        output.append(UInt8(ascii: "{"))
-        for (position, member) in members.enumerated() {
-            if position > 0 { output.append(UInt8(ascii: ",")) }
-            writeString(member.key)
-            output.append(UInt8(ascii: ":"))
-            try write(member.value)
-        }
-        output.append(UInt8(ascii: "}"))
-    }
-
     /// Keys in RFC 8785 order: lexicographic over UTF-16 code units, not `String <`, which compares
     /// canonically equivalent forms as equal.
     static func sortedKeys(_ members: [String: JSONValue]) -> [String] {
@@ -130,6 +118,11 @@ struct JSONWriter {
     /// Writes a string with RFC 8785 escaping: only `"`, `\` and control characters; the scalars are emitted
     /// exactly as given (no normalisation).
     private mutating func writeString(_ text: String) {
+        Self.appendString(text, to: &output)
+    }
+
+    /// Appends `text` quoted, with the escaping of ``writeString(_:)``, to `output`.
+    static func appendString(_ text: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in
@@ -139,7 +132,7 @@ struct JSONWriter {
                 let byte = bytes[index]
                 guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-                writeEscaped(byte)
+                appendEscaped(byte, to: &output)
                 runStart = index + 1
             }
             output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
@@ -147,7 +140,10 @@ struct JSONWriter {
         output.append(UInt8(ascii: "\""))
     }
 
-    private mutating func writeEscaped(_ byte: UInt8) {
+    private static func appendEscaped(_ byte: UInt8, to output: inout [UInt8]) {
+        func append(_ text: StaticString) {
+            output.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
         switch byte {
         case UInt8(ascii: "\""): append("\\\"")
         case UInt8(ascii: "\\"): append("\\\\")
@@ -158,8 +154,8 @@ struct JSONWriter {
         case 0x0D: append("\\r")
         default:
             append("\\u00")
-            output.append(Self.hexDigits[Int(byte >> 4)])
-            output.append(Self.hexDigits[Int(byte & 0xF)])
+            output.append(hexDigits[Int(byte >> 4)])
+            output.append(hexDigits[Int(byte & 0xF)])
         }
     }
 

@@ -27,7 +27,7 @@ struct LogWriterTests {
         var level: LogLevel = .info
         var number: Int
 
-        func members() -> [(key: String, value: JSONValue)] { [("n", .number(JSONNumber(number)))] }
+        func fields(into line: inout LogLine) { line.field("n", number) }
     }
 
     @Test func aFullQueueDropsAndCountsInsteadOfWaiting() {

@@ -1,5 +1,4 @@
 import Foundation
-import LienthongJSON
 
 /// The `info` line of one answered request: who asked which route of which registry, how it ended, how long it
 /// took and how much it moved. Keys of records appear only as the audit log's subject HMAC.
@@ -24,20 +23,19 @@ struct AccessLogEntry: LogEntry {
 
     var level: LogLevel { .info }
 
-    func members() -> [(key: String, value: JSONValue)] {
-        [
-            ("event", "request"), ("requestId", .string(requestID ?? "-")), ("method", .string(method)),
-            ("route", .string(route)), ("consumer", .string(consumer ?? "-")),
-            ("registry", .string(registries.isEmpty ? "-" : registries.joined(separator: ","))),
-            ("subject", .string(subjectHMAC ?? "-")), ("status", .number(JSONNumber(status))),
-            ("problem", .string(problem ?? "-")), ("latencyMs", Self.milliseconds(latency)),
-            ("upstreamMs", upstream.map(Self.milliseconds) ?? .null), ("bytesIn", .number(JSONNumber(bytesIn))),
-            ("bytesOut", .number(JSONNumber(bytesOut))),
-        ]
-    }
-
-    /// Milliseconds to the microsecond, e.g. `0.412`.
-    static func milliseconds(_ duration: Duration) -> JSONValue {
-        .number(JSONNumber(Double(duration.wholeMicroseconds) / 1000))
+    func fields(into line: inout LogLine) {
+        line.field("event", "request")
+        line.field("requestId", requestID ?? "-")
+        line.field("method", method)
+        line.field("route", route)
+        line.field("consumer", consumer ?? "-")
+        line.field("registry", registries.isEmpty ? "-" : registries.joined(separator: ","))
+        line.field("subject", subjectHMAC ?? "-")
+        line.field("status", status)
+        line.field("problem", problem ?? "-")
+        line.field("latencyMs", milliseconds: latency)
+        line.field("upstreamMs", milliseconds: upstream)
+        line.field("bytesIn", bytesIn)
+        line.field("bytesOut", bytesOut)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import LienthongJSON
 
 /// The writer's own notice that its queue was full and lines were lost.
 struct DroppedLinesLogEntry: LogEntry {
@@ -7,7 +6,8 @@ struct DroppedLinesLogEntry: LogEntry {
     var count: Int
     var level: LogLevel { .warn }
 
-    func members() -> [(key: String, value: JSONValue)] {
-        [("event", "log-lines-dropped"), ("count", .number(JSONNumber(count)))]
+    func fields(into line: inout LogLine) {
+        line.field("event", "log-lines-dropped")
+        line.field("count", count)
     }
 }

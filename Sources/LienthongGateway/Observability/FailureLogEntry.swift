@@ -1,5 +1,4 @@
 import Foundation
-import LienthongJSON
 
 /// The `error` line of one failure: what failed, in which registry, its code and the underlying cause.
 struct FailureLogEntry: LogEntry {
@@ -11,12 +10,14 @@ struct FailureLogEntry: LogEntry {
 
     var level: LogLevel { .error }
 
-    func members() -> [(key: String, value: JSONValue)] {
-        [
-            ("event", "failure"), ("requestId", .string(requestID ?? "-")), ("route", .string(route)),
-            ("status", .number(JSONNumber(status))), ("failed", .string(failure.part.rawValue)),
-            ("registry", .string(failure.registry ?? "-")), ("code", .string(failure.code)),
-            ("cause", .string(failure.cause)),
-        ]
+    func fields(into line: inout LogLine) {
+        line.field("event", "failure")
+        line.field("requestId", requestID ?? "-")
+        line.field("route", route)
+        line.field("status", status)
+        line.field("failed", failure.part.rawValue)
+        line.field("registry", failure.registry ?? "-")
+        line.field("code", failure.code)
+        line.field("cause", failure.cause)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import LienthongJSON
 
 /// The `debug` line of one call to a registry's back end.
 struct UpstreamCallLogEntry: LogEntry {
@@ -9,10 +8,11 @@ struct UpstreamCallLogEntry: LogEntry {
 
     var level: LogLevel { .debug }
 
-    func members() -> [(key: String, value: JSONValue)] {
-        [
-            ("event", "upstream"), ("requestId", .string(requestID ?? "-")), ("registry", .string(call.registry)),
-            ("ms", AccessLogEntry.milliseconds(call.duration)), ("code", .string(call.code ?? "ok")),
-        ]
+    func fields(into line: inout LogLine) {
+        line.field("event", "upstream")
+        line.field("requestId", requestID ?? "-")
+        line.field("registry", call.registry)
+        line.field("ms", milliseconds: call.duration)
+        line.field("code", call.code ?? "ok")
     }
 }
