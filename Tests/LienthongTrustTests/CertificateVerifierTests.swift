@@ -104,7 +104,10 @@ struct CertificateVerifierTests {
         }
         #expect(throws: Never.self) { try verifier.verify(chain: fine, expectedMember: member, at: pki.now) }
         // The CRL survives PEM.
-        let list = try pki.intermediate.revocationList(revoking: [revoked[0]], nextUpdate: pki.now + TestPKI.day)
+        // Issued before the verification time: the default `thisUpdate` (the clock now) can fall in the second after
+        // `pki.now`, and a CRL issued after the verification time is not yet valid (a flaky test, once in a while).
+        let list = try pki.intermediate.revocationList(
+            revoking: [revoked[0]], thisUpdate: pki.now - 60, nextUpdate: pki.now + TestPKI.day)
         let reparsed = try CertificateRevocationList(pem: list.pemString)
         #expect(reparsed.issuerCommonName == "Test Intermediate CA")
         let store = try TrustStore(anchors: [pki.root.certificate], revocationLists: [reparsed])
@@ -117,7 +120,8 @@ struct CertificateVerifierTests {
         let pki = try TestPKI()
         let (_, chain) = try pki.member(member)
         // A CRL from the root covers the intermediate, not the leaf.
-        let rootList = try pki.root.revocationList(revoking: [], nextUpdate: pki.now + TestPKI.day)
+        let rootList = try pki.root.revocationList(
+            revoking: [], thisUpdate: pki.now - 60, nextUpdate: pki.now + TestPKI.day)
         let store = try TrustStore(anchors: [pki.root.certificate], revocationLists: [rootList])
         #expect(throws: TrustError(.revocationUnavailable, "")) {
             try CertificateVerifier(trustStore: store).verify(chain: chain, expectedMember: member, at: pki.now)
