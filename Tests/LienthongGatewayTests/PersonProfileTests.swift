@@ -33,16 +33,7 @@ struct PersonProfileTests {
     /// The demo configuration with MOTCUA granted every registry for `residence-verification`.
     private static func configurationGrantingAll() throws -> URL {
         try GatewayProcess.demoConfiguration { directory in
-            let file = directory.appendingPathComponent("grants.json")
-            var grants = try JSONValue.parse(Array(try Data(contentsOf: file))).arrayValue ?? []
-            for index in grants.indices where grants[index]["consumer"] == "VN/GOV/HCM/MOTCUA" {
-                var grant = grants[index].objectValue ?? [:]
-                var purposes = grant["purposes"]?.arrayValue ?? []
-                if !purposes.contains("residence-verification") { purposes.append("residence-verification") }
-                grant["purposes"] = .array(purposes)
-                grants[index] = .object(grant)
-            }
-            try Data(JSONValue.array(grants).serializedBytes()).write(to: file)
+            try GatewayProcess.grantResidenceVerificationToMOTCUA(in: directory)
         }
     }
 

@@ -40,6 +40,21 @@ final class GatewayProcess: @unchecked Sendable {
         return directory
     }
 
+    /// Adds the purpose `residence-verification` to every grant of the demo consumer VN/GOV/HCM/MOTCUA in the
+    /// configuration `directory`, so that it may read every registry for it.
+    static func grantResidenceVerificationToMOTCUA(in directory: URL) throws {
+        let file = directory.appendingPathComponent("grants.json")
+        var grants = try JSONValue.parse(Array(try Data(contentsOf: file))).arrayValue ?? []
+        for index in grants.indices where grants[index]["consumer"] == "VN/GOV/HCM/MOTCUA" {
+            var grant = grants[index].objectValue ?? [:]
+            var purposes = grant["purposes"]?.arrayValue ?? []
+            if !purposes.contains("residence-verification") { purposes.append("residence-verification") }
+            grant["purposes"] = .array(purposes)
+            grants[index] = .object(grant)
+        }
+        try Data(JSONValue.array(grants).serializedBytes()).write(to: file)
+    }
+
     /// Reads a JSON object file, lets `change` edit the object, and writes it back.
     static func editJSON(_ file: URL, _ change: (inout [String: JSONValue]) throws -> Void) throws {
         var object = try JSONValue.parse(Array(try Data(contentsOf: file))).objectValue ?? [:]
