@@ -1,0 +1,45 @@
+import LienthongAudit
+import LienthongJSON
+
+/// The audit log's state as the admin listener shows it (`GET /v1/audit`, the dashboard): head, last checkpoint and
+/// the records since, writer counters, and whether the start check found a break.
+struct AuditChainStatus: Sendable {
+    var enabled: Bool
+    var statistics: AuditLogStatistics
+    /// The break the start check found and no seal has covered yet.
+    var unverifiedBreak: (seq: Int, failure: String)?
+    var lastCheckpoint: (seq: Int, time: String)?
+
+    init(_ audit: AuditRecorder) {
+        enabled = audit.enabled
+        statistics = audit.log.statistics
+        unverifiedBreak = audit.log.unverifiedBreak.map { (Int($0.seq), $0.failure.rawValue) }
+        lastCheckpoint = (try? audit.log.lastCheckpoint()).flatMap { $0 }.map { (Int($0.seq), $0.time) }
+    }
+
+    /// Records appended after the last checkpoint; `nil` without one.
+    var recordsSinceCheckpoint: Int? { lastCheckpoint.map { statistics.headSeq - $0.seq } }
+
+    var json: JSONValue {
+        var body: [String: JSONValue] = [
+            "enabled": .bool(enabled),
+            "headSeq": .number(JSONNumber(statistics.headSeq)),
+            "queueDepth": .number(JSONNumber(statistics.queueDepth)),
+            "batches": .number(JSONNumber(statistics.batches)),
+            "recordsSinceStart": .number(JSONNumber(statistics.records)),
+            "failedBatches": .number(JSONNumber(statistics.failedBatches)),
+        ]
+        if let unverifiedBreak {
+            body["unverifiedBreak"] = [
+                "seq": .number(JSONNumber(unverifiedBreak.seq)), "failure": .string(unverifiedBreak.failure),
+            ]
+        }
+        if let lastCheckpoint, let since = recordsSinceCheckpoint {
+            body["lastCheckpoint"] = [
+                "seq": .number(JSONNumber(lastCheckpoint.seq)), "time": .string(lastCheckpoint.time),
+            ]
+            body["recordsSinceCheckpoint"] = .number(JSONNumber(since))
+        }
+        return .object(body)
+    }
+}
