@@ -5,29 +5,26 @@ import LienthongJSON
 /// the records since, writer counters, and whether the start check found a break.
 struct AuditChainStatus: Sendable {
     var enabled: Bool
-    var statistics: AuditLogStatistics
+    var headSeq: Int
+    var queueDepth: Int
+    var batches: Int
+    var recordsSinceStart: Int
+    var failedBatches: Int
     /// The break the start check found and no seal has covered yet.
     var unverifiedBreak: (seq: Int, failure: String)?
     var lastCheckpoint: (seq: Int, time: String)?
 
-    init(_ audit: AuditRecorder) {
-        enabled = audit.enabled
-        statistics = audit.log.statistics
-        unverifiedBreak = audit.log.unverifiedBreak.map { (Int($0.seq), $0.failure.rawValue) }
-        lastCheckpoint = (try? audit.log.lastCheckpoint()).flatMap { $0 }.map { (Int($0.seq), $0.time) }
-    }
-
     /// Records appended after the last checkpoint; `nil` without one.
-    var recordsSinceCheckpoint: Int? { lastCheckpoint.map { statistics.headSeq - $0.seq } }
+    var recordsSinceCheckpoint: Int? { lastCheckpoint.map { headSeq - $0.seq } }
 
     var json: JSONValue {
         var body: [String: JSONValue] = [
             "enabled": .bool(enabled),
-            "headSeq": .number(JSONNumber(statistics.headSeq)),
-            "queueDepth": .number(JSONNumber(statistics.queueDepth)),
-            "batches": .number(JSONNumber(statistics.batches)),
-            "recordsSinceStart": .number(JSONNumber(statistics.records)),
-            "failedBatches": .number(JSONNumber(statistics.failedBatches)),
+            "headSeq": .number(JSONNumber(headSeq)),
+            "queueDepth": .number(JSONNumber(queueDepth)),
+            "batches": .number(JSONNumber(batches)),
+            "recordsSinceStart": .number(JSONNumber(recordsSinceStart)),
+            "failedBatches": .number(JSONNumber(failedBatches)),
         ]
         if let unverifiedBreak {
             body["unverifiedBreak"] = [
@@ -41,5 +38,17 @@ struct AuditChainStatus: Sendable {
             body["recordsSinceCheckpoint"] = .number(JSONNumber(since))
         }
         return .object(body)
+    }
+}
+
+extension AuditChainStatus {
+    /// The state of the node's audit log now.
+    init(_ audit: AuditRecorder) {
+        let statistics = audit.log.statistics
+        self.init(
+            enabled: audit.enabled, headSeq: statistics.headSeq, queueDepth: statistics.queueDepth,
+            batches: statistics.batches, recordsSinceStart: statistics.records, failedBatches: statistics.failedBatches,
+            unverifiedBreak: audit.log.unverifiedBreak.map { (Int($0.seq), $0.failure.rawValue) },
+            lastCheckpoint: (try? audit.log.lastCheckpoint()).flatMap { $0 }.map { (Int($0.seq), $0.time) })
     }
 }
