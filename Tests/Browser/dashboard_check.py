@@ -99,7 +99,8 @@ def main():
         # A viewer sees the month's numbers as the report API gives them.
         sign_in(driver, os.environ["LIENTHONG_VIEWER_TOKEN"])
         driver.get(ADMIN + "/dashboard?month=" + MONTH)
-        check(driver.find_element(By.ID, "role").text == "viewer", "signed in as a viewer")
+        role = driver.find_element(By.ID, "role")
+        check(role.get_attribute("data-value") == "viewer" and role.text == "người xem", "signed in as a viewer")
         check(REPORT["totals"]["total"] > 0, "the report has exchanges to compare")
         check(int(driver.find_element(By.ID, "exchanges-total").text) == REPORT["totals"]["total"],
               "the total matches the report API")

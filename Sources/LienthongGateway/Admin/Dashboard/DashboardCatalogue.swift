@@ -12,6 +12,20 @@ enum DashboardCatalogue {
         case auditChain, auditIntact, auditBreak, auditQueue, auditFailedBatches, yes, no
         case errorsTitle, errorsNote, time, listener, route, status, code
         case connectorsTitle, test, testing, testPassed, testFailed, viewerCannotTest
+        case roleViewer, roleOperator, roleSecurityOfficer, healthUp, healthDegraded, healthDown
+        case breakerClosed, breakerOpen, breakerHalfOpen, breakerNone
+    }
+
+    /// The keys of the values the API returns as codes (roles, health, breaker states), by code.
+    static let values: [String: Key] = [
+        "viewer": .roleViewer, "operator": .roleOperator, "security-officer": .roleSecurityOfficer,
+        "up": .healthUp, "degraded": .healthDegraded, "down": .healthDown, "closed": .breakerClosed,
+        "open": .breakerOpen, "half-open": .breakerHalfOpen, "none": .breakerNone,
+    ]
+
+    /// The text of a code the API returns (a role, a health or breaker state); an unknown code as it is.
+    static func value(_ code: String, _ language: DashboardLanguage) -> String {
+        values[code].map { text($0, language) } ?? code
     }
 
     /// The text of `key` in `language`.
@@ -47,6 +61,9 @@ enum DashboardCatalogue {
         .time: "Thời điểm", .listener: "Cổng", .route: "Tuyến", .status: "Mã trạng thái", .code: "Mã lỗi",
         .connectorsTitle: "Bộ kết nối", .test: "Kiểm tra", .testing: "Đang kiểm tra…", .testPassed: "Đạt",
         .testFailed: "Không đạt", .viewerCannotTest: "Chỉ người vận hành mới được chạy kiểm tra.",
+        .roleViewer: "người xem", .roleOperator: "người vận hành", .roleSecurityOfficer: "cán bộ bảo mật",
+        .healthUp: "hoạt động", .healthDegraded: "suy giảm", .healthDown: "ngừng", .breakerClosed: "đóng",
+        .breakerOpen: "mở (đã ngắt)", .breakerHalfOpen: "nửa mở", .breakerNone: "không có",
     ]
 
     static let english: [Key: String] = [
@@ -74,5 +91,8 @@ enum DashboardCatalogue {
         .time: "Time", .listener: "Listener", .route: "Route", .status: "Status", .code: "Code",
         .connectorsTitle: "Connectors", .test: "Test", .testing: "Testing…", .testPassed: "Passed",
         .testFailed: "Failed", .viewerCannotTest: "Only operators may run a test.",
+        .roleViewer: "viewer", .roleOperator: "operator", .roleSecurityOfficer: "security officer",
+        .healthUp: "up", .healthDegraded: "degraded", .healthDown: "down", .breakerClosed: "closed",
+        .breakerOpen: "open (tripped)", .breakerHalfOpen: "half-open", .breakerNone: "none",
     ]
 }

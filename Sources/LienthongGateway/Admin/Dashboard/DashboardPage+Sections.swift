@@ -112,11 +112,9 @@ extension DashboardPage {
         out += "<th>\(text(.detail))</th></tr>"
         for connector in connectors {
             let calls = upstreamCalls[connector.registry] ?? (0, 0)
-            let healthy = connector.health == "up"
             out += #"<tr data-key="\#(HTML.escape(connector.registry))"><td>\#(HTML.escape(connector.registry))</td>"#
-            out += #"<td class="\#(healthy ? "ok" : "bad")">\#(HTML.escape(connector.health))</td>"#
-            let breakerClass = connector.breaker == "open" ? "bad" : "ok"
-            out += #"<td class="\#(breakerClass)">\#(HTML.escape(connector.breaker))</td>"#
+            out += "<td>\(value(connector.health, good: connector.health == "up"))</td>"
+            out += "<td>\(value(connector.breaker, good: connector.breaker != "open"))</td>"
             out += #"<td class="n">\#(calls.calls)</td><td class="n">\#(calls.errors)</td>"#
             out += "<td>\(HTML.escape(connector.detail ?? ""))</td></tr>"
         }
@@ -153,7 +151,9 @@ extension DashboardPage {
         out += #"<table id="errors-table"><tr><th>\#(text(.time))</th><th>\#(text(.listener))</th>"#
         out += "<th>\(text(.route))</th><th>\(text(.status))</th><th>\(text(.code))</th></tr>"
         for entry in recentProblems {
-            out += "<tr><td class=\"t\">\(HTML.escape(Timestamp.rfc3339(entry.time)))</td>"
+            // Date and time on two lines when the column is narrow.
+            let time = Timestamp.rfc3339(entry.time).replacingOccurrences(of: "T", with: " ")
+            out += "<tr><td>\(HTML.escape(time))</td>"
             out += "<td>\(HTML.escape(entry.listener))</td>"
             out += "<td><code>\(HTML.escape(entry.route))</code></td><td class=\"n\">\(entry.status)</td>"
             out += "<td><code>\(HTML.escape(entry.code))</code></td></tr>"
@@ -171,8 +171,8 @@ extension DashboardPage {
         for connector in connectors {
             let name = HTML.escape(connector.registry)
             out += #"<tr data-key="\#(name)"><td>\#(name)</td><td>\#(HTML.escape(connector.kind ?? "-"))</td>"#
-            out += "<td>\(HTML.escape(connector.provider))</td><td>\(HTML.escape(connector.health))</td>"
-            out += "<td>\(HTML.escape(connector.breaker))</td>"
+            out += "<td>\(HTML.escape(connector.provider))</td><td>\(value(connector.health))</td>"
+            out += "<td>\(value(connector.breaker))</td>"
             if canTest {
                 out += #"<td><button type="button" class="connector-test" data-registry="\#(name)">"#
                 out += #"\#(text(.test))</button><output aria-live="polite"></output></td>"#

@@ -25,6 +25,14 @@ struct DashboardPage {
 
     func text(_ key: DashboardCatalogue.Key) -> String { HTML.escape(DashboardCatalogue.text(key, language)) }
 
+    /// A code the API returns (role, health, breaker state) in a cell: translated, the code kept in `data-value`.
+    func value(_ code: String, id: String? = nil, good: Bool? = nil) -> String {
+        let identifier = id.map { #" id="\#($0)""# } ?? ""
+        let mark = good.map { #" class="\#($0 ? "ok" : "bad")""# } ?? ""
+        return #"<span\#(identifier)\#(mark) data-value="\#(HTML.escape(code))">"#
+            + "\(HTML.escape(DashboardCatalogue.value(code, language)))</span>"
+    }
+
     /// Whether the operator may run connector tests (the server checks again on each test).
     var canTest: Bool { identity.role >= .operator }
 
@@ -33,7 +41,7 @@ struct DashboardPage {
         var body = Self.head(title: text(.title), language: language, csrfToken: csrfToken)
         body += #"<header><h1 id="title">\#(text(.title))</h1><nav>"#
         body += #"<span id="identity">\#(text(.signedInAs)) <b>\#(HTML.escape(identity.name))</b> "#
-        body += #"(\#(text(.role)): <span id="role">\#(HTML.escape(identity.role.rawValue))</span>)</span> "#
+        body += "(\(text(.role)): \(value(identity.role.rawValue, id: "role")))</span> "
         body += #"<a id="language-switch" hreflang="\#(other.rawValue)" "#
         body += #"href="/dashboard?lang=\#(other.rawValue)&amp;month=\#(month)">"#
         body += "\(HTML.escape(DashboardCatalogue.text(.languageName, other)))</a>"
@@ -97,7 +105,6 @@ struct DashboardPage {
         section h2{font-size:17px;margin:4px 0 8px}h3{font-size:14px;margin:10px 0 4px}\
         table{border-collapse:collapse;font-size:13px;margin:6px 0}\
         th,td{border-bottom:1px solid #e3e7eb;padding:3px 8px;text-align:left}td.n{text-align:right}\
-        td.t{white-space:nowrap}\
         .note{color:#5b6670;font-size:12px}.ok{color:#1b7a3a}.bad{color:#b3261e}\
         form.inline{display:inline}form.month{grid-column:1/-1}output{margin-left:8px;font-size:13px}\
         .chart{max-width:100%;height:auto}
