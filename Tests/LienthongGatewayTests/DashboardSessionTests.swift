@@ -99,6 +99,14 @@ struct DashboardSessionTests {
         #expect(signOut.status == 303)
         #expect(signOut.headers["Set-Cookie"]?.contains("Max-Age=0") == true)
         #expect(try await Self.page(gateway, cookie: operatorSession.cookie, client: client).status == 303)
+        // An ended session's browser is sent to the sign-in form, its cookie cleared, even when it signs out again.
+        let again = try await client.send(
+            HTTPClientRequest(
+                url: gateway.adminURL + "/dashboard/logout", method: .post,
+                headers: ["Cookie": operatorSession.cookie, "Content-Type": "application/x-www-form-urlencoded"],
+                body: Array("csrf=\(operatorCSRF)".utf8)))
+        #expect(again.status == 303 && again.headers["Location"] == "/dashboard/login?lang=vi")
+        #expect(again.headers["Set-Cookie"]?.contains("Max-Age=0") == true)
         #expect(try await Self.page(gateway, cookie: viewer.cookie, client: client).status == 200)
     }
 

@@ -11,13 +11,9 @@ extension AdminAPI {
         if let session = call.session, call.request.queryValue("lang") != nil {
             sessions.setLanguage(language, of: session.id)
         }
-        let month: AuditMonth
-        if let asked = call.request.queryValue("month") {
-            guard let parsed = AuditMonth(asked) else { return .problem(GatewayProblems.invalidMonth, requestID: nil) }
-            month = parsed
-        } else {
-            month = AuditMonth(String(Timestamp.rfc3339(Date()).prefix(7))) ?? AuditMonth(year: 2026, month: 1)!
-        }
+        // This month (UTC) unless asked: an RFC 3339 timestamp starts with it.
+        let asked = call.request.queryValue("month") ?? String(Timestamp.rfc3339(Date()).prefix(7))
+        guard let month = AuditMonth(asked) else { return .problem(GatewayProblems.invalidMonth, requestID: nil) }
         let snapshot = current.current
         let page = DashboardPage(
             language: language, identity: call.identity, csrfToken: call.session?.csrfToken, month: month,
@@ -62,9 +58,14 @@ extension AdminAPI {
         return response
     }
 
-    /// A browser without a credential, sent to the sign-in form in its language.
+    /// A browser without a credential, sent to the sign-in form in its language; a cookie of an ended session is
+    /// cleared.
     static func signInRedirect(_ request: HTTPRequest) -> HTTPResponse {
-        redirect("/dashboard/login?lang=\(DashboardLanguage.of(request).rawValue)")
+        var response = redirect("/dashboard/login?lang=\(DashboardLanguage.of(request).rawValue)")
+        if request.cookie(DashboardSessions.cookieName) != nil {
+            response.headers["Set-Cookie"] = DashboardSessions.expiredCookie
+        }
+        return response
     }
 
     static func redirect(_ location: String) -> HTTPResponse {

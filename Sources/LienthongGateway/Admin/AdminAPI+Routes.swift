@@ -41,6 +41,6 @@ extension AdminAPI {
             .get: Endpoint(role: nil) { api, call in api.signInForm(call) },
             .post: Endpoint(role: nil) { api, call in api.signIn(call) },
         ],
-        .dashboardLogout: [.post: Endpoint(role: .viewer) { api, call in api.signOut(call) }],
+        .dashboardLogout: [.post: Endpoint(role: .viewer, page: true) { api, call in api.signOut(call) }],
     ]
 }
