@@ -25,7 +25,7 @@ struct ReportEndpoint: Sendable {
         }
         let report: AuditReport
         do {
-            report = AuditReport.monthly(records: try audit.records(from: month.start, to: month.end), month: month)
+            report = try Self.report(audit, month: month)
         } catch {
             RequestTrace.current?.failed(
                 RequestTrace.Failure(
@@ -42,5 +42,10 @@ struct ReportEndpoint: Sendable {
             ],
             body: Array(report.csv.utf8)
         )
+    }
+
+    /// The report of `month` from the audit log: what this endpoint answers and the dashboard shows.
+    static func report(_ audit: AuditLog, month: AuditMonth) throws -> AuditReport {
+        AuditReport.monthly(records: try audit.records(from: month.start, to: month.end), month: month)
     }
 }

@@ -64,21 +64,7 @@ extension AdminAPI {
 
     /// Each registry's connector: kind, provider, health and breaker.
     func connectors() async -> HTTPResponse {
-        var entries: [JSONValue] = []
-        for runtime in current.current.registries {
-            let health = await runtime.registry.connector.health()
-            var entry: [String: JSONValue] = [
-                "registry": .string(runtime.descriptor.name),
-                "provider": .string(runtime.descriptor.provider.description),
-                "service": .string(runtime.descriptor.service.description),
-                "kind": runtime.descriptor.connector["connector"]?["kind"] ?? .null,
-                "health": .string(health.status.rawValue),
-                "breaker": .string(NodeMetrics.breakerState(runtime.registry.connector)?.rawValue ?? "none"),
-            ]
-            if let detail = health.detail { entry["detail"] = .string(detail) }
-            entries.append(.object(entry))
-        }
-        return .json(["connectors": .array(entries)])
+        .json(["connectors": .array(await ConnectorStatus.of(current.current.registries).map(\.json))])
     }
 
     /// Runs a registry's probe (as `config check --probe`) and records the test in the audit log.
@@ -100,28 +86,7 @@ extension AdminAPI {
 
     /// The audit log: head, last checkpoint, writer counters and whether the start check found a break.
     func auditStatus() -> HTTPResponse {
-        let log = services.audit.log
-        let statistics = log.statistics
-        var body: [String: JSONValue] = [
-            "enabled": .bool(services.audit.enabled),
-            "headSeq": .number(JSONNumber(statistics.headSeq)),
-            "queueDepth": .number(JSONNumber(statistics.queueDepth)),
-            "batches": .number(JSONNumber(statistics.batches)),
-            "recordsSinceStart": .number(JSONNumber(statistics.records)),
-            "failedBatches": .number(JSONNumber(statistics.failedBatches)),
-        ]
-        if let found = log.unverifiedBreak {
-            body["unverifiedBreak"] = [
-                "seq": .number(JSONNumber(Int(found.seq))), "failure": .string(found.failure.rawValue),
-            ]
-        }
-        if let checkpoint = try? log.lastCheckpoint() {
-            body["lastCheckpoint"] = [
-                "seq": .number(JSONNumber(Int(checkpoint.seq))), "time": .string(checkpoint.time),
-            ]
-            body["recordsSinceCheckpoint"] = .number(JSONNumber(statistics.headSeq - Int(checkpoint.seq)))
-        }
-        return .json(.object(body))
+        .json(AuditChainStatus(services.audit).json)
     }
 
     /// The monthly report, as `GET /v1/reports/monthly` on the public port gives it to operator tokens.

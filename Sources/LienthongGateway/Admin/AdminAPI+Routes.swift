@@ -36,5 +36,11 @@ extension AdminAPI {
         ],
         .keyImport: [.post: Endpoint(role: .securityOfficer) { api, call in await api.importKeyCertificate(call) }],
         .keyRotation: [.post: Endpoint(role: .securityOfficer) { api, call in await api.rotateKey(call) }],
+        .dashboard: [.get: Endpoint(role: .viewer, page: true) { api, call in await api.dashboard(call) }],
+        .dashboardLogin: [
+            .get: Endpoint(role: nil) { api, call in api.signInForm(call) },
+            .post: Endpoint(role: nil) { api, call in api.signIn(call) },
+        ],
+        .dashboardLogout: [.post: Endpoint(role: .viewer, page: true) { api, call in api.signOut(call) }],
     ]
 }

@@ -16,11 +16,15 @@ final class AdminAPI: HTTPHandler, Sendable {
         let request: HTTPRequest
         let parameters: [String]
         let identity: OperatorIdentity
+        /// The dashboard session the request came with, when that is how the operator was recognised.
+        var session: DashboardSessions.Session? = nil
     }
 
-    /// What a route and method answers, and the role it needs (`nil`: anyone, for `/healthz`).
+    /// What a route and method answers, and the role it needs (`nil`: anyone, for `/healthz` and the sign-in).
     struct Endpoint: Sendable {
         let role: OperatorRole?
+        /// A page for browsers: without a credential it sends them to the sign-in form instead of a 401.
+        var page = false
         let handler: @Sendable (AdminAPI, Call) async -> HTTPResponse
     }
 
@@ -28,6 +32,8 @@ final class AdminAPI: HTTPHandler, Sendable {
     let services: NodeServices
     let editor = ConfigurationEditor()
     let started = Date()
+    /// The dashboard's signed-in browsers.
+    let sessions = DashboardSessions()
     /// The node, for reloads; set once it exists (the node holds this handler's server).
     private let node = Mutex<WeakNode>(WeakNode())
     /// The operators of the snapshot generation they were read for.
@@ -74,19 +80,45 @@ final class AdminAPI: HTTPHandler, Sendable {
             return await endpoint.handler(self, Call(request: request, parameters: match.parameters, identity: anyone))
         }
         let identity: OperatorIdentity
+        let session: DashboardSessions.Session?
         do throws(Problem) {
-            identity = try authenticator().authenticate(request)
+            (identity, session) = try authenticate(request)
         } catch {
+            if endpoint.page, error.status == 401 { return Self.signInRedirect(request) }
             var response = HTTPResponse.problem(error, requestID: nil)
-            response.headers["WWW-Authenticate"] = AdminProblems.challenge
+            if error.status == 401 { response.headers["WWW-Authenticate"] = AdminProblems.challenge }
             return response
         }
         guard identity.role >= required else { return .problem(AdminProblems.forbidden(required), requestID: nil) }
-        return await endpoint.handler(self, Call(request: request, parameters: match.parameters, identity: identity))
+        let call = Call(request: request, parameters: match.parameters, identity: identity, session: session)
+        return await endpoint.handler(self, call)
+    }
+
+    /// The operator behind `request`: its bearer token or client certificate, else its dashboard session cookie
+    /// (whose state-changing requests must repeat the session's CSRF token). A browser's cross-site change is refused.
+    private func authenticate(_ request: HTTPRequest) throws(Problem) -> (OperatorIdentity, DashboardSessions.Session?)
+    {
+        if DashboardSessions.isCrossSite(request) {
+            throw AdminProblems.csrf("A browser sent this change from another site.")
+        }
+        let authenticator = try authenticator()
+        let explicit = request.headers["Authorization"] != nil || !request.clientCertificateChain.isEmpty
+            || request.clientCertificateRejected
+        guard !explicit, let id = request.cookie(DashboardSessions.cookieName) else {
+            return (try authenticator.authenticate(request), nil)
+        }
+        // The token is looked up again: an operator removed, or a token revoked, ends the session.
+        guard let session = sessions.session(id, now: Date()),
+            let identity = authenticator.identity(tokenHash: session.tokenHash)
+        else { throw GatewayProblems.unauthenticated("The dashboard session has ended; sign in again.") }
+        guard DashboardSessions.csrfHolds(request, in: session) else {
+            throw AdminProblems.csrf("A change from the dashboard must carry the session's CSRF token.")
+        }
+        return (identity, session)
     }
 
     /// The operators of the current configuration, read again after each reload.
-    private func authenticator() throws(Problem) -> AdminAuthenticator {
+    func authenticator() throws(Problem) -> AdminAuthenticator {
         let snapshot = current.current
         if let cached = operators.withLock({ $0 }), cached.generation == snapshot.generation {
             return cached.authenticator

@@ -33,6 +33,9 @@ struct AdminAuthenticator: Sendable {
         self.byTokenHash = byTokenHash
     }
 
+    /// The operator whose token has the hex SHA-256 `tokenHash` (a dashboard sign-in), or `nil`.
+    func identity(tokenHash: String) -> OperatorIdentity? { byTokenHash[tokenHash.lowercased()] }
+
     /// The operator, or a 401 problem.
     func authenticate(_ request: HTTPRequest) throws(Problem) -> OperatorIdentity {
         if request.clientCertificateRejected {

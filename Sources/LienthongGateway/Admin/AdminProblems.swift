@@ -41,4 +41,9 @@ enum AdminProblems {
             status: 500, code: "admin-write-failed", title: "Cannot write the configuration",
             detail: "\(file) could not be written; nothing changed.")
     }
+
+    /// A state-changing request of a dashboard session without the session's CSRF token, or sent from another site.
+    static func csrf(_ detail: String) -> Problem {
+        Problem(status: 403, code: "admin-csrf", title: "Cross-site request refused", detail: detail)
+    }
 }

@@ -18,4 +18,7 @@ enum AdminRoute: String, PathTemplate {
     case keySigningRequest = "/v1/keys/csr"
     case keyImport = "/v1/keys/import"
     case keyRotation = "/v1/keys/rotate"
+    case dashboard = "/dashboard"
+    case dashboardLogin = "/dashboard/login"
+    case dashboardLogout = "/dashboard/logout"
 }

@@ -1,3 +1,4 @@
+import Foundation
 import LienthongHTTP
 import Synchronization
 
@@ -45,7 +46,9 @@ public final class Metrics: Sendable {
         var handshakes: [String: (completed: Int, failed: Int)] = [:]
     }
 
-    private let state = Mutex(State())
+    let state = Mutex(State())
+    /// The last problem answers (status 400 and above), for the dashboard.
+    let recentProblems = RecentProblems()
 
     public init() {}
 
@@ -57,6 +60,10 @@ public final class Metrics: Sendable {
     func record(
         listener: String = "api", route: String, status: Int, code: String, seconds: Double?, registries: [String] = []
     ) {
+        if status >= 400 {
+            recentProblems.add(
+                RecentProblems.Entry(time: Date(), listener: listener, route: route, status: status, code: code))
+        }
         state.withLock { state in
             state.requests[RequestKey(listener: listener, route: route, status: status, code: code), default: 0] += 1
             guard let seconds else { return }

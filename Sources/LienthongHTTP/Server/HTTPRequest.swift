@@ -68,14 +68,8 @@ public struct HTTPRequest: Sendable {
 
     /// The query as decoded name/value pairs in order (`+` is a space); malformed pairs are skipped.
     public var queryItems: [(name: String, value: String)] {
-        guard let query, !query.isEmpty else { return [] }
-        return query.split(separator: "&", omittingEmptySubsequences: true).compactMap { pair in
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = PercentDecoding.decode(parts[0], plusAsSpace: true) else { return nil }
-            let value = parts.count > 1 ? PercentDecoding.decode(parts[1], plusAsSpace: true) : ""
-            guard let value else { return nil }
-            return (name, value)
-        }
+        guard let query else { return [] }
+        return PercentDecoding.pairs(query[...])
     }
 
     /// The first decoded value of the query parameter `name`, or `nil`.
@@ -86,6 +80,18 @@ public struct HTTPRequest: Sendable {
 
 /// Percent-decoding of URI components (RFC 3986 section 2.1).
 enum PercentDecoding {
+    /// `name=value&…` (a query, or an `application/x-www-form-urlencoded` body) as decoded pairs in order (`+` is a
+    /// space); malformed pairs are skipped.
+    static func pairs(_ text: Substring) -> [(name: String, value: String)] {
+        text.split(separator: "&", omittingEmptySubsequences: true).compactMap { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = PercentDecoding.decode(parts[0], plusAsSpace: true) else { return nil }
+            let value = parts.count > 1 ? PercentDecoding.decode(parts[1], plusAsSpace: true) : ""
+            guard let value else { return nil }
+            return (name, value)
+        }
+    }
+
     /// Decodes `%XX` escapes (and `+` when asked); `nil` for a bad escape or invalid UTF-8.
     static func decode(_ text: Substring, plusAsSpace: Bool) -> String? {
         var bytes: [UInt8] = []
