@@ -35,6 +35,7 @@ struct MessagePolicyTests {
     }
 
     @Test func noGrantsDenyEverything() {
-        #expect(policy([]).refusal(sender: motcua, recipient: thue, purpose: "tax-administration") == .noGrantForRecipient)
+        let refusal = policy([]).refusal(sender: motcua, recipient: thue, purpose: "tax-administration")
+        #expect(refusal == .noGrantForRecipient)
     }
 }

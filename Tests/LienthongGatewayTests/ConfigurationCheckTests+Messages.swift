@@ -8,7 +8,8 @@ extension ConfigurationCheckTests {
     @Test func messagesGrantToARecipientWithoutInboxHereIsAnError() async throws {
         let problems = try await Self.problems { directory in
             try Self.replace(
-                #""recipient": "VN/GOV/BTC/THUE""#, #""recipient": "VN/GOV/BTC/THEU""#, in: "grants.json", of: directory)
+                #""recipient": "VN/GOV/BTC/THUE""#, #""recipient": "VN/GOV/BTC/THEU""#, in: "grants.json",
+                of: directory)
         }
         #expect(problems.count == 1)
         #expect(problems.first?.hasPrefix("grants.json#/7/recipient: unknown recipient VN/GOV/BTC/THEU") == true)
@@ -30,8 +31,8 @@ extension ConfigurationCheckTests {
         #expect(missing.contains { $0.hasPrefix("grants.json#/7") && $0.contains("recipient") }, "\(missing)")
         let purpose = try await Self.problems { directory in
             try Self.replace(
-                #""purposes": ["tax-administration", "enterprise-registration"]"#, #""purposes": ["tax-adminstration"]"#,
-                in: "grants.json", of: directory)
+                #""purposes": ["tax-administration", "enterprise-registration"]"#,
+                #""purposes": ["tax-adminstration"]"#, in: "grants.json", of: directory)
         }
         #expect(purpose.count == 1)
         #expect(purpose.first?.hasPrefix("grants.json#/7/purposes/0: unknown purpose tax-adminstration") == true)
@@ -42,7 +43,8 @@ extension ConfigurationCheckTests {
             try Self.editNode($0) { $0["messages"] = ["receiptIssuer": "VN/GOV/BTC/THUE"] }
         }
         #expect(problems.count == 1)
-        #expect(problems.first?.hasPrefix("node.json#/messages/receiptIssuer: VN/GOV/BTC/THUE is not a provider") == true)
+        let expected = "node.json#/messages/receiptIssuer: VN/GOV/BTC/THUE is not a provider"
+        #expect(problems.first?.hasPrefix(expected) == true, "\(problems)")
         let fine = try await Self.problems {
             try Self.editNode($0) { $0["messages"] = ["receiptIssuer": "VN/GOV/BTC/DKKD", "maxAttachmentBytes": 10] }
         }

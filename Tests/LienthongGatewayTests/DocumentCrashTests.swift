@@ -50,7 +50,8 @@ struct DocumentCrashTests {
         gateway.process.waitUntilExit()
         #expect(gateway.process.terminationReason == .uncaughtSignal)
 
-        let restarted = try GatewayProcess(configDirectory: gateway.configDirectory, dataDirectory: gateway.dataDirectory)
+        let restarted = try GatewayProcess(
+            configDirectory: gateway.configDirectory, dataDirectory: gateway.dataDirectory)
         defer { restarted.stop() }
         let reader = try DocumentSender(restarted)
         let answered = Set(await accepted.ids)
