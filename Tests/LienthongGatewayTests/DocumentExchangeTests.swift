@@ -128,11 +128,16 @@ struct DocumentExchangeTests {
         let inbox = try await sender.get("/v1/inbox").json["messages"]?.arrayValue ?? []
         #expect(inbox.filter { $0["id"]?.stringValue == id }.count == 1)
         // Another document under a used id is a conflict, not a silent duplicate.
-        var other = message.objectValue ?? [:]
+        let otherFile = DocumentSender.Attachment(name: "other.pdf", bytes: Array("other \(UUID())".utf8))
+        var other = DocumentSender.message(id: id, attachments: [otherFile]).objectValue ?? [:]
         other["subject"] = "Another subject"
-        let conflict = try await sender.send(.object(other), parts: [Self.pdf])
+        let conflict = try await sender.send(.object(other), parts: [otherFile])
         #expect(conflict.status == 409)
         #expect(conflict.problemCode == "message.id-conflict")
+        // Nothing of the refused one is kept: its attachment has no file.
+        let named = Hex.encode(Digest.sha256(otherFile.bytes))
+        let attachments = sender.gateway.dataDirectory.appendingPathComponent("messages/attachments")
+        #expect(!FileManager.default.fileExists(atPath: attachments.appendingPathComponent(named).path))
         let sends = try AuditLog.allRecords(path: sender.gateway.auditPath).filter {
             $0.requestID == id && $0.service == "lienthong:messages:send"
         }

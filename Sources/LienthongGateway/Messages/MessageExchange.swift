@@ -57,6 +57,11 @@ struct MessageExchange: Sendable {
             acceptedAt: started, expiresAt: started.addingTimeInterval(settings.timeToLive.secondsValue))
         let acceptance: MessageAcceptance
         do {
+            // A repeated id keeps nothing of the new request; `accept` still settles two that race.
+            if let first = try queue.record(id: message.id) {
+                for upload in uploads { upload.discard() }
+                return Self.repeated(message, first: first)
+            }
             // The bytes are in place, synced, before the row that names them.
             for upload in uploads { try store.commit(upload) }
             acceptance = try queue.accept(queued)
@@ -65,11 +70,7 @@ struct MessageExchange: Sendable {
             return .problem(MessageProblems.storeUnavailable, requestID: message.id)
         }
         switch acceptance {
-        case .duplicate(let first):
-            guard first.message.messageHash == message.messageHash, first.message.sender == message.sender else {
-                return .problem(MessageProblems.idConflict, requestID: message.id)
-            }
-            return Self.accepted(message.id, state: first.state)
+        case .duplicate(let first): return Self.repeated(message, first: first)
         case .stored:
             if let problem = await record(.send, queued, actor: message.sender, status: 202, started: started) {
                 return .problem(problem, requestID: message.id)
@@ -94,6 +95,15 @@ struct MessageExchange: Sendable {
             return MessageProblems.notGranted(refusal)
         }
         return nil
+    }
+
+    /// The answer to an id stored before: the first message's state if it is the same message from the same
+    /// sender, else 409 `message.id-conflict`.
+    static func repeated(_ message: DocumentMessage, first: MessageRecord) -> HTTPResponse {
+        guard first.message.messageHash == message.messageHash, first.message.sender == message.sender else {
+            return .problem(MessageProblems.idConflict, requestID: message.id)
+        }
+        return accepted(message.id, state: first.state)
     }
 
     /// The 202 (or the first message's state, for a repeated id).
