@@ -161,6 +161,7 @@ if Context.environment["LIENTHONG_FUZZ"] == "1" {
         ("csv", ["LienthongConnectors"], []),
         ("mapping", ["LienthongConnectors", "LienthongJSON", "LienthongTesting"], []),
         ("http", ["LienthongHTTP"], []),
+        ("multipart", ["LienthongHTTP"], []),
     ]
     for (name, dependencies, data) in fuzzTargets {
         package.targets.append(

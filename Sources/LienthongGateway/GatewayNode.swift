@@ -66,7 +66,9 @@ public final class GatewayNode: Sendable {
         let services = NodeServices(
             audit: AuditRecorder(log: audit, enabled: configuration.node.audit?.enabled ?? true), replay: replay,
             metrics: Metrics(), httpClient: httpClient, connectorVariables: agency?.variables ?? [:],
-            developmentPKI: pki, rateLimits: RateLimitStore(clock: ContinuousClock())
+            developmentPKI: pki, rateLimits: RateLimitStore(clock: ContinuousClock()),
+            messages: try SQLiteMessageQueue(path: configuration.dataPath("messages.sqlite")),
+            attachments: try Self.attachmentStore(configuration)
         )
         var connectors: [any RegistryConnector] = []
         let registries = try openRegistries(configuration, services: services, reusing: []) {
@@ -147,8 +149,13 @@ public final class GatewayNode: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.adminServer.run() }
             if let agencyServer { group.addTask { try await agencyServer.run() } }
-            // The API server ends first (shutdown drains it); the agency API must outlive its last lookup.
-            try await self.server.run()
+            // The API server ends first (shutdown drains it); the agency API must outlive its last lookup. The
+            // delivery worker runs beside it and is cancelled once it has drained.
+            try await withThrowingTaskGroup(of: Void.self) { serving in
+                serving.addTask { await self.deliverMessages() }
+                try await self.server.run()
+                serving.cancelAll()
+            }
             adminServer.shutdown()
             agencyServer?.shutdown()
             try await group.waitForAll()

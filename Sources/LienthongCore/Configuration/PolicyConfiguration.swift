@@ -99,6 +99,26 @@ public struct GrantConditions: Sendable, Hashable, Codable {
     }
 }
 
+/// A grant of kind `messages` in grants.json: a consumer may send documents to a recipient for some purposes (deny
+/// by default).
+public struct MessageGrant: Sendable, Hashable, Codable {
+    /// Always `messages`: what tells this grant from a lookup grant in grants.json.
+    public var kind: String
+    /// The sending consumer subsystem.
+    public var consumer: ExchangeID
+    /// The recipient: a subsystem, or a member (then every subsystem of it).
+    public var recipient: ExchangeID
+    /// The purposes granted.
+    public var purposes: [String]
+
+    public init(consumer: ExchangeID, recipient: ExchangeID, purposes: [String]) {
+        self.kind = "messages"
+        self.consumer = consumer
+        self.recipient = recipient
+        self.purposes = purposes
+    }
+}
+
 /// Who may ask what, and why: purposes, consumers and grants together.
 public struct PolicyConfiguration: Sendable, Hashable, Codable {
     /// Purposes known to the exchange.
@@ -107,10 +127,13 @@ public struct PolicyConfiguration: Sendable, Hashable, Codable {
     public var consumers: [Consumer]
     /// Grants; anything not granted is denied.
     public var grants: [Grant]
+    /// Grants to send documents; anything not granted is denied.
+    public var messageGrants: [MessageGrant]
 
-    public init(purposes: [Purpose], consumers: [Consumer], grants: [Grant]) {
+    public init(purposes: [Purpose], consumers: [Consumer], grants: [Grant], messageGrants: [MessageGrant] = []) {
         self.purposes = purposes
         self.consumers = consumers
         self.grants = grants
+        self.messageGrants = messageGrants
     }
 }

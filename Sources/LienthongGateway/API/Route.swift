@@ -16,4 +16,10 @@ enum Route: String, PathTemplate {
     case validate = "/v1/schemas/{id}/validate"
     case transparency = "/v1/transparency/persons/{personalId}/accesses"
     case monthlyReport = "/v1/reports/monthly"
+    case messages = "/v1/messages"
+    case message = "/v1/messages/{id}"
+    case inbox = "/v1/inbox"
+    case inboxMessage = "/v1/inbox/{id}"
+    case inboxAttachment = "/v1/inbox/{id}/attachments/{name}"
+    case inboxAck = "/v1/inbox/{id}/ack"
 }

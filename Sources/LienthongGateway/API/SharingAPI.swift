@@ -10,6 +10,8 @@ struct SharingAPI: Sendable {
     let lookup: RecordLookup
     let documents: DocumentLookup
     let profiles: ProfileLookup
+    /// Documents between agencies: sending, the inbox, receipts.
+    let messages: MessageExchange
     /// The compiled `request.v1` schema that signed request messages must match.
     let requestSchema: JSONSchema
     let authenticator: ConsumerAuthenticator
@@ -56,8 +58,36 @@ struct SharingAPI: Sendable {
             group.on(.profile, .post) { await profile(signed($0, .profile), $0.request) }
             group.on(.documents, .get) { await document($0) }
             group.on(.services, .get) { await services($0.request) }
+            group.on(.messages, .post) { routed in
+                await asConsumer(routed) { await messages.send(routed.request, consumer: $0) }
+            }
+            group.on(.message, .get) { routed in
+                await asConsumer(routed) { messages.status(routed.parameters[0], consumer: $0) }
+            }
+            group.on(.inbox, .get) { routed in
+                await asConsumer(routed) { await messages.inbox(routed.request, consumer: $0) }
+            }
+            group.on(.inboxMessage, .get) { routed in
+                await asConsumer(routed) { messages.envelope(routed.parameters[0], consumer: $0) }
+            }
+            group.on(.inboxAttachment, .get) { routed in
+                await asConsumer(routed) {
+                    messages.attachment(routed.parameters[0], name: routed.parameters[1], consumer: $0)
+                }
+            }
+            group.on(.inboxAck, .post) { routed in
+                await asConsumer(routed) { await messages.acknowledge(routed.parameters[0], consumer: $0) }
+            }
         }
         return builder.build()
+    }
+
+    /// Answers `routed` with `body` for its authenticated consumer, or with the authentication problem.
+    func asConsumer(_ routed: RoutedRequest, _ body: (Consumer) async -> HTTPResponse) async -> HTTPResponse {
+        switch await authenticate(routed.request) {
+        case .failure(let problem): .problem(problem, requestID: nil)
+        case .success(let consumer): await body(consumer)
+        }
     }
 
     /// The consumer behind `request`; a client certificate must also pass the revocation checks.

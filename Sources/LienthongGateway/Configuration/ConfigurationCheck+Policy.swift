@@ -40,7 +40,8 @@ extension ConfigurationCheck {
         }
     }
 
-    /// grants.json: known consumers, services and purposes; dates in order; granted fields in the schema.
+    /// grants.json: known consumers, services (recipients of `messages` grants) and purposes; dates in order;
+    /// granted fields in the schema.
     mutating func checkGrants() {
         func values(_ file: String, _ member: String) -> Set<String>? {
             documents[file] == nil ? nil : Set(documents.array(file).compactMap { $0[member]?.stringValue })
@@ -56,6 +57,15 @@ extension ConfigurationCheck {
                 report(
                     "grants.json", "/\(index)/consumer",
                     "unknown consumer \(consumer)" + NameSuggestion.hint(for: consumer, among: consumers))
+            }
+            if let recipient = grant["recipient"]?.stringValue, let consumers,
+                !consumers.contains(where: { $0 == recipient || $0.hasPrefix(recipient + "/") })
+            {
+                // Documents go to an inbox on this node: the recipient must be a consumer here (or a member of one).
+                report(
+                    "grants.json", "/\(index)/recipient",
+                    "unknown recipient \(recipient): no consumer of this node is it or belongs to it"
+                        + NameSuggestion.hint(for: recipient, among: consumers))
             }
             if let service = grant["service"]?.stringValue, let services, !services.contains(service) {
                 report(

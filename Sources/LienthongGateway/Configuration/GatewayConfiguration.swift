@@ -118,7 +118,7 @@ public struct GatewayConfiguration: Sendable {
         let members: [MemberDescriptor] = try decode(documents, "members.json")
         let purposes: [Purpose] = try decode(documents, "purposes.json")
         let consumers: [Consumer] = try decode(documents, "consumers.json")
-        let grants: [Grant] = try decode(documents, "grants.json")
+        let (grants, messageGrants) = try decodeGrants(documents)
         let entries: [RegistryEntry] = try decode(documents, "registries.json")
         var registries: [RegistryDescriptor] = []
         for (index, entry) in entries.enumerated() {
@@ -139,7 +139,9 @@ public struct GatewayConfiguration: Sendable {
         }
         return GatewayConfiguration(
             configDirectory: configDirectory, dataDirectory: dataDirectory, listen: listen ?? node.listen, node: node,
-            members: members, policy: PolicyConfiguration(purposes: purposes, consumers: consumers, grants: grants),
+            members: members,
+            policy: PolicyConfiguration(
+                purposes: purposes, consumers: consumers, grants: grants, messageGrants: messageGrants),
             registries: registries, catalog: catalog, schemaDirectory: schemaDirectory
         )
     }
@@ -161,6 +163,27 @@ public struct GatewayConfiguration: Sendable {
         var connector: String
         var documentService: ExchangeID?
         var rateLimit: RateLimit?
+    }
+
+    /// grants.json: lookup grants, and the grants of kind `messages` to send documents.
+    private static func decodeGrants(
+        _ documents: ConfigurationDocuments
+    ) throws(ConfigurationError) -> (grants: [Grant], messageGrants: [MessageGrant]) {
+        var grants: [Grant] = []
+        var messageGrants: [MessageGrant] = []
+        for (index, entry) in documents.array("grants.json").enumerated() {
+            do {
+                if entry["kind"] != nil {
+                    messageGrants.append(try JSONValueDecoder().decode(MessageGrant.self, from: entry))
+                } else {
+                    grants.append(try JSONValueDecoder().decode(Grant.self, from: entry))
+                }
+            } catch {
+                throw ConfigurationError(
+                    file: "grants.json", pointer: "/\(index)\(error.pointer ?? "")", message: error.detail)
+            }
+        }
+        return (grants, messageGrants)
     }
 
     private static func decode<T: Decodable>(

@@ -129,4 +129,6 @@ public struct NodeConfiguration: Sendable, Hashable, Codable {
     public var citizenIdentity: CitizenIdentityConfiguration?
     /// Revocation checks of consumers' client certificates (CRL files, OCSP); none when absent.
     public var revocation: RevocationConfiguration?
+    /// Documents between agencies (`POST /v1/messages`); the defaults of ``MessagesConfiguration`` when absent.
+    public var messages: MessagesConfiguration?
 }

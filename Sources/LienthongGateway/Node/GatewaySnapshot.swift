@@ -20,16 +20,19 @@ final class GatewaySnapshot: Sendable {
     let registries: [RegistryRuntime]
     /// The sharing API over all of the above.
     let router: Router
+    /// Documents between agencies under this snapshot's grants, consumers and keys (the delivery worker uses it).
+    let messages: MessageExchange
 
     private init(
         generation: Int, configuration: GatewayConfiguration, keys: NodeSigningKeys, registries: [RegistryRuntime],
-        router: Router
+        router: Router, messages: MessageExchange
     ) {
         self.generation = generation
         self.configuration = configuration
         self.keys = keys
         self.registries = registries
         self.router = router
+        self.messages = messages
     }
 
     /// Builds a snapshot.
@@ -49,10 +52,9 @@ final class GatewaySnapshot: Sendable {
         let (signers, audit, replay) = (keys.signers, services.audit, services.replay)
         // Signed requests are verified against the node's trust anchors, in the same replay window.
         let anchors = configuration.node.trustAnchors.map(configuration.dataPath)
-        let signedRequests = SignedRequestVerifier(
-            trust: CertificateVerifier(trustStore: try TrustStore.load(anchorFiles: anchors)), replay: replay,
-            now: { Date() }
-        )
+        let trust = CertificateVerifier(trustStore: try TrustStore.load(anchorFiles: anchors))
+        let signedRequests = SignedRequestVerifier(trust: trust, replay: replay, now: { Date() })
+        let messages = try messageExchange(configuration, keys: keys, trust: trust, services: services)
         guard let requestSchema = schemas.compiled("request.v1") else {
             throw ConfigurationError(
                 file: "node.json", pointer: "/schemas", message: "schema request.v1 is not in the schema directory"
@@ -71,7 +73,7 @@ final class GatewaySnapshot: Sendable {
             replay: replay, signedRequests: signedRequests, now: { Date() }
         )
         let router = SharingAPI(
-            lookup: lookup, documents: documents, profiles: profiles, requestSchema: requestSchema,
+            lookup: lookup, documents: documents, profiles: profiles, messages: messages, requestSchema: requestSchema,
             authenticator: ConsumerAuthenticator(
                 consumers: configuration.policy.consumers, tokenHashes: try dataDirectory.tokenHashes()
             ),
@@ -91,8 +93,30 @@ final class GatewaySnapshot: Sendable {
             readiness: { await NodeReadiness.check(registries: registries, audit: audit.log) }
         ).makeRouter()
         return GatewaySnapshot(
-            generation: generation, configuration: configuration, keys: keys, registries: registries, router: router
+            generation: generation, configuration: configuration, keys: keys, registries: registries, router: router,
+            messages: messages
         )
+    }
+
+    /// The document exchange of this snapshot: its grants, its consumers as recipients, its receipt key.
+    private static func messageExchange(
+        _ configuration: GatewayConfiguration, keys: NodeSigningKeys, trust: CertificateVerifier,
+        services: NodeServices
+    ) throws -> MessageExchange {
+        guard let schema = configuration.catalog.compiled("document-message.v1") else {
+            throw ConfigurationError(
+                file: "node.json", pointer: "/schemas",
+                message: "schema document-message.v1 is not in the schema directory")
+        }
+        let settings = (configuration.node.messages ?? MessagesConfiguration()).resolved
+        return MessageExchange(
+            queue: services.messages, store: services.attachments,
+            upload: MessageUpload(
+                schema: schema, store: services.attachments, maxAttachmentBytes: settings.maxAttachmentBytes),
+            trust: trust, policy: MessagePolicy(configuration.policy),
+            recipients: Set(configuration.policy.consumers.filter { !$0.revoked }.map(\.id.description)),
+            settings: settings, receipts: ReceiptSigner(keys: keys, configured: settings.receiptIssuer),
+            audit: services.audit, now: { Date() })
     }
 
     /// The citizen identity providers: the configured OpenID Connect issuer, and development tokens on a

@@ -25,4 +25,8 @@ struct NodeServices: Sendable {
     let rateLimits: RateLimitStore<ContinuousClock>
     /// OCSP answers about client certificates, kept across reloads until their `nextUpdate`.
     let ocspCache = OCSPResponseCache()
+    /// The durable queue of documents between agencies (`messages.sqlite`).
+    let messages: any MessageQueue
+    /// Where the documents' attachment bytes live (`messages/`).
+    let attachments: AttachmentStore
 }

@@ -4,19 +4,32 @@ public import LienthongJSON
 /// Checks every signature of a Lienthong envelope: the origin's against the member the message claims, each
 /// forwarding hop's countersignature against the trust anchors.
 ///
-/// The expected member is `message.consumer` for `"type": "request"` and `message.provider` for every other type
-/// (`record` and other responses). `signatures[0]` is the origin and must name that member. Each further signature
+/// The expected member is `message.consumer` for `"type": "request"`, `message.issuer` for `"receipt"`,
+/// `message.sender` for a `"document"` sent between agencies (`document-message.v1`; a registry's document response
+/// names a `provider` instead, never both) and `message.provider` for every other type (`record` and other
+/// responses). `signatures[0]` is the origin and must name that member. Each further signature
 /// is a countersignature (see ``SignatureRole``): over the same signing input, valid, chaining to an anchor, not
 /// revoked, allowing `digitalSignature`, from any member, reported in ``VerifiedSignature/member``. An envelope
 /// without signatures, with a member outside `envelope.v1` or with one signature twice is rejected.
 public enum EnvelopeVerifier {
-    /// The member whose signatures `message` needs: `consumer` for requests, `provider` otherwise.
-    /// - Throws: ``TrustError/Code/malformedEnvelope`` if `type` or that member is missing.
+    /// The member whose signatures `message` needs: `consumer` for requests, `issuer` for receipts, `sender` for
+    /// documents between agencies, `provider` otherwise.
+    /// - Throws: ``TrustError/Code/malformedEnvelope`` if `type` or that member is missing, or a document names both
+    ///   a sender and a provider (whose signature it needs would be ambiguous).
     public static func expectedMember(of message: JSONValue) throws(TrustError) -> String {
         guard let type = message["type"]?.stringValue else {
             throw TrustError(.malformedEnvelope, "message.type missing")
         }
-        let field = type == "request" ? "consumer" : "provider"
+        if type == "document" && message["sender"] != nil && message["provider"] != nil {
+            throw TrustError(.malformedEnvelope, "message names both a sender and a provider")
+        }
+        let field =
+            switch type {
+            case "request": "consumer"
+            case "receipt": "issuer"
+            case "document" where message["sender"] != nil: "sender"
+            default: "provider"
+            }
         guard let member = message[field]?.stringValue, !member.isEmpty else {
             throw TrustError(.malformedEnvelope, "message.\(field) missing")
         }

@@ -1,0 +1,28 @@
+import LienthongJSON
+
+extension ConfigurationCheck {
+    /// node.json `messages`: the receipts' issuer is a provider this node signs for; retries wait no longer than the
+    /// time to live.
+    mutating func checkMessages() {
+        guard let messages = node["messages"] else { return }
+        if let issuer = messages["receiptIssuer"]?.stringValue, documents["registries.json"] != nil {
+            let providers = Set(
+                documents.array("registries.json").compactMap { $0["service"]?.stringValue }.map {
+                    $0.split(separator: "/").prefix(4).joined(separator: "/")
+                })
+            if !providers.contains(issuer) {
+                report(
+                    "node.json", "/messages/receiptIssuer",
+                    "\(issuer) is not a provider of registries.json: the node holds no key to sign receipts as it"
+                        + NameSuggestion.hint(for: issuer, among: providers))
+            }
+        }
+        let initial = messages["retryInitialSeconds"]?.numberValue?.double ?? 1
+        let maximum = messages["retryMaxSeconds"]?.numberValue?.double ?? 300
+        if initial > maximum {
+            report(
+                "node.json", "/messages/retryInitialSeconds",
+                "\(initial) is above retryMaxSeconds \(maximum): the first wait would be the longest")
+        }
+    }
+}

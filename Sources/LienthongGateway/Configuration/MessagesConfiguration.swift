@@ -1,0 +1,35 @@
+/// `node.json` `messages`: limits and delivery of documents between agencies, each with its default.
+public struct MessagesConfiguration: Sendable, Hashable, Codable {
+    /// The largest attachment in bytes.
+    public var maxAttachmentBytes: Int?
+    /// How long delivery is tried before a message goes to the dead letters.
+    public var timeToLiveSeconds: Double?
+    /// The wait after the first failed delivery, doubled after each further one.
+    public var retryInitialSeconds: Double?
+    /// The longest wait between two attempts.
+    public var retryMaxSeconds: Double?
+    /// The provider whose signing key signs receipts; the first provider in id order when absent.
+    public var receiptIssuer: String?
+
+    /// The settings with every default applied.
+    public var resolved: Resolved {
+        Resolved(
+            maxAttachmentBytes: maxAttachmentBytes ?? 1_048_576, timeToLive: .seconds(timeToLiveSeconds ?? 86_400),
+            retryInitial: .seconds(retryInitialSeconds ?? 1), retryMax: .seconds(retryMaxSeconds ?? 300),
+            receiptIssuer: receiptIssuer)
+    }
+
+    /// The settings as the node uses them.
+    public struct Resolved: Sendable, Hashable {
+        /// The largest attachment in bytes.
+        public var maxAttachmentBytes: Int
+        /// How long delivery is tried.
+        public var timeToLive: Duration
+        /// The first wait after a failed attempt.
+        public var retryInitial: Duration
+        /// The longest wait between attempts.
+        public var retryMax: Duration
+        /// The receipts' signer, if configured.
+        public var receiptIssuer: String?
+    }
+}

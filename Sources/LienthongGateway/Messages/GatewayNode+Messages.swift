@@ -1,0 +1,24 @@
+import Foundation
+
+extension GatewayNode {
+    /// How long the delivery worker waits when nothing was due.
+    static let deliveryPollInterval = Duration.milliseconds(100)
+
+    /// The delivery worker: delivers due documents on the current snapshot until cancelled (at shutdown); a
+    /// message a crash interrupted is still queued in the store, so the worker of the next start delivers it.
+    func deliverMessages() async {
+        while !Task.isCancelled {
+            let due = await current.current.messages.deliverDue()
+            if due == 0 { try? await Task.sleep(for: Self.deliveryPollInterval) }
+        }
+    }
+
+    /// The attachment folders of the data directory; uploads a crash cut short are removed (their message was
+    /// never accepted).
+    static func attachmentStore(_ configuration: GatewayConfiguration) throws -> AttachmentStore {
+        let store = AttachmentStore(directory: configuration.dataPath("messages"))
+        try? FileManager.default.removeItem(at: store.incoming)
+        try store.prepare()
+        return store
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import LienthongCore
+import LienthongNodeStore
+
+extension MessageExchange {
+    /// The most messages one pass of ``deliverDue()`` takes.
+    static let deliveryBatch = 64
+
+    /// Delivers the messages that are due now into their recipients' inboxes (on this node), each with a signed
+    /// delivery receipt, audited first; a failed attempt is retried with backoff, and a message past its time to
+    /// live goes to the dead letters.
+    /// - Returns: how many messages were due (so the worker polls again at once while there is work).
+    @discardableResult
+    func deliverDue() async -> Int {
+        let due: [MessageRecord]
+        do {
+            due = try queue.due(at: now(), limit: Self.deliveryBatch)
+        } catch {
+            return 0
+        }
+        for record in due {
+            await deliver(record)
+        }
+        return due.count
+    }
+
+    private func deliver(_ record: MessageRecord) async {
+        let started = now()
+        let message = record.message
+        guard started < message.expiresAt else {
+            await fail(record, code: record.lastError ?? "message.expired", at: started, expired: true)
+            return
+        }
+        // Same node: the recipient's inbox is here while it is a consumer of the configuration.
+        guard recipients.contains(message.recipient) else {
+            await fail(record, code: MessageProblems.unknownRecipient.code, at: started)
+            return
+        }
+        guard message.attachments.allSatisfy({ store.file(sha256: $0.sha256).map(Self.exists) ?? false }) else {
+            await fail(record, code: "message.attachment-missing", at: started)
+            return
+        }
+        guard let receipts, let receipt = try? receipts.sign(.delivery, for: message, receivedAt: started) else {
+            await fail(record, code: "message.receipt-unsigned", at: started)
+            return
+        }
+        guard await self.record(.deliver, message, actor: message.recipient, status: 200, started: started,
+            receipt: receipt) == nil
+        else {
+            await fail(record, code: GatewayProblems.auditUnavailable.code, at: started)
+            return
+        }
+        do {
+            _ = try queue.deliver(id: message.id, receipt: receipt.body, at: started)
+        } catch {
+            // The row stays queued and due: the next pass tries again.
+            return
+        }
+    }
+
+    /// Schedules the next attempt, or moves the message to the dead letters (audited) when none fits its TTL.
+    private func fail(_ record: MessageRecord, code: String, at time: Date, expired: Bool = false) async {
+        let schedule = RetrySchedule(initial: settings.retryInitial, maximum: settings.retryMax)
+        let action =
+            expired ? .deadLetter
+            : schedule.next(afterFailures: record.attempts + 1, now: time, expiresAt: record.message.expiresAt)
+        do {
+            switch action {
+            case .retry(let at):
+                try queue.retry(id: record.message.id, nextAttemptAt: at, error: code)
+            case .deadLetter:
+                await self.record(
+                    .deadLetter, record.message, actor: record.message.recipient, status: 504, started: time,
+                    problemCode: code)
+                try queue.deadLetter(id: record.message.id, error: code)
+            }
+        } catch {
+            // Left as it was: the next pass decides again.
+        }
+    }
+
+    private static func exists(_ file: URL) -> Bool { FileManager.default.fileExists(atPath: file.path) }
+}

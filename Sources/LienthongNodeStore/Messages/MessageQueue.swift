@@ -1,0 +1,43 @@
+public import Foundation
+
+/// The durable queue of document messages between agencies: what the sender's node accepted, its delivery into the
+/// recipient's inbox, and the receipts. One engine per type: ``SQLiteMessageQueue`` embedded; a JetStream engine can
+/// sit behind the same protocol.
+///
+/// Every method that changes state returns only once the change is durable.
+public protocol MessageQueue: Sendable {
+    /// Stores `message` due for delivery now, once per id.
+    /// - Returns: ``MessageAcceptance/stored``, or ``MessageAcceptance/duplicate(_:)`` with the first message's record
+    ///   when its id is already stored (whatever the new one holds).
+    func accept(_ message: QueuedMessage) throws(MessageQueueError) -> MessageAcceptance
+
+    /// The queued messages whose next attempt is due at `now`, oldest first, at most `limit`.
+    func due(at now: Date, limit: Int) throws(MessageQueueError) -> [MessageRecord]
+
+    /// Moves a queued message into its recipient's inbox with its delivery receipt.
+    /// - Returns: `false` if the message is not queued (delivered already, or dead): nothing changed.
+    func deliver(id: String, receipt: [UInt8], at time: Date) throws(MessageQueueError) -> Bool
+
+    /// Records a failed attempt of a queued message and when to try again.
+    func retry(id: String, nextAttemptAt: Date, error: String) throws(MessageQueueError)
+
+    /// Moves a queued message to the dead letters.
+    func deadLetter(id: String, error: String) throws(MessageQueueError)
+
+    /// The record of message `id`, if stored.
+    func record(id: String) throws(MessageQueueError) -> MessageRecord?
+
+    /// The delivered messages `recipient` has not acknowledged, in delivery order, at most `limit`.
+    func inbox(recipient: String, limit: Int) throws(MessageQueueError) -> [MessageRecord]
+
+    /// Marks a delivered message of `recipient` acknowledged, with its read receipt.
+    /// - Returns: `false` if it is not in that recipient's inbox as delivered: nothing changed.
+    func acknowledge(id: String, recipient: String, receipt: [UInt8], at time: Date) throws(MessageQueueError) -> Bool
+
+    /// The dead letters, oldest first.
+    func deadLetters() throws(MessageQueueError) -> [MessageRecord]
+
+    /// Makes a dead letter queued again, due at `now`, with a new time to live until `expiresAt`.
+    /// - Returns: `false` if it is not a dead letter.
+    func requeue(id: String, at now: Date, expiresAt: Date) throws(MessageQueueError) -> Bool
+}

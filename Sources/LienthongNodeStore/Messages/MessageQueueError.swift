@@ -1,0 +1,31 @@
+/// A failure of the message queue's storage, with a stable code; no message content in `detail`.
+public struct MessageQueueError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A stable error code.
+    public struct Code: Hashable, Sendable {
+        private enum Kind: String {
+            case storage = "message.store-unavailable"
+        }
+        private let kind: Kind
+        /// The store could not be opened, read or written.
+        public static let storage = Code(kind: .storage)
+        /// The problem+json `code`.
+        public var wireCode: String { kind.rawValue }
+    }
+
+    /// The code.
+    public var code: Code
+    /// The operation and the storage's error code.
+    public var detail: String
+
+    /// An error.
+    public init(_ code: Code, _ detail: String) {
+        self.code = code
+        self.detail = detail
+    }
+
+    /// `code: detail`.
+    public var description: String { "\(code.wireCode): \(detail)" }
+
+    /// Equal when the codes are.
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
+}
