@@ -64,6 +64,27 @@ final class ClusterScript: @unchecked Sendable {
         return Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 
+    /// Whether a node's port refuses a TCP connection: its process has died and its listening socket is gone
+    /// (until then the kernel still queues connections to it, which the dying node never answers).
+    func nodeRefusesConnections(_ node: String) throws -> Bool {
+        let text = try String(contentsOf: run.appendingPathComponent("\(node).port"), encoding: .utf8)
+        guard let port = UInt16(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw CocoaError(.fileReadCorruptFile)
+        }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let status = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        return status != 0 && errno == ECONNREFUSED
+    }
+
     func token(_ file: String) throws -> String {
         try String(contentsOf: run.appendingPathComponent("node-a/secrets/\(file)"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
