@@ -142,4 +142,29 @@ struct ScaleOutTests {
         }
         #expect(unrecorded == 0, "\(unrecorded) lookups answered 200 without their audit record")
     }
+
+    @Test func readinessReportsTheStorageDownWhilePostgresIsStoppedAndUpWhenItReturns() async throws {
+        let cluster = try #require(PostgresCluster.current)
+        let node = try GatewayProcess.cluster(1, postgresURL: try database())[0]
+        let client = node.client()
+        let ready = try await node.admin("/readyz", client: client)
+        #expect(ready.status == 200)
+        #expect(ready.json["components"]?["storage"] == ["kind": "storage", "status": "up"])
+        try await cluster.stop()
+        // Each check asks the store; the load balancer's check sees the bare 503 on the public port.
+        var stopped = try await node.admin("/readyz", client: client)
+        let down = try await Poll.until {
+            stopped = try await node.admin("/readyz", client: client)
+            return stopped.status == 503
+        }
+        #expect(down)
+        #expect(stopped.json["status"] == "not-ready")
+        #expect(stopped.json["components"]?["storage"]?["status"] == "down")
+        #expect(stopped.json["components"]?["storage"]?["detail"] == "postgres.connect")
+        #expect(try await node.get("/readyz", client: client).status == 503)
+        try await cluster.start()
+        let back = try await Poll.until { try await node.get("/readyz", client: client).status == 200 }
+        #expect(back, "the node did not report ready again after PostgreSQL returned")
+        #expect(try await node.admin("/readyz", client: client).json["components"]?["storage"]?["status"] == "up")
+    }
 }
