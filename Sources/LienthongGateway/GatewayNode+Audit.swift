@@ -22,6 +22,18 @@ extension GatewayNode {
         }
     }
 
+    /// The checkpoint signer of the offline audit commands (a seal, an archive's closing checkpoints): the node's
+    /// key, as its log signs with, loaded from its configuration and data directory.
+    /// - Throws: ``ConfigurationError`` if the node has no signing key.
+    public static func offlineCheckpointSigner(_ configuration: GatewayConfiguration) throws -> AuditCheckpointSigner {
+        let dataDirectory = DataDirectory(configuration: configuration)
+        let keys = try NodeSigningKeys.load(configuration, developmentPKI: try dataDirectory.preparePKI(), now: Date())
+        guard let signer = try checkpointSigner(keys.signers) else {
+            throw ConfigurationError(file: "node.json", pointer: "/signing", message: "no key to sign with")
+        }
+        return signer
+    }
+
     /// Opens the audit log and verifies it from the last verified element and against the witness; on a break,
     /// says so on stderr (the node then serves no exchange, see ``AuditGate``).
     /// With `audit.timestampAuthority`, each checkpoint is also time-stamped (``AuditTimestamper``).
@@ -57,11 +69,7 @@ extension GatewayNode {
         let dataDirectory = DataDirectory(configuration: configuration)
         // A running node holds the lock: its log must not change underneath it.
         try dataDirectory.lock()
-        let keys = try NodeSigningKeys.load(configuration, developmentPKI: try dataDirectory.preparePKI(), now: Date())
-        guard let signer = try checkpointSigner(keys.signers)
-        else {
-            throw ConfigurationError(file: "node.json", pointer: "/signing", message: "no key to sign the seal with")
-        }
+        let signer = try offlineCheckpointSigner(configuration)
         let witness = auditWitness(configuration)
         return try AuditLog.seal(
             path: configuration.dataPath("audit.sqlite").path, operatorName: operatorName, signer: signer,

@@ -10,7 +10,7 @@ import Testing
 struct ScaleOutTests {
     /// A new database in the suite's cluster for one test: nodes started by another test (another PKI, the same
     /// node ids) stay out of its chains.
-    private func database() throws -> String {
+    func database() throws -> String {
         let cluster = try #require(PostgresCluster.current, "the suite's cluster did not start")
         let name = "scaleout_\(UUID().uuidString.prefix(8).lowercased())"
         try PostgresConnection(cluster.url).execute("CREATE DATABASE \(name)")

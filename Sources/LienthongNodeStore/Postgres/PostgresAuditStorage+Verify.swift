@@ -5,6 +5,8 @@ public import LienthongTrust
 extension PostgresAuditStorage {
     /// Verifies every node's chain in the database, offline from the nodes: each node's records in sequence order,
     /// its checkpoints (signatures against `trust`, when given) and its seals, as `audit verify` does for one file.
+    /// A chain whose first months were archived and detached (``PostgresAuditArchive``) is checked from its
+    /// archived head on; the archive itself is checked with `audit verify` on its file.
     /// - Returns: each node's result, by node id in order.
     /// - Throws: ``AuditError/Code/storage`` if the database cannot be read.
     public static func verifyAll(conninfo: String, trust: CertificateVerifier?) throws(AuditError)
@@ -27,12 +29,25 @@ extension PostgresAuditStorage {
             UNION SELECT node_id FROM lienthong.audit_seals ORDER BY 1
             """, []
         ).compactMap { $0.first ?? nil }
+        let archived = try query("SELECT to_regclass('lienthong.audit_archives') IS NOT NULL", []).first?.first == "t"
         var results: [(nodeID: String, verification: AuditVerification)] = []
         for node in nodes {
+            var from: Int64 = 0
             var verifier = AuditChainVerifier(trust: trust)
-            for seal in try seals(of: node, through: query) { verifier.add(seal) }
-            for checkpoint in try checkpoints(of: node, where: "TRUE", [], query) { verifier.add(checkpoint) }
-            try forEachRecord(of: node, after: 0, { record in
+            if archived,
+                let head = try query(
+                    "SELECT last_seq, last_hash FROM lienthong.audit_archives WHERE node_id = $1 ORDER BY last_seq DESC",
+                    [node]
+                ).first, let seq = head[0].flatMap({ Int64($0) }), let hash = head[1]
+            {
+                from = seq
+                verifier = AuditChainVerifier(trust: trust, start: .after(seq: seq, hash: hash))
+            }
+            for seal in try seals(of: node, through: query) where seal.seq > from { verifier.add(seal) }
+            for checkpoint in try checkpoints(of: node, where: "seq > $2", [String(from)], query) {
+                verifier.add(checkpoint)
+            }
+            try forEachRecord(of: node, after: from, { record in
                 verifier.add(record)
                 return !verifier.hasFailed
             }, query)
