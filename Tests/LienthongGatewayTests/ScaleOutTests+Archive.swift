@@ -91,6 +91,11 @@ extension ScaleOutTests {
         let database = try ChildProcess.run(GatewayProcess.binary, ["audit", "verify", url, "--trust-anchor", root])
         #expect(database.status == 0, "\(database.stdout)\(database.stderr)")
         #expect(database.stdout.contains("node node-a:\n  valid\n  records checked: 15 (seq 11-25)"))
+        // A node starting without a verified mark checks its chain from the archived head, and serves.
+        let reopened = try AuditLog(
+            storage: try PostgresAuditStorage(conninfo: url, nodeID: "node-b"), subjectKey: Array("secret".utf8))
+        #expect(reopened.unverifiedBreak == nil)
+        reopened.close()
 
         // One record of node-b changed in the archive: its chain fails, node-a's does not.
         var lines = try String(contentsOfFile: archive, encoding: .utf8).split(separator: "\n").map(String.init)

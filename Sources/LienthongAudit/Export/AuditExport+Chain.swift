@@ -1,3 +1,4 @@
+import Foundation
 public import LienthongTrust
 
 extension AuditExport {
@@ -70,19 +71,14 @@ extension AuditExport {
         return counts
     }
 
-    /// Whether the export at `path` is an archive of several chains (its first line is a chain line).
-    /// - Throws: ``AuditError/Code/storage`` if the file cannot be read.
-    public static func isArchive(path: String) throws(AuditError) -> Bool {
-        var first: Item?
-        do {
-            try read(path: path) { item in
-                first = item
-                return false
-            }
-        } catch where error.code == .corrupt {
-            return false
-        }
-        if case .chain = first { return true }
+    /// Whether the file at `path` is an archive of several chains: its first line is a chain line. Reads that
+    /// line only; a missing file, a database or another export is not one.
+    public static func isArchive(path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let start = (try? handle.read(upToCount: 4_096)) ?? Data()
+        let line = start.prefix { $0 != UInt8(ascii: "\n") }
+        if case .chain? = try? item(line: line) { return true }
         return false
     }
 

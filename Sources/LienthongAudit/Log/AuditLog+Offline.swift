@@ -69,7 +69,7 @@ extension AuditLog {
             if let timestampAnchors { try verifyTimestamps(store, anchors: timestampAnchors, into: &result) }
             return result
         }
-        if try AuditExport.isArchive(path: path) {
+        if AuditExport.isArchive(path: path) {
             throw AuditError(code: .corrupt, detail: "an archive of several nodes' chains: verify each chain")
         }
         var verifier = AuditChainVerifier(trust: trust, start: .firstRecord, witnessed: witnessed)

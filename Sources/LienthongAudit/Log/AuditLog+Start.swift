@@ -8,7 +8,8 @@ extension AuditLog {
     /// ``verify(path:trust:witness:)``); their hashes are.
     ///
     /// Records before the verified mark are not re-read: an edit there that keeps every link and checkpoint is
-    /// left to `audit verify`.
+    /// left to `audit verify`. Nor are records archived and taken out of the store (their archive was verified
+    /// whole before they went): the check continues from the archived head.
     static func checkAtStart(
         _ store: some AuditChainReading, witness: (any AuditWitness)?, mark: AuditVerifiedMark?
     ) throws(AuditError) -> AuditVerification.Finding? {
@@ -16,7 +17,12 @@ extension AuditLog {
         let seals = try store.seals()
         var from: Int64 = 0
         var start = AuditChainVerifier.Start.genesis
-        if let mark = mark?.load(), mark.seq > 0 {
+        let archived = try store.archivedHead()
+        if let archived {
+            from = archived.seq
+            start = .after(seq: archived.seq, hash: archived.hash)
+        }
+        if let mark = mark?.load(), mark.seq > from {
             let found = try element(mark.seq, in: store, seals: seals)
             guard let found else {
                 return .init(
@@ -32,7 +38,8 @@ extension AuditLog {
             start = .after(seq: mark.seq, hash: mark.hash)
         }
         // A witnessed head at or before the mark is not met by the verifier: compare it here.
-        if let witnessed, witnessed.seq <= from, !seals.contains(where: { $0.seq > witnessed.seq }),
+        if let witnessed, witnessed.seq <= from, witnessed.seq >= archived?.seq ?? 0,
+            !seals.contains(where: { $0.seq > witnessed.seq }),
             try element(witnessed.seq, in: store, seals: seals) != witnessed.hash
         {
             return .init(
@@ -54,6 +61,7 @@ extension AuditLog {
         throws(AuditError) -> String?
     {
         if seq == 0 { return AuditChain.genesisHash }
+        if let archived = try store.archivedHead(), archived.seq == seq { return archived.hash }
         if let seal = seals.first(where: { $0.seq == seq }) { return seal.hash }
         return try store.hash(auditSeq: seq)
     }

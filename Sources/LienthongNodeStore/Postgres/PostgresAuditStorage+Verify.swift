@@ -29,19 +29,13 @@ extension PostgresAuditStorage {
             UNION SELECT node_id FROM lienthong.audit_seals ORDER BY 1
             """, []
         ).compactMap { $0.first ?? nil }
-        let archived = try query("SELECT to_regclass('lienthong.audit_archives') IS NOT NULL", []).first?.first == "t"
         var results: [(nodeID: String, verification: AuditVerification)] = []
         for node in nodes {
             var from: Int64 = 0
             var verifier = AuditChainVerifier(trust: trust)
-            if archived,
-                let head = try query(
-                    "SELECT last_seq, last_hash FROM lienthong.audit_archives WHERE node_id = $1 ORDER BY last_seq DESC",
-                    [node]
-                ).first, let seq = head[0].flatMap({ Int64($0) }), let hash = head[1]
-            {
-                from = seq
-                verifier = AuditChainVerifier(trust: trust, start: .after(seq: seq, hash: hash))
+            if let head = try archivedHead(of: node, query) {
+                from = head.seq
+                verifier = AuditChainVerifier(trust: trust, start: .after(seq: head.seq, hash: head.hash))
             }
             for seal in try seals(of: node, through: query) where seal.seq > from { verifier.add(seal) }
             for checkpoint in try checkpoints(of: node, where: "seq > $2", [String(from)], query) {
@@ -54,5 +48,19 @@ extension PostgresAuditStorage {
             results.append((node, verifier.finish()))
         }
         return results
+    }
+
+    /// A node's last archived and detached element (``PostgresAuditArchive``), through `query`; `nil` if none.
+    static func archivedHead(
+        of node: String, _ query: (String, [String?]) throws(AuditError) -> [[String?]]
+    ) throws(AuditError) -> (seq: Int64, hash: String)? {
+        // The table exists once a month was detached.
+        guard try query("SELECT to_regclass('lienthong.audit_archives') IS NOT NULL", []).first?.first == "t",
+            let head = try query(
+                "SELECT last_seq, last_hash FROM lienthong.audit_archives WHERE node_id = $1 ORDER BY last_seq DESC",
+                [node]
+            ).first, let seq = head[0].flatMap({ Int64($0) }), let hash = head[1]
+        else { return nil }
+        return (seq, hash)
     }
 }

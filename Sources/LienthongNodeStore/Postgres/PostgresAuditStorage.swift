@@ -161,6 +161,15 @@ public final class PostgresAuditStorage: AuditStorage {
             [Self.timestamp(from), Self.timestamp(to)])
     }
 
+    /// This node's last archived and detached element, if a month of its chain was detached.
+    public func archivedHead() throws(AuditError) -> (seq: Int64, hash: String)? {
+        try Self.archivedHead(of: nodeID) { (sql, parameters) throws(AuditError) in
+            try read("reading the archived head") { connection throws(PostgresError) in
+                try connection.query(sql, parameters).rows
+            }
+        }
+    }
+
     /// Brings the lookup index up to date now.
     public func indexLookups() throws(AuditError) {}
 

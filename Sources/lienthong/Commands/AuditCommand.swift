@@ -89,7 +89,7 @@ struct AuditCommand: LienthongCommand {
         if Self.isPostgresURL(path) {
             return try verifyPostgres(path, trust: CertificateVerifier(trustStore: store), arguments: arguments)
         }
-        if try AuditExport.isArchive(path: path) {
+        if AuditExport.isArchive(path: path) {
             return Self.report(try AuditExport.verifyChains(path: path, trust: CertificateVerifier(trustStore: store)))
         }
         let tsaAnchors = try arguments.values("tsa-anchor").flatMap { file in
