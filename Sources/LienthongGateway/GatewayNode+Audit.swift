@@ -60,19 +60,27 @@ extension GatewayNode {
 
     /// Seals the break in a stopped node's audit log (`lienthong audit seal`), signed with the node's checkpoint
     /// key and witnessed: the node serves again on its next start, and the break stays visible to `audit verify`.
+    /// On PostgreSQL it seals this node's chain only (the other nodes' chains are theirs).
     /// - Returns: the seal, or `nil` if the log verifies (nothing to seal).
     public static func sealAudit(_ configuration: GatewayConfiguration, operatorName: String) throws -> AuditSeal? {
-        guard configuration.node.storage?.kind != .postgres else {
-            throw ConfigurationError(
-                file: "node.json", pointer: "/storage", message: "audit seal works on the sqlite storage only for now")
-        }
         let dataDirectory = DataDirectory(configuration: configuration)
         // A running node holds the lock: its log must not change underneath it.
         try dataDirectory.lock()
         let signer = try offlineCheckpointSigner(configuration)
         let witness = auditWitness(configuration)
+        let mark = AuditVerifiedMark(witnessPath: witness.path)
+        guard configuration.node.storage?.kind == .postgres else {
+            return try AuditLog.seal(
+                path: configuration.dataPath("audit.sqlite").path, operatorName: operatorName, signer: signer,
+                witness: witness, mark: mark)
+        }
+        // Opening takes the chain's writer lock: a node with this id running elsewhere refuses the seal too.
+        let storage = try configuration.nodeStateStore().openAudit()
+        defer { storage.close() }
+        guard let sealable = storage as? any AuditSealStorage else {
+            throw ConfigurationError(file: "node.json", pointer: "/storage", message: "this storage cannot be sealed")
+        }
         return try AuditLog.seal(
-            path: configuration.dataPath("audit.sqlite").path, operatorName: operatorName, signer: signer,
-            witness: witness, mark: AuditVerifiedMark(witnessPath: witness.path))
+            storage: sealable, operatorName: operatorName, signer: signer, witness: witness, mark: mark)
     }
 }

@@ -84,15 +84,10 @@ public enum PostgresAuditArchive {
         defer { session.close() }
         do {
             try session.run { connection throws(PostgresError) in
+                // `audit_archives` comes with the tables of a node of this version; the store may be older.
+                try PostgresNodeSchema.ensure(connection, months: [])
                 try connection.execute(
-                    """
-                    BEGIN;
-                    CREATE TABLE IF NOT EXISTS lienthong.audit_archives (
-                        node_id text NOT NULL, month text NOT NULL, records bigint NOT NULL, last_seq bigint NOT NULL,
-                        last_hash text NOT NULL, detached_at timestamptz NOT NULL DEFAULT now(),
-                        PRIMARY KEY (node_id, month));
-                    LOCK TABLE lienthong.\(partition.partition) IN ACCESS EXCLUSIVE MODE
-                    """)
+                    "BEGIN; LOCK TABLE lienthong.\(partition.partition) IN ACCESS EXCLUSIVE MODE")
                 do throws(PostgresError) {
                     // The database keeps a suffix of each chain: `audit verify` continues from the archived head.
                     let earlier = try connection.query(
