@@ -324,10 +324,12 @@ struct Report {
     func cpuPerRequestMarkdown() -> String {
         let measured = runs.filter { cpuPerRequestScenarios.contains($0.scenario) && $0.invalidReason == nil }
         guard !measured.isEmpty else { return "" }
-        var out = "\n### CPU per request\n\n| scenario | conns | req/s | CPU % core | CPU ms per request |\n|---|--:|--:|--:|--:|\n"
+        var out = "\n### CPU per request\n\n"
+        out += "| scenario | conns | req/s | CPU % core | CPU ms per request |\n|---|--:|--:|--:|--:|\n"
         for run in measured {
             guard let rate = run.wrk?.requestsPerSecond, rate > 0, let cpu = run.cpuPercent else { continue }
-            out += String(format: "| %@ | %d | %.0f | %.0f | %.3f |\n", run.scenario, run.connections, rate, cpu, cpu * 10 / rate)
+            out += String(
+                format: "| %@ | %d | %.0f | %.0f | %.3f |\n", run.scenario, run.connections, rate, cpu, cpu * 10 / rate)
         }
         return out
     }

@@ -54,7 +54,8 @@ public enum PostgresAuditArchive {
             emit(AuditExport.chainLine(nodeID: node))
             let checkpoints = try PostgresAuditStorage.checkpoints(
                 of: node, where: "seq BETWEEN $2 AND $3", [String(first), String(last)], query)
-            let seals = try PostgresAuditStorage.seals(of: node, through: query).filter { $0.seq > first && $0.seq < last }
+            let seals = try PostgresAuditStorage.seals(of: node, through: query)
+                .filter { $0.seq > first && $0.seq < last }
             let counts = try AuditExport.writeChain(
                 checkpoints: checkpoints, seals: seals,
                 records: { (body: (AuditRecord) -> Bool) throws(AuditError) in
