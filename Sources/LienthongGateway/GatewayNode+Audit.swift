@@ -22,6 +22,18 @@ extension GatewayNode {
         }
     }
 
+    /// The checkpoint signer of the offline audit commands (a seal, an archive's closing checkpoints): the node's
+    /// key, as its log signs with, loaded from its configuration and data directory.
+    /// - Throws: ``ConfigurationError`` if the node has no signing key.
+    public static func offlineCheckpointSigner(_ configuration: GatewayConfiguration) throws -> AuditCheckpointSigner {
+        let dataDirectory = DataDirectory(configuration: configuration)
+        let keys = try NodeSigningKeys.load(configuration, developmentPKI: try dataDirectory.preparePKI(), now: Date())
+        guard let signer = try checkpointSigner(keys.signers) else {
+            throw ConfigurationError(file: "node.json", pointer: "/signing", message: "no key to sign with")
+        }
+        return signer
+    }
+
     /// Opens the audit log and verifies it from the last verified element and against the witness; on a break,
     /// says so on stderr (the node then serves no exchange, see ``AuditGate``).
     /// With `audit.timestampAuthority`, each checkpoint is also time-stamped (``AuditTimestamper``).
@@ -48,23 +60,27 @@ extension GatewayNode {
 
     /// Seals the break in a stopped node's audit log (`lienthong audit seal`), signed with the node's checkpoint
     /// key and witnessed: the node serves again on its next start, and the break stays visible to `audit verify`.
+    /// On PostgreSQL it seals this node's chain only (the other nodes' chains are theirs).
     /// - Returns: the seal, or `nil` if the log verifies (nothing to seal).
     public static func sealAudit(_ configuration: GatewayConfiguration, operatorName: String) throws -> AuditSeal? {
-        guard configuration.node.storage?.kind != .postgres else {
-            throw ConfigurationError(
-                file: "node.json", pointer: "/storage", message: "audit seal works on the sqlite storage only for now")
-        }
         let dataDirectory = DataDirectory(configuration: configuration)
         // A running node holds the lock: its log must not change underneath it.
         try dataDirectory.lock()
-        let keys = try NodeSigningKeys.load(configuration, developmentPKI: try dataDirectory.preparePKI(), now: Date())
-        guard let signer = try checkpointSigner(keys.signers)
-        else {
-            throw ConfigurationError(file: "node.json", pointer: "/signing", message: "no key to sign the seal with")
-        }
+        let signer = try offlineCheckpointSigner(configuration)
         let witness = auditWitness(configuration)
+        let mark = AuditVerifiedMark(witnessPath: witness.path)
+        guard configuration.node.storage?.kind == .postgres else {
+            return try AuditLog.seal(
+                path: configuration.dataPath("audit.sqlite").path, operatorName: operatorName, signer: signer,
+                witness: witness, mark: mark)
+        }
+        // Opening takes the chain's writer lock: a node with this id running elsewhere refuses the seal too.
+        let storage = try configuration.nodeStateStore().openAudit()
+        defer { storage.close() }
+        guard let sealable = storage as? any AuditSealStorage else {
+            throw ConfigurationError(file: "node.json", pointer: "/storage", message: "this storage cannot be sealed")
+        }
         return try AuditLog.seal(
-            path: configuration.dataPath("audit.sqlite").path, operatorName: operatorName, signer: signer,
-            witness: witness, mark: AuditVerifiedMark(witnessPath: witness.path))
+            storage: sealable, operatorName: operatorName, signer: signer, witness: witness, mark: mark)
     }
 }

@@ -15,5 +15,10 @@ public protocol ReplayAdmitter: Sendable {
     ///   listed twice, ``TrustError/Code/staleRequest`` (400 `stale-request`) for an `issuedAt` outside it,
     ///   ``TrustError/Code/replayStore`` if the admission cannot be recorded (then nothing is remembered).
     func admit(_ entries: [(id: String, issuedAt: Date?)], now: Date) async throws(TrustError)
+
+    /// Why the store holding the window cannot be reached now, as a value-free code (e.g. `postgres.connect`), or
+    /// `nil` when it answers. The node's readiness reports it, so a load balancer stops sending requests a node
+    /// could neither check nor audit.
+    func unreachableReason() async -> String?
 }
 

@@ -52,6 +52,11 @@ struct ConnectorKindComparison {
         ("sqlite", "lookup-sqlite", "direct-sqlite", "the connector's query on the same file, libsqlite3"),
         ("postgres", "lookup-postgres", "direct-postgres", "the connector's query on the same database, libpq"),
         ("rest", "lookup-rest", "ref-proxy", "nginx proxying the same upstream"),
+        // Not a registry kind: the audit log on PostgreSQL against the rate the server makes single rows durable.
+        (
+            "pg-audit", "lookup-pg-audit", "direct-pg-insert",
+            "audit-sized rows into the same table, one per commit, synchronous_commit on, libpq"
+        ),
     ]
 
     var kind: String

@@ -69,8 +69,8 @@ enum DirectLookup {
     }
 
     /// One worker's connection, opened before the clock starts.
-    private protocol Session {
-        /// Runs the lookup for `key`, reading every column of every row; returns the row count.
+    protocol Session {
+        /// Runs the lookup for `key`, reading every column of every row; returns the row count (an insert: 1).
         func lookup(_ key: String) throws -> Int
     }
 
@@ -111,6 +111,23 @@ enum DirectLookup {
 
     /// Runs the workers and returns the result line.
     static func run(_ target: Target, keys: [String], connections: Int, seconds: Double) throws -> JSONValue {
+        try measure(
+            scenario: "direct-\(target.kind)", client: target.kind == "sqlite" ? "libsqlite3" : "libpq", keys: keys,
+            connections: connections, seconds: seconds
+        ) {
+            switch target.database {
+            case .sqlite(let path): try SQLiteSession(path: path, sql: target.lookup)
+            case .postgres(let conninfo): try PostgresSession(conninfo: conninfo, sql: target.lookup)
+            }
+        }
+    }
+
+    /// Runs `connections` workers, each on a session `open` makes before the clock starts, for `seconds`, each
+    /// through `keys` in its own shuffled order; returns the result line named `scenario`.
+    static func measure(
+        scenario: String, client: String, keys: [String], connections: Int, seconds: Double,
+        open: @escaping @Sendable () throws -> any Session
+    ) throws -> JSONValue {
         guard !keys.isEmpty else { throw BenchError("direct: no keys") }
         guard connections >= 1, seconds > 0 else { throw BenchError("direct: connections and seconds must be positive") }
         let shared = Shared()
@@ -124,10 +141,7 @@ enum DirectLookup {
                 defer { finished.leave() }
                 let session: any Session
                 do {
-                    switch target.database {
-                    case .sqlite(let path): session = try SQLiteSession(path: path, sql: target.lookup)
-                    case .postgres(let conninfo): session = try PostgresSession(conninfo: conninfo, sql: target.lookup)
-                    }
+                    session = try open()
                 } catch {
                     shared.tally.withLock { $0.add(Tally(errors: 1, firstError: "connect: \(error)")) }
                     ready.leave()
@@ -166,10 +180,14 @@ enum DirectLookup {
         for _ in 0..<connections { start.signal() }
         finished.wait()
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
-        return line(target: target, connections: connections, seconds: elapsed, tally: shared.tally.withLock { $0 })
+        return line(
+            scenario: scenario, client: client, connections: connections, seconds: elapsed,
+            tally: shared.tally.withLock { $0 })
     }
 
-    private static func line(target: Target, connections: Int, seconds: Double, tally: Tally) -> JSONValue {
+    private static func line(
+        scenario: String, client: String, connections: Int, seconds: Double, tally: Tally
+    ) -> JSONValue {
         let sorted = tally.latencies.sorted()
         func percentile(_ p: Double) -> JSONValue {
             guard !sorted.isEmpty else { return 0 }
@@ -177,13 +195,13 @@ enum DirectLookup {
             return .number(JSONNumber(round3(Double(sorted[max(0, index)]) / 1e6)))
         }
         var object: [String: JSONValue] = [
-            "kind": "direct", "scenario": .string("direct-\(target.kind)"),
+            "kind": "direct", "scenario": .string(scenario),
             "connections": .number(JSONNumber(connections)), "durationSeconds": .number(JSONNumber(round3(seconds))),
             "operations": .number(JSONNumber(sorted.count)),
             "opsPerSecond": .number(JSONNumber(round3(seconds > 0 ? Double(sorted.count) / seconds : 0))),
             "misses": .number(JSONNumber(tally.misses)), "errors": .number(JSONNumber(tally.errors)),
             "latencyMs": ["p50": percentile(50), "p90": percentile(90), "p99": percentile(99), "max": percentile(100)],
-            "client": .string(target.kind == "sqlite" ? "libsqlite3" : "libpq"),
+            "client": .string(client),
         ]
         if let first = tally.firstError { object["failure"] = .string(first) }
         return .object(object)

@@ -105,7 +105,10 @@ enum Fixtures {
 /// the land registry's REST connector (records and documents) pointed at the upstream nginx, (with `--plain`) no TLS, and (with
 /// `--audit-off`) the audit log off, to measure its cost.
 enum ConfigRewrite {
-    static func apply(config: String, repo: String, upstreamPort: Int, plain: Bool, auditOff: Bool = false) throws {
+    static func apply(
+        config: String, repo: String, upstreamPort: Int, plain: Bool, auditOff: Bool = false,
+        postgresStorage: String? = nil
+    ) throws {
         let nodePath = config + "/node.json"
         guard case .object(var node) = try read(nodePath) else { throw BenchError("\(nodePath): not an object") }
         node["seeds"] = .string(repo + "/seeds")
@@ -117,6 +120,7 @@ enum ConfigRewrite {
         node["admin"] = .object(admin)
         if plain { node["tls"] = nil }
         if auditOff { node["audit"] = ["enabled": false] }
+        if let url = postgresStorage { node["storage"] = ["kind": "postgres", "url": .string(url), "node": "bench-node"] }
         try write(.object(node), to: nodePath)
 
         let landPath = config + "/registries/land.json"

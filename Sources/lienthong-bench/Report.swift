@@ -62,7 +62,13 @@ let referenceOf: [String: String] = [
     // The cost of the operator log (issue #17: at most 5 %): the same lookups logged at info, against a node with
     // LIENTHONG_LOG_LEVEL=off.
     "log-on": "log-off",
+    // The audit log on PostgreSQL (issue #19: at least 0.7× at 64 connections): the same lookups on a node whose
+    // state is in PostgreSQL, against the same node on SQLite.
+    "lookup-pg-audit": "lookup-pg-audit-sqlite",
 ]
+
+/// Scenarios whose CPU per request the report states (the nodes' utime + stime over the requests they answered).
+let cpuPerRequestScenarios: Set<String> = ["lookup-pg-audit-sqlite", "lookup-pg-audit", "cluster-haproxy"]
 
 struct SoakSample {
     var seconds: Double
@@ -283,6 +289,7 @@ struct Report {
         }
 
         out += perConnectorKindMarkdown()
+        out += cpuPerRequestMarkdown()
         for large in largePayloads {
             out += "\n**large-payload** \(large["text"]?.stringValue ?? "?")\n"
         }
@@ -310,6 +317,20 @@ struct Report {
             if !crypto.hasSuffix("\n") { out += "\n" }
         }
         out += invalidCount == 0 ? "\nAll runs valid.\n" : "\n**\(invalidCount) run(s) INVALID.**\n"
+        return out
+    }
+
+    /// CPU per request of the scenarios that ask for it: the measured processes' CPU % ÷ 100 ÷ req/s.
+    func cpuPerRequestMarkdown() -> String {
+        let measured = runs.filter { cpuPerRequestScenarios.contains($0.scenario) && $0.invalidReason == nil }
+        guard !measured.isEmpty else { return "" }
+        var out = "\n### CPU per request\n\n"
+        out += "| scenario | conns | req/s | CPU % core | CPU ms per request |\n|---|--:|--:|--:|--:|\n"
+        for run in measured {
+            guard let rate = run.wrk?.requestsPerSecond, rate > 0, let cpu = run.cpuPercent else { continue }
+            out += String(
+                format: "| %@ | %d | %.0f | %.0f | %.3f |\n", run.scenario, run.connections, rate, cpu, cpu * 10 / rate)
+        }
         return out
     }
 

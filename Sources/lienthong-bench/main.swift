@@ -3,7 +3,7 @@ import LienthongCommandLine
 
 // lienthong-bench: the Swift half of bench/run. The shell script starts processes and drives wrk;
 // this tool does what needs JSON: fixtures, configuration rewriting, a free port, the report; the direct
-// database baselines of the per-connector-kind comparison; and the audit append load of the crash test.
+// database baselines of the per-connector-kind comparison and of the PostgreSQL audit log; and the audit append load of the crash test.
 // Exit status: 0 success, 1 failure, 2 usage error; `report` 3 or 4 as its help says.
 
 /// A failure the tool reports on standard error before exiting with status 1.
@@ -36,6 +36,7 @@ let tool = Command(
                     required: true),
                 .flag("plain", help: "plain HTTP instead of TLS"),
                 .flag("audit-off", help: "no audit log"),
+                .value("postgres-storage", "URL", help: "the node's state (audit, replay) in this PostgreSQL"),
             ]),
         Command(
             "direct", summary: "the connector's lookup query straight against its database by N workers",
@@ -47,6 +48,14 @@ let tool = Command(
                 .value("seconds", "S", help: "how long to run", format: seconds, required: true),
                 .value("data-dir", "DIR", help: "the data directory holding a SQLite database"),
                 .value("url", "URL", help: "the PostgreSQL database"),
+            ]),
+        Command(
+            "pg-insert", summary: "audit-sized rows into lienthong.audit_records, one per commit, by N workers",
+            discussion: "synchronous_commit on; prints one JSON line (direct-pg-insert) with rows/s and percentiles.",
+            options: [
+                .value("url", "URL", help: "the PostgreSQL database (its node tables made by a node)", required: true),
+                .value("connections", "N", help: "concurrent workers", format: .positiveInteger, required: true),
+                .value("seconds", "S", help: "how long to run", format: seconds, required: true),
             ]),
         Command(
             "report", summary: "JSON results and SVG chart; Markdown table on standard output",
@@ -94,7 +103,7 @@ func run(_ arguments: Arguments) async throws {
         try ConfigRewrite.apply(
             config: required(arguments, "config"), repo: required(arguments, "repo"),
             upstreamPort: number(arguments, "upstream-port"), plain: arguments.flag("plain"),
-            auditOff: arguments.flag("audit-off")
+            auditOff: arguments.flag("audit-off"), postgresStorage: arguments.option("postgres-storage")
         )
     case "direct":
         let target = try DirectLookup.Target(
@@ -105,6 +114,11 @@ func run(_ arguments: Arguments) async throws {
             .split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
         let line = try DirectLookup.run(
             target, keys: keys, connections: number(arguments, "connections"),
+            seconds: Double(required(arguments, "seconds")) ?? 0)
+        print(line.serializedString())
+    case "pg-insert":
+        let line = try AuditInsertRate.run(
+            url: required(arguments, "url"), connections: number(arguments, "connections"),
             seconds: Double(required(arguments, "seconds")) ?? 0)
         print(line.serializedString())
     case "report":

@@ -10,7 +10,7 @@ import Testing
 struct ScaleOutTests {
     /// A new database in the suite's cluster for one test: nodes started by another test (another PKI, the same
     /// node ids) stay out of its chains.
-    private func database() throws -> String {
+    func database() throws -> String {
         let cluster = try #require(PostgresCluster.current, "the suite's cluster did not start")
         let name = "scaleout_\(UUID().uuidString.prefix(8).lowercased())"
         try PostgresConnection(cluster.url).execute("CREATE DATABASE \(name)")
@@ -94,13 +94,14 @@ struct ScaleOutTests {
         for node in ["node-a", "node-b", "node-c"] { #expect(verify.stdout.contains("node \(node):\n  valid")) }
     }
 
-    @Test func postgresStoppedUnderLoadAnswers503AuditUnavailableNeverA200WithoutRecordAndRecovers() async throws {
+    @Test func postgresStoppedUnderLoadAnswers503NeverA200WithoutRecordAndRecovers() async throws {
         let cluster = try #require(PostgresCluster.current)
         let url = try database()
         let node = try GatewayProcess.cluster(1, postgresURL: url)[0]
         let personalID = try person()
         #expect(try await lookup(node, personalID).status == 200)
-        // Eight clients look up without pause while PostgreSQL stops for a few seconds and comes back.
+        // Eight clients look up without pause while PostgreSQL stops for a few seconds and comes back; half of them
+        // send a request id, which the shared replay window (in the same PostgreSQL) must admit first.
         let clock = ContinuousClock()
         let end = clock.now + .seconds(9)
         let outage = Task {
@@ -110,11 +111,12 @@ struct ScaleOutTests {
             try await cluster.start()
         }
         let responses = try await withThrowingTaskGroup(of: [(Int, String?, String?)].self) { group in
-            for _ in 0..<8 {
+            for client in 0..<8 {
                 group.addTask {
                     var seen: [(Int, String?, String?)] = []
                     while clock.now < end {
-                        let response = try await lookup(node, personalID)
+                        let requestID = client % 2 == 0 ? UUID().uuidString.lowercased() : nil
+                        let response = try await lookup(node, personalID, requestID: requestID)
                         seen.append((response.status, response.problemCode, response.headers["Lienthong-Request-Id"]))
                     }
                     return seen
@@ -124,7 +126,10 @@ struct ScaleOutTests {
         }
         try await outage.value
         let all = responses.flatMap { $0 }
-        #expect(all.allSatisfy { $0.0 == 200 || ($0.0 == 503 && $0.1 == "audit-unavailable") })
+        // The audit log or the replay window away: 503 either way, never a 500 (or anything else).
+        let unavailable: Set<String?> = ["audit-unavailable", "replay-store-unavailable"]
+        let unexpected = all.filter { !($0.0 == 200 || ($0.0 == 503 && unavailable.contains($0.1))) }
+        #expect(unexpected.isEmpty, "\(unexpected.map { "\($0.0) \($0.1 ?? "-")" })")
         #expect(all.contains { $0.0 == 503 }, "no lookup met the outage")
         // Each client's last lookups came after PostgreSQL returned: the node recovered by itself.
         #expect(responses.allSatisfy { $0.last?.0 == 200 })
@@ -136,5 +141,30 @@ struct ScaleOutTests {
             if rows.rows.first?.first != "1" { unrecorded += 1 }
         }
         #expect(unrecorded == 0, "\(unrecorded) lookups answered 200 without their audit record")
+    }
+
+    @Test func readinessReportsTheStorageDownWhilePostgresIsStoppedAndUpWhenItReturns() async throws {
+        let cluster = try #require(PostgresCluster.current)
+        let node = try GatewayProcess.cluster(1, postgresURL: try database())[0]
+        let client = node.client()
+        let ready = try await node.admin("/readyz", client: client)
+        #expect(ready.status == 200)
+        #expect(ready.json["components"]?["storage"] == ["kind": "storage", "status": "up"])
+        try await cluster.stop()
+        // Each check asks the store; the load balancer's check sees the bare 503 on the public port.
+        var stopped = try await node.admin("/readyz", client: client)
+        let down = try await Poll.until {
+            stopped = try await node.admin("/readyz", client: client)
+            return stopped.status == 503
+        }
+        #expect(down)
+        #expect(stopped.json["status"] == "not-ready")
+        #expect(stopped.json["components"]?["storage"]?["status"] == "down")
+        #expect(stopped.json["components"]?["storage"]?["detail"] == "postgres.connect")
+        #expect(try await node.get("/readyz", client: client).status == 503)
+        try await cluster.start()
+        let back = try await Poll.until { try await node.get("/readyz", client: client).status == 200 }
+        #expect(back, "the node did not report ready again after PostgreSQL returned")
+        #expect(try await node.admin("/readyz", client: client).json["components"]?["storage"]?["status"] == "up")
     }
 }

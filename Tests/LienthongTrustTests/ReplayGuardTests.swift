@@ -31,7 +31,10 @@ struct ReplayGuardTests {
         let stale = TrustError(.staleRequest, "id x").problem
         #expect(stale.status == 400)
         #expect(stale.code == "stale-request")
-        #expect(TrustError(.replayStore, "x").problem.status == 500)
+        let unreachable = TrustError(.replayStore, "replay window in PostgreSQL: connection").problem
+        #expect(unreachable.status == 503)
+        #expect(unreachable.code == "replay-store-unavailable")
+        #expect(!unreachable.detail.contains("PostgreSQL"))
         #expect(TrustError(.envelopeTooLarge, "x").problem.status == 413)
     }
 

@@ -53,8 +53,9 @@ public struct AuditCheckpointSigner: Sendable {
         _ = try sign(seq: 0, hash: AuditChain.genesisHash, at: now())
     }
 
-    /// Signs a checkpoint of head `seq`/`hash` at `time`.
-    func sign(seq: Int64, hash: String, at time: Date) throws(AuditError) -> AuditCheckpoint {
+    /// Signs a checkpoint of head `seq`/`hash` at `time` (the log's own, a seal's, an archive's last record).
+    /// - Throws: ``AuditError/Code/checkpoint`` if signing fails.
+    public func sign(seq: Int64, hash: String, at time: Date) throws(AuditError) -> AuditCheckpoint {
         do {
             return try AuditCheckpoint.sign(
                 seq: seq, hash: hash, at: time, node: node, key: key, chain: chain, algorithm: algorithm)

@@ -7,6 +7,9 @@ public import LienthongJSON
 /// {"type":"record","seq":1,…,"prevHash":"000…","hash":"5f…"}
 /// {"type":"checkpoint","seq":1,"hash":"5f…","time":"…","node":"VN/GOV/BCA","protected":"…","signature":"…"}
 /// ```
+///
+/// An archive of several nodes' chains (a month of a PostgreSQL store) puts a `{"type":"chain","nodeId":"node-a"}`
+/// line before each node's lines; ``verifyChains(path:trust:)`` checks each chain on its own.
 public enum AuditExport {
     /// One line of an export.
     public enum Item: Sendable, Hashable {
@@ -16,6 +19,13 @@ public enum AuditExport {
         case checkpoint(AuditCheckpoint)
         /// A seal line: a break an operator sealed (``AuditSeal``).
         case seal(AuditSeal)
+        /// The start of a node's chain in an archive of several: the lines up to the next one are its own.
+        case chain(nodeID: String)
+    }
+
+    /// The line starting node `nodeID`'s chain in an archive of several.
+    public static func chainLine(nodeID: String) -> String {
+        line(["type": "chain", "nodeId": .string(nodeID)])
     }
 
     /// A value serialised on one line, with its newline.
@@ -36,7 +46,12 @@ public enum AuditExport {
         case "record": return .record(try AuditRecord(json: value))
         case "checkpoint": return .checkpoint(try AuditCheckpoint(json: value))
         case "seal": return .seal(try AuditSeal(json: value))
-        default: throw AuditError(code: .corrupt, detail: "line type is not record, checkpoint or seal")
+        case "chain":
+            guard let node = value["nodeId"]?.stringValue, !node.isEmpty, value.objectValue?.count == 2 else {
+                throw AuditError(code: .corrupt, detail: "a chain line has no nodeId or other members")
+            }
+            return .chain(nodeID: node)
+        default: throw AuditError(code: .corrupt, detail: "line type is not record, checkpoint, seal or chain")
         }
     }
 

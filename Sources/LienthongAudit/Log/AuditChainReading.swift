@@ -4,9 +4,13 @@ protocol AuditChainReading {
     func checkpoints(after seq: Int64) throws(AuditError) -> [AuditCheckpoint]
     func hash(auditSeq seq: Int64) throws(AuditError) -> String?
     func forEachRecord(after seq: Int64, _ body: (AuditRecord) -> Bool) throws(AuditError)
+    func archivedHead() throws(AuditError) -> (seq: Int64, hash: String)?
 }
 
 extension AuditStore: AuditChainReading {
+    /// `nil`: an SQLite log keeps its whole chain.
+    func archivedHead() throws(AuditError) -> (seq: Int64, hash: String)? { nil }
+
     func forEachRecord(after seq: Int64, _ body: (AuditRecord) -> Bool) throws(AuditError) {
         try forEachRecord(where: "seq > ?1", [.integer(seq)], body)
     }
@@ -22,4 +26,5 @@ struct AuditStorageChain: AuditChainReading {
     func forEachRecord(after seq: Int64, _ body: (AuditRecord) -> Bool) throws(AuditError) {
         try storage.forEachRecord(after: seq, body)
     }
+    func archivedHead() throws(AuditError) -> (seq: Int64, hash: String)? { try storage.archivedHead() }
 }

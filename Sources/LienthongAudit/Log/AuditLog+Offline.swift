@@ -69,6 +69,9 @@ extension AuditLog {
             if let timestampAnchors { try verifyTimestamps(store, anchors: timestampAnchors, into: &result) }
             return result
         }
+        if AuditExport.isArchive(path: path) {
+            throw AuditError(code: .corrupt, detail: "an archive of several nodes' chains: verify each chain")
+        }
         var verifier = AuditChainVerifier(trust: trust, start: .firstRecord, witnessed: witnessed)
         // Seals first: a break before a seal is reported as sealed only if the verifier knows the seal is coming.
         try AuditExport.read(path: path) { item in
@@ -80,6 +83,7 @@ extension AuditLog {
             case .record(let record): verifier.add(record)
             case .checkpoint(let checkpoint): verifier.add(checkpoint)
             case .seal: break
+            case .chain: break
             }
             return !verifier.hasFailed
         }
@@ -124,37 +128,16 @@ extension AuditLog {
         let bounds: [SQLiteValue] = [.integer(range.lowerBound), .integer(range.upperBound)]
         // An export that runs to the end takes the checkpoints and seals after the last record too.
         let upper: SQLiteValue = .integer(to == nil ? Int64.max : range.upperBound)
-        var checkpoints = try store.checkpoints(where: "seq BETWEEN ?1 AND ?2", [bounds[0], upper])[...]
-        var seals = try store.seals().filter { seal in
+        let checkpoints = try store.checkpoints(where: "seq BETWEEN ?1 AND ?2", [bounds[0], upper])
+        let seals = try store.seals().filter { seal in
             seal.seq > range.lowerBound && (to == nil || seal.seq < range.upperBound)
-        }[...]
-        var counts = (records: 0, checkpoints: 0)
-        // Each checkpoint right after the record or seal it covers; each seal before the records that follow it.
-        func emitCheckpoints(upTo seq: Int64) {
-            while let checkpoint = checkpoints.first, checkpoint.seq <= seq {
-                checkpoints.removeFirst()
-                emit(AuditExport.line(checkpoint.json))
-                counts.checkpoints += 1
-            }
         }
-        try store.forEachRecord(where: "seq BETWEEN ?1 AND ?2", bounds) { record in
-            while let seal = seals.first, seal.seq < record.seq {
-                seals.removeFirst()
-                emitCheckpoints(upTo: seal.seq - 1)
-                emit(AuditExport.line(seal.json))
-                emitCheckpoints(upTo: seal.seq)
-            }
-            emit(AuditExport.line(record.exportLine))
-            counts.records += 1
-            emitCheckpoints(upTo: record.seq)
-            return true
-        }
-        for seal in seals {
-            emitCheckpoints(upTo: seal.seq - 1)
-            emit(AuditExport.line(seal.json))
-            emitCheckpoints(upTo: seal.seq)
-        }
-        return counts
+        let counts = try AuditExport.writeChain(
+            checkpoints: checkpoints, seals: seals,
+            records: { (body: (AuditRecord) -> Bool) throws(AuditError) in
+                try store.forEachRecord(where: "seq BETWEEN ?1 AND ?2", bounds, body)
+            }, emit)
+        return (counts.records, counts.checkpoints)
     }
 
     /// Whether `path` is an SQLite database (by its 16-byte header), as opposed to an export.

@@ -23,6 +23,9 @@ public protocol AuditStorage: Sendable {
     func hash(seq: Int64) throws(AuditError) -> String?
     /// Calls `body` with this node's records after `seq`, in order, until it returns `false`.
     func forEachRecord(after seq: Int64, _ body: (AuditRecord) -> Bool) throws(AuditError)
+    /// The last element of this node's chain that was archived and taken out of the store (a detached month), or
+    /// `nil` when the store holds the chain from its start; the start check continues from it.
+    func archivedHead() throws(AuditError) -> (seq: Int64, hash: String)?
 
     /// Every node's records for a request id, oldest first.
     func records(requestID: String) throws(AuditError) -> [AuditRecord]
@@ -34,4 +37,9 @@ public protocol AuditStorage: Sendable {
     func indexLookups() throws(AuditError)
     /// Stops background work and lets go of connections; called once the writer stopped.
     func close()
+}
+
+extension AuditStorage {
+    /// `nil`: a store that never takes records out holds the chain from its start.
+    public func archivedHead() throws(AuditError) -> (seq: Int64, hash: String)? { nil }
 }

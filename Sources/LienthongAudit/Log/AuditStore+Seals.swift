@@ -49,18 +49,40 @@ extension AuditStore {
     }
 
     /// The largest sequence number any record, checkpoint or seal uses (0 for an empty log).
-    func highestSeq() throws(StorageError) -> Int64 {
-        let rows = try database.query(
-            """
-            SELECT MAX(seq) FROM (SELECT MAX(seq) AS seq FROM audit_records UNION ALL
-            SELECT MAX(seq) FROM audit_checkpoints UNION ALL SELECT MAX(seq) FROM audit_seals)
-            """)
+    func highestSeq() throws(AuditError) -> Int64 {
+        let rows: [[SQLiteValue]]
+        do {
+            rows = try database.query(
+                """
+                SELECT MAX(seq) FROM (SELECT MAX(seq) AS seq FROM audit_records UNION ALL
+                SELECT MAX(seq) FROM audit_checkpoints UNION ALL SELECT MAX(seq) FROM audit_seals)
+                """)
+        } catch {
+            throw AuditError(code: .storage, detail: "reading the audit log failed (\(error.code))")
+        }
         guard case .integer(let seq) = rows.first?.first else { return 0 }
         return seq
     }
 
+    /// The head's hash.
+    func headHash() throws(AuditError) -> String {
+        do {
+            return try head().headHash
+        } catch {
+            throw AuditError(code: .storage, detail: "reading the audit head failed (\(error.code))")
+        }
+    }
+
     /// Stores a seal and the checkpoint signing it in one transaction.
-    func insert(_ seal: AuditSeal, signedBy checkpoint: AuditCheckpoint) throws(StorageError) {
+    func insert(_ seal: AuditSeal, signedBy checkpoint: AuditCheckpoint) throws(AuditError) {
+        do {
+            try insertSeal(seal, signedBy: checkpoint)
+        } catch {
+            throw AuditError(code: .storage, detail: "writing the seal failed (\(error.code))")
+        }
+    }
+
+    private func insertSeal(_ seal: AuditSeal, signedBy checkpoint: AuditCheckpoint) throws(StorageError) {
         try database.transaction { _ throws(StorageError) in
             _ = try database.query(
                 """

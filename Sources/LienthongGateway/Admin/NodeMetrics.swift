@@ -27,7 +27,8 @@ enum NodeMetrics {
             text.sample("lienthong_ready", [("status", status.rawValue)], readiness.status == status ? 1 : 0)
         }
         text.family(
-            "lienthong_component_up", "gauge", "1 when a component (registry, audit) is up, 0.5 degraded, 0 down.")
+            "lienthong_component_up", "gauge",
+            "1 when a component (registry, audit, storage) is up, 0.5 degraded, 0 down.")
         for component in readiness.components {
             let value: Double =
                 switch component.status {

@@ -90,7 +90,9 @@ final class GatewaySnapshot: Sendable {
                 operators: OperatorAuthenticator(tokenHashes: try dataDirectory.operatorTokenHashes())
             ),
             openAPI: openAPI, configuration: configuration, metrics: services.metrics,
-            readiness: { await NodeReadiness.check(registries: registries, audit: audit.log) }
+            readiness: {
+                await NodeReadiness.check(registries: registries, audit: audit.log, storage: replay)
+            }
         ).makeRouter()
         return GatewaySnapshot(
             generation: generation, configuration: configuration, keys: keys, registries: registries, router: router,

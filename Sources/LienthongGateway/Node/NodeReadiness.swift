@@ -1,12 +1,14 @@
 import LienthongAudit
 import LienthongConnectors
 import LienthongJSON
+import LienthongNodeStore
 
-/// Whether the node can serve, per component: each registry's connector and the audit log.
+/// Whether the node can serve, per component: each registry's connector, the audit log and the node's storage.
 ///
 /// One registry down leaves the others served: the node is `degraded` (200, so a load balancer keeps sending the
 /// other registries' lookups). It is `not-ready` (503) only when it cannot serve any exchange: the audit log has an
-/// unverified break (it records nothing, so nothing is released), or every registry is down.
+/// unverified break (it records nothing, so nothing is released), the storage (PostgreSQL shared by the nodes)
+/// cannot be reached, or every registry is down.
 struct NodeReadiness: Sendable {
     /// The node's overall state.
     enum Status: String, Sendable {
@@ -29,9 +31,15 @@ struct NodeReadiness: Sendable {
     /// 200 unless the node cannot serve at all.
     var httpStatus: Int { status == .notReady ? 503 : 200 }
 
-    /// Asks each registry's connector for its health and the audit log for its start check.
-    static func check(registries: [RegistryRuntime], audit: AuditLog) async -> NodeReadiness {
+    /// Asks each registry's connector for its health, the audit log for its start check and the storage whether it
+    /// answers.
+    static func check(registries: [RegistryRuntime], audit: AuditLog, storage: any ReplayAdmitter) async
+        -> NodeReadiness
+    {
         var components: [Component] = []
+        let unreachable = await storage.unreachableReason()
+        components.append(
+            Component(name: "storage", kind: "storage", status: unreachable == nil ? .up : .down, detail: unreachable))
         if let found = audit.unverifiedBreak {
             components.append(
                 Component(
@@ -48,7 +56,9 @@ struct NodeReadiness: Sendable {
         }
         let registryStates = components.filter { $0.kind == "registry" }.map(\.status)
         let status: Status
-        if audit.unverifiedBreak != nil || (!registryStates.isEmpty && registryStates.allSatisfy { $0 == .down }) {
+        if audit.unverifiedBreak != nil || unreachable != nil
+            || (!registryStates.isEmpty && registryStates.allSatisfy { $0 == .down })
+        {
             status = .notReady
         } else if components.contains(where: { $0.status != .up }) {
             status = .degraded

@@ -90,17 +90,7 @@ public final class PostgresAuditStorage: AuditStorage {
                     try connection.query(Self.insertStatement(rows: chunk.count), chunk.flatMap(parameters))
                     start += chunk.count
                 }
-                if let checkpoint {
-                    try connection.query(
-                        """
-                        INSERT INTO lienthong.audit_checkpoints (node_id, seq, hash, time, node, protected, signature)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7)
-                        """,
-                        [
-                            nodeID, String(checkpoint.seq), checkpoint.hash, checkpoint.time, checkpoint.node,
-                            checkpoint.signature.protected, checkpoint.signature.signature,
-                        ])
-                }
+                if let checkpoint { try insertCheckpoint(checkpoint, on: connection) }
                 try connection.execute("COMMIT")
             } catch {
                 _ = try? connection.execute("ROLLBACK")
@@ -108,6 +98,19 @@ public final class PostgresAuditStorage: AuditStorage {
             }
         }
         if !missing.isEmpty { partitions.withLock { $0.formUnion(missing) } }
+    }
+
+    /// Adds a checkpoint row of this node's chain, within the caller's transaction.
+    func insertCheckpoint(_ checkpoint: AuditCheckpoint, on connection: PostgresConnection) throws(PostgresError) {
+        try connection.query(
+            """
+            INSERT INTO lienthong.audit_checkpoints (node_id, seq, hash, time, node, protected, signature)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            """,
+            [
+                nodeID, String(checkpoint.seq), checkpoint.hash, checkpoint.time, checkpoint.node,
+                checkpoint.signature.protected, checkpoint.signature.signature,
+            ])
     }
 
     /// This node's seals, in order.
@@ -159,6 +162,15 @@ public final class PostgresAuditStorage: AuditStorage {
         try records(
             where: "recorded_time >= $1::timestamptz AND recorded_time < $2::timestamptz",
             [Self.timestamp(from), Self.timestamp(to)])
+    }
+
+    /// This node's last archived and detached element, if a month of its chain was detached.
+    public func archivedHead() throws(AuditError) -> (seq: Int64, hash: String)? {
+        try Self.archivedHead(of: nodeID) { (sql, parameters) throws(AuditError) in
+            try read("reading the archived head") { connection throws(PostgresError) in
+                try connection.query(sql, parameters).rows
+            }
+        }
     }
 
     /// Brings the lookup index up to date now.

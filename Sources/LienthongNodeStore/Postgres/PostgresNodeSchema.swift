@@ -3,7 +3,8 @@ import LienthongCore
 import LienthongStorage
 
 /// The tables of node state in PostgreSQL, in the schema `lienthong`: the shared replay window, and the audit log
-/// of every node (`audit_records` partitioned by month on `recorded_time`, with its checkpoints and seals).
+/// of every node (`audit_records` partitioned by month on `recorded_time`, with its checkpoints, seals and the
+/// heads of the months archived and detached).
 ///
 /// Nodes that start together create the tables under one advisory lock, so `IF NOT EXISTS` never races. Monthly
 /// partitions are created ahead of need: the current month and the next two at start, and any month a batch
@@ -34,6 +35,9 @@ enum PostgresNodeSchema {
             node_id text NOT NULL, seq bigint NOT NULL, break_seq bigint NOT NULL, failure text NOT NULL,
             operator text NOT NULL, time text NOT NULL, node text NOT NULL, prev_hash text NOT NULL,
             hash text NOT NULL, PRIMARY KEY (node_id, seq));
+        CREATE TABLE IF NOT EXISTS lienthong.audit_archives (
+            node_id text NOT NULL, month text NOT NULL, records bigint NOT NULL, last_seq bigint NOT NULL,
+            last_hash text NOT NULL, detached_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (node_id, month));
         """
 
     /// Creates what is missing: the tables, and the partitions of `months`.

@@ -75,6 +75,17 @@ public final class PostgresReplayGuard: ReplayAdmitter {
         }
     }
 
+    /// `nil` when a pooled connection answers `SELECT 1`, else the failure's code. The audit log is in the same
+    /// database, so this is the node's storage as a whole; its writer's own session is busy with batches.
+    public func unreachableReason() async -> String? {
+        do {
+            try await pool.query("SELECT 1")
+            return nil
+        } catch {
+            return error.code.wireCode
+        }
+    }
+
     static func milliseconds(_ date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1000).rounded(.up))
     }

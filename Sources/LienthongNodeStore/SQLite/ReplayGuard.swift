@@ -111,6 +111,10 @@ public final class ReplayGuard: ReplayAdmitter {
     /// How many ids are remembered.
     public var count: Int { state.withLock { $0.window.count } }
 
+    /// Always `nil`: the window is a file of the node's own, opened at start; a failed write is the admission's
+    /// error, not an absent store.
+    public func unreachableReason() async -> String? { nil }
+
     /// Writes the admitted `ids` (and a raised floor) in one transaction.
     private static func record(_ ids: [String], in state: inout State, now: Date) throws(StorageError) {
         let window = state.window

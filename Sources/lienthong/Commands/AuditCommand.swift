@@ -32,10 +32,16 @@ struct AuditCommand: LienthongCommand {
                 ]),
             Command(
                 "export", summary: "write records and checkpoints as JSON Lines",
+                discussion: """
+                    On PostgreSQL (a postgresql:// URL), --month writes a signed archive of that past month: each
+                    node's chain, ended by a checkpoint signed with the node key of --config/--data-dir. With
+                    --detach, once the archive is written, synced and verified against --trust-anchor, the month's
+                    partition is detached and dropped (the oldest month first; never the current one).
+                    """,
                 arguments: [
                     Positional(
-                        "DB", help: "the audit database (default: $LIENTHONG_DATA_DIR/audit.sqlite, else "
-                            + ".lienthong/audit.sqlite)", required: false)
+                        "DB|URL", help: "the audit database (default: $LIENTHONG_DATA_DIR/audit.sqlite, else "
+                            + ".lienthong/audit.sqlite), or a postgresql:// URL with --month", required: false)
                 ],
                 options: [
                     .value(
@@ -45,6 +51,11 @@ struct AuditCommand: LienthongCommand {
                         "to", "RFC3339", help: "records made before this time (default: to the last)",
                         format: .timestamp),
                     .value("out", "FILE", help: "write to FILE (default: standard output)"),
+                    .value("month", "YYYY-MM", help: "PostgreSQL: the past month to archive"),
+                    .flag("detach", help: "PostgreSQL: then detach and drop the month (needs --out, --trust-anchor)"),
+                    .repeated("trust-anchor", "PEM", help: "a root certificate the archive is verified against"),
+                    .value("config", "DIR", help: "the node's configuration (default: $LIENTHONG_CONFIG, else config/demo)"),
+                    .value("data-dir", "DIR", help: "the node's data directory (default: $LIENTHONG_DATA_DIR, else node.json's)"),
                 ]),
             Command(
                 "seal", summary: "record the break a stopped node found in its audit log, so the node serves again",
@@ -67,7 +78,7 @@ struct AuditCommand: LienthongCommand {
         switch arguments.subcommand {
         case "verify": return try verify(arguments, anchors: arguments.values("trust-anchor"))
         case "seal": try seal(arguments)
-        default: try export(arguments)
+        default: return try export(arguments)
         }
         return 0
     }
@@ -77,6 +88,9 @@ struct AuditCommand: LienthongCommand {
         let store = try TrustStore.load(anchorFiles: anchors.map { URL(fileURLWithPath: $0) })
         if Self.isPostgresURL(path) {
             return try verifyPostgres(path, trust: CertificateVerifier(trustStore: store), arguments: arguments)
+        }
+        if AuditExport.isArchive(path: path) {
+            return Self.report(try AuditExport.verifyChains(path: path, trust: CertificateVerifier(trustStore: store)))
         }
         let tsaAnchors = try arguments.values("tsa-anchor").flatMap { file in
             try Certificate.loadChain(from: URL(fileURLWithPath: file))
@@ -134,8 +148,12 @@ struct AuditCommand: LienthongCommand {
         return lines.joined(separator: "\n")
     }
 
-    private func export(_ arguments: Arguments) throws {
+    private func export(_ arguments: Arguments) throws -> Int32 {
         let path = arguments.positional.first ?? AuditLog.defaultPath()
+        if Self.isPostgresURL(path) { return try archivePostgres(path, arguments: arguments) }
+        guard arguments.option("month") == nil, !arguments.flag("detach") else {
+            throw UsageError("--month and --detach archive a postgresql:// store; give --from and --to for a file")
+        }
         let from = try arguments.option("from").map { try Self.date($0, "--from") }
         let to = try arguments.option("to").map { try Self.date($0, "--to") }
         let output: FileHandle
@@ -162,6 +180,17 @@ struct AuditCommand: LienthongCommand {
         }
         FileHandle.standardError.write(
             Data("exported \(counts.records) records and \(counts.checkpoints) checkpoints\n".utf8))
+        return 0
+    }
+
+    /// The node's configuration, as `serve` finds it: --config, --data-dir, then the environment.
+    static func configuration(_ arguments: Arguments) throws -> GatewayConfiguration {
+        let environment = ProcessInfo.processInfo.environment
+        return try GatewayConfiguration.load(
+            configDirectory: URL(
+                fileURLWithPath: arguments.option("config") ?? environment["LIENTHONG_CONFIG"] ?? "config/demo"),
+            dataDirectory: (arguments.option("data-dir") ?? environment["LIENTHONG_DATA_DIR"])
+                .map { URL(fileURLWithPath: $0) })
     }
 
     /// Seals the break a stopped node's start check finds, naming the operator (see `GatewayNode.sealAudit`).
@@ -169,13 +198,7 @@ struct AuditCommand: LienthongCommand {
         guard let name = arguments.option("operator"), !name.isEmpty else {
             throw UsageError("audit seal needs --operator NAME")
         }
-        let environment = ProcessInfo.processInfo.environment
-        let configuration = try GatewayConfiguration.load(
-            configDirectory: URL(
-                fileURLWithPath: arguments.option("config") ?? environment["LIENTHONG_CONFIG"] ?? "config/demo"),
-            dataDirectory: (arguments.option("data-dir") ?? environment["LIENTHONG_DATA_DIR"])
-                .map { URL(fileURLWithPath: $0) })
-        guard let seal = try GatewayNode.sealAudit(configuration, operatorName: name) else {
+        guard let seal = try GatewayNode.sealAudit(try Self.configuration(arguments), operatorName: name) else {
             print("nothing to seal: the audit log verifies")
             return
         }
