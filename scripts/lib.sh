@@ -19,3 +19,19 @@ ensure_packages() {
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
+
+# A loopback TCP port nobody listens on now (the server binding it is the real test: a caller whose server fails to
+# bind chooses again). Below the kernel's ephemeral range (32768-60999 on Debian), so that no outgoing connection's
+# local port takes it between the choice and the bind.
+free_port() {
+    local port
+    for _ in $(seq 1 50); do
+        port=$((20000 + RANDOM % 12000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return
+        fi
+    done
+    echo "no free port found" >&2
+    return 1
+}

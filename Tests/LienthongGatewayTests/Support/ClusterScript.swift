@@ -16,7 +16,6 @@ final class ClusterScript: @unchecked Sendable {
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("lienthong-cluster-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        port = Int.random(in: 20_000...60_000)
         let output = directory.appendingPathComponent("script.out")
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         process = Process()
@@ -31,7 +30,7 @@ final class ClusterScript: @unchecked Sendable {
             directory.appendingPathComponent("run").path,
         ]
         process.environment = ProcessInfo.processInfo.environment.merging([
-            "LIENTHONG_BIN": GatewayProcess.binary.path, "LIENTHONG_CLUSTER_PORT": String(port),
+            "LIENTHONG_BIN": GatewayProcess.binary.path, "LIENTHONG_CLUSTER_PORT": "0",
         ]) { _, added in added }
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: output)
@@ -45,10 +44,15 @@ final class ClusterScript: @unchecked Sendable {
         let portFile = directory.appendingPathComponent("run/postgres/port")
         let postgresPort = (try? String(contentsOf: portFile, encoding: .utf8)) ?? ""
         postgresURL = "postgresql://postgres@127.0.0.1:\(postgresPort.trimmingCharacters(in: .whitespaces))/lienthong"
-        guard FileManager.default.fileExists(atPath: ready.path) else {
+        // The script chose HAProxy's port (again if another process took it before HAProxy bound it).
+        let chosenPort = (try? String(contentsOf: directory.appendingPathComponent("run/port"), encoding: .utf8))
+            .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        guard FileManager.default.fileExists(atPath: ready.path), let chosenPort else {
+            port = 0
             stop()
             throw GatewayProcessError(message: "scripts/cluster did not become ready:\n\(banner)")
         }
+        port = chosenPort
     }
 
     /// The directory the script keeps the cluster in.
