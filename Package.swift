@@ -157,7 +157,10 @@ let package = Package(
             name: "LienthongFederationTests",
             dependencies: ["LienthongFederation", "LienthongSchema", "LienthongTrust", "LienthongTesting"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "LienthongGatewayTests", dependencies: ["LienthongGateway", "LienthongTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LienthongGatewayTests",
+            dependencies: ["LienthongGateway", "LienthongFederation", "LienthongTesting"],
+            swiftSettings: swiftSettings),
     ]
 )
 

@@ -7,6 +7,7 @@ import LienthongGateway
 let commands: [any LienthongCommand.Type] = [
     ServeCommand.self, ConfigCheckCommand.self, RegistryCommand.self, SchemaCommand.self, SignCommand.self,
     VerifyCommand.self, KeysCommand.self, PKICommand.self, AuditCommand.self, ReportCommand.self, ReloadCommand.self,
+    FederationCommand.self,
 ]
 
 let tool = Command(

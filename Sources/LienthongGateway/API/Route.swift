@@ -16,4 +16,5 @@ enum Route: String, PathTemplate {
     case validate = "/v1/schemas/{id}/validate"
     case transparency = "/v1/transparency/persons/{personalId}/accesses"
     case monthlyReport = "/v1/reports/monthly"
+    case federationConfiguration = "/v1/federation/configuration"
 }

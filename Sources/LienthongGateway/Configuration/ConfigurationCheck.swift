@@ -35,6 +35,7 @@ struct ConfigurationCheck {
         checkToken()
         checkAdmin()
         checkRevocation()
+        checkFederation()
         checkMembersAndPurposes()
         checkConsumers()
         checkGrants()

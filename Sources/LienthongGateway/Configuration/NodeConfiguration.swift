@@ -129,4 +129,9 @@ public struct NodeConfiguration: Sendable, Hashable, Codable {
     public var citizenIdentity: CitizenIdentityConfiguration?
     /// Revocation checks of consumers' client certificates (CRL files, OCSP); none when absent.
     public var revocation: RevocationConfiguration?
+    /// The global configuration this node fetches from the federation's authority; none when absent (a node
+    /// outside any federation).
+    public var federation: FederationConfiguration?
+    /// The authority role: the published global configuration this node serves; none when absent.
+    public var authority: AuthorityConfiguration?
 }
