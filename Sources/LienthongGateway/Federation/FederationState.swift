@@ -13,6 +13,8 @@ final class FederationState: Sendable {
     struct Snapshot: Sendable {
         /// The last good configuration, if any.
         var configuration: GlobalConfiguration?
+        /// The SHA-256 of its document's bytes: a fetch of the same bytes needs no verification.
+        var digest: [UInt8]?
         /// Why the last fetched document was refused, or the fetch failed; `nil` once one is taken or unchanged.
         var lastRefusal: FederationError?
     }
@@ -27,10 +29,11 @@ final class FederationState: Sendable {
     /// What the node holds now.
     var snapshot: Snapshot { state.withLock { $0 } }
 
-    /// Holds `configuration` as the last good one.
-    func hold(_ configuration: GlobalConfiguration) {
+    /// Holds `configuration` (whose document's SHA-256 is `digest`) as the last good one.
+    func hold(_ configuration: GlobalConfiguration, digest: [UInt8]? = nil) {
         state.withLock {
             $0.configuration = configuration
+            $0.digest = digest
             $0.lastRefusal = nil
         }
     }
