@@ -116,13 +116,12 @@ struct FederationRefresh: Sendable {
         }
     }
 
-    /// Writes the document to ``store`` atomically (a temporary file renamed over it), so that a crash leaves the
-    /// old or the new one, never half of one.
+    /// Writes the document to ``store`` atomically (a temporary file flushed, then renamed over it), so that a crash
+    /// leaves the old or the new one, never half of one.
     private func keep(_ bytes: [UInt8]) throws(FederationError) {
         do {
-            try FileManager.default.createDirectory(
-                at: store.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(bytes).write(to: store, options: .atomic)
+            try ConfigurationEditor.write(
+                Data(bytes), store.lastPathComponent, in: store.deletingLastPathComponent())
         } catch {
             throw FederationError(.storeFailed, "\(store.lastPathComponent): \(error.localizedDescription)")
         }
