@@ -148,12 +148,17 @@ struct FederationTests {
         let authorityData = FileManager.default.temporaryDirectory
             .appendingPathComponent("lienthong-data-\(UUID().uuidString)")
         let published = authorityData.appendingPathComponent("federation/published.json")
-        try federation.publish(to: published, validFor: 4)
         let authority = try Self.authorityNode(dataDirectory: authorityData)
         defer { authority.stop() }
         let node = try Self.memberNode(of: authority, federation: federation, graceSeconds: 1)
         defer { node.stop() }
         let client = node.client()
+        // Nothing published yet: the authority says so, the node has nothing to go on.
+        try await Self.expectLine(node.standardError, [#""code":"federation.fetch-failed""#, "answered 503"])
+        #expect(try await Self.component(node, client: client).detail.contains("federation.configuration-missing"))
+
+        // Published only now, so that a slow start cannot eat its few seconds of validity.
+        try federation.publish(to: published, validFor: 6)
         try await Self.expectLine(
             node.standardOutput, [#""event":"federation-configuration-accepted""#, #""version":1"#])
 
