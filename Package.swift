@@ -59,6 +59,12 @@ let package = Package(
             dependencies: ["LienthongCore", "CEvent", "CCurl", "COpenSSL", "CLienthongShims"],
             swiftSettings: swiftSettings
         ),
+        // The federation's signed global configuration: its value, schema check, signature, versions and diff.
+        .target(
+            name: "LienthongFederation",
+            dependencies: ["LienthongCore", "LienthongJSON", "LienthongSchema", "LienthongTrust"],
+            swiftSettings: swiftSettings
+        ),
         // Registry adapters and native-to-canonical mapping.
         .target(
             name: "LienthongConnectors",
@@ -83,6 +89,7 @@ let package = Package(
             dependencies: [
                 "LienthongCore", "LienthongJSON", "LienthongSchema", "LienthongTrust", "LienthongStorage",
                 "LienthongHTTP", "LienthongConnectors", "LienthongAccess", "LienthongAudit", "LienthongNodeStore",
+                "LienthongFederation",
             ],
             swiftSettings: swiftSettings
         ),
@@ -93,6 +100,7 @@ let package = Package(
             dependencies: [
                 "LienthongGateway", "LienthongSchema", "LienthongJSON", "LienthongHTTP", "LienthongConnectors",
                 "LienthongCommandLine", "LienthongNodeStore", "LienthongAudit", "LienthongStorage",
+                "LienthongFederation", "LienthongTrust",
             ],
             swiftSettings: swiftSettings
         ),
@@ -145,7 +153,14 @@ let package = Package(
         .testTarget(name: "LienthongAccessTests", dependencies: ["LienthongAccess", "LienthongTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "LienthongAuditTests", dependencies: ["LienthongAudit", "LienthongTesting"], swiftSettings: swiftSettings),
         .testTarget(name: "LienthongStorageTests", dependencies: ["LienthongStorage", "LienthongTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "LienthongGatewayTests", dependencies: ["LienthongGateway", "LienthongTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LienthongFederationTests",
+            dependencies: ["LienthongFederation", "LienthongSchema", "LienthongTrust", "LienthongTesting"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LienthongGatewayTests",
+            dependencies: ["LienthongGateway", "LienthongFederation", "LienthongTesting"],
+            swiftSettings: swiftSettings),
     ]
 )
 

@@ -41,6 +41,8 @@ public final class GatewayNode: Sendable {
     let reloading = Mutex(0)
     /// Writes the access and error log; `nil` when the level is `off`.
     private let logWriter: LogWriter?
+    /// Fetches the global configuration while the node runs; `nil` on a node in no federation.
+    private let federationRefresh: FederationRefresh?
 
     /// How many reloads were attempted (applied or refused) since start.
     public var reloadAttempts: Int { reloading.withLock { $0 } }
@@ -68,7 +70,8 @@ public final class GatewayNode: Sendable {
             metrics: Metrics(), httpClient: httpClient, connectorVariables: agency?.variables ?? [:],
             developmentPKI: pki, rateLimits: RateLimitStore(clock: ContinuousClock()),
             messages: try SQLiteMessageQueue(path: configuration.dataPath("messages.sqlite")),
-            attachments: try Self.attachmentStore(configuration)
+            attachments: try Self.attachmentStore(configuration),
+            federation: configuration.node.federation.map { FederationState(grace: $0.expiryGrace) }
         )
         var connectors: [any RegistryConnector] = []
         let registries = try openRegistries(configuration, services: services, reusing: []) {
@@ -81,6 +84,11 @@ public final class GatewayNode: Sendable {
         // A break found at start stays until an operator seals it, which needs the node stopped.
         let gated: any HTTPHandler = audit.unverifiedBreak == nil ? current : AuditGate(next: current)
         let logWriter = logLevel == .off ? nil : LogWriter(level: logLevel)
+        let federationRefresh = try services.federation.flatMap { state in
+            try FederationRefresh.make(configuration, state: state) { entry in
+                if logLevel.logs(entry.level) { logWriter?.write(entry) }
+            }
+        }
         var apiConfiguration = try Self.serverConfiguration(configuration)
         apiConfiguration.observer = services.metrics.serverObserver(listener: "api")
         let server = HTTPServer(
@@ -102,7 +110,8 @@ public final class GatewayNode: Sendable {
         }
         let node = GatewayNode(
             port: port, adminPort: adminPort, server: server, adminServer: adminServer, agencyServer: agency?.server,
-            services: services, current: current, connectors: connectors, logWriter: logWriter
+            services: services, current: current, connectors: connectors, logWriter: logWriter,
+            federationRefresh: federationRefresh
         )
         admin.attach(node)
         return node
@@ -110,7 +119,8 @@ public final class GatewayNode: Sendable {
 
     private init(
         port: Int, adminPort: Int, server: HTTPServer, adminServer: HTTPServer, agencyServer: HTTPServer?,
-        services: NodeServices, current: CurrentSnapshot, connectors: [any RegistryConnector], logWriter: LogWriter?
+        services: NodeServices, current: CurrentSnapshot, connectors: [any RegistryConnector], logWriter: LogWriter?,
+        federationRefresh: FederationRefresh?
     ) {
         self.port = port
         self.adminPort = adminPort
@@ -121,6 +131,7 @@ public final class GatewayNode: Sendable {
         self.current = current
         self.opened = Mutex(connectors)
         self.logWriter = logWriter
+        self.federationRefresh = federationRefresh
     }
 
     /// The registries of `configuration`, reusing the open connector of each one whose descriptor is unchanged in
@@ -149,13 +160,8 @@ public final class GatewayNode: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.adminServer.run() }
             if let agencyServer { group.addTask { try await agencyServer.run() } }
-            // The API server ends first (shutdown drains it); the agency API must outlive its last lookup. The
-            // delivery worker runs beside it and is cancelled once it has drained.
-            try await withThrowingTaskGroup(of: Void.self) { serving in
-                serving.addTask { await self.deliverMessages() }
-                try await self.server.run()
-                serving.cancelAll()
-            }
+            // The API server ends first (shutdown drains it); the agency API must outlive its last lookup.
+            try await self.runAPI()
             adminServer.shutdown()
             agencyServer?.shutdown()
             try await group.waitForAll()
@@ -164,6 +170,17 @@ public final class GatewayNode: Sendable {
         services.httpClient.shutdown()
         services.audit.log.close()
         logWriter?.close()
+    }
+
+    /// The API server until it has drained, with the document delivery worker and the federation refresh beside it
+    /// as child tasks, cancelled then.
+    private func runAPI() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await self.deliverMessages() }
+            if let federationRefresh { group.addTask { await federationRefresh.run() } }
+            try await server.run()
+            group.cancelAll()
+        }
     }
 
     /// Starts a graceful shutdown; ``run()`` returns once it is complete.

@@ -8,6 +8,7 @@ let commands: [any LienthongCommand.Type] = [
     ServeCommand.self, ConfigCheckCommand.self, RegistryCommand.self, SchemaCommand.self, SignCommand.self,
     VerifyCommand.self, KeysCommand.self, PKICommand.self, AuditCommand.self, ReportCommand.self, ReloadCommand.self,
     MessagesCommand.self,
+    FederationCommand.self,
 ]
 
 let tool = Command(

@@ -3,7 +3,8 @@ import LienthongTesting
 import Testing
 
 /// Schemathesis (property-based tests generated from the served OpenAPI description) against a gateway on the
-/// embedded default, with a credential for each role: zero failures, zero 5xx.
+/// embedded default that is also the federation's authority, with a credential for each role: zero failures, zero
+/// 5xx.
 ///
 /// `scripts/test` installs schemathesis, pinned, into `.venv-schemathesis`; without it the test is skipped locally
 /// and fails in CI (`CI` set), so it is never skipped there unnoticed.
@@ -23,7 +24,11 @@ struct SchemathesisTests {
     )
     func theGatewayAnswersEveryGeneratedRequestAsItsDescriptionSays() async throws {
         try #require(Self.installed, "\(Self.command.path) is missing: scripts/test installs schemathesis there")
-        let gateway = try GatewayProcess()
+        // The federation's authority too, with a published global configuration, so that its route answers 200.
+        let dataDirectory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("lienthong-data-\(UUID().uuidString)")
+        try FederationAuthority().publish(to: dataDirectory.appendingPathComponent("federation/published.json"))
+        let gateway = try FederationTests.authorityNode(dataDirectory: dataDirectory)
         defer { gateway.stop() }
         let citizens = gateway.dataDirectory.appendingPathComponent("secrets/citizen-tokens")
         let citizenFile = try #require(
@@ -56,6 +61,9 @@ struct SchemathesisTests {
             $0.hasPrefix(#"lienthong_requests_total{listener="api""#)
         }
         #expect(requests.count > 20, "the run reached the gateway")
+        // The authority's route was reached and answered with the published document.
+        let federation = requests.filter { $0.contains(#"route="/v1/federation/configuration""#) }
+        #expect(federation.contains { $0.contains(#"status="200""#) }, "\(federation)")
         let serverErrors = requests.filter { $0.contains("status=\"5") }
         #expect(serverErrors.isEmpty, "\(serverErrors)")
     }

@@ -12,6 +12,7 @@ struct CanonicalSchemaTests {
     static let names = [
         "address.v1", "person.v1", "enterprise.v1", "land-parcel.v1", "insurance-participation.v1", "problem.v1",
         "envelope.v1", "person-profile.v1", "audit-record.v1", "config.v1", "request.v1", "document.v1",
+        "global-configuration.v1",
     ]
 
     static func document(_ name: String) throws -> JSONValue {

@@ -22,4 +22,5 @@ enum Route: String, PathTemplate {
     case inboxMessage = "/v1/inbox/{id}"
     case inboxAttachment = "/v1/inbox/{id}/attachments/{name}"
     case inboxAck = "/v1/inbox/{id}/ack"
+    case federationConfiguration = "/v1/federation/configuration"
 }

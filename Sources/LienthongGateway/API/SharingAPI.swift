@@ -27,6 +27,8 @@ struct SharingAPI: Sendable {
     let metrics: Metrics
     /// The node's readiness now (the public `/readyz` answers its status only).
     let readiness: @Sendable () async -> NodeReadiness
+    /// The published global configuration this node serves as the federation's authority; `nil` on other nodes.
+    let authorityDocument: URL?
 
     /// The router of every route, with metrics around every answer and the challenge of each credential on its
     /// routes' 401s; the node builds it once, at start.
@@ -44,6 +46,7 @@ struct SharingAPI: Sendable {
         builder.on(.schemas, .get) { _ in schemas.list() }
         builder.on(.schema, .get) { schemas.schema($0.parameters[0]) }
         builder.on(.validate, .post) { schemas.validate($0.parameters[0], body: $0.request.body) }
+        builder.on(.federationConfiguration, .get) { _ in publishedConfiguration() }
         builder.on(.transparency, .get) {
             await transparency.accesses(
                 personalID: $0.parameters[0], authorization: $0.request.headers["Authorization"])

@@ -10,7 +10,7 @@ extension AdminAPI {
     /// Each component's readiness (the public `/readyz` answers the overall status only).
     func readiness() async -> HTTPResponse {
         let readiness = await NodeReadiness.check(
-            registries: current.current.registries, audit: services.audit.log, storage: services.replay)
+            registries: current.current.registries, audit: services.audit.log, storage: services.replay, federation: services.federation)
         return .json(readiness.detailed, status: readiness.httpStatus)
     }
 
@@ -23,7 +23,7 @@ extension AdminAPI {
             "lienthong_build_info", [("version", Gateway.version), ("generation", "\(snapshot.generation)")], 1)
         services.metrics.write(to: &text)
         let readiness = await NodeReadiness.check(
-            registries: snapshot.registries, audit: services.audit.log, storage: services.replay)
+            registries: snapshot.registries, audit: services.audit.log, storage: services.replay, federation: services.federation)
         NodeMetrics.write(readiness: readiness, registries: snapshot.registries, to: &text)
         NodeMetrics.write(audit: services.audit.log.statistics, to: &text)
         text.family("lienthong_reload_attempts_total", "counter", "Reloads attempted since start.")

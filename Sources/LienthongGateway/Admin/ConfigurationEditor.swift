@@ -89,8 +89,9 @@ final class ConfigurationEditor: Sendable {
         }
     }
 
-    /// Writes a temporary file beside the target, flushes it and renames it over the target.
-    private static func write(_ data: Data, _ file: String, in directory: URL) throws {
+    /// Writes a temporary file beside the target, flushes it and renames it over the target (the federation's last
+    /// good global configuration is kept the same way).
+    static func write(_ data: Data, _ file: String, in directory: URL) throws {
         let target = directory.appendingPathComponent(file)
         try FileManager.default.createDirectory(
             at: target.deletingLastPathComponent(), withIntermediateDirectories: true)

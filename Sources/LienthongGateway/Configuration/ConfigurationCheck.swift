@@ -36,6 +36,7 @@ struct ConfigurationCheck {
         checkAdmin()
         checkRevocation()
         checkMessages()
+        checkFederation()
         checkMembersAndPurposes()
         checkConsumers()
         checkGrants()

@@ -131,4 +131,9 @@ public struct NodeConfiguration: Sendable, Hashable, Codable {
     public var revocation: RevocationConfiguration?
     /// Documents between agencies (`POST /v1/messages`); the defaults of ``MessagesConfiguration`` when absent.
     public var messages: MessagesConfiguration?
+    /// The global configuration this node fetches from the federation's authority; none when absent (a node
+    /// outside any federation).
+    public var federation: FederationConfiguration?
+    /// The authority role: the published global configuration this node serves; none when absent.
+    public var authority: AuthorityConfiguration?
 }

@@ -9,8 +9,8 @@ extension GatewayNode {
     /// Reloaded: consumers, tokens, grants, purposes, members, registries and their mappings (a changed connector is
     /// opened anew), schemas, trust anchors, the signing keys, the admin listener's operators and the rate limits
     /// (applied to what each consumer and service has spent so far, which a reload keeps). The listen address, data
-    /// directory, TLS, limits, event loops, audit and replay settings, the admin listener's address and TLS keep their
-    /// running values until a restart (the outcome names them).
+    /// directory, TLS, limits, event loops, audit and replay settings, the admin listener's address and TLS, and the
+    /// federation section keep their running values until a restart (the outcome names them).
     public func reload(_ load: () throws -> GatewayConfiguration) -> ReloadOutcome {
         reloading.withLock { attempts -> ReloadOutcome in
             attempts += 1
@@ -64,6 +64,8 @@ extension GatewayNode {
         keep("demoAgencyAPI", \.node.demoAgencyAPI)
         keep("developmentPKI", \.node.developmentPKI)
         keep("seeds", \.node.seeds)
+        // The refresh task and the configuration it holds live as long as the process.
+        keep("federation", \.node.federation)
         return changed
     }
 }

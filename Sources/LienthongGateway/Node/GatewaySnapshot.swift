@@ -90,9 +90,11 @@ final class GatewaySnapshot: Sendable {
                 operators: OperatorAuthenticator(tokenHashes: try dataDirectory.operatorTokenHashes())
             ),
             openAPI: openAPI, configuration: configuration, metrics: services.metrics,
-            readiness: {
-                await NodeReadiness.check(registries: registries, audit: audit.log, storage: replay)
-            }
+            readiness: { [federation = services.federation] in
+                await NodeReadiness.check(
+                    registries: registries, audit: audit.log, storage: replay, federation: federation)
+            },
+            authorityDocument: configuration.node.authority.map { configuration.dataPath($0.published) }
         ).makeRouter()
         return GatewaySnapshot(
             generation: generation, configuration: configuration, keys: keys, registries: registries, router: router,

@@ -3,7 +3,8 @@ import LienthongConnectors
 import LienthongJSON
 import LienthongNodeStore
 
-/// Whether the node can serve, per component: each registry's connector, the audit log and the node's storage.
+/// Whether the node can serve, per component: each registry's connector, the audit log, the node's storage and the
+/// global configuration.
 ///
 /// One registry down leaves the others served: the node is `degraded` (200, so a load balancer keeps sending the
 /// other registries' lookups). It is `not-ready` (503) only when it cannot serve any exchange: the audit log has an
@@ -31,11 +32,12 @@ struct NodeReadiness: Sendable {
     /// 200 unless the node cannot serve at all.
     var httpStatus: Int { status == .notReady ? 503 : 200 }
 
-    /// Asks each registry's connector for its health, the audit log for its start check and the storage whether it
-    /// answers.
-    static func check(registries: [RegistryRuntime], audit: AuditLog, storage: any ReplayAdmitter) async
-        -> NodeReadiness
-    {
+    /// Asks each registry's connector for its health, the audit log for its start check, the storage whether it
+    /// answers and, on a node in a federation, the global configuration held (down when cross-node exchanges are
+    /// refused: `degraded`, since local lookups go on).
+    static func check(
+        registries: [RegistryRuntime], audit: AuditLog, storage: any ReplayAdmitter, federation: FederationState? = nil
+    ) async -> NodeReadiness {
         var components: [Component] = []
         let unreachable = await storage.unreachableReason()
         components.append(
@@ -54,6 +56,7 @@ struct NodeReadiness: Sendable {
                 Component(
                     name: runtime.descriptor.name, kind: "registry", status: health.status, detail: health.detail))
         }
+        if let federation { components.append(federation.readinessComponent()) }
         let registryStates = components.filter { $0.kind == "registry" }.map(\.status)
         let status: Status
         if audit.unverifiedBreak != nil || unreachable != nil

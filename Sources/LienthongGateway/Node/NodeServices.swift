@@ -5,7 +5,8 @@ import LienthongNodeStore
 import LienthongTrust
 
 /// The parts of a node that live as long as its process and every configuration snapshot shares: the audit log,
-/// the replay window, the rate-limit state, the metrics, the HTTP client and what the start-up prepared.
+/// the replay window, the rate-limit state, the metrics, the HTTP client, the global configuration held and what the
+/// start-up prepared.
 ///
 /// A reload builds a new ``GatewaySnapshot`` around these; changing one of them takes a restart.
 struct NodeServices: Sendable {
@@ -29,4 +30,6 @@ struct NodeServices: Sendable {
     let messages: any MessageQueue
     /// Where the documents' attachment bytes live (`messages/`).
     let attachments: AttachmentStore
+    /// The global configuration held and how its refreshes went; `nil` on a node in no federation.
+    let federation: FederationState?
 }

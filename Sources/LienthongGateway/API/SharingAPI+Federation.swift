@@ -1,0 +1,24 @@
+import Foundation
+import LienthongCore
+import LienthongHTTP
+
+extension SharingAPI {
+    /// `GET /v1/federation/configuration` on a node not configured as the authority.
+    static let notAnAuthority = Problem(
+        status: 404, code: "federation.not-an-authority", title: "Not the federation's authority",
+        detail: "this node does not publish a global configuration")
+    /// `GET /v1/federation/configuration` on the authority before anything was published.
+    static let notPublished = Problem(
+        status: 503, code: "federation.not-published", title: "No global configuration published",
+        detail: "no global configuration has been published yet", extensions: ["retryAfter": 60])
+
+    /// The authority's published global configuration, byte for byte as `lienthong federation publish` wrote it
+    /// (read on each request, so a new publication is served at once; publish replaces the file atomically).
+    func publishedConfiguration() -> HTTPResponse {
+        guard let authorityDocument else { return .problem(Self.notAnAuthority, requestID: nil) }
+        guard let data = FileManager.default.contents(atPath: authorityDocument.path) else {
+            return .problem(Self.notPublished, requestID: nil)
+        }
+        return .jsonBytes([UInt8](data))
+    }
+}
