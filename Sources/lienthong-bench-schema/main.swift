@@ -49,7 +49,7 @@ guard let csvText = try? String(contentsOfFile: "\(seedsDirectory)/population.cs
 else { fail("cannot read \(seedsDirectory)/population.csv") }
 var mapped: [[UInt8]] = []
 for row in table.records {
-    let native = JSONValue.object(row.mapValues { .string($0) })
+    let native = JSONValue.object(JSONObject(row.mapValues { JSONValue.string($0) }))
     do {
         mapped.append(try registry.mapping.map(native).serializedBytes())
     } catch {

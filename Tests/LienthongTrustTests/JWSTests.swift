@@ -125,14 +125,14 @@ struct JWSTests {
     }
 
     /// A signature whose header is `header`, made with `key` as if by a careless or hostile signer.
-    private func forge(_ header: [String: JSONValue], key: SigningKey, algorithm: JWSAlgorithm) throws -> JWSSignature {
+    private func forge(_ header: JSONObject, key: SigningKey, algorithm: JWSAlgorithm) throws -> JWSSignature {
         let protected = Base64URL.encode(JSONValue.object(header).serializedBytes())
         let signature = try key.sign(
             JWSSignature.signingInput(protected: protected, payload: payload), algorithm: algorithm)
         return JWSSignature(protected: protected, signature: Base64URL.encode(signature))
     }
 
-    private func header(_ chain: [Certificate], alg: String = "ES256") -> [String: JSONValue] {
+    private func header(_ chain: [Certificate], alg: String = "ES256") -> JSONObject {
         [
             "alg": .string(alg), "b64": false, "crit": ["b64"], "iat": 1_795_000_000,
             "kid": .string(chain[0].sha256Thumbprint), "typ": "lienthong-envelope+json",

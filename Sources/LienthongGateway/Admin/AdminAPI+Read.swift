@@ -53,7 +53,7 @@ extension AdminAPI {
     func configuration() -> HTTPResponse {
         let configuration = current.current.configuration
         let documents = ConfigurationDocuments(directory: configuration.configDirectory)
-        var files: [String: JSONValue] = [:]
+        var files: JSONObject = [:]
         for (file, value) in documents.values { files[file] = ConfigurationRedaction.redact(value) }
         return .json([
             "generation": .number(JSONNumber(current.current.generation)),
@@ -67,7 +67,7 @@ extension AdminAPI {
         var entries: [JSONValue] = []
         for runtime in current.current.registries {
             let health = await runtime.registry.connector.health()
-            var entry: [String: JSONValue] = [
+            var entry: JSONObject = [
                 "registry": .string(runtime.descriptor.name),
                 "provider": .string(runtime.descriptor.provider.description),
                 "service": .string(runtime.descriptor.service.description),
@@ -102,7 +102,7 @@ extension AdminAPI {
     func auditStatus() -> HTTPResponse {
         let log = services.audit.log
         let statistics = log.statistics
-        var body: [String: JSONValue] = [
+        var body: JSONObject = [
             "enabled": .bool(services.audit.enabled),
             "headSeq": .number(JSONNumber(statistics.headSeq)),
             "queueDepth": .number(JSONNumber(statistics.queueDepth)),

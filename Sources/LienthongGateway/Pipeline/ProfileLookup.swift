@@ -143,7 +143,7 @@ struct ProfileLookup: Sendable {
             return results
         }
 
-        var profile: [String: JSONValue] = [:]
+        var profile: JSONObject = [:]
         var outcomes: [(ProfilePart, PartOutcome)] = []
         for (part, _, decision) in decisions {
             let outcome: PartOutcome

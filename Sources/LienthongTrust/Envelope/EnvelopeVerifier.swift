@@ -16,7 +16,7 @@ public enum EnvelopeVerifier {
         guard let type = message["type"]?.stringValue else {
             throw TrustError(.malformedEnvelope, "message.type missing")
         }
-        let field = type == "request" ? "consumer" : "provider"
+        let field = type.hasSameCodePoints(as: "request") ? "consumer" : "provider"
         guard let member = message[field]?.stringValue, !member.isEmpty else {
             throw TrustError(.malformedEnvelope, "message.\(field) missing")
         }
