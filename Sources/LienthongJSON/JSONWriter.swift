@@ -5,7 +5,7 @@ struct JSONWriter {
     /// writes the ECMAScript form of the double and rejects NaN and infinities.
     enum Mode { case plain(pretty: Bool), canonical }
 
-    private(set) var output: [UInt8] = []
+    var output: [UInt8] = []
     private let mode: Mode
 
     init(mode: Mode) {
