@@ -151,6 +151,21 @@ struct JWSTests {
         }
     }
 
+    @Test func kidComparesWithTheThumbprintByCodePoints() throws {
+        // U+212A KELVIN SIGN is canonically equivalent to "K" (equal for Swift's `String ==`), not the same kid.
+        let pki = try TestPKI()
+        var issued = try pki.member(member)
+        for _ in 0..<40 where !issued.chain[0].sha256Thumbprint.contains("K") { issued = try pki.member(member) }
+        try #require(issued.chain[0].sha256Thumbprint.contains("K"))
+        var forged = header(issued.chain)
+        forged["kid"] = .string(issued.chain[0].sha256Thumbprint.replacingOccurrences(of: "K", with: "\u{212A}"))
+        let signature = try forge(forged, key: issued.key, algorithm: .es256)
+        #expect(throws: TrustError(.kidMismatch, "")) {
+            try JWSVerifier.verify(
+                signature, payload: payload, trust: pki.verifier(), expectedMember: member, at: pki.now)
+        }
+    }
+
     @Test func algNoneAndHMACAreRejected() throws {
         let pki = try TestPKI()
         let verifier = try pki.verifier()
