@@ -63,7 +63,7 @@ public struct AccessDenial: Error, Sendable, Hashable, ProblemConvertible {
         case .conditionFailed: detail = "The grant's condition '\(subject ?? "")' does not hold for this request."
         case .unknownPurpose: detail = "Purpose '\(purpose)' is not a purpose of this exchange."
         }
-        var missing: [String: JSONValue] = [
+        var missing: JSONObject = [
             "reason": .string(reason.rawValue), "consumer": .string(consumer.description),
             "service": .string(service.description), "purpose": .string(purpose),
         ]

@@ -15,6 +15,16 @@ public enum JCS {
         return writer.output
     }
 
+    /// Appends the canonical bytes of `value` to `output`: for a document written member by member into one
+    /// buffer, such as an exchange message.
+    /// - Throws: ``JSONError/Code/notFinite`` if a number is NaN or infinite (`output` then holds a partial value).
+    public static func append(_ value: JSONValue, to output: inout [UInt8]) throws(JSONError) {
+        var writer = JSONWriter(mode: .canonical)
+        swap(&writer.output, &output)
+        defer { swap(&writer.output, &output) }
+        try writer.write(value)
+    }
+
     /// The canonical form of one number, e.g. `1e+21`, `0.000001`, `1e-7`; `-0` gives `0`.
     /// - Throws: ``JSONError/Code/notFinite`` for NaN and infinities.
     public static func numberString(_ value: Double) throws(JSONError) -> String {

@@ -23,7 +23,7 @@ public struct JSONError: Error, Sendable, Equatable, CustomStringConvertible {
 
         /// The text is not JSON: unexpected character, trailing garbage, leading zero, control character.
         public static let syntax = Code(kind: .syntax)
-        /// An object names the same key twice (also when two keys are canonically equivalent Unicode).
+        /// An object names the same key twice (the same code points; canonically equivalent names are two keys).
         public static let duplicateKey = Code(kind: .duplicateKey)
         /// Arrays and objects nest deeper than ``JSONLimits/maxDepth``.
         public static let depthLimit = Code(kind: .depthLimit)

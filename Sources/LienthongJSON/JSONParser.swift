@@ -11,7 +11,7 @@ struct JSONParser {
     private struct Frame {
         var isObject: Bool
         var array: [JSONValue] = []
-        var object: [String: JSONValue] = [:]
+        var object: [JSONKey: JSONValue] = [:]
         var key = ""
         var keyOffset = 0
     }
@@ -83,7 +83,8 @@ struct JSONParser {
                 skipWhitespace()
                 let next: UInt8? = index < bytes.count ? bytes[index] : nil
                 if stack[top].isObject {
-                    let key = stack[top].key
+                    // Names compare by code points (RFC 8259 §8.3): NFC and NFD forms are two members.
+                    let key = JSONKey(stack[top].key)
                     if stack[top].object.updateValue(value, forKey: key) != nil {
                         throw JSONError(code: .duplicateKey, detail: "object has a duplicate key",
                                         offset: stack[top].keyOffset)
@@ -95,7 +96,7 @@ struct JSONParser {
                         break closing
                     } else if next == UInt8(ascii: "}") {
                         index += 1
-                        value = .object(stack.removeLast().object)
+                        value = .object(JSONObject(stack.removeLast().object))
                     } else {
                         throw syntax("expected ',' or '}'")
                     }

@@ -5,8 +5,20 @@
 /// let name = pointer.resolve(in: document)
 /// ```
 public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
-    /// The unescaped reference tokens; empty for the whole document.
+    /// The unescaped reference tokens; empty for the whole document. They match member names by code points.
     public private(set) var tokens: [String]
+
+    /// Pointers are equal when their tokens have the same code points, as member names compare.
+    public static func == (lhs: JSONPointer, rhs: JSONPointer) -> Bool {
+        lhs.tokens.count == rhs.tokens.count
+            && zip(lhs.tokens, rhs.tokens).allSatisfy { $0.hasSameCodePoints(as: $1) }
+    }
+
+    /// Hashes the tokens' UTF-8 bytes, consistent with ``==(_:_:)``.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(tokens.count)
+        for token in tokens { hasher.combine(JSONKey(token)) }
+    }
 
     /// The pointer to the whole document (`""`).
     public static let root = JSONPointer(tokens: [])

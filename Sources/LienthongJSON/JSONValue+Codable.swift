@@ -13,7 +13,7 @@ extension JSONValue: Codable {
             self = .number(JSONNumber(literal: String(integer), double: Double(integer)))
         } else if let number = try? container.decode(Double.self) {
             self = .number(JSONNumber(number))
-        } else if let members = try? container.decode([String: JSONValue].self) {
+        } else if let members = try? container.decode(JSONObject.self) {
             self = .object(members)
         } else if let elements = try? container.decode([JSONValue].self) {
             self = .array(elements)

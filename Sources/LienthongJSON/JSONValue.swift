@@ -2,17 +2,52 @@ import Foundation
 
 /// A JSON value as parsed from the wire: the one JSON model used by every Lienthong module.
 ///
-/// Objects are unordered (`[String: JSONValue]`): every serialisation Lienthong writes sorts keys,
-/// and the canonical form (RFC 8785) sorts them by UTF-16 code units anyway.
-/// Note: Swift's `String ==` compares canonical equivalence, so two keys that differ only in Unicode
-/// normalisation are the same key here; the parser rejects such an object as having duplicate keys.
+/// Objects are unordered (``JSONObject``): every serialisation Lienthong writes sorts keys, and the canonical
+/// form (RFC 8785) sorts them by UTF-16 code units anyway.
+/// Strings and member names compare by code points, as JSON does (RFC 8259 §8.3), not by canonical equivalence
+/// as Swift's `String ==` does: `.string("\u{E9}") != .string("e\u{301}")`, and an object may hold both as names.
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case number(JSONNumber)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
+
+    /// Equal values of the same kind; strings by code points, numbers by value.
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): true
+        case (.bool(let x), .bool(let y)): x == y
+        case (.number(let x), .number(let y)): x == y
+        case (.string(let x), .string(let y)): x.hasSameCodePoints(as: y)
+        case (.array(let x), .array(let y)): x == y
+        case (.object(let x), .object(let y)): x == y
+        default: false
+        }
+    }
+
+    /// Hashes consistently with ``==(_:_:)``: strings by their UTF-8 bytes.
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0 as UInt8)
+        case .bool(let flag):
+            hasher.combine(1 as UInt8)
+            hasher.combine(flag)
+        case .number(let number):
+            hasher.combine(2 as UInt8)
+            hasher.combine(number)
+        case .string(let text):
+            hasher.combine(3 as UInt8)
+            hasher.combine(JSONKey(text))
+        case .array(let elements):
+            hasher.combine(4 as UInt8)
+            hasher.combine(elements)
+        case .object(let members):
+            hasher.combine(5 as UInt8)
+            hasher.combine(members)
+        }
+    }
 }
 
 /// A JSON number that keeps the literal it was written with, so no precision is lost before a consumer
@@ -64,7 +99,7 @@ extension JSONValue {
     /// The string payload, or `nil`.
     public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
     /// The object payload, or `nil`.
-    public var objectValue: [String: JSONValue]? { if case .object(let o) = self { o } else { nil } }
+    public var objectValue: JSONObject? { if case .object(let o) = self { o } else { nil } }
     /// The array payload, or `nil`.
     public var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
     /// The number payload, or `nil`.
@@ -74,7 +109,7 @@ extension JSONValue {
     /// Whether this is `null`.
     public var isNull: Bool { if case .null = self { true } else { false } }
 
-    /// The member `key` of an object, or `nil` for a missing member or a non-object.
+    /// The member named exactly `key` (by code points) of an object, or `nil` for a missing member or a non-object.
     public subscript(key: String) -> JSONValue? { objectValue?[key] }
 }
 
@@ -93,7 +128,9 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
     /// An object value; a repeated key keeps the last value.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+        var members: [JSONKey: JSONValue] = Dictionary(minimumCapacity: elements.count)
+        for (name, value) in elements { members[JSONKey(name)] = value }
+        self = .object(JSONObject(members))
     }
     /// The null value.
     public init(nilLiteral: ()) { self = .null }

@@ -91,7 +91,7 @@ struct JSONValueDecoding: Decoder {
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        guard case .object(let members) = value else { throw mismatch([String: JSONValue].self, expected: "an object") }
+        guard case .object(let members) = value else { throw mismatch(JSONObject.self, expected: "an object") }
         return KeyedDecodingContainer(KeyedContainer<Key>(members: members, decoder: self))
     }
 
@@ -165,7 +165,7 @@ extension JSONValue {
 }
 
 private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    let members: [String: JSONValue]
+    let members: JSONObject
     let decoder: JSONValueDecoding
 
     var codingPath: [any CodingKey] { decoder.codingPath }

@@ -37,7 +37,7 @@ final class EncodingNode {
     enum Content {
         case empty
         case value(JSONValue)
-        case object([String: EncodingNode])
+        case object([JSONKey: EncodingNode])
         case array([EncodingNode])
     }
 
@@ -47,7 +47,7 @@ final class EncodingNode {
         switch content {
         case .empty: .object([:])
         case .value(let value): value
-        case .object(let members): .object(members.mapValues(\.resolved))
+        case .object(let members): .object(JSONObject(members.mapValues(\.resolved)))
         case .array(let elements): .array(elements.map(\.resolved))
         }
     }
@@ -101,7 +101,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
         let child = EncodingNode()
         if case .object(var members) = encoder.node.content {
             encoder.node.content = .empty  // release the enum's copy so the insert does not copy the dictionary
-            members[key.stringValue] = child
+            members[JSONKey(key.stringValue)] = child
             encoder.node.content = .object(members)
         }
         return encoder.child(child, key: key)

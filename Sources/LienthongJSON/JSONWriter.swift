@@ -5,7 +5,7 @@ struct JSONWriter {
     /// writes the ECMAScript form of the double and rejects NaN and infinities.
     enum Mode { case plain(pretty: Bool), canonical }
 
-    private(set) var output: [UInt8] = []
+    var output: [UInt8] = []
     private let mode: Mode
 
     init(mode: Mode) {
@@ -32,24 +32,19 @@ struct JSONWriter {
         case .object(let members):
             guard !members.isEmpty else { return append("{}") }
             output.append(UInt8(ascii: "{"))
-            for (position, key) in Self.sortedKeys(members).enumerated() {
+            // Sorting the names alone and looking each up is cheaper than sorting (name, value) pairs.
+            for (position, key) in members.members.keys.sorted().enumerated() {
                 if position > 0 { output.append(UInt8(ascii: ",")) }
                 newline(indent + 1)
-                writeString(key)
+                writeString(key.string)
                 output.append(UInt8(ascii: ":"))
                 if case .plain(pretty: true) = mode { output.append(UInt8(ascii: " ")) }
-                // Force-unwrap is safe: the key came from this dictionary.
-                try write(members[key]!, indent: indent + 1)
+                // Force-unwrap is safe: the key came from this object.
+                try write(members.members[key]!, indent: indent + 1)
             }
             newline(indent)
             output.append(UInt8(ascii: "}"))
         }
-    }
-
-    /// Keys in RFC 8785 order: lexicographic over UTF-16 code units, not `String <`, which compares
-    /// canonically equivalent forms as equal.
-    static func sortedKeys(_ members: [String: JSONValue]) -> [String] {
-        members.keys.sorted { $0.utf16.lexicographicallyPrecedes($1.utf16) }
     }
 
     private mutating func newline(_ indent: Int) {

@@ -110,7 +110,7 @@ extension Report {
         .array(
             perConnectorKind.map { row in
                 func side(_ side: ConnectorKindComparison.Side) -> JSONValue {
-                    var object: [String: JSONValue] = [
+                    var object: JSONObject = [
                         "scenario": .string(side.scenario), "perSecond": .number(JSONNumber(round3(side.perSecond))),
                         "p99Ms": .number(JSONNumber(round3(side.p99))),
                     ]

@@ -194,7 +194,7 @@ enum DirectLookup {
             let index = min(sorted.count - 1, Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1)
             return .number(JSONNumber(round3(Double(sorted[max(0, index)]) / 1e6)))
         }
-        var object: [String: JSONValue] = [
+        var object: JSONObject = [
             "kind": "direct", "scenario": .string(scenario),
             "connections": .number(JSONNumber(connections)), "durationSeconds": .number(JSONNumber(round3(seconds))),
             "operations": .number(JSONNumber(sorted.count)),

@@ -201,7 +201,7 @@ struct Report {
             }
             return .object(object)
         }
-        var document: [String: JSONValue] = [
+        var document: JSONObject = [
             "meta": meta, "runs": .array(runValues),
             "notes": .array(notes.map { ["scenario": .string($0.scenario), "text": .string($0.text)] }),
             "valid": .bool(invalidCount == 0),

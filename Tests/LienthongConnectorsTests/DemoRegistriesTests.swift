@@ -70,7 +70,7 @@ struct DemoRegistriesTests {
         let keys = Set(try #require(record.objectValue).keys)
         func iso(_ name: String) { #expect(record[name]?.stringValue?.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) != nil, "\(name)") }
         func isAddress(_ value: JSONValue?) {
-            #expect(Set(value?.objectValue?.keys ?? [:].keys) == address)
+            #expect(Set(value?.objectValue?.keys ?? []) == address)
             #expect(value?["communeCode"]?.stringValue?.count == 5 && value?["provinceCode"]?.stringValue?.count == 2)
         }
         switch registry {
@@ -93,7 +93,7 @@ struct DemoRegistriesTests {
             iso("registeredOn")
             #expect(record["charterCapital"]?.numberValue?.int != nil)
             #expect((record["type"] == "branch") == keys.contains("parentEnterpriseCode"))
-            #expect(Set(record["legalRepresentative"]?.objectValue?.keys ?? [:].keys) == ["personalId", "fullName"])
+            #expect(Set(record["legalRepresentative"]?.objectValue?.keys ?? []) == ["personalId", "fullName"])
             #expect(record["businessLines"]?.arrayValue?.isEmpty == false)
             isAddress(record["headOffice"])
         case "insurance":
@@ -110,7 +110,7 @@ struct DemoRegistriesTests {
             let holders = try #require(record["holders"]?.arrayValue)
             #expect(!holders.isEmpty)
             for holder in holders {
-                let holderKeys = Set(holder.objectValue?.keys ?? [:].keys)
+                let holderKeys = Set(holder.objectValue?.keys ?? [])
                 #expect(holderKeys == ["kind", "personalId", "fullName"] || holderKeys == ["kind", "enterpriseCode", "name"])
             }
             isAddress(record["address"])

@@ -26,7 +26,7 @@ struct SignedGlobalConfigurationTests {
     }
 
     /// The envelope of `bytes` with `change` applied to its message, the signature left as it was.
-    func tampered(_ bytes: [UInt8], _ change: (inout [String: JSONValue]) -> Void) throws -> [UInt8] {
+    func tampered(_ bytes: [UInt8], _ change: (inout JSONObject) -> Void) throws -> [UInt8] {
         var envelope = try #require(try JSONValue.parse(bytes).objectValue)
         var message = try #require(envelope["message"]?.objectValue)
         change(&message)

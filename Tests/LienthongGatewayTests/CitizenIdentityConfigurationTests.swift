@@ -7,8 +7,8 @@ import Testing
 
 /// `node.json` `citizenIdentity`: defaults applied once, settings out of shape named by pointer.
 struct CitizenIdentityConfigurationTests {
-    func settings(_ members: [String: JSONValue]) throws -> CitizenIdentityConfiguration {
-        var object: [String: JSONValue] = ["issuer": "https://sso.example.vn", "audience": "node"]
+    func settings(_ members: JSONObject) throws -> CitizenIdentityConfiguration {
+        var object: JSONObject = ["issuer": "https://sso.example.vn", "audience": "node"]
         object.merge(members) { _, new in new }
         return try JSONDecoder().decode(
             CitizenIdentityConfiguration.self, from: Data(JSONValue.object(object).serializedBytes()))
@@ -31,8 +31,8 @@ struct CitizenIdentityConfigurationTests {
             (["jwksFile": "jwks.json", "algorithms": ["EdDSA"]], "/citizenIdentity/algorithms/0"),
             (["jwksFile": "jwks.json", "algorithms": []], "/citizenIdentity/algorithms"),
             (["jwksFile": "jwks.json", "leewaySeconds": 3600], "/citizenIdentity/leewaySeconds"),
-        ] as [([String: JSONValue], String)])
-    func settingsOutOfShapeAreNamedByPointer(members: [String: JSONValue], pointer: String) throws {
+        ] as [(JSONObject, String)])
+    func settingsOutOfShapeAreNamedByPointer(members: JSONObject, pointer: String) throws {
         let configuration = try settings(members)
         #expect(
             performing: { try configuration.verifierConfiguration() },

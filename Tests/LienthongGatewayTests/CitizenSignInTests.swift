@@ -11,11 +11,11 @@ struct CitizenSignInTests {
     /// A node that ran once as a development node (its PKI, tokens and registries are in its data directory), then
     /// restarted with `developmentPKI: false`, the issued signing keys and `citizenIdentity` pointing at `issuer`.
     func productionNode(
-        _ first: GatewayProcess, issuer: TestIDTokenIssuer, edit: (inout [String: JSONValue]) -> Void = { _ in }
+        _ first: GatewayProcess, issuer: TestIDTokenIssuer, edit: (inout JSONObject) -> Void = { _ in }
     ) throws -> GatewayProcess {
         #expect(first.stop() == 0)
         let pki = first.dataDirectory.appendingPathComponent("pki")
-        var signing: [String: JSONValue] = [:]
+        var signing: JSONObject = [:]
         for file in try FileManager.default.contentsOfDirectory(atPath: pki.path)
         where file.hasPrefix("signing-") && file.hasSuffix(".crt.pem") {
             let name = file.dropFirst("signing-".count).dropLast(".crt.pem".count)
@@ -26,7 +26,7 @@ struct CitizenSignInTests {
         try GatewayProcess.editJSON(first.configDirectory.appendingPathComponent("node.json")) { node in
             node["developmentPKI"] = false
             node["signing"] = .object(signing)
-            var identity: [String: JSONValue] = [
+            var identity: JSONObject = [
                 "issuer": .string(TestIDTokenIssuer.issuer), "audience": .string(TestIDTokenIssuer.audience),
                 "jwksURL": .string(issuer.jwksURL), "jwksCAFile": "pki/root-ca.crt.pem", "leewaySeconds": 5,
             ]

@@ -11,7 +11,7 @@ extension ConfigurationCheckTests {
     ) async throws -> [String] {
         try await problems { directory in
             try editNode(directory) { node in
-                var section: [String: JSONValue] = [
+                var section: JSONObject = [
                     "authorityURL": .string(url), "anchor": .string(anchor(directory)),
                 ]
                 if let authorityCAFile { section["authorityCAFile"] = .string(authorityCAFile) }

@@ -31,7 +31,7 @@ struct ConfigurationCheckTests {
         try Data(text.replacingOccurrences(of: old, with: new).utf8).write(to: url)
     }
 
-    static func editNode(_ directory: URL, _ change: (inout [String: JSONValue]) throws -> Void) throws {
+    static func editNode(_ directory: URL, _ change: (inout JSONObject) throws -> Void) throws {
         try GatewayProcess.editJSON(directory.appendingPathComponent("node.json"), change)
     }
 

@@ -90,8 +90,17 @@ struct JSONParserTests {
         #expect(error?.code.wireCode == "json.duplicate-key")
     }
 
-    @Test func rejectsCanonicallyEquivalentKeysAsDuplicates() {
-        #expect(code(#"{"\u00e9":1,"e\u0301":2}"#) == .duplicateKey)
+    @Test func keepsCanonicallyEquivalentKeysAsTwoMembers() throws {
+        // RFC 8259 §8.3: member names compare by code units; NFC "é" and NFD "e\u{301}" are two names.
+        let value = try JSONValue.parse(#"{"\u00e9":1,"e\u0301":2}"#)
+        #expect(value.objectValue?.count == 2)
+        #expect(value["\u{E9}"] == 1)
+        #expect(value["e\u{301}"] == 2)
+    }
+
+    @Test func rejectsTheSameKeyWrittenTwoWaysAsDuplicate() {
+        #expect(code(#"{"\u00e9":1,"é":2}"#) == .duplicateKey)
+        #expect(code(#"{"e\u0301":1,"é":2}"#) == .duplicateKey)
     }
 
     @Test func deepNestingIsACleanError() {

@@ -93,6 +93,18 @@ struct CertificateVerifierTests {
         }
     }
 
+    @Test func memberIdsCompareByCodePoints() throws {
+        // NFC "Sở Y tế" and its NFD form are canonically equivalent (equal for Swift's `String ==`), not the same id.
+        let nfc = "VN/PROV/S\u{1EDF}-Y-T\u{1EBF}"
+        let nfd = "VN/PROV/So\u{31B}\u{309}-Y-Te\u{302}\u{301}"
+        let pki = try TestPKI()
+        let (_, chain) = try pki.member(nfc)
+        #expect(try pki.verifier().verify(chain: chain, expectedMember: nfc, at: pki.now).member.utf8.elementsEqual(nfc.utf8))
+        #expect(throws: TrustError(.wrongMember, "")) {
+            try pki.verifier().verify(chain: chain, expectedMember: nfd, at: pki.now)
+        }
+    }
+
     @Test func revokedLeafIsRejected() throws {
         let pki = try TestPKI()
         let (_, revoked) = try pki.member(member)

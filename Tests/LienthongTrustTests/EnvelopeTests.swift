@@ -75,6 +75,19 @@ struct EnvelopeTests {
         }
     }
 
+    @Test func providerNamedInAnotherNormalisationFormIsAnotherMember() throws {
+        // The certificate names "Sở Y tế" in NFC; a message claiming the NFD form (equal for `String ==`) is not
+        // from that member.
+        let pki = try TestPKI()
+        let (key, chain) = try pki.member("VN/PROV/S\u{1EDF}-Y-T\u{1EBF}")
+        var claimed = try #require(message().objectValue)
+        claimed["provider"] = .string("VN/PROV/So\u{31B}\u{309}-Y-Te\u{302}\u{301}")
+        let envelope = try EnvelopeSigner.sign(message: .object(claimed), key: key, chain: chain, issuedAt: pki.now)
+        #expect(throws: TrustError(.wrongMember, "")) {
+            try EnvelopeVerifier.verify(envelope, trust: pki.verifier(), at: pki.now)
+        }
+    }
+
     @Test func everySignatureIsChecked() throws {
         let pki = try TestPKI()
         let (key, chain) = try pki.member(provider)

@@ -125,14 +125,14 @@ struct JWSTests {
     }
 
     /// A signature whose header is `header`, made with `key` as if by a careless or hostile signer.
-    private func forge(_ header: [String: JSONValue], key: SigningKey, algorithm: JWSAlgorithm) throws -> JWSSignature {
+    private func forge(_ header: JSONObject, key: SigningKey, algorithm: JWSAlgorithm) throws -> JWSSignature {
         let protected = Base64URL.encode(JSONValue.object(header).serializedBytes())
         let signature = try key.sign(
             JWSSignature.signingInput(protected: protected, payload: payload), algorithm: algorithm)
         return JWSSignature(protected: protected, signature: Base64URL.encode(signature))
     }
 
-    private func header(_ chain: [Certificate], alg: String = "ES256") -> [String: JSONValue] {
+    private func header(_ chain: [Certificate], alg: String = "ES256") -> JSONObject {
         [
             "alg": .string(alg), "b64": false, "crit": ["b64"], "iat": 1_795_000_000,
             "kid": .string(chain[0].sha256Thumbprint), "typ": "lienthong-envelope+json",
@@ -146,6 +146,21 @@ struct JWSTests {
         let (key, chain) = try pki.member(member)
         let signature = try forge(header(chain), key: key, algorithm: .es256)
         #expect(throws: Never.self) {
+            try JWSVerifier.verify(
+                signature, payload: payload, trust: pki.verifier(), expectedMember: member, at: pki.now)
+        }
+    }
+
+    @Test func kidComparesWithTheThumbprintByCodePoints() throws {
+        // U+212A KELVIN SIGN is canonically equivalent to "K" (equal for Swift's `String ==`), not the same kid.
+        let pki = try TestPKI()
+        var issued = try pki.member(member)
+        for _ in 0..<40 where !issued.chain[0].sha256Thumbprint.contains("K") { issued = try pki.member(member) }
+        try #require(issued.chain[0].sha256Thumbprint.contains("K"))
+        var forged = header(issued.chain)
+        forged["kid"] = .string(issued.chain[0].sha256Thumbprint.replacingOccurrences(of: "K", with: "\u{212A}"))
+        let signature = try forge(forged, key: issued.key, algorithm: .es256)
+        #expect(throws: TrustError(.kidMismatch, "")) {
             try JWSVerifier.verify(
                 signature, payload: payload, trust: pki.verifier(), expectedMember: member, at: pki.now)
         }

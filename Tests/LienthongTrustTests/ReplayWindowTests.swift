@@ -22,6 +22,16 @@ struct ReplayWindowTests {
         #expect(window.count == 2)
     }
 
+    @Test func idsCompareByCodePoints() {
+        // NFC and NFD forms are two ids, as the persisted stores (which compare bytes) see them.
+        let clock = ManualClock()
+        var window = ReplayWindow(configuration: configuration)
+        #expect(window.check("VN/GOV/BTC/DKKD|s\u{1EDF}", at: clock.now) == .fresh)
+        #expect(window.check("VN/GOV/BTC/DKKD|so\u{31B}\u{309}", at: clock.now) == .fresh)
+        #expect(window.check("VN/GOV/BTC/DKKD|s\u{1EDF}", at: clock.now) == .replay)
+        #expect(window.count == 2)
+    }
+
     @Test func idIsForgottenWhenItsWindowEnds() {
         var clock = ManualClock()
         var window = ReplayWindow(configuration: configuration)

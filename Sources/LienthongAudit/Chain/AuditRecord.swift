@@ -77,7 +77,7 @@ public struct AuditRecord: Sendable, Hashable {
 
     /// The chained content: every member but `hash`.
     public var content: JSONValue {
-        var object: [String: JSONValue] = [
+        var object: JSONObject = [
             "seq": .number(JSONNumber(Int(seq))),
             "recordedAt": .string(recordedAt),
             "requestId": .string(requestID),

@@ -95,11 +95,11 @@ public struct AuditReport: Sendable, Hashable {
     /// The report as JSON: `month`, `totals`, `byConsumer`, `byProvider`, `byService`, `denialsByReason`,
     /// `latencyMicroseconds: {p50, p99}`.
     public var json: JSONValue {
-        func groups(_ counts: [String: Counts]) -> JSONValue { .object(counts.mapValues(\.json)) }
+        func groups(_ counts: [String: Counts]) -> JSONValue { .object(JSONObject(counts.mapValues(\.json))) }
         return .object([
             "month": .string(month.description), "totals": totals.json, "byConsumer": groups(byConsumer),
             "byProvider": groups(byProvider), "byService": groups(byService),
-            "denialsByReason": .object(denialsByReason.mapValues { JSONValue($0) }),
+            "denialsByReason": .object(JSONObject(denialsByReason.mapValues { JSONValue($0) })),
             "latencyMicroseconds": .object([
                 "p50": latencyP50.map { JSONValue($0) } ?? .null, "p99": latencyP99.map { JSONValue($0) } ?? .null,
             ]),

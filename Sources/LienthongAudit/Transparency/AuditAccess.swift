@@ -43,7 +43,7 @@ public struct AuditAccess: Sendable, Hashable {
     /// `{"time","consumer","service","purpose","fields","outcome"}`, `outcome` `allowed` or `refused`, and a
     /// refusal's `reason`; absent members are `null`.
     public var json: JSONValue {
-        var object: [String: JSONValue] = [
+        var object: JSONObject = [
             "time": .string(time), "consumer": consumer.map { .string($0) } ?? .null,
             "service": service.map { .string($0) } ?? .null, "purpose": purpose.map { .string($0) } ?? .null,
             "fields": .array(fields.map { .string($0) }), "outcome": .string(refused ? "refused" : "allowed"),

@@ -127,7 +127,7 @@ public actor CSVConnector: RegistryConnector {
         var index: [String: [Int]] = [:]
         records.reserveCapacity(table.rows.count)
         for row in table.rows {
-            var object: [String: JSONValue] = [:]
+            var object: JSONObject = [:]
             for (name, field) in zip(table.header, row) { object[name] = field.isEmpty ? .null : .string(field) }
             index[row[keyIndex], default: []].append(records.count)
             records.append(.object(object))

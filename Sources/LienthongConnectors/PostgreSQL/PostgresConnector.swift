@@ -128,7 +128,7 @@ public struct PostgresConnector: RegistryConnector {
     /// The rows of `result` as objects by column name.
     static func records(of result: PostgresResult) -> [NativeRecord] {
         result.rows.map { row in
-            var object: [String: JSONValue] = [:]
+            var object: JSONObject = [:]
             for (index, name) in result.columns.enumerated() {
                 object[name] = value(row[index], type: result.columnTypes[index])
             }

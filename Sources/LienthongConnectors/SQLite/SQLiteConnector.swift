@@ -162,7 +162,7 @@ public struct SQLiteConnector: RegistryConnector {
     }
 
     static func record(of statement: SQLiteStatement) -> NativeRecord {
-        var object: [String: JSONValue] = [:]
+        var object: JSONObject = [:]
         for index in 0..<statement.columnCount {
             object[statement.columnName(at: index)] =
                 switch statement.value(at: index) {

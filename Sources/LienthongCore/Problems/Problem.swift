@@ -27,7 +27,7 @@ public struct Problem: Error, Sendable, Equatable {
 
     /// The problem as a JSON object (`type`, `title`, `status`, `detail`, `code` and the extensions).
     public func json(instance: String? = nil) -> JSONValue {
-        var object = extensions
+        var object = JSONObject(extensions)
         object["type"] = .string("https://lienthong.gov.vn/problems/\(code)")
         object["title"] = .string(title)
         object["status"] = .number(JSONNumber(status))

@@ -13,9 +13,9 @@ extension OpenAPIDocument {
     /// - Throws: ``SchemaError`` when the file lacks a key kind's parameter, or a `{registry}` operation does not
     ///   reference the `registry` and `key` parameters.
     static func registryPaths(
-        _ paths: [String: JSONValue], parameters: [String: JSONValue], registries: [RegistryDescriptor]
-    ) throws(SchemaError) -> [String: JSONValue] {
-        var written: [String: JSONValue] = [:]
+        _ paths: JSONObject, parameters: JSONObject, registries: [RegistryDescriptor]
+    ) throws(SchemaError) -> JSONObject {
+        var written: JSONObject = [:]
         for (template, item) in paths {
             guard template.contains("{registry}") else {
                 written[template] = item

@@ -20,7 +20,7 @@ extension SharingAPI {
             uniquingKeysWith: { a, _ in a }
         )
         let grants: [JSONValue] = policy.grants(of: consumer.id).map { grant in
-            var entry: [String: JSONValue] = [
+            var entry: JSONObject = [
                 "service": .string(grant.service.description),
                 "fields": .array(grant.fields.map { .string($0) }),
                 "purposes": .array(

@@ -26,7 +26,7 @@ struct TransparencyEndpoint: Sendable {
         }
         // Compared before anything is read, so a wrong person learns nothing, not even whether accesses exist; by
         // code points, since the audit log keys the bytes of the path's id, not a canonically equivalent string.
-        guard proven.utf8.elementsEqual(personalID.utf8) else {
+        guard proven.hasSameCodePoints(as: personalID) else {
             return .problem(GatewayProblems.accessDenied, requestID: nil)
         }
         let accesses: [AuditAccess]

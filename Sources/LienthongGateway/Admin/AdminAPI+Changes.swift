@@ -9,7 +9,7 @@ extension AdminAPI {
     /// Runs `edit` through the ``ConfigurationEditor`` and records the outcome in the audit log, refused changes
     /// included; `answer` adds members to the success body.
     func change(
-        _ call: Call, action: String, status: Int = 200, answer: [String: JSONValue] = [:],
+        _ call: Call, action: String, status: Int = 200, answer: JSONObject = [:],
         _ edit: (inout ConfigurationEditor.Files) throws(Problem) -> Void
     ) async -> HTTPResponse {
         guard let node = attachedNode else { return .problem(GatewayProblems.internalError, requestID: nil) }
@@ -85,7 +85,7 @@ extension AdminAPI {
         }
         let token = "lt_" + Base64URL.encode(SecureRandom.bytes(32))
         let hash = BearerToken.hash(token)
-        let answer: [String: JSONValue] = [
+        let answer: JSONObject = [
             "consumer": .string(id), "token": .string(token), "tokenSHA256": .string(hash),
         ]
         return await change(call, action: "token.issue", status: 201, answer: answer) { files throws(Problem) in
@@ -166,7 +166,7 @@ extension AdminAPI {
 
     // MARK: Editing array files
 
-    private static func object(_ body: [UInt8]) -> Result<[String: JSONValue], Problem> {
+    private static func object(_ body: [UInt8]) -> Result<JSONObject, Problem> {
         guard let value = try? JSONValue.parse(body), let object = value.objectValue else {
             return .failure(AdminProblems.invalidBody("The body is not a JSON object."))
         }
@@ -204,7 +204,7 @@ extension AdminAPI {
 
     private static func editConsumer(
         _ files: inout ConfigurationEditor.Files, _ id: String,
-        _ edit: (inout [String: JSONValue]) throws(Problem) -> Void
+        _ edit: (inout JSONObject) throws(Problem) -> Void
     ) throws(Problem) {
         var consumers = try array(&files, "consumers.json")
         guard let index = consumers.firstIndex(where: { $0["id"]?.stringValue == id }),

@@ -10,7 +10,7 @@ extension AdminAPI {
     func keys() -> HTTPResponse {
         do throws(TrustError) {
             let store = try keyStore()
-            var providers: [String: JSONValue] = [:]
+            var providers: JSONObject = [:]
             for provider in try store.providers() {
                 providers[provider] = .array(try store.versions(of: provider).map(Self.json))
             }
@@ -112,7 +112,7 @@ extension AdminAPI {
     }
 
     private static func json(_ version: KeyVersion) -> JSONValue {
-        var entry: [String: JSONValue] = [
+        var entry: JSONObject = [
             "provider": .string(version.provider), "version": .string(version.name),
             "algorithm": .string(version.algorithm.rawValue), "current": .bool(version.isCurrent),
         ]

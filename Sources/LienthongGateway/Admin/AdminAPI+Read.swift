@@ -55,7 +55,7 @@ extension AdminAPI {
     func configuration() -> HTTPResponse {
         let configuration = current.current.configuration
         let documents = ConfigurationDocuments(directory: configuration.configDirectory)
-        var files: [String: JSONValue] = [:]
+        var files: JSONObject = [:]
         for (file, value) in documents.values { files[file] = ConfigurationRedaction.redact(value) }
         return .json([
             "generation": .number(JSONNumber(current.current.generation)),

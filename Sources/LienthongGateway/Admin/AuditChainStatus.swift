@@ -18,7 +18,7 @@ struct AuditChainStatus: Sendable {
     var recordsSinceCheckpoint: Int? { lastCheckpoint.map { headSeq - $0.seq } }
 
     var json: JSONValue {
-        var body: [String: JSONValue] = [
+        var body: JSONObject = [
             "enabled": .bool(enabled),
             "headSeq": .number(JSONNumber(headSeq)),
             "queueDepth": .number(JSONNumber(queueDepth)),

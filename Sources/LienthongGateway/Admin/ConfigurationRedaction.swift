@@ -9,7 +9,7 @@ enum ConfigurationRedaction {
     static func redact(_ value: JSONValue) -> JSONValue {
         switch value {
         case .object(let members):
-            var redacted: [String: JSONValue] = [:]
+            var redacted: JSONObject = [:]
             for (key, member) in members {
                 redacted[key] = isSecret(key) && member.stringValue != nil ? placeholder : redact(member)
             }

@@ -29,7 +29,7 @@ struct ConnectorStatus: Sendable {
     }
 
     var json: JSONValue {
-        var entry: [String: JSONValue] = [
+        var entry: JSONObject = [
             "registry": .string(registry), "provider": .string(provider), "service": .string(service),
             "kind": kind.map { .string($0) } ?? .null, "health": .string(health), "breaker": .string(breaker),
         ]

@@ -12,7 +12,7 @@ struct ConfigurationDocuments {
     ]
 
     /// Each readable file's JSON, by its path relative to the directory.
-    private(set) var values: [String: JSONValue] = [:]
+    private(set) var values: JSONObject = [:]
     /// The files that are missing or not JSON.
     private(set) var problems: [ConfigurationError] = []
 

@@ -2,6 +2,7 @@ import Foundation
 import LienthongAudit
 import LienthongCore
 import LienthongNodeStore
+import LienthongTrust
 
 /// What the audit log records of a document's way: sending, delivery (or dead letter) and acknowledgement.
 enum MessageAuditAction: String, Sendable {

@@ -13,7 +13,7 @@ extension MessageExchange {
             guard let record, record.message.sender == consumer.id.description else {
                 return .problem(MessageProblems.notFound, requestID: nil)
             }
-            var body: [String: JSONValue] = [
+            var body: JSONObject = [
                 "id": .string(id), "state": .string(record.state.rawValue),
                 "recipient": .string(record.message.recipient), "attempts": .number(JSONNumber(record.attempts)),
                 "acceptedAt": Self.time(record.message.acceptedAt),
@@ -151,7 +151,7 @@ extension MessageExchange {
     }
 
     private static func entry(_ record: MessageRecord) -> JSONValue {
-        var entry: [String: JSONValue] = [
+        var entry: JSONObject = [
             "id": .string(record.message.id), "sender": .string(record.message.sender),
             "subject": .string(record.message.subject), "purpose": .string(record.message.purpose),
             "attachments": .array(

@@ -33,7 +33,7 @@ struct ReceiptSigner: Sendable {
     ) throws -> SignedEnvelope {
         let now = Date()
         func time(_ date: Date) -> JSONValue { .string(Timestamp.rfc3339(date, milliseconds: true)) }
-        var receipt: [String: JSONValue] = [
+        var receipt: JSONObject = [
             "type": "receipt", "kind": .string(kind.rawValue), "id": .string(RandomUUID.lowercased()),
             "messageId": .string(message.id), "messageHash": .string(message.messageHash),
             "attachments": .array(
@@ -42,6 +42,6 @@ struct ReceiptSigner: Sendable {
             "issuer": .string(issuer), "issuedAt": time(now),
         ]
         if let readAt { receipt["readAt"] = time(readAt) }
-        return try SignedEnvelope(message: .object(receipt), identity: identity, issuedAt: now)
+        return try EnvelopeSigner.sign(.object(receipt), identity: identity, issuedAt: now)
     }
 }

@@ -76,9 +76,9 @@ struct NodeReadiness: Sendable {
 
     /// The detailed answer of the admin listener: each component's state.
     var detailed: JSONValue {
-        var checks: [String: JSONValue] = [:]
+        var checks: JSONObject = [:]
         for component in components {
-            var entry: [String: JSONValue] = [
+            var entry: JSONObject = [
                 "kind": .string(component.kind), "status": .string(component.status.rawValue),
             ]
             if let detail = component.detail { entry["detail"] = .string(detail) }

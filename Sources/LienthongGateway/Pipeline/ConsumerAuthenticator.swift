@@ -1,19 +1,21 @@
 import LienthongCore
 import Foundation
+import LienthongJSON
 import LienthongTrust
 
 /// Finds the consumer behind a request: its verified TLS client certificate, or a bearer token bound to it
 /// in configuration. Nothing else counts (no identity header is trusted).
 struct ConsumerAuthenticator: Sendable {
-    private let bySubject: [String: Consumer]
+    /// By certificate subject `CN`, compared by code points (a canonically equivalent name is another name).
+    private let bySubject: [JSONKey: Consumer]
     private let byTokenHash: [String: Consumer]
 
     /// - Parameter tokenHashes: hex SHA-256 of tokens by consumer, from `tokenSHA256` and `tokenFiles`.
     init(consumers: [Consumer], tokenHashes: [ExchangeID: [String]]) {
-        var bySubject: [String: Consumer] = [:]
+        var bySubject: [JSONKey: Consumer] = [:]
         var byTokenHash: [String: Consumer] = [:]
         for consumer in consumers where !consumer.revoked {
-            for subject in consumer.certificateSubjects { bySubject[subject] = consumer }
+            for subject in consumer.certificateSubjects { bySubject[JSONKey(subject)] = consumer }
             for hash in consumer.tokenSHA256 + (tokenHashes[consumer.id] ?? []) { byTokenHash[hash.lowercased()] = consumer }
         }
         self.bySubject = bySubject
@@ -34,7 +36,7 @@ struct ConsumerAuthenticator: Sendable {
         var fromCertificate: Consumer?
         if let leaf = certificateChain.first {
             guard let certificate = try? Certificate(derBytes: leaf), let subject = certificate.subjectCommonName,
-                let consumer = bySubject[subject]
+                let consumer = bySubject[JSONKey(subject)]
             else { throw GatewayProblems.unauthenticated("The client certificate names no known consumer.") }
             fromCertificate = consumer
         }

@@ -145,7 +145,7 @@ struct DocumentLookup: Sendable {
             ))
         let signed: SignedEnvelope
         do {
-            signed = try SignedEnvelope(message: message, identity: document.signer, issuedAt: issuedAt)
+            signed = try EnvelopeSigner.sign(message, identity: document.signer, issuedAt: issuedAt)
         } catch {
             return .failed(await conclude(document, problem: GatewayProblems.internalError))
         }

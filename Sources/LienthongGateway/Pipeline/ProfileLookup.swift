@@ -143,7 +143,7 @@ struct ProfileLookup: Sendable {
             return results
         }
 
-        var profile: [String: JSONValue] = [:]
+        var profile: JSONObject = [:]
         var outcomes: [(ProfilePart, PartOutcome)] = []
         for (part, _, decision) in decisions {
             let outcome: PartOutcome
@@ -188,7 +188,7 @@ struct ProfileLookup: Sendable {
             provider: population.descriptor.provider, service: population.descriptor.service, purpose: purpose,
             issuedAt: issuedAt, payload: ("record", .object(profile)))
         do {
-            let signed = try SignedEnvelope(message: message, identity: signer, issuedAt: issuedAt)
+            let signed = try EnvelopeSigner.sign(message, identity: signer, issuedAt: issuedAt)
             return .success((signed.body, signed.messageSHA256, outcomes))
         } catch {
             return .failure(GatewayProblems.internalError)

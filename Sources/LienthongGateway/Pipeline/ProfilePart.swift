@@ -16,16 +16,16 @@ struct ProfilePart: Sendable {
     /// The four parts, in profile order.
     static let all: [ProfilePart] = [
         ProfilePart(member: "person", registry: "population", search: nil) { record, id in
-            record["personalId"]?.stringValue == id
+            record["personalId"] == .string(id)
         },
         ProfilePart(member: "enterprises", registry: "enterprise", search: "legalRepresentative") { record, id in
-            record["legalRepresentative"]?["personalId"]?.stringValue == id
+            record["legalRepresentative"]?["personalId"] == .string(id)
         },
         ProfilePart(member: "parcels", registry: "land", search: "holder") { record, id in
-            record["holders"]?.arrayValue?.contains { $0["personalId"]?.stringValue == id } ?? false
+            record["holders"]?.arrayValue?.contains { $0["personalId"] == .string(id) } ?? false
         },
         ProfilePart(member: "insurance", registry: "insurance", search: "personalId") { record, id in
-            record["personalId"]?.stringValue == id
+            record["personalId"] == .string(id)
         },
     ]
 }

@@ -118,7 +118,7 @@ struct RecordLookup: Sendable {
             provider: descriptor.provider, service: descriptor.service, purpose: purpose, issuedAt: issuedAt,
             payload: ("record", projected))
         do {
-            let signed = try SignedEnvelope(message: message, identity: signer, issuedAt: issuedAt)
+            let signed = try EnvelopeSigner.sign(message, identity: signer, issuedAt: issuedAt)
             let fields = projected.objectValue.map { $0.keys.sorted() } ?? []
             return .success(SignedRecord(body: signed.body, messageSHA256: signed.messageSHA256, fields: fields))
         } catch {

@@ -2,8 +2,7 @@ import Foundation
 import LienthongCore
 import LienthongJSON
 
-/// The message of a response envelope (ARCHITECTURE.md, "Signed envelope"): the members every response carries,
-/// then its payload (`record` or `document`).
+/// Builds the ``ExchangeMessage`` of a response (ARCHITECTURE.md, "Signed envelope").
 enum ResponseMessage {
     /// A new message with a fresh id, bound to `request` by its `requestHash`.
     /// - Parameters:
@@ -13,19 +12,10 @@ enum ResponseMessage {
     static func make(
         type: String, schema: String, request: LookupRequest, consumer: ExchangeID, provider: ExchangeID,
         service: ExchangeID, purpose: String, issuedAt: Date, payload: (name: String, value: JSONValue)
-    ) -> JSONValue {
-        .object([
-            "type": .string(type),
-            "id": .string(RandomUUID.lowercased()),
-            "requestId": .string(request.requestID),
-            "issuedAt": .string(Timestamp.rfc3339(issuedAt)),
-            "provider": .string(provider.description),
-            "consumer": .string(consumer.description),
-            "service": .string(service.description),
-            "purpose": .string(purpose),
-            "schema": .string(schema),
-            "requestHash": .string(RecordLookup.requestHash(request, consumer: consumer, purpose: purpose)),
-            payload.name: payload.value,
-        ])
+    ) -> ExchangeMessage {
+        ExchangeMessage(
+            type: type, id: RandomUUID.lowercased(), requestID: request.requestID, issuedAt: issuedAt,
+            provider: provider, consumer: consumer, service: service, purpose: purpose, schema: schema,
+            requestHash: RecordLookup.requestHash(request, consumer: consumer, purpose: purpose), payload: payload)
     }
 }

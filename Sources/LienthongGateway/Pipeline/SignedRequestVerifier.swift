@@ -18,7 +18,7 @@ struct SignedRequestVerifier: Sendable {
     /// request id nor any signature (in its canonical form) was seen within it (else 409 `replay-detected`).
     /// - Returns: `nil` if admitted (its ids are then remembered), else the problem.
     func admit(_ request: SignedRequest, consumer: Consumer) async -> Problem? {
-        guard request.consumer == consumer.id.description else { return GatewayProblems.consumerMismatch }
+        guard request.consumer.hasSameCodePoints(as: consumer.id.description) else { return GatewayProblems.consumerMismatch }
         let time = now()
         do throws(TrustError) {
             let verified = try EnvelopeVerifier.verify(request.envelope, trust: trust, at: time)

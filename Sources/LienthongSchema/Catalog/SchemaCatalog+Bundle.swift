@@ -53,7 +53,7 @@ extension SchemaCatalog {
             for item in items { result.append(try localize(item, base: base, prefix: prefix, found: &found)) }
             return .array(result)
         case .object(let members):
-            var result: [String: JSONValue] = [:]
+            var result: JSONObject = [:]
             for (name, member) in members {
                 if name == "$ref", let reference = member.stringValue {
                     result[name] = .string(try localReference(reference, base: base, prefix: prefix, found: &found))

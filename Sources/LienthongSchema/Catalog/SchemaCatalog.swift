@@ -26,7 +26,7 @@ public struct SchemaCatalog: Sendable {
 
         /// The entry as served by `GET /v1/schemas`: `id`, `$id`, `title`, `x-title-vi`.
         public var json: JSONValue {
-            var object: [String: JSONValue] = ["id": .string(id), "$id": .string(uri)]
+            var object: JSONObject = ["id": .string(id), "$id": .string(uri)]
             if let title { object["title"] = .string(title) }
             if let titleVi { object["x-title-vi"] = .string(titleVi) }
             return .object(object)

@@ -282,19 +282,19 @@ struct SchemaCompiler {
                 }
                 result.append(.contains(try child(entry, "contains"), min: minimum, max: maximum))
             }
-            var known: Set<String> = []
+            var known: Set<JSONKey> = []
             if let value = o["properties"] {
                 guard let map = value.objectValue else {
                     throw SchemaError(code: .invalidKeyword, detail: "\(location)/properties")
                 }
                 var pairs: [(name: String, node: Int)] = []
-                var lookup: [String: Int] = [:]
-                for name in map.keys.sorted() {
-                    let n = try child(entry, "properties", name)
-                    pairs.append((name, n))
-                    lookup[name] = n
+                var lookup: [JSONKey: Int] = [:]
+                for key in map.members.keys.sorted() {
+                    let n = try child(entry, "properties", key.string)
+                    pairs.append((key.string, n))
+                    lookup[key] = n
                 }
-                known = Set(map.keys)
+                known = Set(map.members.keys)
                 result.append(.properties(pairs, lookup: lookup))
             }
             var patterns: [ECMARegex] = []

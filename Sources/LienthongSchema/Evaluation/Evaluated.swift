@@ -1,8 +1,11 @@
+import LienthongJSON
+
 /// The annotations `unevaluatedProperties` and `unevaluatedItems` read: which members and items of
 /// one instance location some successful subschema already evaluated.
 struct Evaluated {
     var allProperties = false
-    var properties: Set<String> = []
+    /// Member names, compared by code points as the instance's members are.
+    var properties: Set<JSONKey> = []
     var allItems = false
     /// Items `0..<itemPrefix` were evaluated (by `prefixItems`).
     var itemPrefix = 0

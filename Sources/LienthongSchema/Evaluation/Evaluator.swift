@@ -403,14 +403,14 @@ struct Evaluator {
 
     @inline(never)
     private mutating func applyProperties(
-        _ pairs: [(name: String, node: Int)], _ lookup: [String: Int], _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated
+        _ pairs: [(name: String, node: Int)], _ lookup: [JSONKey: Int], _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated
     ) -> Bool {
         guard case .object(let object) = instance else { return true }
         var valid = true
         if object.count < pairs.count {
             for (name, value) in object {
-                guard let child = lookup[name] else { continue }
-                if tracks { evaluated.properties.insert(name) }
+                guard let child = lookup[JSONKey(name)] else { continue }
+                if tracks { evaluated.properties.insert(JSONKey(name)) }
                 if !onChild(child, value, "properties", name, name) {
                     valid = false
                     if !collect { break }
@@ -419,7 +419,7 @@ struct Evaluator {
         } else {
             for (name, child) in pairs {
                 guard let value = object[name] else { continue }
-                if tracks { evaluated.properties.insert(name) }
+                if tracks { evaluated.properties.insert(JSONKey(name)) }
                 if !onChild(child, value, "properties", name, name) {
                     valid = false
                     if !collect { break }
@@ -457,7 +457,7 @@ struct Evaluator {
                 continue
             }
             for (regex, child) in pairs where regex.matches(name) {
-                if tracks { evaluated.properties.insert(name) }
+                if tracks { evaluated.properties.insert(JSONKey(name)) }
                 if !onChild(child, value, "patternProperties", regex.source, name) {
                     valid = false
                     if !collect { return false }
@@ -469,18 +469,18 @@ struct Evaluator {
 
     @inline(never)
     private mutating func applyAdditionalProperties(
-        _ child: Int, _ known: Set<String>, _ patterns: [ECMARegex], _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated
+        _ child: Int, _ known: Set<JSONKey>, _ patterns: [ECMARegex], _ node: Int, _ instance: JSONValue, _ evaluated: inout Evaluated
     ) -> Bool {
         guard case .object(let object) = instance else { return true }
         var valid = true
-        for (name, value) in object where !known.contains(name) {
+        for (name, value) in object where !known.contains(JSONKey(name)) {
             if !namesFitPatterns(name, patterns, node, name) {
                 valid = false
                 if !collect { return false }
                 continue
             }
             if patterns.contains(where: { $0.matches(name) }) { continue }
-            if tracks { evaluated.properties.insert(name) }
+            if tracks { evaluated.properties.insert(JSONKey(name)) }
             if !onChild(child, value, "additionalProperties", nil, name) {
                 valid = false
                 if !collect { break }
@@ -526,7 +526,7 @@ struct Evaluator {
     ) -> Bool {
         guard case .object(let object) = instance, !evaluated.allProperties else { return true }
         var valid = true
-        for (name, value) in object where !evaluated.properties.contains(name) {
+        for (name, value) in object where !evaluated.properties.contains(JSONKey(name)) {
             if !onChild(child, value, "unevaluatedProperties", nil, name) {
                 valid = false
                 if !collect { break }

@@ -4,10 +4,10 @@ import LienthongJSON
 /// by Unicode scalars (not by canonical equivalence as Swift's `==` does), arrays in order, objects
 /// by members.
 func jsonEqual(_ a: JSONValue, _ b: JSONValue) -> Bool {
-    // Strings first: the common case of `const` and `enum`, compared as bytes without copying.
+    // Strings first: the common case of `const` and `enum`.
     if case .string(let x) = a {
-        guard case .string(let y) = b, x.utf8.count == y.utf8.count else { return false }
-        return UTF8Bytes.with(x) { xb in UTF8Bytes.with(y) { yb in xb.elementsEqual(yb) } }
+        guard case .string(let y) = b else { return false }
+        return x.hasSameCodePoints(as: y)
     }
     switch (a, b) {
     case (.null, .null):
@@ -23,8 +23,9 @@ func jsonEqual(_ a: JSONValue, _ b: JSONValue) -> Bool {
         return true
     case (.object(let x), .object(let y)):
         guard x.count == y.count else { return false }
-        for (key, value) in x {
-            guard let other = y[key], jsonEqual(value, other) else { return false }
+        // Member names match by code points (JSONObject's keys).
+        for (key, value) in x.members {
+            guard let other = y.members[key], jsonEqual(value, other) else { return false }
         }
         return true
     default:

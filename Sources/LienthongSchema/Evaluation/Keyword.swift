@@ -20,9 +20,9 @@ indirect enum Keyword: Sendable {
     case prefixItems([Int])
     case items(Int, skip: Int)
     case contains(Int, min: Int, max: Int?)
-    case properties([(name: String, node: Int)], lookup: [String: Int])
+    case properties([(name: String, node: Int)], lookup: [JSONKey: Int])
     case patternProperties([(pattern: ECMARegex, node: Int)])
-    case additionalProperties(Int, known: Set<String>, patterns: [ECMARegex])
+    case additionalProperties(Int, known: Set<JSONKey>, patterns: [ECMARegex])
     case propertyNames(Int)
 
     // Unevaluated.

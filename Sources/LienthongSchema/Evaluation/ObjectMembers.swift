@@ -1,3 +1,5 @@
+import LienthongJSON
+
 /// `properties`, `required` and `additionalProperties` of one schema object fused into a single
 /// pass over the instance, for the valid/invalid fast path: one hash lookup per member instead of
 /// one per keyword per member.
@@ -13,54 +15,43 @@ final class ObjectMembers: Sendable {
         let required: Bool
     }
 
-    /// Every name `properties` or `required` mentions.
-    let lookup: [String: Member]
-    /// The same, in a fixed order, for the pass over the schema's names.
+    /// Every name `properties` or `required` mentions, in a fixed order, for the pass over the schema's names.
     let members: [(name: String, member: Member)]
     /// The names as UTF-8 bytes, bucketed by byte length: a lookup compares a few bytes instead of
-    /// hashing the name (the hash is most of a dictionary lookup for short names).
+    /// hashing the name (the hash is most of a dictionary lookup for short names). Names match by
+    /// code points, as JSON compares them, so the bytes decide.
     private let byLength: [[(bytes: [UInt8], member: Member)]]
-    /// Whether a name outside ASCII is among the members: then a byte miss may still be a
-    /// canonically equivalent match (Swift's `String ==`), and the dictionary decides.
-    private let hasNonASCIIName: Bool
     /// How many distinct names are required.
     let requiredCount: Int
     /// The `additionalProperties` subschema; `nil` when there is none (anything goes).
     let additional: Int?
 
     init(properties: [(name: String, node: Int)], required: [String], additional: Int?) {
-        var lookup: [String: Member] = [:]
-        for (name, node) in properties { lookup[name] = Member(node: node, required: false) }
-        for name in required { lookup[name] = Member(node: lookup[name]?.node, required: true) }
-        self.lookup = lookup
-        members = lookup.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        var lookup: [JSONKey: Member] = [:]
+        for (name, node) in properties { lookup[JSONKey(name)] = Member(node: node, required: false) }
+        for name in required { lookup[JSONKey(name)] = Member(node: lookup[JSONKey(name)]?.node, required: true) }
+        members = lookup.sorted { $0.key < $1.key }.map { ($0.key.string, $0.value) }
         requiredCount = lookup.values.filter(\.required).count
         self.additional = additional
         var buckets: [[(bytes: [UInt8], member: Member)]] = []
         for (name, member) in lookup {
-            let bytes = Array(name.utf8)
+            let bytes = Array(name.string.utf8)
             if buckets.count <= bytes.count { buckets += Array(repeating: [], count: bytes.count + 1 - buckets.count) }
             buckets[bytes.count].append((bytes, member))
         }
         byLength = buckets
-        hasNonASCIIName = lookup.keys.contains { !$0.utf8.allSatisfy { $0 < 0x80 } }
     }
 
-    /// The member named `name`, compared by bytes first (same answer as ``lookup``).
+    /// The member named `name`, compared by bytes.
     @inline(__always)
     func member(_ name: String) -> Member? {
-        let found: Member?? = UTF8Bytes.with(name) { bytes in
-            if bytes.count < byLength.count {
-                for candidate in byLength[bytes.count] where candidate.bytes.elementsEqual(bytes) {
-                    return .some(candidate.member)
-                }
+        UTF8Bytes.with(name) { bytes in
+            guard bytes.count < byLength.count else { return nil }
+            for candidate in byLength[bytes.count] where candidate.bytes.elementsEqual(bytes) {
+                return candidate.member
             }
-            // Only a name outside ASCII can be canonically equivalent without being byte-equal.
-            if hasNonASCIIName || bytes.contains(where: { $0 >= 0x80 }) { return nil }
-            return .some(nil)
+            return nil
         }
-        if let found { return found }
-        return lookup[name]
     }
 
     /// The fused form of `keywords`: `properties`, `required` and `additionalProperties` (without

@@ -83,7 +83,7 @@ public enum EnvelopeInspector {
             checks.append(
                 Check(
                     name: .member,
-                    outcome: named == member
+                    outcome: named?.hasSameCodePoints(as: member) == true
                         ? .passed
                         : .failed(TrustError(.wrongMember, "certificate names \(named ?? "-"), expected \(member)"))))
         } else {

@@ -58,8 +58,7 @@ public enum EnvelopeParser {
         guard let object = value.objectValue, let message = object["message"], message.objectValue != nil,
             let signatures = object["signatures"]?.arrayValue
         else { throw TrustError(.malformedEnvelope, "envelope needs an object message and a signatures array") }
-        // Member names compare by code points (RFC 8785), not by Swift's canonical equivalence.
-        for name in object.keys.sorted() where !members.contains(where: { $0.utf8.elementsEqual(name.utf8) }) {
+        for name in object.keys.sorted() where !members.contains(where: { $0.hasSameCodePoints(as: name) }) {
             throw TrustError(.unknownMember, "envelope member \"\(name.prefix(32))\" is not in envelope.v1")
         }
         guard signatures.count <= maxSignatures else {

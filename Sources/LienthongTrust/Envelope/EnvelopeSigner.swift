@@ -1,4 +1,5 @@
 public import Foundation
+public import LienthongCore
 public import LienthongJSON
 
 /// Signs Lienthong envelopes: `{ "message": {…}, "signatures": [ {protected, signature} ] }`.
@@ -25,6 +26,57 @@ public enum EnvelopeSigner {
     public static func sign(message: JSONValue, identity: JWSSigningIdentity, issuedAt: Date) throws(TrustError) -> JSONValue {
         let envelope: JSONValue = .object(["message": message, "signatures": .array([])])
         return try appendSignature(to: envelope, identity: identity, issuedAt: issuedAt)
+    }
+
+    /// The response envelope of `message`, signed by a prepared identity, as bytes: the canonical message is
+    /// written once, signed, and placed unchanged as the body's `message` (JCS output is JSON), so the body carries
+    /// exactly the bytes that were signed.
+    /// - Throws: ``TrustError/Code/malformedEnvelope`` if the message cannot be canonicalised; what ``JWSSigner``
+    ///   throws.
+    public static func sign(
+        _ message: ExchangeMessage, identity: JWSSigningIdentity, issuedAt: Date
+    ) throws(TrustError) -> SignedEnvelope {
+        let payload: [UInt8]
+        do {
+            payload = try message.canonicalBytes()
+        } catch {
+            throw TrustError(.malformedEnvelope, "message cannot be canonicalised (\(error.code.wireCode))")
+        }
+        return try signCanonical(payload, identity: identity, issuedAt: issuedAt)
+    }
+
+    /// ``sign(_:identity:issuedAt:)`` for a message that is not an exchange message (a receipt): canonicalised once,
+    /// signed, and those bytes are the body's `message`.
+    /// - Throws: ``TrustError/Code/malformedEnvelope`` if the message cannot be canonicalised; what ``JWSSigner``
+    ///   throws.
+    public static func sign(
+        _ message: JSONValue, identity: JWSSigningIdentity, issuedAt: Date
+    ) throws(TrustError) -> SignedEnvelope {
+        let payload: [UInt8]
+        do {
+            payload = try JCS.canonicalize(message)
+        } catch {
+            throw TrustError(.malformedEnvelope, "message cannot be canonicalised (\(error.code.wireCode))")
+        }
+        return try signCanonical(payload, identity: identity, issuedAt: issuedAt)
+    }
+
+    /// The envelope body around the canonical `payload` with the origin's signature over it.
+    private static func signCanonical(
+        _ payload: [UInt8], identity: JWSSigningIdentity, issuedAt: Date
+    ) throws(TrustError) -> SignedEnvelope {
+        let signature = try JWSSigner.sign(payload: payload, identity: identity, issuedAt: issuedAt)
+        // Members in RFC 8785 order too, so the whole body is canonical.
+        var body: [UInt8] = []
+        body.reserveCapacity(payload.count + signature.protected.utf8.count + signature.signature.utf8.count + 64)
+        body.append(contentsOf: #"{"message":"#.utf8)
+        body.append(contentsOf: payload)
+        body.append(contentsOf: #","signatures":[{"protected":"#.utf8)
+        JSONValue.appendString(signature.protected, to: &body)
+        body.append(contentsOf: #","signature":"#.utf8)
+        JSONValue.appendString(signature.signature, to: &body)
+        body.append(contentsOf: "}]}".utf8)
+        return SignedEnvelope(body: body, messageSHA256: Base64URL.encode(Digest.sha256(payload)))
     }
 
     /// The envelope with a forwarding hop's countersignature appended: over `JCS(message)` only, like the origin's,

@@ -20,16 +20,21 @@ public enum EnvelopeVerifier {
         guard let type = message["type"]?.stringValue else {
             throw TrustError(.malformedEnvelope, "message.type missing")
         }
-        if type == "document" && message["sender"] != nil && message["provider"] != nil {
+        // By code points, as every comparison of a signed value (a `switch` on strings would use canonical equivalence).
+        let isDocument = type.hasSameCodePoints(as: "document")
+        if isDocument && message["sender"] != nil && message["provider"] != nil {
             throw TrustError(.malformedEnvelope, "message names both a sender and a provider")
         }
-        let field =
-            switch type {
-            case "request": "consumer"
-            case "receipt": "issuer"
-            case "document" where message["sender"] != nil: "sender"
-            default: "provider"
-            }
+        let field: String
+        if type.hasSameCodePoints(as: "request") {
+            field = "consumer"
+        } else if type.hasSameCodePoints(as: "receipt") {
+            field = "issuer"
+        } else if isDocument && message["sender"] != nil {
+            field = "sender"
+        } else {
+            field = "provider"
+        }
         guard let member = message[field]?.stringValue, !member.isEmpty else {
             throw TrustError(.malformedEnvelope, "message.\(field) missing")
         }

@@ -13,7 +13,7 @@ public struct IDToken: Sendable {
     /// The header's `kid`: which of the issuer's keys signed it.
     public let keyID: String
     /// The claims (the payload's JSON object).
-    public let claims: [String: JSONValue]
+    public let claims: JSONObject
     /// `ASCII(header || "." || payload)`, what the signature covers.
     let signingInput: [UInt8]
     /// The signature bytes (JOSE form: `r || s` for ES256).
@@ -50,7 +50,7 @@ public struct IDToken: Sendable {
     }
 
     /// A base64url part decoded and parsed as a JSON object.
-    private static func object(_ part: Substring, _ name: String) throws(IDTokenError) -> [String: JSONValue] {
+    private static func object(_ part: Substring, _ name: String) throws(IDTokenError) -> JSONObject {
         guard let bytes = try? Base64URL.decode(String(part)),
             let value = try? JSONValue.parse(bytes, limits: JSONLimits(maxDepth: 16, maxBytes: maxBytes)),
             let object = value.objectValue

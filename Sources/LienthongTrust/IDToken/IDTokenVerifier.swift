@@ -70,15 +70,11 @@ public struct IDTokenVerifier: Sendable {
         else { throw IDTokenError(.badSignature, "signature of kid \(token.keyID.prefix(64)) does not verify") }
 
         let claims = token.claims
-        // Compared by code points, as JSON strings are (RFC 8259), not by Swift's canonical equivalence.
-        func same(_ value: JSONValue?, _ expected: String) -> Bool {
-            value?.stringValue.map { $0.utf8.elementsEqual(expected.utf8) } ?? false
-        }
-        guard same(claims["iss"], configuration.issuer) else {
+        guard claims["iss"] == .string(configuration.issuer) else {
             throw IDTokenError(.wrongIssuer, "iss is not the issuer")
         }
         let audiences = claims["aud"]?.arrayValue ?? claims["aud"].map { [$0] } ?? []
-        guard audiences.contains(where: { same($0, configuration.audience) }) else {
+        guard audiences.contains(.string(configuration.audience)) else {
             throw IDTokenError(.wrongAudience, "aud does not name this node")
         }
         guard let exp = claims["exp"]?.numberValue?.double else { throw IDTokenError(.malformed, "exp missing") }

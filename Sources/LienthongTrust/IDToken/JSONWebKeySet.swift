@@ -1,4 +1,4 @@
-import LienthongJSON
+public import LienthongJSON
 
 /// An OpenID Connect issuer's signing keys: a JSON Web Key Set (RFC 7517 §5) read into public keys by `kid`.
 ///
@@ -25,8 +25,8 @@ public struct JSONWebKeySet: Sendable {
     /// The most keys in one set.
     public static let maxKeys = 64
 
-    /// The usable keys by `kid`.
-    public let keys: [String: Key]
+    /// The usable keys by `kid` (compared by code points, as the token's header names it).
+    public let keys: [JSONKey: Key]
 
     /// Reads a JWKS document.
     /// - Throws: ``IDTokenError/Code/malformedKeySet``.
@@ -43,7 +43,7 @@ public struct JSONWebKeySet: Sendable {
         guard let entries = document["keys"]?.arrayValue, entries.count <= Self.maxKeys else {
             throw IDTokenError(.malformedKeySet, "key set needs a keys array of at most \(Self.maxKeys) keys")
         }
-        var keys: [String: Key] = [:]
+        var keys: [JSONKey: Key] = [:]
         for (index, entry) in entries.enumerated() {
             guard let jwk = entry.objectValue else {
                 throw IDTokenError(.malformedKeySet, "keys[\(index)] is not an object")
@@ -60,7 +60,7 @@ public struct JSONWebKeySet: Sendable {
                 throw IDTokenError(.malformedKeySet, "keys[\(index)]: \(error.detail)")
             }
             guard let key else { continue }
-            guard keys.updateValue(key, forKey: kid) == nil else {
+            guard keys.updateValue(key, forKey: JSONKey(kid)) == nil else {
                 throw IDTokenError(.malformedKeySet, "kid \(kid.prefix(64)) appears twice")
             }
         }
@@ -69,10 +69,10 @@ public struct JSONWebKeySet: Sendable {
     }
 
     /// The key named `kid`, if the set has it.
-    public func key(for kid: String) -> Key? { keys[kid] }
+    public func key(for kid: String) -> Key? { keys[JSONKey(kid)] }
 
     /// The key a JWK describes, or `nil` for a key this node does not use.
-    private static func key(_ jwk: [String: JSONValue]) throws(TrustError) -> Key? {
+    private static func key(_ jwk: JSONObject) throws(TrustError) -> Key? {
         let algorithm = jwk["alg"]?.stringValue.flatMap { JWSAlgorithm(rawValue: $0) }
         if jwk["alg"] != nil, algorithm == nil { return nil }
         func bytes(_ name: String) throws(TrustError) -> [UInt8] {

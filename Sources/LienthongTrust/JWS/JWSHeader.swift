@@ -47,7 +47,7 @@ public struct JWSHeader: Sendable {
         } catch {
             throw TrustError(.malformedJWS, "protected header is not base64url")
         }
-        let header: [String: JSONValue]
+        let header: JSONObject
         do {
             guard
                 let object = try JSONValue.parse(bytes, limits: JSONLimits(maxDepth: 8, maxBytes: 256 * 1024))
@@ -67,9 +67,9 @@ public struct JWSHeader: Sendable {
         // parameter is one we do not understand, so the signature must be rejected (RFC 7515 §4.1.11).
         guard header["b64"] == .bool(false) else { throw TrustError(.malformedJWS, "b64 must be false") }
         guard let crit = header["crit"]?.arrayValue,
-            crit.map(\.stringValue) == Self.understoodCritical.map(Optional.some)
+            crit == Self.understoodCritical.map(JSONValue.string)
         else { throw TrustError(.malformedJWS, "crit must be exactly [\"b64\"]") }
-        guard header["typ"]?.stringValue == Self.envelopeType else {
+        guard header["typ"] == .string(Self.envelopeType) else {
             throw TrustError(.malformedJWS, "typ must be \(Self.envelopeType)")
         }
         guard let iat = header["iat"]?.numberValue?.int else { throw TrustError(.malformedJWS, "iat missing") }
@@ -94,7 +94,7 @@ public struct JWSHeader: Sendable {
         for index in chain.indices.dropLast() where !chain[index].isIssued(by: chain[index + 1]) {
             throw TrustError(.chainOrder, "x5c[\(index + 1)] is not the issuer of x5c[\(index)]")
         }
-        guard chain[0].sha256Thumbprint == kid else {
+        guard chain[0].sha256Thumbprint.hasSameCodePoints(as: kid) else {
             throw TrustError(.kidMismatch, "kid \(kid.prefix(64)) is not the x5c leaf thumbprint")
         }
     }

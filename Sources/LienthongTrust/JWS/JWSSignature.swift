@@ -27,8 +27,7 @@ public struct JWSSignature: Sendable, Hashable {
             throw TrustError(.malformedJWS, "signature needs string members protected and signature")
         }
         guard object["header"] == nil else { throw TrustError(.malformedJWS, "unprotected header is not accepted") }
-        // Member names compare by code points (RFC 8785), not by Swift's canonical equivalence.
-        for name in object.keys.sorted() where !Self.members.contains(where: { $0.utf8.elementsEqual(name.utf8) }) {
+        for name in object.keys.sorted() where !Self.members.contains(where: { $0.hasSameCodePoints(as: name) }) {
             throw TrustError(.unknownSignatureMember, "signature member \"\(name.prefix(32))\" is not in envelope.v1")
         }
         self.init(protected: protected, signature: signature)

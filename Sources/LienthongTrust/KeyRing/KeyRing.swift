@@ -21,7 +21,7 @@ public struct KeyRing: Sendable {
     /// The certificate whose thumbprint is `keyID`, among every provider's current and previous leaves.
     public func certificate(keyID: String) -> Certificate? {
         for keys in providers.values {
-            if let found = keys.verificationCertificates.first(where: { $0.sha256Thumbprint == keyID }) { return found }
+            if let found = keys.verificationCertificates.first(where: { $0.sha256Thumbprint.hasSameCodePoints(as: keyID) }) { return found }
         }
         return nil
     }

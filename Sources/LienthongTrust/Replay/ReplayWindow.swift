@@ -1,4 +1,5 @@
 public import Foundation
+import LienthongJSON
 
 /// The ids (request ids, signatures) seen within the last few minutes: a pure state machine, driven by the caller's
 /// clock.
@@ -40,8 +41,8 @@ public struct ReplayWindow: Sendable {
 
     /// The configuration.
     public let configuration: Configuration
-    /// Expiry by id: the ids currently remembered.
-    private var expiries: [String: Date] = [:]
+    /// Expiry by id: the ids currently remembered, compared by code points as the persisted stores compare bytes.
+    private var expiries: [JSONKey: Date] = [:]
     /// The same ids ordered by expiry; may hold stale entries for forgotten ids (skipped when popped).
     private var heap = ExpiryHeap()
     /// The latest start of an evicted entry: an `iat` at or before it can no longer be checked.
@@ -56,7 +57,7 @@ public struct ReplayWindow: Sendable {
     public var count: Int { expiries.count }
 
     /// When `id` will be forgotten, if it is remembered.
-    public func expiry(of id: String) -> Date? { expiries[id] }
+    public func expiry(of id: String) -> Date? { expiries[JSONKey(id)] }
 
     /// Checks an id without an `iat` (e.g. the request id of an unsigned lookup) at `now`; remembers it if fresh.
     /// - Returns: ``ReplayDecision/fresh`` or ``ReplayDecision/replay``.
@@ -89,14 +90,14 @@ public struct ReplayWindow: Sendable {
             if issuedAt > now.addingTimeInterval(configuration.clockSkew) { return .tooNew }
         }
         // An expired id not yet pruned is forgotten already.
-        if let expiry = expiries[id], expiry > now { return .replay }
+        if let expiry = expiries[JSONKey(id)], expiry > now { return .replay }
         return .fresh
     }
 
     /// Remembers `id` until `expiresAt` without checking it: to reload a persisted window.
     /// An id already remembered keeps the later of the two expiries.
     public mutating func restore(_ id: String, expiresAt: Date) {
-        if let existing = expiries[id], existing >= expiresAt { return }
+        if let existing = expiries[JSONKey(id)], existing >= expiresAt { return }
         remember(id, expiresAt: expiresAt)
     }
 
@@ -107,7 +108,7 @@ public struct ReplayWindow: Sendable {
 
     /// Forgets `id` (e.g. when recording it durably failed, so that a retry is not taken for a replay).
     public mutating func forget(_ id: String) {
-        expiries[id] = nil
+        expiries[JSONKey(id)] = nil
     }
 
     /// Forgets every id whose expiry is at or before `now`.
@@ -117,8 +118,8 @@ public struct ReplayWindow: Sendable {
         var removed = 0
         while let top = heap.first, top.expiry <= now {
             _ = heap.removeFirst()
-            if expiries[top.id] == top.expiry {
-                expiries[top.id] = nil
+            if expiries[JSONKey(top.id)] == top.expiry {
+                expiries[JSONKey(top.id)] = nil
                 removed += 1
             }
         }
@@ -126,11 +127,11 @@ public struct ReplayWindow: Sendable {
     }
 
     private mutating func remember(_ id: String, expiresAt: Date) {
-        expiries[id] = expiresAt
+        expiries[JSONKey(id)] = expiresAt
         heap.insert(.init(expiry: expiresAt, id: id))
         while expiries.count > configuration.capacity, let evicted = heap.removeFirst() {
-            guard expiries[evicted.id] == evicted.expiry else { continue }
-            expiries[evicted.id] = nil
+            guard expiries[JSONKey(evicted.id)] == evicted.expiry else { continue }
+            expiries[JSONKey(evicted.id)] = nil
             restoreFloor(evicted.expiry.addingTimeInterval(-configuration.window))
         }
         // Stale heap entries (forgotten or re-remembered ids) are dropped when they reach the top; compact if they
@@ -140,7 +141,7 @@ public struct ReplayWindow: Sendable {
 
     private mutating func compact() {
         var fresh = ExpiryHeap()
-        for (id, expiry) in expiries { fresh.insert(.init(expiry: expiry, id: id)) }
+        for (id, expiry) in expiries { fresh.insert(.init(expiry: expiry, id: id.string)) }
         heap = fresh
     }
 }

@@ -61,7 +61,7 @@ public struct CertificateVerifier: Sendable {
         guard let member = leaf.member else {
             throw TrustError(.wrongMember, "certificate subject has no single CN")
         }
-        if let expectedMember, member != expectedMember {
+        if let expectedMember, !member.hasSameCodePoints(as: expectedMember) {
             throw TrustError(.wrongMember, "certificate names \(member), expected \(expectedMember)")
         }
         return VerifiedChain(leaf: leaf, chain: built, member: member)

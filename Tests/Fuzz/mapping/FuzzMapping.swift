@@ -17,7 +17,7 @@ public func fuzzMapping(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         record = value
     } else {
         let values = String(decoding: rest, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        var row: [String: JSONValue] = [:]
+        var row: JSONObject = [:]
         for (field, value) in zip(registry.mapping.fields, values) {
             row[field.source.name] = value.isEmpty ? .null : .string(String(value))
         }

@@ -56,7 +56,7 @@ final class GatewayProcess: @unchecked Sendable {
     }
 
     /// Reads a JSON object file, lets `change` edit the object, and writes it back.
-    static func editJSON(_ file: URL, _ change: (inout [String: JSONValue]) throws -> Void) throws {
+    static func editJSON(_ file: URL, _ change: (inout JSONObject) throws -> Void) throws {
         var object = try JSONValue.parse(Array(try Data(contentsOf: file))).objectValue ?? [:]
         try change(&object)
         try Data(JSONValue.object(object).serializedBytes(pretty: true)).write(to: file)

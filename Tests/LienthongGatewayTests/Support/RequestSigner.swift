@@ -51,7 +51,7 @@ enum SignedRequestMessage {
         purpose: String = "residence-verification", fields: [String]? = nil, id: String = newID(),
         issuedAt: Date = Date()
     ) -> JSONValue {
-        var message: [String: JSONValue] = [
+        var message: JSONObject = [
             "type": "request", "id": .string(id), "issuedAt": .string(Timestamp.rfc3339(issuedAt)),
             "consumer": .string(consumer), "service": "VN/GOV/BCA/DANCU/person", "operation": .string(operation),
             "purpose": .string(purpose), "registry": "population", "key": .string(personalID),

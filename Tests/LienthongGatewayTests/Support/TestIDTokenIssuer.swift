@@ -51,7 +51,7 @@ final class TestIDTokenIssuer: Sendable {
     func stop() { server.shutdown() }
 
     /// Claims for `personalID`, valid from `now` for five minutes.
-    static func claims(_ personalID: String, now: Date = Date()) -> [String: JSONValue] {
+    static func claims(_ personalID: String, now: Date = Date()) -> JSONObject {
         let seconds = Int(now.timeIntervalSince1970)
         return [
             "iss": .string(issuer), "aud": .string(audience), "sub": "vneid-test",
@@ -61,8 +61,8 @@ final class TestIDTokenIssuer: Sendable {
     }
 
     /// A signed ID token with `claims`, header members in `header` over the defaults.
-    func token(_ claims: [String: JSONValue], header: [String: JSONValue] = [:]) throws -> String {
-        var fields: [String: JSONValue] = ["alg": "ES256", "kid": .string(kid), "typ": "JWT"]
+    func token(_ claims: JSONObject, header: JSONObject = [:]) throws -> String {
+        var fields: JSONObject = ["alg": "ES256", "kid": .string(kid), "typ": "JWT"]
         fields.merge(header) { _, new in new }
         let input =
             Base64URL.encode(JSONValue.object(fields).serializedBytes()) + "."

@@ -63,7 +63,7 @@ func opensslFigures(_ text: String, marker: String) -> (sign: Double, verify: Do
 }
 
 // A ~1 KB canonical record message, like the gateway's person.v1 responses.
-var record: [String: JSONValue] = [
+var record: JSONObject = [
     "personalId": "001090012345", "fullName": "Nguyễn Văn An", "birthDate": "1990-05-17", "sex": "male",
     "nationality": "VN", "ethnicity": "Kinh", "religion": "none",
     "permanentAddress": [

@@ -1,0 +1,67 @@
+/// A string that compares and hashes by its Unicode code points (its UTF-8 bytes), as JSON compares member
+/// names and strings (RFC 8259 §8.3, RFC 8785, JSON Schema equality).
+///
+/// Swift's `String ==` compares canonical equivalence: NFC "é" (U+00E9) and NFD "e" U+0301 are equal
+/// `String`s, but two different `JSONKey`s. ``JSONObject`` stores its members under `JSONKey`s, and
+/// ``Swift/String/hasSameCodePoints(as:)`` compares two strings the same way, e.g. a signed id with an expected one.
+public struct JSONKey: Hashable, Comparable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
+    /// The name as given: never normalised.
+    public let string: String
+
+    /// A key for `string`, exactly as it is.
+    @inlinable
+    public init(_ string: String) {
+        self.string = string
+    }
+
+    /// A key for a literal name.
+    public init(stringLiteral value: String) {
+        self.string = value
+    }
+
+    /// The name.
+    public var description: String { string }
+
+    /// Whether both keys have the same code points.
+    @inlinable
+    public static func == (lhs: JSONKey, rhs: JSONKey) -> Bool {
+        lhs.string.hasSameCodePoints(as: rhs.string)
+    }
+
+    /// Hashes the UTF-8 bytes, consistent with ``==(_:_:)``.
+    @inlinable
+    public func hash(into hasher: inout Hasher) {
+        let hashed: Void? = string.utf8.withContiguousStorageIfAvailable { bytes in
+            hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+        }
+        if hashed == nil {
+            var copy = string
+            copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+        // A terminator, so that keys hashed one after another cannot run together.
+        hasher.combine(0xFF as UInt8)
+    }
+
+    /// RFC 8785 order: lexicographic over UTF-16 code units (a total order consistent with ``==(_:_:)``).
+    public static func < (lhs: JSONKey, rhs: JSONKey) -> Bool {
+        lhs.string.utf16.lexicographicallyPrecedes(rhs.string.utf16)
+    }
+}
+
+extension String {
+    /// Whether `self` and `other` are the same sequence of Unicode code points (the same UTF-8 bytes).
+    ///
+    /// Use it wherever JSON text or a signed value is compared with an expected one: `==` would also accept a
+    /// canonically equivalent string (NFD for NFC, U+212A KELVIN SIGN for "K").
+    @inlinable
+    public func hasSameCodePoints(as other: String) -> Bool {
+        let lhs = utf8
+        let rhs = other.utf8
+        guard lhs.count == rhs.count else { return false }
+        let contiguous: Bool?? = lhs.withContiguousStorageIfAvailable { left in
+            rhs.withContiguousStorageIfAvailable { right in left.elementsEqual(right) }
+        }
+        if let contiguous, let equal = contiguous { return equal }
+        return lhs.elementsEqual(rhs)
+    }
+}
