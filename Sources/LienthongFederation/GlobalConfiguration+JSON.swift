@@ -44,7 +44,7 @@ extension GlobalConfiguration {
             }
             return date
         }
-        guard message["type"]?.stringValue == Self.messageType else {
+        guard message["type"]?.stringValue?.hasSameCodePoints(as: Self.messageType) == true else {
             throw FederationError(.malformedDocument, "message.type is not \(Self.messageType)")
         }
         self.init(

@@ -1,4 +1,5 @@
 public import Foundation
+import LienthongJSON
 
 /// Whether a verified configuration replaces the one a node holds: a pure decision, no I/O.
 ///
@@ -33,7 +34,7 @@ public enum GlobalConfigurationAcceptance {
             throw FederationError(.expired, "version \(candidate.version) expired at \(candidate.expiresAt)")
         }
         guard let current else { return .accepted(GlobalConfigurationDiff(from: nil, to: candidate)) }
-        guard candidate.federationID == current.federationID else {
+        guard candidate.federationID.hasSameCodePoints(as: current.federationID) else {
             throw FederationError(
                 .otherFederation, "federation \(candidate.federationID), this node is in \(current.federationID)")
         }

@@ -27,7 +27,7 @@ public struct SignedGlobalConfiguration: Sendable {
     public static func sign(
         _ configuration: GlobalConfiguration, identity: JWSSigningIdentity, at time: Date
     ) throws(FederationError) -> SignedGlobalConfiguration {
-        guard identity.chain.first?.member == configuration.authority else {
+        guard let member = identity.chain.first?.member, member.hasSameCodePoints(as: configuration.authority) else {
             throw FederationError(
                 .badSignature, "the signing certificate does not name the authority \(configuration.authority)")
         }
@@ -57,7 +57,7 @@ public struct SignedGlobalConfiguration: Sendable {
         } catch {
             throw FederationError(.malformedDocument, "\(error.code.wireCode): \(error.detail)")
         }
-        guard envelope["message"]?["type"]?.stringValue == GlobalConfiguration.messageType else {
+        guard envelope["message"]?["type"]?.stringValue?.hasSameCodePoints(as: GlobalConfiguration.messageType) == true else {
             throw FederationError(.malformedDocument, "message.type is not \(GlobalConfiguration.messageType)")
         }
         let verified: VerifiedEnvelope

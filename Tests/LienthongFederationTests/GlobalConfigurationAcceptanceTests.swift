@@ -33,6 +33,16 @@ struct GlobalConfigurationAcceptanceTests {
         #expect(diff.fromVersion == 3 && diff.toVersion == 4 && diff.isEmpty)
     }
 
+    /// Federation ids are signed values: one in another normalisation form (NFD "é" against NFC) is another
+    /// federation, though Swift's `==` calls the two strings equal.
+    @Test func aFederationIdInAnotherNormalisationFormIsAnotherFederation() {
+        var nfc = Fixtures.configuration(version: 3)
+        nfc.federationID = "VN-LI\u{00CA}N-TH\u{00D4}NG"
+        var nfd = Fixtures.configuration(version: 4)
+        nfd.federationID = "VN-LIE\u{0302}N-THO\u{0302}NG"
+        #expect(code(nfd, over: nfc) == .otherFederation)
+    }
+
     @Test func anExpiredDocumentIsRefusedFromTheAuthorityButLoadedFromDisk() throws {
         let expired = Fixtures.configuration(version: 2, issuedAt: Fixtures.now.addingTimeInterval(-7200), validFor: 3600)
         #expect(code(expired, over: nil) == .expired)

@@ -10,7 +10,7 @@ extension MessageExchange {
         switch lookUp(id) {
         case .failure(let problem): return .problem(problem, requestID: nil)
         case .success(let record):
-            guard let record, record.message.sender == consumer.id.description else {
+            guard let record, record.message.sender.hasSameCodePoints(as: consumer.id.description) else {
                 return .problem(MessageProblems.notFound, requestID: nil)
             }
             var body: JSONObject = [
@@ -135,7 +135,7 @@ extension MessageExchange {
     /// nothing of other recipients' messages.
     private func received(_ id: String, by consumer: Consumer) -> Result<MessageRecord, Problem> {
         lookUp(id).flatMap { record in
-            guard let record, record.message.recipient == consumer.id.description,
+            guard let record, record.message.recipient.hasSameCodePoints(as: consumer.id.description),
                 record.state == .delivered || record.state == .acknowledged
             else { return .failure(MessageProblems.notFound) }
             return .success(record)

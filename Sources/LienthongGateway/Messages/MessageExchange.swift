@@ -82,7 +82,7 @@ struct MessageExchange: Sendable {
     /// Checks a document's envelope for `consumer`: its own message, every signature valid with the origin naming
     /// the sender, a recipient with an inbox here, and a `messages` grant for recipient and purpose.
     func admit(_ message: DocumentMessage, consumer: Consumer) async -> Problem? {
-        guard message.sender == consumer.id.description else { return MessageProblems.senderMismatch }
+        guard message.sender.hasSameCodePoints(as: consumer.id.description) else { return MessageProblems.senderMismatch }
         do throws(TrustError) {
             _ = try EnvelopeVerifier.verify(message.envelope, trust: trust, at: now())
         } catch {
@@ -100,7 +100,9 @@ struct MessageExchange: Sendable {
     /// The answer to an id stored before: the first message's state if it is the same message from the same
     /// sender, else 409 `message.id-conflict`.
     static func repeated(_ message: DocumentMessage, first: MessageRecord) -> HTTPResponse {
-        guard first.message.messageHash == message.messageHash, first.message.sender == message.sender else {
+        guard first.message.messageHash.hasSameCodePoints(as: message.messageHash),
+            first.message.sender.hasSameCodePoints(as: message.sender)
+        else {
             return .problem(MessageProblems.idConflict, requestID: message.id)
         }
         return accepted(message.id, state: first.state)

@@ -1,6 +1,7 @@
 import Foundation
 import LienthongCore
 import LienthongHTTP
+import LienthongJSON
 import LienthongSchema
 
 /// The body of `POST /v1/messages` taken apart: `multipart/related` or `multipart/form-data`, the signed envelope
@@ -98,7 +99,7 @@ struct MessageUpload {
                 return MessageProblems.attachmentMismatch("part \(index + 2) is not an attachment of the message")
             }
             let declared = message.attachments[index]
-            guard Self.partName(headers) == declared.name else {
+            guard Self.partName(headers)?.hasSameCodePoints(as: declared.name) == true else {
                 return MessageProblems.attachmentMismatch("part \(index + 2) is not \(declared.name)")
             }
             guard declared.length <= maxAttachmentBytes else {
@@ -149,7 +150,9 @@ struct MessageUpload {
             return MessageProblems.storeUnavailable
         }
         guard upload.length == declared.length else { return MessageProblems.attachmentLengthMismatch(declared.name) }
-        guard upload.sha256 == declared.sha256 else { return MessageProblems.attachmentHashMismatch(declared.name) }
+        guard upload.sha256.hasSameCodePoints(as: declared.sha256) else {
+            return MessageProblems.attachmentHashMismatch(declared.name)
+        }
         return nil
     }
 
