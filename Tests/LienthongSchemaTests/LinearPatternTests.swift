@@ -35,6 +35,14 @@ struct LinearPatternTests {
         #expect(LinearPattern(pattern) == nil)
     }
 
+    /// A signed count is not an ECMA-262 quantifier; `Z{-2}` used to reach the emitter as a negative count and trap.
+    @Test(arguments: ["Z{-2}", "Z{+2}", "Z{1,-2}", "Z{1,+3}", "Z{ 2}", "^[A]Z{-2}$"])
+    func refusesSignedQuantifierCounts(pattern: String) {
+        #expect(LinearPattern(pattern) == nil)
+        // ICU decides such a pattern; compiling a schema with it answers or throws, it does not trap.
+        _ = try? JSONSchema.compile(["pattern": .string(pattern)])
+    }
+
     @Test func nestedQuantifierIsLinear() throws {
         // `^(a+)+$` against `aaaa…!` backtracks exponentially in ICU; the NFA reads each scalar once.
         let schema = try JSONSchema.compile(["pattern": "^(a+)+$"])

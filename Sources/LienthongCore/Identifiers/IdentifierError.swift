@@ -28,7 +28,7 @@ public struct IdentifierError: Error, Sendable, Equatable, ProblemConvertible {
 
 extension StringProtocol {
     /// Whether every character is an ASCII digit 0-9 (and there is at least one).
-    var isASCIIDigits: Bool {
+    public var isASCIIDigits: Bool {
         !isEmpty && utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 }

@@ -1,3 +1,5 @@
+import LienthongCore
+
 /// The syntax tree of a pattern in the ``LinearPattern`` subset.
 indirect enum PatternNode: Sendable {
     case empty
@@ -95,15 +97,20 @@ struct PatternParser {
             guard let close = scalars.firstIndex(of: "}") else { return nil }
             let body = String(String.UnicodeScalarView(scalars[scalars.index(after: scalars.startIndex)..<close]))
             let parts = body.split(separator: ",", omittingEmptySubsequences: false)
-            guard (1...2).contains(parts.count), parts[0].allSatisfy(\.isASCII), let low = Int(parts[0]), low <= 1_000
-            else { return nil }
+            // Decimal digits only: `Int` would also take a sign, and `{-2}` then reached the emitter as a negative
+            // count (a trap found by the schema fuzz target).
+            func count(_ digits: Substring) -> Int? {
+                guard digits.count <= 4, digits.isASCIIDigits else { return nil }
+                return Int(digits)
+            }
+            guard (1...2).contains(parts.count), let low = count(parts[0]), low <= 1_000 else { return nil }
             minimum = low
             if parts.count == 1 {
                 maximum = low
             } else if parts[1].isEmpty {
                 maximum = nil
             } else {
-                guard parts[1].allSatisfy(\.isASCII), let high = Int(parts[1]), high >= low, high <= 1_000 else {
+                guard let high = count(parts[1]), high >= low, high <= 1_000 else {
                     return nil
                 }
                 maximum = high
