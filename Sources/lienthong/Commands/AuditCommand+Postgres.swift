@@ -66,34 +66,10 @@ extension AuditCommand {
         let conninfo = try Self.conninfo(url)
         let signer = try GatewayNode.offlineCheckpointSigner(try Self.configuration(arguments))
         let out = arguments.option("out")
-        let output: FileHandle
-        if let out {
-            guard FileManager.default.createFile(atPath: out, contents: nil) else {
-                throw UsageError("cannot create \(out)")
-            }
-            output = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        } else {
-            output = FileHandle.standardOutput
-        }
-        var buffer: [UInt8] = []
-        let chains = try PostgresAuditArchive.export(conninfo: conninfo, month: month, signer: signer) { line in
-            buffer.append(contentsOf: line.utf8)
-            if buffer.count >= 1 << 16 {
-                output.write(Data(buffer))
-                buffer.removeAll(keepingCapacity: true)
-            }
-        }
-        output.write(Data(buffer))
-        if let out {
-            // On disk before anything is dropped: the file, then its directory entry.
-            try output.synchronize()
-            try output.close()
-            let directory = URL(fileURLWithPath: out).deletingLastPathComponent().path
-            if let handle = FileHandle(forReadingAtPath: directory) {
-                try handle.synchronize()
-                try handle.close()
-            }
-        }
+        let output = try ExportOutput(out)
+        let chains = try PostgresAuditArchive.export(conninfo: conninfo, month: month, signer: signer, output.write)
+        // On disk (the file, then its directory entry) before anything is dropped.
+        try output.finish()
         let summary = chains.map { ", \($0.nodeID) \($0.records) records to seq \($0.lastSeq)" }.joined()
         FileHandle.standardError.write(Data("archived \(month): \(chains.count) node chain(s)\(summary)\n".utf8))
         guard detach, let out else { return 0 }

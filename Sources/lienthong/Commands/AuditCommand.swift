@@ -156,28 +156,9 @@ struct AuditCommand: LienthongCommand {
         }
         let from = try arguments.option("from").map { try Self.date($0, "--from") }
         let to = try arguments.option("to").map { try Self.date($0, "--to") }
-        let output: FileHandle
-        if let out = arguments.option("out") {
-            guard FileManager.default.createFile(atPath: out, contents: nil) else {
-                throw UsageError("cannot create \(out)")
-            }
-            output = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        } else {
-            output = FileHandle.standardOutput
-        }
-        var buffer: [UInt8] = []
-        let counts = try AuditLog.export(path: path, from: from, to: to) { line in
-            buffer.append(contentsOf: line.utf8)
-            if buffer.count >= 1 << 16 {
-                output.write(Data(buffer))
-                buffer.removeAll(keepingCapacity: true)
-            }
-        }
-        output.write(Data(buffer))
-        if arguments.option("out") != nil {
-            try output.synchronize()
-            try output.close()
-        }
+        let output = try ExportOutput(arguments.option("out"))
+        let counts = try AuditLog.export(path: path, from: from, to: to, output.write)
+        try output.finish()
         FileHandle.standardError.write(
             Data("exported \(counts.records) records and \(counts.checkpoints) checkpoints\n".utf8))
         return 0
