@@ -56,6 +56,30 @@ struct MultipartSplitterTests {
         #expect(throws: MultipartSplitter.Failure.self) { try Self.parts(Array("no delimiter".utf8), chunk: 5) }
     }
 
+    /// Padding and a header block at their bounds are taken, one byte over refused, whether the body arrives whole or
+    /// a byte at a time: the bound used to be checked only on bytes held while a line's end had not arrived (found
+    /// by the multipart fuzz target, kept in Tests/Fuzz/multipart/regressions/).
+    @Test(arguments: [1, 10_000])
+    func boundsDoNotDependOnHowTheBodyArrives(_ size: Int) throws {
+        func body(padding: Int, header: Int) -> [UInt8] {
+            let value = String(repeating: "v", count: header - "Name: ".count)
+            return Array(
+                ("--xyz" + String(repeating: " ", count: padding) + "\r\nName: \(value)\r\n\r\nx\r\n--xyz--").utf8)
+        }
+        let padding = MultipartSplitter.maxPaddingBytes
+        let header = MultipartSplitter.maxHeaderBytes
+        #expect(try Self.parts(body(padding: padding, header: 10), chunk: size).count == 1)
+        #expect(try Self.parts(body(padding: 0, header: header), chunk: size).count == 1)
+        let padded = #expect(throws: MultipartSplitter.Failure.self) {
+            try Self.parts(body(padding: padding + 1, header: 10), chunk: size)
+        }
+        #expect(padded?.reason == "delimiter line")
+        let large = #expect(throws: MultipartSplitter.Failure.self) {
+            try Self.parts(body(padding: 0, header: header + 1), chunk: size)
+        }
+        #expect(large?.reason == "part headers too large")
+    }
+
     @Test func malformedFramingIsRefused() throws {
         // Bytes other than padding after a delimiter, a header line without a colon, headers without end.
         for text in [

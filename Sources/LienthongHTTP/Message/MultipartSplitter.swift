@@ -43,6 +43,8 @@ public struct MultipartSplitter: Sendable {
     public static let maxHeaderBytes = 8 * 1024
     /// The most parts one body may hold.
     public static let maxParts = 64
+    /// The most transport padding (spaces, tabs) after a delimiter, before its CRLF.
+    public static let maxPaddingBytes = 80
 
     /// `CRLF--boundary`: a body is read as if it began with CRLF, so the first delimiter needs no special case.
     private let delimiter: [UInt8]
@@ -108,11 +110,14 @@ public struct MultipartSplitter: Sendable {
                     return events
                 }
                 // Transport padding (spaces, tabs) may follow a delimiter before its CRLF.
+                // The same bound whether the CRLF has arrived or not, so that the answer does not depend on how
+                // the body was cut into reads (the multipart fuzz target found it did): while it has not, the
+                // bytes held may be the longest padding allowed and the CR.
                 guard let lineEnd = Self.index(of: [13, 10], in: held) else {
-                    guard held.count <= 80 else { throw Failure(reason: "delimiter line") }
+                    guard held.count <= Self.maxPaddingBytes + 1 else { throw Failure(reason: "delimiter line") }
                     return events
                 }
-                guard held[..<lineEnd].allSatisfy({ $0 == 32 || $0 == 9 }) else {
+                guard lineEnd <= Self.maxPaddingBytes, held[..<lineEnd].allSatisfy({ $0 == 32 || $0 == 9 }) else {
                     throw Failure(reason: "delimiter line")
                 }
                 held.removeFirst(lineEnd + 2)
@@ -128,7 +133,10 @@ public struct MultipartSplitter: Sendable {
                 } else if let found = Self.index(of: [13, 10, 13, 10], in: held) {
                     (end, skip) = (found, 4)
                 } else {
-                    guard held.count <= Self.maxHeaderBytes else { throw Failure(reason: "part headers too large") }
+                    // As for padding: the longest block allowed may be held with the first three bytes of its end.
+                    guard held.count <= Self.maxHeaderBytes + 3 else {
+                        throw Failure(reason: "part headers too large")
+                    }
                     return events
                 }
                 guard end <= Self.maxHeaderBytes else { throw Failure(reason: "part headers too large") }
