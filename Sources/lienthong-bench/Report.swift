@@ -40,6 +40,10 @@ struct Run {
     var rssPeakKiB: Int?
     var rssMethod: String?
     var cpuPercent: Double?
+    /// The measured processes' utime + stime during the run ÷ the requests wrk counted.
+    var cpuMsPerRequest: Double?
+    /// Voluntary + nonvoluntary context switches of every thread of the measured processes ÷ requests.
+    var contextSwitchesPerRequest: Double?
     var failure: String?
     var raw: JSONValue
 
@@ -66,9 +70,6 @@ let referenceOf: [String: String] = [
     // state is in PostgreSQL, against the same node on SQLite.
     "lookup-pg-audit": "lookup-pg-audit-sqlite",
 ]
-
-/// Scenarios whose CPU per request the report states (the nodes' utime + stime over the requests they answered).
-let cpuPerRequestScenarios: Set<String> = ["lookup-pg-audit-sqlite", "lookup-pg-audit", "cluster-haproxy"]
 
 struct SoakSample {
     var seconds: Double
@@ -105,7 +106,10 @@ struct Report {
                         transport: value["transport"]?.stringValue ?? "?",
                         connections: value["connections"]?.numberValue?.int ?? 0, wrk: WrkSummary(value["wrk"]),
                         rssPeakKiB: value["rssPeakKiB"]?.numberValue?.int, rssMethod: value["rssMethod"]?.stringValue,
-                        cpuPercent: value["cpuPercent"]?.numberValue?.double, failure: value["failure"]?.stringValue,
+                        cpuPercent: value["cpuPercent"]?.numberValue?.double,
+                        cpuMsPerRequest: value["cpuMsPerRequest"]?.numberValue?.double,
+                        contextSwitchesPerRequest: value["contextSwitchesPerRequest"]?.numberValue?.double,
+                        failure: value["failure"]?.stringValue,
                         raw: value
                     )
                 )
@@ -320,17 +324,22 @@ struct Report {
         return out
     }
 
-    /// CPU per request of the scenarios that ask for it: the measured processes' CPU % ÷ 100 ÷ req/s.
+    /// CPU and context switches per request of every valid run, measured on the same processes as CPU % core.
     func cpuPerRequestMarkdown() -> String {
-        let measured = runs.filter { cpuPerRequestScenarios.contains($0.scenario) && $0.invalidReason == nil }
+        let measured = runs.filter { $0.invalidReason == nil && $0.cpuMsPerRequest != nil }
         guard !measured.isEmpty else { return "" }
-        var out = "\n### CPU per request\n\n"
-        out += "| scenario | conns | req/s | CPU % core | CPU ms per request |\n|---|--:|--:|--:|--:|\n"
+        var out = "\n### CPU and context switches per request\n\n"
+        out += "| scenario | conns | req/s | CPU % core | CPU ms per request | context switches per request |\n"
+        out += "|---|--:|--:|--:|--:|--:|\n"
         for run in measured {
-            guard let rate = run.wrk?.requestsPerSecond, rate > 0, let cpu = run.cpuPercent else { continue }
+            guard let wrk = run.wrk, let cpu = run.cpuMsPerRequest else { continue }
             out += String(
-                format: "| %@ | %d | %.0f | %.0f | %.3f |\n", run.scenario, run.connections, rate, cpu, cpu * 10 / rate)
+                format: "| %@ | %d | %.0f | %.0f | %.3f | %@ |\n", run.scenario, run.connections, wrk.requestsPerSecond,
+                run.cpuPercent ?? 0, cpu, run.contextSwitchesPerRequest.map { String(format: "%.2f", $0) } ?? "–")
         }
+        out += "\nThe Lienthong node(s) serving the scenario (cluster-haproxy: the three nodes summed), or for ref-proxy "
+        out += "rows nginx's master and workers: utime + stime and the voluntary + nonvoluntary switches of all their "
+        out += "threads between before and after the wrk run, ÷ the requests wrk counted.\n"
         return out
     }
 
