@@ -1,6 +1,7 @@
 import Foundation
 import LienthongHTTP
 import LienthongJSON
+import LienthongTesting
 import Testing
 
 /// The node's listening edge seen through the binary (issues #17, #20).
@@ -45,18 +46,8 @@ import Testing
         let gateway = try GatewayProcess(configDirectory: configuration)
         let clock = ContinuousClock()
         let start = clock.now
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = try Loopback.connect(port: gateway.port)
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(gateway.port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        try #require(connected == 0)
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         // Nothing sent, not even a TLS hello: the node closes the connection at the 0.3 s handshake deadline,

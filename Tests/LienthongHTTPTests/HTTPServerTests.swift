@@ -1,6 +1,7 @@
 import Foundation
 import LienthongHTTP
 import Synchronization
+import LienthongTesting
 import Testing
 
 @Suite struct HTTPServerTests {
@@ -263,16 +264,8 @@ struct GatedHandler: HTTPHandler {
 
 /// Sends raw bytes over a blocking socket and reads until the server closes (bounded by a receive timeout).
 func rawExchange(port: Int, _ text: String) throws -> String {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    let fd = try Loopback.connect(port: port)
     defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = UInt16(port).bigEndian
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    try #require(connected == 0)
     var timeout = timeval(tv_sec: 5, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     let bytes = Array(text.utf8)

@@ -1,4 +1,5 @@
 import Foundation
+import LienthongTesting
 import Testing
 
 /// A blocking TCP connection to 127.0.0.1 for tests that send bytes no HTTP client would.
@@ -7,18 +8,9 @@ final class RawConnection {
 
     /// Connects; reads give up after `timeout` of silence.
     init(port: Int, timeout: Duration = .seconds(5)) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else {
-            close(fd)
+        do {
+            fd = try Loopback.connect(port: port)
+        } catch {
             throw RawConnectionError.connectFailed
         }
         let (seconds, attoseconds) = timeout.components

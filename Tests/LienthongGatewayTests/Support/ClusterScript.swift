@@ -75,18 +75,12 @@ final class ClusterScript: @unchecked Sendable {
         guard let port = UInt16(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw CocoaError(.fileReadCorruptFile)
         }
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
+        do {
+            close(try Loopback.connect(port: Int(port)))
+            return false
+        } catch {
+            return error.code == .ECONNREFUSED
         }
-        return status != 0 && errno == ECONNREFUSED
     }
 
     func token(_ file: String) throws -> String {
