@@ -154,3 +154,112 @@ extension ScaleOutTests {
                 == [["0"]], "the repeated uploads' chunks were dropped")
     }
 }
+
+/// Turned on once, read by another task.
+private actor Switch {
+    private(set) var isOn = false
+    func turnOn() { isOn = true }
+}
+
+extension ScaleOutTests {
+    /// The queued messages node `node` holds a claim on at this moment, with when each claim ends (milliseconds).
+    private func claims(of node: String, _ connection: PostgresConnection) throws -> [String: Int64] {
+        let rows = try connection.query(
+            """
+            SELECT id, claimed_until_ms FROM lienthong.messages
+            WHERE state = 'queued' AND claimed_by = $1
+                AND claimed_until_ms > (extract(epoch FROM clock_timestamp()) * 1000)::bigint
+            """, [node])
+        return Dictionary(uniqueKeysWithValues: rows.rows.map { ($0[0] ?? "", Int64($0[1] ?? "") ?? 0) })
+    }
+
+    @Test func nodeKilledWhileHoldingClaimsStrandsNothing() async throws {
+        let url = try database()
+        let nodes = try GatewayProcess.cluster(3, postgresURL: url) { $0["messages"] = ["deliveryLeaseSeconds": 3] }
+        let victim = nodes[0].process.processIdentifier
+        let connection = try PostgresConnection(url)
+        // Documents go in through B and C without pause while node A's worker is watched: once it is seen holding
+        // claims on messages it has not delivered, it is stopped, checked again and killed (or let go on).
+        let senders = [nodes[1], nodes[2]]
+        let caughtYet = Switch()
+        let sending = Task {
+            var ids: [String] = []
+            while await !caughtYet.isOn && ids.count < 600 { ids += try await sendMany(10, through: senders) }
+            return ids
+        }
+        var held: [String: Int64] = [:]
+        let caught = try await Poll.until(within: .seconds(60), every: .milliseconds(1)) {
+            guard try !claims(of: "node-a", connection).isEmpty else { return false }
+            kill(victim, SIGSTOP)
+            held = try claims(of: "node-a", connection)
+            guard !held.isEmpty else {
+                kill(victim, SIGCONT)
+                return false
+            }
+            kill(victim, SIGKILL)
+            return true
+        }
+        await caughtYet.turnOn()
+        let sent = try await sending.value
+        #expect(caught, "node A was never seen holding a claim")
+        nodes[0].process.waitUntilExit()
+        #expect(nodes[0].process.terminationReason == .uncaughtSignal)
+
+        // B and C deliver every message, A's claimed ones once its lease has passed.
+        let delivered = try await Poll.until(within: .seconds(60)) { try states(url)["delivered"] == sent.count }
+        let counts = try states(url)
+        #expect(delivered, "\(counts) of \(sent.count)")
+        let rows = try connection.query(
+            "SELECT id, delivered_ms FROM lienthong.messages WHERE id = ANY($1::text[])",
+            ["{" + held.keys.joined(separator: ",") + "}"])
+        #expect(rows.count == held.count)
+        for row in rows.rows {
+            let id = row[0] ?? ""
+            let deliveredAt = Int64(row[1] ?? "") ?? 0
+            #expect(deliveredAt >= held[id] ?? .max, "\(id) was delivered before A's lease ended")
+        }
+        let inbox = try await DocumentSender(nodes[1]).get("/v1/inbox").json["messages"]?.arrayValue ?? []
+        let listed = inbox.compactMap { $0["id"]?.stringValue }
+        #expect(listed.count == sent.count && Set(listed) == Set(sent), "one inbox entry per message")
+        // Each message A held has its delivery in the chain of B or C, the node that took it over.
+        let takenOver = try connection.query(
+            """
+            SELECT DISTINCT request_id FROM lienthong.audit_records
+            WHERE service = 'lienthong:messages:deliver' AND status = 200 AND node_id IN ('node-b', 'node-c')
+                AND request_id = ANY($1::text[])
+            """, ["{" + held.keys.joined(separator: ",") + "}"])
+        #expect(Set(takenOver.rows.map { $0[0] ?? "" }) == Set(held.keys))
+    }
+}
+
+extension ScaleOutTests {
+    @Test func deadLetterOfTheSharedQueueIsListedAndRequeuedByTheCommandThenDeliveredByANode() async throws {
+        let url = try database()
+        // Every document expires before its first attempt: a dead letter at once.
+        let nodes = try GatewayProcess.cluster(2, postgresURL: url) { $0["messages"] = ["timeToLiveSeconds": 0.001] }
+        let attachment = DocumentSender.Attachment(name: "a.txt", mediaType: "text/plain", bytes: Array("a".utf8))
+        let message = DocumentSender.message(attachments: [attachment])
+        let id = try #require(message["id"]?.stringValue)
+        #expect(try await DocumentSender(nodes[0]).send(message, parts: [attachment]).status == 202)
+        let dead = try await Poll.until { try states(url)["dead-letter"] == 1 }
+        #expect(dead)
+
+        let command = ["--config", nodes[0].configDirectory.path, "--data-dir", nodes[0].dataDirectory.path]
+        let environment = ["LIENTHONG_NODE_ID": "operator"]
+        let listed = try ChildProcess.run(
+            GatewayProcess.binary, ["messages", "dead-letters"] + command, environment: environment)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        #expect(listed.stdout.hasPrefix("\(id)  VN/GOV/HCM/MOTCUA -> VN/GOV/BTC/THUE"), "\(listed.stdout)")
+        let requeued = try ChildProcess.run(
+            GatewayProcess.binary, ["messages", "requeue", id, "--ttl", "600"] + command, environment: environment)
+        #expect(requeued.status == 0, "\(requeued.stderr)")
+        #expect(requeued.stdout == "requeued \(id)\n")
+        var state: JSONValue = .null
+        let delivered = try await Poll.until {
+            state = try await DocumentSender(nodes[1]).get("/v1/messages/\(id)", token: "motcua.token").json["state"]
+                ?? .null
+            return state == "delivered"
+        }
+        #expect(delivered, "\(state)")
+    }
+}
