@@ -10,13 +10,15 @@ public struct MessagesConfiguration: Sendable, Hashable, Codable {
     public var retryMaxSeconds: Double?
     /// The provider whose signing key signs receipts; the first provider in id order when absent.
     public var receiptIssuer: String?
+    /// How long a node's delivery worker holds the messages it took before another node's worker may take them.
+    public var deliveryLeaseSeconds: Double?
 
     /// The settings with every default applied.
     public var resolved: Resolved {
         Resolved(
             maxAttachmentBytes: maxAttachmentBytes ?? 1_048_576, timeToLive: .seconds(timeToLiveSeconds ?? 86_400),
             retryInitial: .seconds(retryInitialSeconds ?? 1), retryMax: .seconds(retryMaxSeconds ?? 300),
-            receiptIssuer: receiptIssuer)
+            receiptIssuer: receiptIssuer, deliveryLease: .seconds(deliveryLeaseSeconds ?? 30))
     }
 
     /// The settings as the node uses them.
@@ -31,5 +33,7 @@ public struct MessagesConfiguration: Sendable, Hashable, Codable {
         public var retryMax: Duration
         /// The receipts' signer, if configured.
         public var receiptIssuer: String?
+        /// How long a delivery worker's claim on due messages lasts (shared queue only).
+        public var deliveryLease: Duration
     }
 }

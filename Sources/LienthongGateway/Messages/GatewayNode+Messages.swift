@@ -12,13 +12,4 @@ extension GatewayNode {
             if due == 0 { try? await Task.sleep(for: Self.deliveryPollInterval) }
         }
     }
-
-    /// The attachment folders of the data directory; uploads a crash cut short are removed (their message was
-    /// never accepted).
-    static func attachmentStore(_ configuration: GatewayConfiguration) throws -> AttachmentStore {
-        let store = AttachmentStore(directory: configuration.dataPath("messages"))
-        try? FileManager.default.removeItem(at: store.incoming)
-        try store.prepare()
-        return store
-    }
 }

@@ -14,7 +14,8 @@ extension MessageExchange {
     func deliverDue() async -> Int {
         let due: [MessageRecord]
         do {
-            due = try queue.due(at: now(), limit: Self.deliveryBatch)
+            // Claimed for this node's worker: on a shared queue another node's worker takes the others.
+            due = try queue.claim(at: now(), limit: Self.deliveryBatch, lease: settings.deliveryLease)
         } catch {
             return 0
         }
@@ -36,7 +37,16 @@ extension MessageExchange {
             await fail(record, code: MessageProblems.unknownRecipient.code, at: started)
             return
         }
-        guard message.attachments.allSatisfy({ store.file(sha256: $0.sha256).map(Self.exists) ?? false }) else {
+        let stored: Bool
+        do {
+            stored = try message.attachments.allSatisfy { attachment throws(MessageQueueError) in
+                try store.contains(sha256: attachment.sha256)
+            }
+        } catch {
+            // The store did not answer: the message stays queued and is claimed again after its lease.
+            return
+        }
+        guard stored else {
             await fail(record, code: "message.attachment-missing", at: started)
             return
         }
@@ -78,6 +88,4 @@ extension MessageExchange {
             // Left as it was: the next pass decides again.
         }
     }
-
-    private static func exists(_ file: URL) -> Bool { FileManager.default.fileExists(atPath: file.path) }
 }

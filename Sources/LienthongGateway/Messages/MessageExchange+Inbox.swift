@@ -62,7 +62,7 @@ extension MessageExchange {
         }
     }
 
-    /// `GET /v1/inbox/{id}/attachments/{name}`: the attachment's bytes streamed from disk.
+    /// `GET /v1/inbox/{id}/attachments/{name}`: the attachment's bytes streamed from the store a piece at a time.
     func attachment(_ id: String, name: String, consumer: Consumer) -> HTTPResponse {
         let record: MessageRecord
         switch received(id, by: consumer) {
@@ -70,24 +70,23 @@ extension MessageExchange {
         case .success(let found): record = found
         }
         guard let attachment = record.message.attachments.first(where: { $0.name.utf8.elementsEqual(name.utf8) }),
-            let file = store.file(sha256: attachment.sha256), let handle = try? FileHandle(forReadingFrom: file)
+            let source = try? store.open(sha256: attachment.sha256)
         else { return .problem(MessageProblems.notFound, requestID: nil) }
         let headers: HTTPHeaders = [
             "Content-Type": attachment.mediaType, "Cache-Control": "no-store",
             "Lienthong-Attachment-SHA256": attachment.sha256,
         ]
         return .streaming(headers: headers) { writer in
-            defer { try? handle.close() }
+            defer { source.close() }
             while true {
-                let chunk: Data?
+                let chunk: [UInt8]?
                 do {
-                    chunk = try handle.read(upToCount: MessageUpload.chunkBytes)
+                    chunk = try source.read()
                 } catch {
                     return .abort
                 }
-                // The end of the file is nil or empty, depending on the platform.
-                guard let chunk, !chunk.isEmpty else { return .complete }
-                guard await writer.write(Array(chunk)) else { return .abort }
+                guard let chunk else { return .complete }
+                guard await writer.write(chunk) else { return .abort }
             }
         }
     }

@@ -14,7 +14,7 @@ import LienthongTrust
 /// it on `GET /v1/messages/{id}`. Every step is audited before its answer leaves.
 ///
 /// One value per configuration snapshot (grants, consumers and keys may change on reload); the queue and the
-/// attachment files are the node's, shared by every snapshot.
+/// attachment store are the node's, shared by every snapshot (and, on PostgreSQL, by every node of the agency).
 struct MessageExchange: Sendable {
     /// The longest `GET /v1/inbox?wait=` in seconds.
     static let maxWaitSeconds = 30
@@ -22,7 +22,7 @@ struct MessageExchange: Sendable {
     static let inboxPageSize = 100
 
     let queue: any MessageQueue
-    let store: AttachmentStore
+    let store: any AttachmentStore
     let upload: MessageUpload
     let trust: CertificateVerifier
     let policy: MessagePolicy
@@ -63,7 +63,7 @@ struct MessageExchange: Sendable {
                 return Self.repeated(message, first: first)
             }
             // The bytes are in place, synced, before the row that names them.
-            for upload in uploads { try store.commit(upload) }
+            for upload in uploads { try upload.commit() }
             acceptance = try queue.accept(queued)
         } catch {
             for upload in uploads { upload.discard() }

@@ -2,11 +2,12 @@ import Foundation
 import LienthongCore
 import LienthongHTTP
 import LienthongJSON
+import LienthongNodeStore
 import LienthongSchema
 
 /// The body of `POST /v1/messages` taken apart: `multipart/related` or `multipart/form-data`, the signed envelope
 /// first, then one part per attachment in the message's order, each named by `Content-Disposition` `name` (or
-/// `Content-ID`) and written to disk while it arrives.
+/// `Content-ID`) and written to the node's attachment store while it arrives.
 ///
 /// The envelope is checked (``admit``) before any attachment byte is written, so a refused sender costs no disk.
 /// On any failure every file written so far is removed: nothing of a refused request stays.
@@ -17,10 +18,10 @@ struct MessageUpload {
     static let mediaTypes: Set<String> = ["multipart/related", "multipart/form-data"]
 
     let schema: JSONSchema
-    let store: AttachmentStore
+    let store: any AttachmentStore
     let maxAttachmentBytes: Int
 
-    /// The message and its attachments' files (in `incoming/`, synced), or the problem.
+    /// The message and its attachments' uploads (finished, not yet committed), or the problem.
     /// - Parameter admit: checks the envelope (signature, sender, recipient, grant) once its part is complete.
     func read(
         _ request: HTTPRequest, admit: (DocumentMessage) async -> Problem?
@@ -106,7 +107,7 @@ struct MessageUpload {
                 return MessageProblems.attachmentTooLarge(declared.name, limit: maxAttachmentBytes)
             }
             do {
-                let upload = try AttachmentUpload(name: declared.name, in: store.incoming, limit: maxAttachmentBytes)
+                let upload = try AttachmentUpload(name: declared.name, store: store, limit: maxAttachmentBytes)
                 uploads.append(upload)
                 state.current = upload
             } catch {

@@ -26,10 +26,10 @@ struct NodeServices: Sendable {
     let rateLimits: RateLimitStore<ContinuousClock>
     /// OCSP answers about client certificates, kept across reloads until their `nextUpdate`.
     let ocspCache = OCSPResponseCache()
-    /// The durable queue of documents between agencies (`messages.sqlite`).
+    /// The durable queue of documents between agencies, in the node's storage (`messages.sqlite`, or PostgreSQL).
     let messages: any MessageQueue
-    /// Where the documents' attachment bytes live (`messages/`).
-    let attachments: AttachmentStore
+    /// Where the documents' attachment bytes live, in the node's storage (`messages/`, or PostgreSQL).
+    let attachments: any AttachmentStore
     /// The global configuration held and how its refreshes went; `nil` on a node in no federation.
     let federation: FederationState?
 }

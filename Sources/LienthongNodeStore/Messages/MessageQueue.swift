@@ -1,8 +1,8 @@
 public import Foundation
 
 /// The durable queue of document messages between agencies: what the sender's node accepted, its delivery into the
-/// recipient's inbox, and the receipts. One engine per type: ``SQLiteMessageQueue`` embedded; a JetStream engine can
-/// sit behind the same protocol.
+/// recipient's inbox, and the receipts. One engine per type: ``SQLiteMessageQueue`` embedded (one node),
+/// ``PostgresMessageQueue`` shared by the nodes of one agency; a JetStream engine can sit behind the same protocol.
 ///
 /// Every method that changes state returns only once the change is durable.
 public protocol MessageQueue: Sendable {
@@ -13,6 +13,12 @@ public protocol MessageQueue: Sendable {
 
     /// The queued messages whose next attempt is due at `now`, oldest first, at most `limit`.
     func due(at now: Date, limit: Int) throws(MessageQueueError) -> [MessageRecord]
+
+    /// Takes the messages due at `now` (oldest first, at most `limit`) for this node's delivery worker until
+    /// `now + lease`: meanwhile no other node's worker gets them, and after it (a node that died mid-delivery) they
+    /// are due again for any worker. ``deliver(id:receipt:at:)``, ``retry(id:nextAttemptAt:error:)`` and
+    /// ``deadLetter(id:error:)`` end a claim.
+    func claim(at now: Date, limit: Int, lease: Duration) throws(MessageQueueError) -> [MessageRecord]
 
     /// Moves a queued message into its recipient's inbox with its delivery receipt.
     /// - Returns: `false` if the message is not queued (delivered already, or dead): nothing changed.

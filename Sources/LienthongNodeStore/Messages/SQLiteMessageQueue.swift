@@ -87,6 +87,11 @@ public final class SQLiteMessageQueue: MessageQueue {
             [.integer(Self.milliseconds(now)), .integer(Int64(limit))])
     }
 
+    /// The due messages: one process works this file, so its one worker needs no lease.
+    public func claim(at now: Date, limit: Int, lease: Duration) throws(MessageQueueError) -> [MessageRecord] {
+        try due(at: now, limit: limit)
+    }
+
     public func deliver(id: String, receipt: [UInt8], at time: Date) throws(MessageQueueError) -> Bool {
         try change(
             """

@@ -4,7 +4,8 @@ import LienthongStorage
 
 /// The tables of node state in PostgreSQL, in the schema `lienthong`: the shared replay window, and the audit log
 /// of every node (`audit_records` partitioned by month on `recorded_time`, with its checkpoints, seals and the
-/// heads of the months archived and detached).
+/// heads of the months archived and detached), and the message bus (`messages` with their attachment rows, and the
+/// attachments' bytes in chunks named by content).
 ///
 /// Nodes that start together create the tables under one advisory lock, so `IF NOT EXISTS` never races. Monthly
 /// partitions are created ahead of need: the current month and the next two at start, and any month a batch
@@ -38,6 +39,26 @@ enum PostgresNodeSchema {
         CREATE TABLE IF NOT EXISTS lienthong.audit_archives (
             node_id text NOT NULL, month text NOT NULL, records bigint NOT NULL, last_seq bigint NOT NULL,
             last_hash text NOT NULL, detached_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (node_id, month));
+        CREATE TABLE IF NOT EXISTS lienthong.messages (
+            id text PRIMARY KEY, sender text NOT NULL, recipient text NOT NULL, purpose text NOT NULL,
+            subject text NOT NULL, envelope bytea NOT NULL, message_hash text NOT NULL, accepted_ms bigint NOT NULL,
+            expires_ms bigint NOT NULL, state text NOT NULL, attempts integer NOT NULL DEFAULT 0,
+            next_attempt_ms bigint, delivered_ms bigint, inbox_sequence bigint UNIQUE, acknowledged_ms bigint,
+            delivery_receipt bytea, read_receipt bytea, last_error text, claimed_by text, claimed_until_ms bigint);
+        CREATE INDEX IF NOT EXISTS messages_due ON lienthong.messages (next_attempt_ms, accepted_ms)
+            WHERE state = 'queued';
+        CREATE INDEX IF NOT EXISTS messages_inbox ON lienthong.messages (recipient, inbox_sequence)
+            WHERE state = 'delivered';
+        CREATE SEQUENCE IF NOT EXISTS lienthong.message_inbox_sequence;
+        CREATE TABLE IF NOT EXISTS lienthong.message_attachments (
+            message_id text NOT NULL REFERENCES lienthong.messages (id), position integer NOT NULL,
+            name text NOT NULL, media_type text NOT NULL, sha256 text NOT NULL, length bigint NOT NULL,
+            PRIMARY KEY (message_id, position));
+        CREATE TABLE IF NOT EXISTS lienthong.attachment_contents (
+            sha256 text PRIMARY KEY, length bigint NOT NULL, chunks integer NOT NULL);
+        CREATE TABLE IF NOT EXISTS lienthong.attachment_chunks (
+            key text NOT NULL, chunk integer NOT NULL, bytes bytea NOT NULL,
+            written_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (key, chunk));
         """
 
     /// Creates what is missing: the tables, and the partitions of `months`.

@@ -4,7 +4,8 @@ import LienthongStorage
 public import LienthongTrust
 
 /// The node's state in a PostgreSQL database that every node of one agency shares: one audit chain per node
-/// (``PostgresAuditStorage``) and one replay window for all (``PostgresReplayGuard``).
+/// (``PostgresAuditStorage``), one replay window for all (``PostgresReplayGuard``), and one message bus for all
+/// (``PostgresMessageQueue``, ``PostgresAttachmentStore``).
 public struct PostgresNodeStore: NodeStateStore {
     /// The libpq connection string, placeholders filled.
     let conninfo: String
@@ -41,5 +42,15 @@ public struct PostgresNodeStore: NodeStateStore {
                 conninfo: conninfo, maximumConnections: replayConnections, connectTimeout: .seconds(2),
                 checkoutTimeout: .seconds(2)))
         return PostgresReplayGuard(pool: pool, configuration: configuration)
+    }
+
+    /// The message queue every node of the agency shares, this node's worker claiming under ``nodeID``.
+    public func openMessageQueue() throws(MessageQueueError) -> any MessageQueue {
+        try PostgresMessageQueue(conninfo: conninfo, nodeID: nodeID)
+    }
+
+    /// The attachment bytes every node of the agency shares (its tables are made by ``openMessageQueue()``).
+    public func openAttachments() throws(MessageQueueError) -> any AttachmentStore {
+        try PostgresAttachmentStore(conninfo: conninfo)
     }
 }

@@ -3,7 +3,7 @@ public import LienthongAudit
 public import LienthongTrust
 
 /// The embedded default: the node's state in SQLite files of its data directory (`audit.sqlite`,
-/// `replay.sqlite`), seen by this node only.
+/// `replay.sqlite`, `messages.sqlite`) and the attachment files (`messages/`), seen by this node only.
 public struct SQLiteNodeStore: NodeStateStore {
     /// The node's data directory.
     public let dataDirectory: URL
@@ -27,5 +27,15 @@ public struct SQLiteNodeStore: NodeStateStore {
     {
         try ReplayGuard(
             path: dataDirectory.appendingPathComponent("replay.sqlite"), configuration: configuration, now: now)
+    }
+
+    /// `messages.sqlite` in the data directory.
+    public func openMessageQueue() throws(MessageQueueError) -> any MessageQueue {
+        try SQLiteMessageQueue(path: dataDirectory.appendingPathComponent("messages.sqlite"))
+    }
+
+    /// The files of `messages/` in the data directory.
+    public func openAttachments() throws(MessageQueueError) -> any AttachmentStore {
+        try FileAttachmentStore(directory: dataDirectory.appendingPathComponent("messages", isDirectory: true))
     }
 }

@@ -2,11 +2,15 @@ import Foundation
 import LienthongJSON
 
 extension GatewayProcess {
-    /// A demo configuration whose node state is in the PostgreSQL at `url`, the node id from `LIENTHONG_NODE_ID`.
-    static func sharedStateConfiguration(postgresURL url: String) throws -> URL {
+    /// A demo configuration whose node state is in the PostgreSQL at `url`, the node id from `LIENTHONG_NODE_ID`;
+    /// `node` changes more of its node.json.
+    static func sharedStateConfiguration(
+        postgresURL url: String, node: (inout JSONObject) -> Void = { _ in }
+    ) throws -> URL {
         try demoConfiguration {
             try editJSON($0.appendingPathComponent("node.json")) {
                 $0["storage"] = ["kind": "postgres", "url": .string(url), "node": "{LIENTHONG_NODE_ID}"]
+                node(&$0)
             }
         }
     }
@@ -14,8 +18,10 @@ extension GatewayProcess {
     /// `count` nodes of one agency on one PostgreSQL (`node-a`, `node-b`, …): the first makes the data directory
     /// (development PKI, tokens, audit secret, demo registries), the others start on copies of it, as nodes
     /// deployed from one set of secrets would.
-    static func cluster(_ count: Int, postgresURL url: String) throws -> [GatewayProcess] {
-        let configuration = try sharedStateConfiguration(postgresURL: url)
+    static func cluster(
+        _ count: Int, postgresURL url: String, node: (inout JSONObject) -> Void = { _ in }
+    ) throws -> [GatewayProcess] {
+        let configuration = try sharedStateConfiguration(postgresURL: url, node: node)
         let first = try GatewayProcess(configDirectory: configuration, environment: ["LIENTHONG_NODE_ID": "node-a"])
         var nodes = [first]
         for index in 1..<count {

@@ -1,0 +1,41 @@
+/// Where the bytes of documents' attachments live, named by their content (base64url SHA-256), so a resent or
+/// forwarded attachment is stored once. One engine per type: ``FileAttachmentStore`` in the node's data directory,
+/// ``PostgresAttachmentStore`` shared by the nodes of one agency.
+///
+/// Bytes go in through a sink while a request uploads them, and come out through a source a piece at a time: no
+/// attachment is ever held whole in memory.
+public protocol AttachmentStore: Sendable {
+    /// A new, unnamed place for the bytes of one attachment as they arrive.
+    func begin() throws(MessageQueueError) -> any AttachmentSink
+
+    /// Whether the bytes named `sha256` are stored.
+    func contains(sha256: String) throws(MessageQueueError) -> Bool
+
+    /// The bytes named `sha256`, to read piece by piece; `nil` when none are stored under that name.
+    func open(sha256: String) throws(MessageQueueError) -> (any AttachmentSource)?
+}
+
+/// The bytes of one attachment while they arrive: written, made durable, then named by their hash (or thrown away).
+public protocol AttachmentSink: AnyObject {
+    /// Appends `bytes`.
+    func write(_ bytes: [UInt8]) throws(MessageQueueError)
+
+    /// Makes what was written durable; nothing is written after it.
+    func finish() throws(MessageQueueError)
+
+    /// Names the finished bytes `sha256` (their hash, which the caller computed), durably when it returns; bytes
+    /// already stored under that name are kept and these dropped.
+    func commit(sha256: String) throws(MessageQueueError)
+
+    /// Removes what was written (a refused or repeated message).
+    func discard()
+}
+
+/// The stored bytes of one attachment, read in order a piece at a time.
+public protocol AttachmentSource: Sendable {
+    /// The next piece, or `nil` at the end.
+    func read() throws(MessageQueueError) -> [UInt8]?
+
+    /// Releases what the reading holds.
+    func close()
+}

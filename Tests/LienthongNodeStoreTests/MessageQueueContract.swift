@@ -1,0 +1,124 @@
+import Foundation
+import LienthongNodeStore
+import LienthongTrust
+import Testing
+
+/// What every ``MessageQueue`` and ``AttachmentStore`` engine does, one body run on each: once per id, into the
+/// inbox once, acknowledged by its recipient only, dead letters requeued, what it holds survives reopening; and
+/// attachment bytes stored once per content and read back in order.
+struct MessageQueueContract {
+    /// A new queue on the same storage each call (a reopened file, a new connection).
+    let open: () throws -> any MessageQueue
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func message(_ id: String, accepted offset: TimeInterval = 0) -> QueuedMessage {
+        QueuedMessage(
+            id: id, sender: "VN/GOV/HCM/MOTCUA", recipient: "VN/GOV/BTC/THUE", purpose: "tax-administration",
+            subject: "Công văn", envelope: Array("{\"a\":\"\u{0}\u{ff}\"}".utf8) + [0, 255, 92],
+            messageHash: "hash-\(id)",
+            attachments: [
+                .init(name: "a.pdf", mediaType: "application/pdf", sha256: "s", length: 3),
+                .init(name: "b.txt", mediaType: "text/plain", sha256: "t", length: 4),
+            ],
+            acceptedAt: now + offset, expiresAt: now + 3600)
+    }
+
+    func aMessageIsStoredOnceAndDeliveredOnce() throws {
+        let queue = try open()
+        #expect(try queue.accept(message("m1")) == .stored)
+        #expect(try queue.accept(message("m2", accepted: 1)) == .stored)
+        guard case .duplicate(let first) = try queue.accept(message("m1")) else {
+            Issue.record("a second accept of m1 stored it again")
+            return
+        }
+        #expect(first.state == .queued)
+        #expect(first.message == message("m1"))
+        #expect(try queue.due(at: now + 5, limit: 10).map(\.message.id) == ["m1", "m2"])
+
+        #expect(try queue.deliver(id: "m2", receipt: [1], at: now + 2))
+        #expect(try queue.deliver(id: "m1", receipt: [2], at: now + 3))
+        #expect(try !queue.deliver(id: "m1", receipt: [3], at: now + 4), "delivered once")
+        #expect(try queue.due(at: now + 5, limit: 10).isEmpty)
+        #expect(try queue.inbox(recipient: "VN/GOV/BTC/THUE", limit: 10).map(\.message.id) == ["m2", "m1"])
+        #expect(try queue.inbox(recipient: "VN/GOV/HCM/MOTCUA", limit: 10).isEmpty)
+
+        #expect(try !queue.acknowledge(id: "m1", recipient: "VN/GOV/HCM/MOTCUA", receipt: [9], at: now + 6))
+        #expect(try queue.acknowledge(id: "m1", recipient: "VN/GOV/BTC/THUE", receipt: [9], at: now + 6))
+        #expect(try queue.inbox(recipient: "VN/GOV/BTC/THUE", limit: 10).map(\.message.id) == ["m2"])
+
+        // Reopened, the storage holds the same.
+        let reopened = try open()
+        let record = try #require(try reopened.record(id: "m1"))
+        #expect(record.state == .acknowledged)
+        #expect(record.deliveryReceipt == [2] && record.readReceipt == [9])
+        #expect(record.message == message("m1"))
+        #expect(record.deliveredAt == now + 3 && record.acknowledgedAt == now + 6)
+    }
+
+    func failedAttemptsBackOffThenDeadLettersAreRequeued() throws {
+        let queue = try open()
+        _ = try queue.accept(message("m1"))
+        try queue.retry(id: "m1", nextAttemptAt: now + 10, error: "message.unknown-recipient")
+        #expect(try queue.due(at: now + 9, limit: 10).isEmpty)
+        #expect(try queue.due(at: now + 10, limit: 10).map(\.attempts) == [1])
+        try queue.deadLetter(id: "m1", error: "message.expired")
+        #expect(try queue.due(at: now + 100, limit: 10).isEmpty)
+        #expect(try queue.deadLetters().map(\.lastError) == ["message.expired"])
+        #expect(try queue.requeue(id: "m1", at: now + 200, expiresAt: now + 900))
+        #expect(try !queue.requeue(id: "m1", at: now + 200, expiresAt: now + 900), "only a dead letter")
+        let due = try queue.due(at: now + 200, limit: 10)
+        #expect(due.map(\.message.id) == ["m1"])
+        #expect(due.first?.message.expiresAt == now + 900)
+        #expect(try queue.deadLetters().isEmpty)
+    }
+
+    func aClaimTakesTheDueMessagesOldestFirst() throws {
+        let queue = try open()
+        for index in 0..<3 { _ = try queue.accept(message("c\(index)", accepted: TimeInterval(2 - index))) }
+        _ = try queue.accept(message("later", accepted: 50))
+        let claimed = try queue.claim(at: now + 10, limit: 2, lease: .seconds(30))
+        #expect(claimed.map(\.message.id) == ["c2", "c1"])
+        #expect(claimed.first?.message == message("c2", accepted: 0))
+        #expect(try queue.deliver(id: "c2", receipt: [1], at: now + 11))
+        #expect(try !queue.deliver(id: "c2", receipt: [1], at: now + 12), "a delivered claim is delivered once")
+    }
+
+    /// Attachment bytes written in uneven pieces come back whole and in order; the same content committed twice is
+    /// one copy; a discarded upload leaves nothing under any name.
+    static func attachmentsRoundTrip(_ store: any AttachmentStore) throws {
+        let bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) }
+        let sha256 = Base64URL.encode(Digest.sha256(bytes))
+        #expect(try !store.contains(sha256: sha256))
+        #expect(try store.open(sha256: sha256) == nil)
+        for _ in 0..<2 {
+            let sink = try store.begin()
+            var offset = 0
+            for size in [1, 65_535, 70_000, 3] + Array(repeating: 20_000, count: 4) {
+                try sink.write(Array(bytes[offset..<offset + size]))
+                offset += size
+            }
+            try sink.write(Array(bytes[offset...]))
+            try sink.finish()
+            try sink.commit(sha256: sha256)
+        }
+        #expect(try store.contains(sha256: sha256))
+        let source = try #require(try store.open(sha256: sha256))
+        var read: [UInt8] = []
+        var pieces = 0
+        while let piece = try source.read() {
+            #expect(piece.count <= 64 * 1024, "read a piece at a time")
+            read += piece
+            pieces += 1
+        }
+        source.close()
+        #expect(read == bytes)
+        #expect(pieces >= 4)
+
+        let other = Array("discarded".utf8)
+        let sink = try store.begin()
+        try sink.write(other)
+        try sink.finish()
+        sink.discard()
+        #expect(try !store.contains(sha256: Base64URL.encode(Digest.sha256(other))))
+    }
+}
