@@ -1,4 +1,5 @@
 internal import CEvent
+internal import CLienthongShims
 import Synchronization
 private import Foundation
 
@@ -163,11 +164,10 @@ public final class HTTPServer: Sendable {
             let socket = listening
             let result = await withCheckedContinuation {
                 (continuation: CheckedContinuation<Result<(port: Int, socket: Int32), HTTPServerError>, Never>) in
-                let thread = Thread {
+                Thread {
+                    lt_name_current_thread("lienthong-http-\(index)")
                     loop.threadMain(socket) { continuation.resume(returning: $0) }
-                }
-                thread.name = "lienthong-http-\(index)"
-                thread.start()
+                }.start()
             }
             switch result {
             case .success(let bound):
