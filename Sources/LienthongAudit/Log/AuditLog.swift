@@ -7,7 +7,8 @@ import LienthongCore
 ///
 /// Appends are group-committed: one writer thread takes every pending event, writes them in one
 /// transaction (one fsync) and then resumes all their callers, so durability does not cost one fsync
-/// per request. Callers compute the subject's keyed hash themselves; under concurrency the writer lets the
+/// per request. On the server each caller is a handler task whose executor is an event loop: resuming it queues it
+/// on its loop, and the resumptions of one batch share the loop's pending wake-up. Callers compute the subject's keyed hash themselves; under concurrency the writer lets the
 /// next batch gather (until the last batch's size is pending, at most a millisecond) so that commits are fewer
 /// and larger. With an ``AuditCheckpointSigner``, the writer also signs the chain head every N records or T seconds
 /// and on ``close()``, storing the checkpoint in the same transaction as the records it covers, then handing it to
