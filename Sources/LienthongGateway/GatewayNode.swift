@@ -4,6 +4,7 @@ import LienthongConnectors
 import LienthongCore
 import LienthongHTTP
 import LienthongSchema
+import LienthongStorage
 import LienthongNodeStore
 public import LienthongTrust
 import Synchronization
@@ -167,7 +168,8 @@ public final class GatewayNode: Sendable {
         }
         for connector in opened.withLock({ $0 }) { await connector.close() }
         services.httpClient.shutdown()
-        services.audit.log.close()
+        // Waits for the writer's last batch and final checkpoint: blocking work, kept off the cooperative pool.
+        await BlockingPool.shared.run { [services] in services.audit.log.close() }
         logWriter?.close()
     }
 

@@ -10,4 +10,5 @@
 #include "curl_shims.h"
 #include "event_shims.h"
 #include "sqlite_shims.h"
+#include "thread_shims.h"
 #endif

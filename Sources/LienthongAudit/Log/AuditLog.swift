@@ -7,12 +7,14 @@ import LienthongCore
 ///
 /// Appends are group-committed: one writer thread takes every pending event, writes them in one
 /// transaction (one fsync) and then resumes all their callers, so durability does not cost one fsync
-/// per request. Callers compute the subject's keyed hash themselves; under concurrency the writer lets the
-/// next batch gather (until the last batch's size is pending, at most a millisecond) so that commits are fewer
-/// and larger. With an ``AuditCheckpointSigner``, the writer also signs the chain head every N records or T seconds
-/// and on ``close()``, storing the checkpoint in the same transaction as the records it covers, then handing it to
-/// the ``AuditWitness``, if any. Lookups by request id and subject go through a companion index file that an
-/// ``AuditIndexer`` thread keeps up to date off the commit path.
+/// per request. On the server each caller is a handler task whose executor is an event loop: resuming it queues it
+/// on its loop, and the resumptions of one batch share the loop's pending wake-up. Callers compute the subject's
+/// keyed hash themselves; under concurrency the writer lets the next batch gather (until the last batch's size is
+/// pending, at most a millisecond) so that commits are fewer and larger. With an ``AuditCheckpointSigner``, the
+/// writer also signs the chain head every N records or T seconds and on ``close()``, storing the checkpoint in the
+/// same transaction as the records it covers, then handing it to the ``AuditWitness``, if any. Lookups by request
+/// id and subject go through a companion index file that an ``AuditIndexer`` thread keeps up to date off the commit
+/// path.
 ///
 /// Opening verifies the chain from the last verified element and against the witnessed head; a log that does not
 /// verify takes no record and signs nothing (``unverifiedBreak``) until an operator seals the break.

@@ -1,4 +1,5 @@
 import Foundation
+import LienthongStorage
 
 /// The hand-off between appenders and the audit writer thread: what is pending, whether the log is closing, and the
 /// writer's wake-up.

@@ -3,6 +3,7 @@ import LienthongAudit
 import LienthongCore
 import LienthongHTTP
 import LienthongJSON
+import LienthongStorage
 
 /// `GET /v1/reports/monthly?month=YYYY-MM[&format=json|csv]`: the monthly exchange report, for operators.
 struct ReportEndpoint: Sendable {
@@ -10,7 +11,7 @@ struct ReportEndpoint: Sendable {
     /// Who may read it; `nil` when the caller was authenticated already (the admin listener).
     let operators: OperatorAuthenticator?
 
-    func monthly(_ request: HTTPRequest) -> HTTPResponse {
+    func monthly(_ request: HTTPRequest) async -> HTTPResponse {
         do throws(Problem) {
             try operators?.authenticate(authorization: request.headers["Authorization"])
         } catch {
@@ -25,7 +26,7 @@ struct ReportEndpoint: Sendable {
         }
         let report: AuditReport
         do {
-            report = try Self.report(audit, month: month)
+            report = try await Self.report(audit, month: month)
         } catch {
             RequestTrace.current?.failed(
                 RequestTrace.Failure(
@@ -44,8 +45,11 @@ struct ReportEndpoint: Sendable {
         )
     }
 
-    /// The report of `month` from the audit log: what this endpoint answers and the dashboard shows.
-    static func report(_ audit: AuditLog, month: AuditMonth) throws -> AuditReport {
-        AuditReport.monthly(records: try audit.records(from: month.start, to: month.end), month: month)
+    /// The report of `month` from the audit log: what this endpoint answers and the dashboard shows. A month of
+    /// records is read on the ``BlockingPool``, never on the event loop that serves the request.
+    static func report(_ audit: AuditLog, month: AuditMonth) async throws(AuditError) -> AuditReport {
+        try await BlockingPool.shared.run { () throws(AuditError) in
+            AuditReport.monthly(records: try audit.records(from: month.start, to: month.end), month: month)
+        }
     }
 }

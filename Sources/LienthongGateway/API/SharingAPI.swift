@@ -52,7 +52,7 @@ struct SharingAPI: Sendable {
                 personalID: $0.parameters[0], authorization: $0.request.headers["Authorization"])
         }
         builder.group(AuthenticationChallenge.operator) { group in
-            group.on(.monthlyReport, .get) { reports.monthly($0.request) }
+            group.on(.monthlyReport, .get) { await reports.monthly($0.request) }
         }
         builder.group(AuthenticationChallenge.consumer) { group in
             group.on(.records, .get) { await record(asked($0, .record), $0.request) }

@@ -3,6 +3,7 @@ import LienthongAudit
 import LienthongCore
 import LienthongHTTP
 import LienthongJSON
+import LienthongStorage
 
 /// `GET /v1/transparency/persons/{personalId}/accesses`: a citizen sees who read their data, for what and when,
 /// and who asked for it and was refused.
@@ -31,7 +32,10 @@ struct TransparencyEndpoint: Sendable {
         }
         let accesses: [AuditAccess]
         do {
-            accesses = try audit.accessesAndRefusals(subjectKey: personalID)
+            // Every record about the person, read on the blocking pool rather than the event loop.
+            accesses = try await BlockingPool.shared.run { [audit] () throws(AuditError) in
+                try audit.accessesAndRefusals(subjectKey: personalID)
+            }
         } catch {
             RequestTrace.current?.failed(
                 RequestTrace.Failure(

@@ -17,7 +17,7 @@ extension AdminAPI {
         let snapshot = current.current
         let page = DashboardPage(
             language: language, identity: call.identity, csrfToken: call.session?.csrfToken, month: month,
-            report: try? ReportEndpoint.report(services.audit.log, month: month),
+            report: try? await ReportEndpoint.report(services.audit.log, month: month),
             latency: services.metrics.latencyPercentiles, connectors: await ConnectorStatus.of(snapshot.registries),
             upstreamCalls: services.metrics.upstreamCallCounts, audit: AuditChainStatus(services.audit),
             recentProblems: services.metrics.recentProblems.entries)

@@ -92,7 +92,7 @@ extension AdminAPI {
     }
 
     /// The monthly report, as `GET /v1/reports/monthly` on the public port gives it to operator tokens.
-    func monthlyReport(_ call: Call) -> HTTPResponse {
-        ReportEndpoint(audit: services.audit.log, operators: nil).monthly(call.request)
+    func monthlyReport(_ call: Call) async -> HTTPResponse {
+        await ReportEndpoint(audit: services.audit.log, operators: nil).monthly(call.request)
     }
 }

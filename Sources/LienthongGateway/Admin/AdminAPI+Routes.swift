@@ -12,7 +12,7 @@ extension AdminAPI {
         .connectors: [.get: Endpoint(role: .viewer) { api, _ in await api.connectors() }],
         .connectorTest: [.post: Endpoint(role: .operator) { api, call in await api.testConnector(call) }],
         .audit: [.get: Endpoint(role: .viewer) { api, _ in api.auditStatus() }],
-        .monthlyReport: [.get: Endpoint(role: .viewer) { api, call in api.monthlyReport(call) }],
+        .monthlyReport: [.get: Endpoint(role: .viewer) { api, call in await api.monthlyReport(call) }],
         .consumers: [
             .put: Endpoint(role: .operator) { api, call in await api.putConsumer(call) },
             .delete: Endpoint(role: .operator) { api, call in await api.deleteConsumer(call) },

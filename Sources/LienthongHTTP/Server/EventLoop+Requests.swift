@@ -2,7 +2,7 @@ internal import CEvent
 internal import CLienthongShims
 private import Foundation
 
-// Requests evhttp has read: checks, hand-over to the server, and replies the loop writes itself.
+// Requests evhttp has read: checks, the start of their handlers, and the replies the loop writes.
 extension EventLoop {
     func handle(_ request: OpaquePointer) {
         guard let connection = evhttp_request_get_connection(request),
@@ -67,11 +67,7 @@ extension EventLoop {
         nextRequestID &+= 1
         let id = nextRequestID
         pending[id] = request
-        guard deliver(IncomingRequest(id: id, request: incoming, loop: self)) else {
-            pending[id] = nil
-            reply(request, with: ProblemDocument.response(status: 503), close: true)
-            return
-        }
+        startHandler(id, incoming)
     }
 
     /// Copies the response's header fields onto the evhttp request; the server sets the framing ones itself.

@@ -1,15 +1,5 @@
 internal import CEvent
 
-/// A step of a streamed response, queued by the handler's task for the loop thread.
-enum StreamWork: Sendable {
-    /// Send the status line and headers (`evhttp_send_reply_start`).
-    case start(UInt64, HTTPResponse)
-    /// Send one chunk; resumed with `false` once the client is gone, else when the output buffer is low enough.
-    case chunk(UInt64, [UInt8], CheckedContinuation<Bool, Never>)
-    /// Send the last chunk, or close the connection to cut the body short.
-    case end(UInt64, HTTPBodyEnd)
-}
-
 /// A streamed response under way on a loop.
 struct StreamingReply {
     /// The evhttp request; it stays allocated until `evhttp_send_reply_end` even if its connection closes.
@@ -24,39 +14,28 @@ struct StreamingReply {
     var endOnDrain = false
 }
 
-// Streamed responses: `evhttp_send_reply_start`, `_chunk_with_cb`, `_end` on the loop thread, with the producer's
-// writes held back while the connection's output buffer is above `maxBufferedResponseBytes`.
+// Streamed responses: `evhttp_send_reply_start`, `_chunk_with_cb`, `_end` on the loop thread (in the handler's task),
+// with the producer's writes held back while the connection's output buffer is above `maxBufferedResponseBytes`.
 extension EventLoop {
-    // MARK: Cross-thread API
-
-    /// Queues the head of the streamed response to request `id`.
-    func startStream(_ id: UInt64, head: HTTPResponse) {
-        queue(.start(id, head))
-    }
-
-    /// Queues `bytes` of the streamed response to request `id`; returns `false` once the client is gone.
-    func write(_ id: UInt64, _ bytes: [UInt8]) async -> Bool {
-        await withCheckedContinuation { (written: CheckedContinuation<Bool, Never>) in
-            queue(.chunk(id, bytes, written))
-        }
-    }
-
-    /// Queues the end of the streamed response to request `id`.
-    func endStream(_ id: UInt64, _ end: HTTPBodyEnd) {
-        queue(.end(id, end))
-    }
-
     // MARK: Loop thread
 
-    func perform(_ work: StreamWork) {
-        switch work {
-        case .start(let id, let head): start(id, head)
-        case .chunk(let id, let bytes, let written): send(id, bytes, written)
-        case .end(let id, let end): finish(id, end)
+    /// Queues `bytes` of the streamed response to request `id`, from any thread (a producer off the loop hops to
+    /// it); returns `false` once the client is gone.
+    func write(_ id: UInt64, _ bytes: [UInt8]) async -> Bool {
+        await onLoop(otherwise: false) {
+            await withCheckedContinuation { (written: CheckedContinuation<Bool, Never>) in
+                self.send(id, bytes, written)
+            }
         }
     }
 
-    private func start(_ id: UInt64, _ head: HTTPResponse) {
+    /// Ends the streamed response to request `id`.
+    func endStream(_ id: UInt64, _ end: HTTPBodyEnd) {
+        finish(id, end)
+    }
+
+    /// Sends the head of the streamed response to request `id`.
+    func startStream(_ id: UInt64, head: HTTPResponse) {
         guard let request = pending.removeValue(forKey: id) else { return }
         addHeaders(of: head, to: request, close: draining)
         var context: ConnectionContext?

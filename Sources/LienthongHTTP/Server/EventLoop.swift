@@ -4,16 +4,6 @@ internal import COpenSSL
 import Synchronization
 private import Foundation
 
-/// A request handed from a loop thread to ``HTTPServer/run()``.
-struct IncomingRequest: Sendable {
-    /// Identifies the evhttp request on its loop.
-    let id: UInt64
-    /// The request.
-    let request: HTTPRequest
-    /// The loop that must send the response.
-    let loop: EventLoop
-}
-
 /// The limits and timeouts a loop applies, derived from ``HTTPServerConfiguration``.
 struct LoopSettings: Sendable {
     var maxHeaderBytes: Int
@@ -40,21 +30,29 @@ enum ListeningSocket: Sendable {
     case shared(Int32)
 }
 
-/// One libevent thread: an `event_base`, an `evhttp` and a listener on the socket the first loop bound.
+/// One libevent thread: an `event_base`, an `evhttp` and a listener on the socket the first loop bound; and the
+/// Swift `TaskExecutor` its requests' handlers run on.
 ///
-/// Only the loop thread touches libevent objects. Other threads talk to it through ``complete(_:with:)``
-/// and ``send(_:)``, which queue work under a lock and wake the loop with `event_active`.
+/// Only the loop thread touches libevent objects and the loop-only state below. Other threads reach it in one way:
+/// the inbox, a queue under a lock drained when `event_active` fires the loop's wake-up event. Tasks land there as
+/// jobs (``enqueue(_:)``, so a continuation resumed by another thread brings its task back here), and the server
+/// sends its few lifecycle ``Command``s the same way.
 final class EventLoop: @unchecked Sendable {
     enum Command: Sendable {
+        /// Start the handlers of the requests held since start, and of every later request.
+        case serve
         /// Close the listener and idle keep-alive connections; answer new requests 503.
         case stopAccepting
+        /// Resume the continuation once no handler runs on this loop.
+        case notifyWhenIdle(CheckedContinuation<Void, Never>)
+        /// Cancel the handlers still running (the grace period ran out).
+        case cancelHandlers
         /// Answer abandoned requests 503, let answered connections flush and close, then free everything.
         case stop
     }
 
-    private struct Inbox {
-        var completions: [(UInt64, HTTPResponse)] = []
-        var streamWork: [StreamWork] = []
+    struct Inbox {
+        var jobs: [UnownedJob] = []
         var commands: [Command] = []
         /// Set once the loop no longer takes work; `wake` must not be used after that.
         var closed = false
@@ -63,7 +61,7 @@ final class EventLoop: @unchecked Sendable {
     }
 
     /// The loop's wake-up `event`; used from other threads only under the inbox lock.
-    private struct WakeEvent: @unchecked Sendable {
+    struct WakeEvent: @unchecked Sendable {
         let event: OpaquePointer
     }
 
@@ -72,9 +70,11 @@ final class EventLoop: @unchecked Sendable {
     let tls: ServerTLSContext?
     /// Counts connections per client address across every loop of the server.
     let addresses: AddressLimiter
-    /// Hands a request to the server; `false` when the server no longer takes requests.
-    let deliver: @Sendable (IncomingRequest) -> Bool
-    private let inbox = Mutex(Inbox())
+    /// Answers each request, in a task on this loop.
+    let handler: any HTTPHandler
+    let inbox = Mutex(Inbox())
+    /// The loop thread's `pthread_t` while it runs, else 0.
+    let thread = Atomic<UInt>(0)
     private let exited = Mutex<(done: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     // Loop-thread state.
@@ -85,6 +85,12 @@ final class EventLoop: @unchecked Sendable {
     var setupEvent: OpaquePointer?
     private var deadlineEvent: OpaquePointer?
     var pending: [UInt64: OpaquePointer] = [:]
+    /// The handler tasks running, by request id (see `EventLoop+Handlers.swift`).
+    var handlers: [UInt64: Task<Void, Never>] = [:]
+    /// Whether handlers start; requests read before ``HTTPServer/run()`` are held until then.
+    var serving = false
+    var held: [(UInt64, HTTPRequest)] = []
+    var idleWaiters: [CheckedContinuation<Void, Never>] = []
     var nextRequestID: UInt64 = 0
     var connections: [OpaquePointer: ConnectionContext] = [:]
     /// Sockets of refused requests, read and discarded for a while after the answer so the client reads it.
@@ -105,43 +111,32 @@ final class EventLoop: @unchecked Sendable {
         settings: LoopSettings,
         tls: ServerTLSContext?,
         addresses: AddressLimiter,
-        deliver: @escaping @Sendable (IncomingRequest) -> Bool
+        handler: any HTTPHandler
     ) {
         self.index = index
         self.settings = settings
         self.tls = tls
         self.addresses = addresses
-        self.deliver = deliver
+        self.handler = handler
     }
 
     // MARK: - Cross-thread API
 
-    /// Queues the response for request `id`; the loop thread sends it. Dropped once the loop stopped.
-    func complete(_ id: UInt64, with response: HTTPResponse) {
-        inbox.withLock { inbox in
-            guard !inbox.closed else { return }
-            inbox.completions.append((id, response))
-            Self.schedule(&inbox)
-        }
-    }
-
-    /// Queues a step of a streamed response; a chunk whose loop has stopped is answered `false` at once.
-    func queue(_ work: StreamWork) {
+    /// Queues a command for the loop thread; once the loop has stopped, a waiter is resumed at once.
+    func send(_ command: Command) {
         let accepted = inbox.withLock { inbox -> Bool in
             guard !inbox.closed else { return false }
-            inbox.streamWork.append(work)
+            inbox.commands.append(command)
             Self.schedule(&inbox)
             return true
         }
-        if !accepted, case .chunk(_, _, let written) = work { written.resume(returning: false) }
+        if !accepted, case .notifyWhenIdle(let waiter) = command { waiter.resume() }
     }
 
-    /// Queues a command for the loop thread.
-    func send(_ command: Command) {
-        inbox.withLock { inbox in
-            guard !inbox.closed else { return }
-            inbox.commands.append(command)
-            Self.schedule(&inbox)
+    /// Waits until no handler runs on this loop (used by the server's drain).
+    func handlersFinished() async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            send(.notifyWhenIdle(waiter))
         }
     }
 
@@ -157,7 +152,7 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    private static func schedule(_ inbox: inout Inbox) {
+    static func schedule(_ inbox: inout Inbox) {
         // event_active is thread-safe because evthread_use_pthreads() ran before the base was created; the
         // lock keeps the event alive (the loop sets `closed` under it before freeing).
         guard !inbox.wakeScheduled, let wake = inbox.wake else { return }
@@ -181,8 +176,10 @@ final class EventLoop: @unchecked Sendable {
             markExited()
             return
         }
+        thread.store(pthread_self(), ordering: .releasing)
         ready(.success(boundPort))
         event_base_loop(base, EVLOOP_NO_EXIT_ON_EMPTY)
+        thread.store(0, ordering: .releasing)
         tearDown()
         markExited()
     }
@@ -252,18 +249,23 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func tearDown() {
-        let (wake, work) = inbox.withLock { inbox -> (WakeEvent?, [StreamWork]) in
+        let (wake, jobs, commands) = inbox.withLock { inbox -> (WakeEvent?, [UnownedJob], [Command]) in
             inbox.closed = true
-            inbox.completions = []
-            inbox.commands = []
             defer {
                 inbox.wake = nil
-                inbox.streamWork = []
+                inbox.jobs = []
+                inbox.commands = []
             }
-            return (inbox.wake, inbox.streamWork)
+            return (inbox.wake, inbox.jobs, inbox.commands)
         }
+        // Tasks still queued finish elsewhere and find the loop gone; nobody waits on a stopped loop.
+        Self.forward(jobs)
+        for case .notifyWhenIdle(let waiter) in commands { waiter.resume() }
+        for waiter in idleWaiters { waiter.resume() }
+        idleWaiters = []
+        handlers = [:]
+        held = []
         // Producers still writing learn that their client is gone; evhttp_free below frees their requests.
-        for case .chunk(_, _, let written) in work { written.resume(returning: false) }
         for stream in streams.values { stream.written?.resume(returning: false) }
         streams = [:]
         // Requests still with the handler are abandoned; evhttp_free frees them with their connections.
@@ -288,23 +290,21 @@ final class EventLoop: @unchecked Sendable {
     // MARK: - Loop-thread callbacks
 
     func wakeUp() {
-        let (completions, streamWork, commands) = inbox.withLock { inbox in
+        let (jobs, commands) = inbox.withLock { inbox in
             inbox.wakeScheduled = false
             defer {
-                inbox.completions = []
-                inbox.streamWork = []
+                inbox.jobs = []
                 inbox.commands = []
             }
-            return (inbox.completions, inbox.streamWork, inbox.commands)
+            return (inbox.jobs, inbox.commands)
         }
-        for (id, response) in completions {
-            guard let request = pending.removeValue(forKey: id) else { continue }
-            reply(request, with: response, close: draining, fromHandler: true)
-        }
-        for work in streamWork { perform(work) }
+        runJobs(jobs)
         for command in commands {
             switch command {
+            case .serve: startServing()
             case .stopAccepting: stopAccepting()
+            case .notifyWhenIdle(let waiter): notifyWhenIdle(waiter)
+            case .cancelHandlers: cancelHandlers()
             case .stop: beginStop()
             }
         }

@@ -1,4 +1,5 @@
 internal import CEvent
+internal import CLienthongShims
 import Synchronization
 private import Foundation
 
@@ -6,8 +7,9 @@ private import Foundation
 ///
 /// The server runs ``HTTPServerConfiguration/eventLoops`` threads, each with its own `event_base` and `evhttp`,
 /// all accepting on one listening socket (bound without `SO_REUSEPORT`, so the port is this server's alone). Each
-/// request runs the ``HTTPHandler`` as a child task of ``run()``; the response goes back to the loop that
-/// received the request.
+/// loop is also a `TaskExecutor`: a request's ``HTTPHandler`` runs in a task on the loop that read the request, so
+/// from parse to response the request stays on that thread unless its work waits elsewhere (see the "Threads"
+/// section of docs/ARCHITECTURE.md).
 ///
 /// ```swift
 /// let server = HTTPServer(configuration: .init(port: 8443, tls: tls), handler: MyHandler())
@@ -27,8 +29,6 @@ public final class HTTPServer: Sendable {
     public let configuration: HTTPServerConfiguration
     private let handler: any HTTPHandler
     private let state = Mutex(State.idle)
-    private let requests: AsyncStream<IncomingRequest>
-    private let requestSink: AsyncStream<IncomingRequest>.Continuation
     private let shutdownSignal: AsyncStream<Never>
     private let shutdownTrigger: AsyncStream<Never>.Continuation
 
@@ -36,7 +36,6 @@ public final class HTTPServer: Sendable {
     public init(configuration: HTTPServerConfiguration, handler: any HTTPHandler) {
         self.configuration = configuration
         self.handler = handler
-        (requests, requestSink) = AsyncStream.makeStream(of: IncomingRequest.self)
         (shutdownSignal, shutdownTrigger) = AsyncStream.makeStream(of: Never.self)
     }
 
@@ -50,7 +49,7 @@ public final class HTTPServer: Sendable {
         }
     }
 
-    /// Binds every loop and starts accepting; requests wait for ``run()`` to handle them.
+    /// Binds every loop and starts accepting; requests read before ``run()`` wait for it to start their handlers.
     ///
     /// - Returns: The bound port (useful with port `0`).
     @discardableResult
@@ -86,35 +85,19 @@ public final class HTTPServer: Sendable {
             state = .running(loops: loops, port: port)
             return loops
         }
-        let handler = self.handler
-        let requests = self.requests
         let shutdownSignal = self.shutdownSignal
         let grace = configuration.shutdownGracePeriod
+        for loop in loops { loop.send(.serve) }
         await withTaskCancellationHandler {
+            for await _ in shutdownSignal {}
             await withTaskGroup(of: Void.self) { group in
+                // Handlers still running when the grace period ends (at once if this task is cancelled) are
+                // cancelled; the drain then waits for them to answer, as for the others.
                 group.addTask {
-                    await withDiscardingTaskGroup { handlers in
-                        for await incoming in requests {
-                            handlers.addTask {
-                                let response = await handler.handle(incoming.request)
-                                guard let producer = response.bodyProducer else {
-                                    incoming.loop.complete(incoming.id, with: response)
-                                    return
-                                }
-                                incoming.loop.startStream(incoming.id, head: response)
-                                let end = await producer(
-                                    HTTPBodyWriter { bytes in await incoming.loop.write(incoming.id, bytes) })
-                                incoming.loop.endStream(incoming.id, end)
-                            }
-                        }
-                    }
-                }
-                group.addTask {
-                    for await _ in shutdownSignal {}
                     try? await Task.sleep(for: grace)
+                    for loop in loops { loop.send(.cancelHandlers) }
                 }
-                // Either every handler finished after shutdown, or the grace period ran out.
-                await group.next()
+                for loop in loops { await loop.handlersFinished() }
                 group.cancelAll()
             }
         } onCancel: {
@@ -134,7 +117,6 @@ public final class HTTPServer: Sendable {
             }
         }
         for loop in loops { loop.send(.stopAccepting) }
-        requestSink.finish()
         shutdownTrigger.finish()
     }
 
@@ -173,23 +155,19 @@ public final class HTTPServer: Sendable {
             observer: configuration.observer
         )
         let addresses = AddressLimiter(limit: configuration.maxConnectionsPerAddress)
-        let sink = requestSink
+        let handler = self.handler
         var loops: [EventLoop] = []
         var port = configuration.port
         var listening = ListeningSocket.bind(host: configuration.host, port: configuration.port)
         for index in 0..<configuration.eventLoops {
-            let loop = EventLoop(index: index, settings: settings, tls: tls, addresses: addresses) { incoming in
-                if case .enqueued = sink.yield(incoming) { return true }
-                return false
-            }
+            let loop = EventLoop(index: index, settings: settings, tls: tls, addresses: addresses, handler: handler)
             let socket = listening
             let result = await withCheckedContinuation {
                 (continuation: CheckedContinuation<Result<(port: Int, socket: Int32), HTTPServerError>, Never>) in
-                let thread = Thread {
+                Thread {
+                    lt_name_current_thread("lienthong-http-\(index)")
                     loop.threadMain(socket) { continuation.resume(returning: $0) }
-                }
-                thread.name = "lienthong-http-\(index)"
-                thread.start()
+                }.start()
             }
             switch result {
             case .success(let bound):

@@ -1,11 +1,12 @@
-import Dispatch
 import Synchronization
 
 /// A bounded pool of ``SQLiteDatabase`` connections to one file, shared by many tasks.
 ///
 /// Connections are opened lazily up to ``Configuration/size``; when all are in use, callers wait (without
-/// blocking a thread) until one is returned. Each connection has its own serial dispatch queue and the caller's
-/// closure runs there, so blocking SQLite work never occupies Swift's cooperative thread pool.
+/// blocking a thread) until one is returned. The caller's closure runs inline, on the caller's thread: on the
+/// server that is the event loop that read the request, where a point read (a few microseconds) costs less than
+/// any hand-off to another thread would (see the "Threads" section of docs/ARCHITECTURE.md). A connection is held
+/// only while the closure runs, never across a suspension.
 ///
 /// ```swift
 /// let pool = SQLiteConnectionPool(configuration: .init(path: "population.sqlite", mode: .readOnly, size: 4))
@@ -53,7 +54,7 @@ public final class SQLiteConnectionPool: Sendable {
         self.state = Mutex(State())
     }
 
-    /// Runs `body` with a connection held exclusively for its duration, on that connection's own thread.
+    /// Runs `body` with a connection held exclusively for its duration, on the caller's thread.
     /// - Parameter body: Short, synchronous database work; it must not keep the connection or its statements.
     /// - Returns: What `body` returns.
     /// - Throws: `body`'s error, `storage.open` if a new connection cannot be opened, `storage.pool-closed` after
@@ -62,17 +63,8 @@ public final class SQLiteConnectionPool: Sendable {
         _ body: @escaping @Sendable (SQLiteDatabase) throws(StorageError) -> T
     ) async throws(StorageError) -> T {
         let connection = try await checkout()
-        let result: Result<T, StorageError> = await withCheckedContinuation { continuation in
-            connection.queue.async {
-                do throws(StorageError) {
-                    continuation.resume(returning: .success(try body(connection.database)))
-                } catch {
-                    continuation.resume(returning: .failure(error))
-                }
-            }
-        }
-        checkin(connection)
-        return try result.get()
+        defer { checkin(connection) }
+        return try body(connection.database)
     }
 
     /// Closes idle connections and fails every waiter with `storage.pool-closed`; connections in use close when
@@ -128,7 +120,7 @@ public final class SQLiteConnectionPool: Sendable {
             return connection
         case .create:
             do {
-                return try await open()
+                return try open()
             } catch {
                 // The slot reserved for this connection passes to the next waiter, who tries to open again.
                 let next = state.withLock { $0.releaseSlot() }
@@ -138,25 +130,14 @@ public final class SQLiteConnectionPool: Sendable {
         }
     }
 
-    private func open() async throws(StorageError) -> PooledConnection {
-        let configuration = self.configuration
-        let queue = DispatchQueue(label: "lienthong.sqlite.\(configuration.path)")
-        let result: Result<PooledConnection, StorageError> = await withCheckedContinuation { continuation in
-            queue.async {
-                do throws(StorageError) {
-                    let database = try SQLiteDatabase(
-                        path: configuration.path,
-                        mode: configuration.mode,
-                        busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds
-                    )
-                    if configuration.enableWAL, configuration.mode != .readOnly { try database.enableWAL() }
-                    continuation.resume(returning: .success(PooledConnection(database: database, queue: queue)))
-                } catch {
-                    continuation.resume(returning: .failure(error))
-                }
-            }
-        }
-        return try result.get()
+    private func open() throws(StorageError) -> PooledConnection {
+        let database = try SQLiteDatabase(
+            path: configuration.path,
+            mode: configuration.mode,
+            busyTimeoutMilliseconds: configuration.busyTimeoutMilliseconds
+        )
+        if configuration.enableWAL, configuration.mode != .readOnly { try database.enableWAL() }
+        return PooledConnection(database: database)
     }
 
     private func checkin(_ connection: PooledConnection) {
@@ -165,17 +146,15 @@ public final class SQLiteConnectionPool: Sendable {
     }
 }
 
-/// A connection and the serial queue it is used on.
+/// A connection of the pool.
 ///
-/// `@unchecked Sendable`: the pool hands a connection to one caller at a time, and that caller touches it only on
-/// `queue`, so the non-`Sendable` database is never used from two threads at once.
+/// `@unchecked Sendable`: the pool hands a connection to one caller at a time, and that caller uses it only while
+/// its synchronous closure runs, so the non-`Sendable` database is never used from two threads at once.
 final class PooledConnection: @unchecked Sendable {
     let database: SQLiteDatabase
-    let queue: DispatchQueue
 
-    init(database: SQLiteDatabase, queue: DispatchQueue) {
+    init(database: SQLiteDatabase) {
         self.database = database
-        self.queue = queue
     }
 }
 

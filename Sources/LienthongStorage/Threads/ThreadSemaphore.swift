@@ -2,14 +2,15 @@ import Glibc
 
 /// A counting semaphore between plain threads (POSIX `sem_t`): a post made before the wait is kept.
 ///
-/// Plain POSIX rather than `DispatchSemaphore`: a `DispatchSemaphore` here once crashed while being released as the
+/// How the node's own threads (the audit writer, its indexer, the ``BlockingPool``) sleep until work arrives. Plain
+/// POSIX rather than `DispatchSemaphore`: a `DispatchSemaphore` here once crashed while being released as the
 /// writer thread exited (not understood); `sem_t` involves no dispatch object.
-final class ThreadSemaphore: @unchecked Sendable {
+package final class ThreadSemaphore: @unchecked Sendable {
     // @unchecked: a sem_t is made for use from several threads; its address never changes.
     private let semaphore = UnsafeMutablePointer<sem_t>.allocate(capacity: 1)
 
     /// A semaphore with count 0.
-    init() {
+    package init() {
         sem_init(semaphore, 0, 0)
     }
 
@@ -19,18 +20,18 @@ final class ThreadSemaphore: @unchecked Sendable {
     }
 
     /// Adds one to the count, waking one waiter.
-    func post() {
+    package func post() {
         sem_post(semaphore)
     }
 
     /// Waits until the count is positive, then takes one.
-    func wait() {
+    package func wait() {
         while sem_wait(semaphore) != 0 && errno == EINTR {}
     }
 
     /// Waits at most `seconds` (on the wall clock) for the count to be positive.
     /// - Returns: whether one was taken; `false` when the time passed.
-    func wait(seconds: Double) -> Bool {
+    package func wait(seconds: Double) -> Bool {
         var deadline = timespec()
         clock_gettime(CLOCK_REALTIME, &deadline)
         let whole = Int(seconds.rounded(.down))
