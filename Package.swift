@@ -120,10 +120,13 @@ let package = Package(
         ),
         // Benchmark fixtures and reports (bench/run), and the direct database baselines through Storage's
         // libsqlite3 and libpq wrappers; no gateway code. Audit and Trust for `audit-stress`, the append load the
-        // audit crash test kills mid-run.
+        // audit crash test kills mid-run; Federation and Schema for `federation-scale` (issue 14's national figures).
         .executableTarget(
             name: "lienthong-bench",
-            dependencies: ["LienthongJSON", "LienthongStorage", "LienthongAudit", "LienthongTrust", "LienthongCommandLine"],
+            dependencies: [
+                "LienthongJSON", "LienthongStorage", "LienthongAudit", "LienthongTrust", "LienthongCommandLine",
+                "LienthongFederation", "LienthongSchema",
+            ],
             swiftSettings: swiftSettings
         ),
 
