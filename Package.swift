@@ -120,10 +120,13 @@ let package = Package(
         ),
         // Benchmark fixtures and reports (bench/run), and the direct database baselines through Storage's
         // libsqlite3 and libpq wrappers; no gateway code. Audit and Trust for `audit-stress`, the append load the
-        // audit crash test kills mid-run.
+        // audit crash test kills mid-run; Federation and Schema for `federation-scale` (issue 14's national figures).
         .executableTarget(
             name: "lienthong-bench",
-            dependencies: ["LienthongJSON", "LienthongStorage", "LienthongAudit", "LienthongTrust", "LienthongCommandLine"],
+            dependencies: [
+                "LienthongJSON", "LienthongStorage", "LienthongAudit", "LienthongTrust", "LienthongCommandLine",
+                "LienthongFederation", "LienthongSchema",
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -138,7 +141,9 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "LienthongNodeStoreTests",
-            dependencies: ["LienthongNodeStore", "LienthongAudit", "LienthongStorage", "LienthongTesting"],
+            dependencies: [
+                "LienthongNodeStore", "LienthongAudit", "LienthongStorage", "LienthongTrust", "LienthongTesting",
+            ],
             swiftSettings: swiftSettings),
         .testTarget(name: "LienthongHTTPTests", dependencies: ["LienthongHTTP", "LienthongTesting"], swiftSettings: swiftSettings),
         .testTarget(
@@ -151,7 +156,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "LienthongAccessTests", dependencies: ["LienthongAccess", "LienthongTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "LienthongAuditTests", dependencies: ["LienthongAudit", "LienthongTesting"], swiftSettings: swiftSettings),
+        // Test targets name LienthongTrust when their files import it: SwiftPM then rebuilds them when its types change
+        // (an incremental build otherwise links tests compiled against the old TrustStore layout, which crash).
+        .testTarget(
+            name: "LienthongAuditTests", dependencies: ["LienthongAudit", "LienthongTrust", "LienthongTesting"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "LienthongStorageTests", dependencies: ["LienthongStorage", "LienthongTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "LienthongFederationTests",
@@ -159,7 +168,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "LienthongGatewayTests",
-            dependencies: ["LienthongGateway", "LienthongFederation", "LienthongTesting"],
+            dependencies: ["LienthongGateway", "LienthongFederation", "LienthongTrust", "LienthongTesting"],
             swiftSettings: swiftSettings),
     ]
 )

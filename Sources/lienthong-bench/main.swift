@@ -58,6 +58,15 @@ let tool = Command(
                 .value("seconds", "S", help: "how long to run", format: seconds, required: true),
             ]),
         Command(
+            "federation-scale", summary: "generate, sign and measure a national-scale global configuration",
+            discussion: "Prints one JSON line: size (raw, gzip), verify and parse time, the diff to the version before.",
+            options: [
+                .value("schemas", "DIR", help: "the schemas directory", required: true),
+                .value("members", "N", help: "members (default: 63)", format: .positiveInteger),
+                .value("services", "N", help: "services across them (default: 5000)", format: .positiveInteger),
+                .value("out", "DIR", help: "also write both versions there"),
+            ]),
+        Command(
             "report", summary: "JSON results and SVG chart; Markdown table on standard output",
             discussion: "Exit status 3 if a run is INVALID, 4 if the soak is not flat (the outputs are written).",
             options: [
@@ -120,6 +129,11 @@ func run(_ arguments: Arguments) async throws {
         let line = try AuditInsertRate.run(
             url: required(arguments, "url"), connections: number(arguments, "connections"),
             seconds: Double(required(arguments, "seconds")) ?? 0)
+        print(line.serializedString())
+    case "federation-scale":
+        let line = try FederationScale.run(
+            members: number(arguments, "members", or: 63), services: number(arguments, "services", or: 5000),
+            schemas: required(arguments, "schemas"), out: arguments.option("out"))
         print(line.serializedString())
     case "report":
         let report = try Report.load(

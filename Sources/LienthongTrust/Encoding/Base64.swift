@@ -54,8 +54,22 @@ public enum Base64 {
         // EVP_DecodeBlock counts the bytes that padding stands for; drop them.
         guard length == out.count else { throw TrustError(.malformedBase64, "undecodable input") }
         out.removeLast(padding)
-        // Reject non-zero pad bits: only the canonical encoding of these bytes is accepted.
-        guard encodedBytes(out) == input else { throw TrustError(.malformedBase64, "non-canonical encoding") }
+        // Reject non-zero pad bits: only the canonical encoding of these bytes is accepted. The character before
+        // the padding carries 2 (one `=`) or 4 (two) bits beyond the data, which must be zero.
+        if padding > 0, sextet(input[input.count - padding - 1]) & (padding == 1 ? 0b11 : 0b1111) != 0 {
+            throw TrustError(.malformedBase64, "non-canonical encoding")
+        }
         return out
+    }
+
+    /// The 6-bit value of a character of the standard alphabet (already checked to be one).
+    private static func sextet(_ character: UInt8) -> UInt8 {
+        switch character {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): character - UInt8(ascii: "A")
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): character - UInt8(ascii: "a") + 26
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0") + 52
+        case UInt8(ascii: "+"): 62
+        default: 63
+        }
     }
 }

@@ -23,15 +23,15 @@ public enum Base64URL {
     /// - Throws: ``TrustError/Code/malformedBase64`` for padding, characters outside the URL-safe alphabet,
     ///   a truncated final group (length ≡ 1 mod 4) or non-zero pad bits.
     public static func decode(_ text: String) throws(TrustError) -> [UInt8] {
-        var input: [UInt8] = []
-        input.reserveCapacity(text.utf8.count + 2)
-        for (index, byte) in text.utf8.enumerated() {
-            switch byte {
+        // Mapped in place to the standard alphabet: a header of a few kilobytes is decoded per signature checked.
+        var input = Array(text.utf8)
+        for index in input.indices {
+            switch input[index] {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
                 UInt8(ascii: "0")...UInt8(ascii: "9"):
-                input.append(byte)
-            case UInt8(ascii: "-"): input.append(UInt8(ascii: "+"))
-            case UInt8(ascii: "_"): input.append(UInt8(ascii: "/"))
+                continue
+            case UInt8(ascii: "-"): input[index] = UInt8(ascii: "+")
+            case UInt8(ascii: "_"): input[index] = UInt8(ascii: "/")
             default: throw TrustError(.malformedBase64, "invalid base64url character at offset \(index)")
             }
         }

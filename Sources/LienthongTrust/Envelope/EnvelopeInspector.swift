@@ -38,30 +38,32 @@ public enum EnvelopeInspector {
     ) -> SignatureInspection {
         let header: JWSHeader
         let signature: JWSSignature
+        let certificates: [Certificate]
         do {
             signature = try JWSSignature(json: json)
             header = try JWSHeader(protected: signature.protected)
+            certificates = try header.certificateChain()
         } catch {
             let skipped = Check.Name.allCases.dropFirst().map { Check(name: $0, outcome: .skipped("header invalid")) }
             return SignatureInspection(
                 index: index, algorithm: nil, keyID: nil, issuedAt: nil, signer: nil, member: nil,
                 checks: [Check(name: .header, outcome: .failed(error))] + skipped)
         }
-        let leaf = header.certificateChain[0]
+        let leaf = certificates[0]
         var checks = [Check(name: .header, outcome: .passed)]
 
         // Chain: path to an anchor with validity periods and CRLs left to the next two checks.
-        var built = header.certificateChain
+        var built = certificates
         do {
             built = try trust.validatePath(
-                header.certificateChain, at: time, checkTime: false,
+                certificates, at: time, checkTime: false,
                 revocation: CertificateVerifier.RevocationCheck.none)
             checks.append(Check(name: .chain, outcome: .passed))
         } catch {
             checks.append(Check(name: .chain, outcome: .failed(error)))
         }
         checks.append(Check(name: .validity, outcome: validity(of: built, at: time, skew: trust.clockSkew)))
-        checks.append(Check(name: .revocation, outcome: revocation(header.certificateChain, trust: trust, at: time)))
+        checks.append(Check(name: .revocation, outcome: revocation(certificates, trust: trust, at: time)))
         checks.append(
             Check(
                 name: .keyUsage,
@@ -89,7 +91,8 @@ public enum EnvelopeInspector {
         } else {
             checks.append(Check(name: .member, outcome: .skipped("message names no member")))
         }
-        checks.append(Check(name: .signature, outcome: signatureOutcome(signature, header: header, payload: payload)))
+        checks.append(
+            Check(name: .signature, outcome: signatureOutcome(signature, header: header, leaf: leaf, payload: payload)))
         return SignatureInspection(
             index: index, algorithm: header.algorithm, keyID: header.keyID, issuedAt: header.issuedAt,
             signer: leaf.subjectCommonName, member: named, checks: checks)
@@ -126,9 +129,9 @@ public enum EnvelopeInspector {
     }
 
     /// The signature over the payload under the leaf's key, whether or not the chain is trusted.
-    private static func signatureOutcome(_ signature: JWSSignature, header: JWSHeader, payload: [UInt8]?)
-        -> Check.Outcome
-    {
+    private static func signatureOutcome(
+        _ signature: JWSSignature, header: JWSHeader, leaf: Certificate, payload: [UInt8]?
+    ) -> Check.Outcome {
         guard let payload else { return .skipped("message cannot be canonicalised") }
         do throws(TrustError) {
             let bytes: [UInt8]
@@ -137,7 +140,7 @@ public enum EnvelopeInspector {
             } catch {
                 throw TrustError(.malformedBase64, "signature is not base64url")
             }
-            let key = try header.certificateChain[0].publicKey
+            let key = try leaf.publicKey
             guard key.type.supports(header.algorithm) else {
                 throw TrustError(.unsupportedAlgorithm, "\(header.algorithm.rawValue) does not fit a \(key.type) key")
             }

@@ -3,6 +3,9 @@ import LienthongJSON
 
 /// The protected header of a Lienthong signature, checked for shape (not yet for trust).
 ///
+/// The `x5c` certificates are decoded from base64 here but parsed as X.509 only by ``certificateChain()``: a chain
+/// the verifier has cached is never parsed again.
+///
 /// `{"alg":…,"b64":false,"crit":["b64"],"iat":…,"kid":…,"typ":"lienthong-envelope+json","x5c":[…]}`
 public struct JWSHeader: Sendable {
     /// The `typ` every Lienthong envelope signature carries.
@@ -14,8 +17,8 @@ public struct JWSHeader: Sendable {
     public let algorithm: JWSAlgorithm
     /// `kid`: the base64url SHA-256 of the leaf certificate.
     public let keyID: String
-    /// `x5c`: the signer's certificate, then intermediates.
-    public let certificateChain: [Certificate]
+    /// `x5c` as DER: the signer's certificate, then intermediates.
+    public let chainDER: [[UInt8]]
     /// `iat`: when the signature was made.
     public let issuedAt: Date
 
@@ -37,9 +40,8 @@ public struct JWSHeader: Sendable {
     /// Decodes and checks a protected header.
     /// - Throws: ``TrustError/Code/unsupportedAlgorithm`` for an `alg` off the allow-list;
     ///   ``TrustError/Code/malformedJWS`` for anything else out of shape: `b64` not `false`, `crit` other than
-    ///   `["b64"]`, a wrong `typ`, a missing or non-integer `iat`, a missing `kid` or `x5c`;
-    ///   ``TrustError/Code/chainOrder`` if an `x5c` certificate is not issued by the next one;
-    ///   ``TrustError/Code/kidMismatch`` if `kid` is not the thumbprint of the `x5c` leaf.
+    ///   `["b64"]`, a wrong `typ`, a missing or non-integer `iat`, a missing `kid` or `x5c`, an `x5c` entry that is
+    ///   not base64.
     public init(protected: String) throws(TrustError) {
         let bytes: [UInt8]
         do {
@@ -79,23 +81,45 @@ public struct JWSHeader: Sendable {
         guard let x5c = header["x5c"]?.arrayValue, !x5c.isEmpty, x5c.count <= 8 else {
             throw TrustError(.malformedJWS, "x5c must hold one to eight certificates")
         }
-        var chain: [Certificate] = []
+        var der: [[UInt8]] = []
         for (index, entry) in x5c.enumerated() {
             guard let text = entry.stringValue else { throw TrustError(.malformedJWS, "x5c[\(index)] is not a string") }
             do {
-                chain.append(try Certificate(derBytes: Base64.decode(text)))
+                der.append(try Base64.decode(text))
             } catch {
                 throw TrustError(.malformedJWS, "x5c[\(index)]: \(error.code.wireCode)")
             }
         }
-        certificateChain = chain
+        chainDER = der
+    }
+
+    /// The `x5c` certificates, parsed and checked against each other and the `kid`.
+    /// - Throws: ``TrustError/Code/malformedJWS`` for an entry that is not a DER certificate;
+    ///   ``TrustError/Code/chainOrder`` if a certificate is not issued by the next one;
+    ///   ``TrustError/Code/kidMismatch`` if `kid` is not the thumbprint of the leaf.
+    public func certificateChain() throws(TrustError) -> [Certificate] {
+        var chain: [Certificate] = []
+        for (index, der) in chainDER.enumerated() {
+            do {
+                chain.append(try Certificate(derBytes: der))
+            } catch {
+                throw TrustError(.malformedJWS, "x5c[\(index)]: \(error.code.wireCode)")
+            }
+        }
         // x5c is leaf first, each certificate followed by its issuer (RFC 7515 §4.1.6); a reordered chain would
         // otherwise surface later as a confusing kid, key usage or signature failure.
         for index in chain.indices.dropLast() where !chain[index].isIssued(by: chain[index + 1]) {
             throw TrustError(.chainOrder, "x5c[\(index + 1)] is not the issuer of x5c[\(index)]")
         }
-        guard chain[0].sha256Thumbprint.hasSameCodePoints(as: kid) else {
-            throw TrustError(.kidMismatch, "kid \(kid.prefix(64)) is not the x5c leaf thumbprint")
+        try checkKeyID(thumbprint: chain[0].sha256Thumbprint)
+        return chain
+    }
+
+    /// Checks that `kid` is `thumbprint`, the leaf's ``Certificate/sha256Thumbprint``.
+    /// - Throws: ``TrustError/Code/kidMismatch``.
+    func checkKeyID(thumbprint: String) throws(TrustError) {
+        guard thumbprint.hasSameCodePoints(as: keyID) else {
+            throw TrustError(.kidMismatch, "kid \(keyID.prefix(64)) is not the x5c leaf thumbprint")
         }
     }
 }

@@ -27,8 +27,8 @@ public enum JWSVerifier {
         } catch {
             throw TrustError(.malformedBase64, "signature is not base64url (kid \(header.keyID))")
         }
-        let chain = try trust.verify(chain: header.certificateChain, expectedMember: expectedMember, at: time)
-        let publicKey = try chain.leaf.publicKey
+        let chain = try trust.verify(signer: header, expectedMember: expectedMember, at: time)
+        let publicKey = try chain.publicKey
         guard publicKey.type.supports(header.algorithm) else {
             throw TrustError(
                 .unsupportedAlgorithm,
@@ -42,7 +42,7 @@ public enum JWSVerifier {
                     + "not \(expectedLength)")
         }
         let input = JWSSignature.signingInput(protected: signature.protected, payload: payload)
-        guard publicKey.verify(signature: bytes, data: input, algorithm: header.algorithm) else {
+        guard chain.verify(signature: bytes, data: input, algorithm: header.algorithm) else {
             throw TrustError(.badSignature, "signature of kid \(header.keyID) does not verify")
         }
         return VerifiedSignature(

@@ -44,30 +44,41 @@ enum ECDSASignatureFormat {
     /// group order). `(r, s)` and `(r, n − s)` are both valid, so only this form names one signature; a value that
     /// is not a P-256 signature at all (wrong length, `s` out of `[1, n − 1]`) comes back unchanged.
     static func lowS(p256 raw: [UInt8]) -> [UInt8] {
-        mapS(raw) { s, order in
-            guard let half = BN_new() else { return false }
-            defer { BN_free(half) }
-            return BN_rshift1(half, order) == 1 && BN_cmp(s, half) > 0
-        }
+        mapS(raw) { s in BN_cmp(s, P256Order.half) > 0 }
     }
 
     /// `r || (n − s)`: the other valid form of a P-256 signature (what a third party can make without the key).
     static func complement(p256 raw: [UInt8]) -> [UInt8] {
-        mapS(raw) { _, _ in true }
+        mapS(raw) { _ in true }
     }
 
-    /// `raw` with `s` replaced by `n − s` where `replace(s, n)` says so, through OpenSSL's BIGNUMs.
-    private static func mapS(_ raw: [UInt8], replace: (OpaquePointer, OpaquePointer) -> Bool) -> [UInt8] {
+    /// `raw` with `s` replaced by `n − s` where `replace(s)` says so, through OpenSSL's BIGNUMs.
+    private static func mapS(_ raw: [UInt8], replace: (OpaquePointer) -> Bool) -> [UInt8] {
         let size = 32
-        guard raw.count == 2 * size, let group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1) else { return raw }
-        defer { EC_GROUP_free(group) }
-        guard let order = EC_GROUP_get0_order(group),
+        guard raw.count == 2 * size,
             let s = raw.withUnsafeBufferPointer({ BN_bin2bn($0.baseAddress! + size, Int32(size), nil) })
         else { return raw }
         defer { BN_free(s) }
-        guard BN_is_zero(s) == 0, BN_cmp(s, order) < 0, replace(s, order), BN_sub(s, order, s) == 1 else { return raw }
+        let order = P256Order.order
+        guard BN_is_zero(s) == 0, BN_cmp(s, order) < 0, replace(s), BN_sub(s, order, s) == 1 else { return raw }
         var out = raw
         let written = out.withUnsafeMutableBufferPointer { BN_bn2binpad(s, $0.baseAddress! + size, Int32(size)) }
         return written == Int32(size) ? out : raw
     }
+}
+
+/// The P-256 group order `n` and `n / 2`, computed once: building the group per signature cost more than a tenth
+/// of a verification. Only ever read (`BN_cmp`, `BN_sub` source), which OpenSSL allows from several threads.
+private enum P256Order {
+    nonisolated(unsafe) static let order: OpaquePointer = {
+        guard let group = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1),
+            let order = EC_GROUP_get0_order(group).flatMap({ BN_dup($0) })
+        else { fatalError("OpenSSL has no P-256") }
+        EC_GROUP_free(group)
+        return order
+    }()
+    nonisolated(unsafe) static let half: OpaquePointer = {
+        guard let half = BN_new(), BN_rshift1(half, order) == 1 else { fatalError("BN_rshift1 failed") }
+        return half
+    }()
 }

@@ -68,19 +68,36 @@ enum SignatureOperation {
     /// Whether `signature` (JOSE format) is a valid `algorithm` signature of `data` under `key`.
     static func verify(_ signature: [UInt8], data: [UInt8], key: EVPKey, algorithm: JWSAlgorithm) -> Bool {
         defer { ERR_clear_error() }
-        guard let type = key.type, type.supports(algorithm) else { return false }
+        guard let type = key.type, let context = verifyingContext(key: key, type: type, algorithm: algorithm) else {
+            return false
+        }
+        defer { EVP_MD_CTX_free(context) }
+        return verify(signature, data: data, context: context, algorithm: algorithm)
+    }
+
+    /// A new `EVP_MD_CTX` initialised to verify `algorithm` signatures under `key`, or `nil` if the algorithm does
+    /// not fit the key; the caller frees it. ``PreparedVerifier`` makes one per cached chain and copies it.
+    static func verifyingContext(key: EVPKey, type: KeyType, algorithm: JWSAlgorithm) -> OpaquePointer? {
+        guard type.supports(algorithm), let context = EVP_MD_CTX_new() else { return nil }
+        var keyContext: OpaquePointer?
+        guard EVP_DigestVerifyInit(context, &keyContext, digest(algorithm), nil, key.pointer) == 1,
+            configure(keyContext, algorithm)
+        else {
+            EVP_MD_CTX_free(context)
+            return nil
+        }
+        return context
+    }
+
+    /// Checks `signature` (JOSE format) over `data` with a context from
+    /// ``verifyingContext(key:type:algorithm:)``, used once: a one-shot `EVP_DigestVerify` finalises it.
+    static func verify(_ signature: [UInt8], data: [UInt8], context: OpaquePointer, algorithm: JWSAlgorithm) -> Bool {
         var encoded = signature
         if algorithm == .es256 {
             // JOSE fixes the length: anything but 64 bytes is not an ES256 signature.
             guard let der = ECDSASignatureFormat.der(fromRaw: signature, size: 32) else { return false }
             encoded = der
         }
-        guard let context = EVP_MD_CTX_new() else { return false }
-        defer { EVP_MD_CTX_free(context) }
-        var keyContext: OpaquePointer?
-        guard EVP_DigestVerifyInit(context, &keyContext, digest(algorithm), nil, key.pointer) == 1,
-            configure(keyContext, algorithm)
-        else { return false }
         return encoded.withUnsafeBufferPointer { sig in
             data.withUnsafeBufferPointer { input in
                 EVP_DigestVerify(context, sig.baseAddress, sig.count, input.baseAddress, input.count)

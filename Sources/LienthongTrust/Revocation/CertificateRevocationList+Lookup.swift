@@ -11,6 +11,11 @@ extension CertificateRevocationList {
         return X509_CRL_verify(crl.pointer, key) == 1
     }
 
+    /// Whether this list's issuer is the name `certificate` names as its issuer (names only, no signature check).
+    func isFromIssuer(of certificate: Certificate) -> Bool {
+        X509_NAME_cmp(X509_CRL_get_issuer(crl.pointer), X509_get_issuer_name(certificate.x509.pointer)) == 0
+    }
+
     /// Whether this list revokes `certificate` (an entry with reason `removeFromCRL` does not).
     public func revokes(_ certificate: Certificate) -> Bool {
         var entry: OpaquePointer?

@@ -5,7 +5,8 @@ public import Foundation
 /// Checks that a certificate chain leads to a trust anchor and that its leaf may sign for a member.
 ///
 /// Path validation is OpenSSL's `X509_verify_cert` at a fixed verification time; then the leaf must allow
-/// `digitalSignature` and its subject `CN` must equal the expected member.
+/// `digitalSignature` and its subject `CN` must equal the expected member. A validated chain is kept in the
+/// store's ``ChainCache`` and not validated again while its validity periods cover the verification time.
 ///
 /// ```swift
 /// let verifier = CertificateVerifier(trustStore: try TrustStore(anchors: [root]))
@@ -45,26 +46,15 @@ public struct CertificateVerifier: Sendable {
     public func verify(
         chain: [Certificate], expectedMember: String?, at time: Date, requireDigitalSignature: Bool = true
     ) throws(TrustError) -> VerifiedChain {
-        guard let leaf = chain.first else { throw TrustError(.untrustedCertificate, "empty certificate chain") }
-        var built: [Certificate]
-        do {
-            built = try validatePath(chain, at: time)
-        } catch let error where clockSkew > 0 && error.code == .expiredCertificate {
-            built = try validatePath(chain, at: time.addingTimeInterval(-clockSkew))
-        } catch let error where clockSkew > 0 && error.code == .notYetValidCertificate {
-            built = try validatePath(chain, at: time.addingTimeInterval(clockSkew))
+        guard !chain.isEmpty else { throw TrustError(.untrustedCertificate, "empty certificate chain") }
+        let key = ChainCache.Key(der: chain.map(\.derBytes), revocation: revocationCheck)
+        let entry: ChainCache.Entry
+        if let cached = trustStore.chains.entry(for: key, at: time) {
+            entry = cached
+        } else {
+            entry = try validate(chain, key: key, at: time)
         }
-        let subject = leaf.subjectCommonName ?? "-"
-        if requireDigitalSignature, !leaf.allowsDigitalSignature {
-            throw TrustError(.keyUsage, "certificate \(subject) does not allow digitalSignature")
-        }
-        guard let member = leaf.member else {
-            throw TrustError(.wrongMember, "certificate subject has no single CN")
-        }
-        if let expectedMember, !member.hasSameCodePoints(as: expectedMember) {
-            throw TrustError(.wrongMember, "certificate names \(member), expected \(expectedMember)")
-        }
-        return VerifiedChain(leaf: leaf, chain: built, member: member)
+        return try accept(entry, expectedMember: expectedMember, requireDigitalSignature: requireDigitalSignature)
     }
 
     /// Runs `X509_verify_cert` at `time`; returns the built chain or the mapped error.

@@ -10,17 +10,32 @@ final class X509StoreBox: @unchecked Sendable {
     deinit { X509_STORE_free(pointer) }
 }
 
-/// The trust anchors (root CAs) and CRLs a ``CertificateVerifier`` checks chains against.
+/// The trust anchors (root CAs) and CRLs a ``CertificateVerifier`` checks chains against, with the chains it
+/// validated against them (``ChainCache``).
+///
+/// Anchors and CRLs are fixed for a store's life: a reload, a new CRL or a new global configuration builds a new
+/// store, which starts with no validated chain.
 public struct TrustStore: Sendable {
     let store: X509StoreBox
+    /// The chains validated against this store.
+    public let chains: ChainCache
     /// The trust anchors.
     public let anchors: [Certificate]
     /// The configured CRLs.
     public let revocationLists: [CertificateRevocationList]
 
-    /// A store trusting `anchors` and, if given, rejecting what `revocationLists` revoke.
+    /// A store trusting `anchors` and, if given, rejecting what `revocationLists` revoke; it keeps up to
+    /// ``ChainCache/defaultCapacity`` validated chains.
     /// - Throws: ``TrustError/Code/untrustedCertificate`` without anchors.
     public init(anchors: [Certificate], revocationLists: [CertificateRevocationList] = []) throws(TrustError) {
+        try self.init(anchors: anchors, revocationLists: revocationLists, cachedChains: ChainCache.defaultCapacity)
+    }
+
+    /// A store like ``init(anchors:revocationLists:)`` that keeps up to `cachedChains` validated chains.
+    /// - Throws: ``TrustError/Code/untrustedCertificate`` without anchors.
+    public init(
+        anchors: [Certificate], revocationLists: [CertificateRevocationList], cachedChains: Int
+    ) throws(TrustError) {
         guard !anchors.isEmpty else { throw TrustError(.untrustedCertificate, "no trust anchors configured") }
         guard let store = X509_STORE_new() else { throw OpenSSL.error(.cryptoFailure, "X509_STORE_new") }
         self.store = X509StoreBox(owning: store)
@@ -37,6 +52,7 @@ public struct TrustStore: Sendable {
         }
         self.anchors = anchors
         self.revocationLists = revocationLists
+        self.chains = ChainCache(capacity: cachedChains)
     }
 
     /// A store from PEM files: every certificate in `anchorFiles` is an anchor; each of `revocationListFiles` is a CRL.

@@ -1,0 +1,99 @@
+import Foundation
+import Synchronization
+
+/// Certificate chains a ``CertificateVerifier`` validated, so that a signature from a chain seen before costs its
+/// signature check, not another X.509 path validation (which verifies every certificate's signature again).
+///
+/// Each ``TrustStore`` owns one: a store with other anchors or CRLs (a trust reload, a new CRL, a new global
+/// configuration) starts with an empty cache, so an entry never outlives what it was validated against. An entry
+/// is used only at times inside the validity of every certificate of its chain and of the CRLs covering it; outside
+/// them the chain is validated again, and it is dropped once the time passes the earliest end. Bounded: at
+/// ``capacity`` the entry that ends first makes room. Lookups take a mutex, never an actor hop, because every
+/// verified signature passes here.
+public final class ChainCache: Sendable {
+    /// How many chains a store keeps by default: more than the signers a national federation has.
+    public static let defaultCapacity = 1024
+
+    /// A chain's identity: SHA-256 over its DER certificates in order (each length-prefixed), and the revocation
+    /// checking it was validated with.
+    struct Key: Hashable, Sendable {
+        let digest: [UInt8]
+        let revocation: CertificateVerifier.RevocationCheck
+
+        init(der chain: [[UInt8]], revocation: CertificateVerifier.RevocationCheck) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(chain.reduce(0) { $0 + $1.count + 4 })
+            for der in chain {
+                let count = UInt32(der.count)
+                bytes += [UInt8(count >> 24), UInt8(count >> 16 & 0xFF), UInt8(count >> 8 & 0xFF), UInt8(count & 0xFF)]
+                bytes += der
+            }
+            digest = Digest.sha256(bytes)
+            self.revocation = revocation
+        }
+    }
+
+    /// A validated chain with what checking a signature against it needs, parsed once.
+    struct Entry: Sendable {
+        /// The end-entity certificate.
+        let leaf: Certificate
+        /// The chain OpenSSL built: leaf first, trust anchor last.
+        let chain: [Certificate]
+        /// The leaf's public key, or why it cannot be used.
+        let publicKey: Result<PublicKey, TrustError>
+        /// Verifying contexts for that key, one per algorithm it fits.
+        let verifiers: [JWSAlgorithm: PreparedVerifier]
+        /// The leaf's `kid` (``Certificate/sha256Thumbprint``).
+        let thumbprint: String
+        /// The leaf's member (its one subject `CN`).
+        let member: String?
+        /// Whether the leaf allows `digitalSignature`.
+        let allowsDigitalSignature: Bool
+        /// From when the validation holds: the latest `notBefore` (and CRL `thisUpdate`).
+        let validFrom: Date
+        /// Until when it holds (exclusive, as OpenSSL treats `notAfter`): the earliest `notAfter` (and CRL
+        /// `nextUpdate`).
+        let validUntil: Date
+
+        /// Whether a validation at `time` would pass the same way: every validity period covers it.
+        func covers(_ time: Date) -> Bool {
+            // OpenSSL compares whole seconds: `notBefore <= t < notAfter`.
+            let seconds = Date(timeIntervalSince1970: time.timeIntervalSince1970.rounded(.down))
+            return validFrom <= seconds && seconds < validUntil
+        }
+    }
+
+    /// The most chains kept.
+    public let capacity: Int
+    private let entries = Mutex<[Key: Entry]>([:])
+
+    /// An empty cache holding at most `capacity` chains.
+    public init(capacity: Int = ChainCache.defaultCapacity) {
+        self.capacity = max(1, capacity)
+    }
+
+    /// How many chains are held.
+    public var count: Int { entries.withLock { $0.count } }
+
+    /// The entry for `key` if its validation holds at `time`; an entry whose validity ended by `time` is dropped.
+    func entry(for key: Key, at time: Date) -> Entry? {
+        entries.withLock { entries in
+            guard let entry = entries[key] else { return nil }
+            if entry.covers(time) { return entry }
+            if time >= entry.validUntil { entries[key] = nil }
+            return nil
+        }
+    }
+
+    /// Keeps `entry` for `key`; when full, first drops the entry whose validity ends first.
+    func store(_ entry: Entry, for key: Key) {
+        entries.withLock { entries in
+            if entries.count >= capacity, entries[key] == nil,
+                let first = entries.min(by: { $0.value.validUntil < $1.value.validUntil })
+            {
+                entries[first.key] = nil
+            }
+            entries[key] = entry
+        }
+    }
+}
