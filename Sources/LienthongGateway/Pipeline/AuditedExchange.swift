@@ -103,7 +103,7 @@ struct AuditedExchange: Sendable {
     }
 }
 
-extension AuditEvent {
+private extension AuditEvent {
     /// Marks the event as refused (401, 403, 429: `denied`) or failed (anything else) with `problem`'s status and
     /// code.
     mutating func conclude(with problem: Problem) {

@@ -1,5 +1,4 @@
 import LienthongCore
-import LienthongJSON
 
 /// What one kind of lookup supplies to the ``LookupPipeline``: what it asks, and what it fetches. The stages around
 /// (authentication, admission, signing, audit) are the pipeline's.
@@ -19,24 +18,4 @@ protocol LookupKind: Sendable {
 protocol EnvelopeLookupKind: LookupKind {
     /// The project stage: what the envelope carries of the fetched data, and what the audit records of it.
     func project(_ fetched: Fetched, for lookup: AdmittedLookup) throws(Problem) -> LookupProjection
-}
-
-/// What an envelope answer carries and what the audit records of it.
-struct LookupProjection: Sendable {
-    /// The message `type`: `record` or `profile`.
-    var type: String
-    /// The schema id of the payload.
-    var schema: String
-    /// The payload's member name and value.
-    var payload: (name: String, value: JSONValue)
-    /// One audit record each.
-    var parts: [AuditedExchange.Part]
-}
-
-/// How an envelope lookup ended.
-enum LookupOutcome: Sendable {
-    /// The signed envelope; its audit record is durable.
-    case envelope([UInt8])
-    /// The problem that stopped the lookup; it is audited too.
-    case problem(Problem)
 }

@@ -17,8 +17,11 @@ struct LookupPipeline: Sendable {
     let registries: [String: RegistryRuntime]
     /// Verifies and admits signed requests (`POST`).
     let signedRequests: SignedRequestVerifier
+    /// Purpose, key, policy, rate limits, replay.
     let admission: LookupAdmission
+    /// The one place every kind's data comes from (a provider served by another node would branch here).
     let fetch: RegistryFetch
+    /// The provider's key over the answer's exchange message.
     let signing: ResponseSigning
     let audit: AuditRecorder
     var now: @Sendable () -> Date { admission.now }
