@@ -177,6 +177,23 @@ struct OperatorLogTests {
         #expect((line["bytesOut"]?.numberValue?.int ?? 0) > 52_428_800)
     }
 
+    /// A refused profile names the registry that answers it in its access line, as a refused record or document
+    /// does (the profile's line said `-` until it shared their admission).
+    @Test func aRefusedProfileNamesItsRegistryInItsAccessLine() async throws {
+        let gateway = try SharedGateway.get()
+        let person = try #require(try Seeds.rows("population.csv").first?["so_dinh_danh"])
+        let requestID = UUID().uuidString.lowercased()
+        let refused = try await get(gateway, "/v1/persons/\(person)/profile", purpose: "", requestID: requestID)
+        #expect(refused.status == 400)
+        let output = try #require(gateway.standardOutput)
+        let lines = try await output.lines { lines in
+            Self.events("request", in: lines).contains { $0["requestId"]?.stringValue == requestID }
+        }
+        let line = try #require(Self.events("request", in: lines).first { $0["requestId"]?.stringValue == requestID })
+        #expect(line["problem"] == "purpose-required")
+        #expect(line["registry"] == "population")
+    }
+
     @Test func theEnvironmentLevelWinsOverNodeJSON() async throws {
         let gateway = try GatewayProcess(
             configDirectory: try Self.configuration(level: "debug"), environment: ["LIENTHONG_LOG_LEVEL": "error"],

@@ -23,20 +23,20 @@ import LienthongHTTP
 /// instead of the envelope: a response without the envelope part, or whose document does not hash to the
 /// envelope's `sha256` and `length`, is invalid, whatever else it holds.
 enum DocumentResponse {
-    /// The streaming response delivering `document` through `lookup`.
-    static func make(_ document: DocumentLookup.OpenDocument, lookup: DocumentLookup) -> HTTPResponse {
+    /// The streaming response delivering `document` through `pipeline`.
+    static func make(_ document: DocumentLookup.OpenDocument, pipeline: LookupPipeline) -> HTTPResponse {
         let boundary = "lienthong-\(RandomUUID.lowercased())"
         let headers: HTTPHeaders = [
             "Content-Type": "multipart/mixed; boundary=\"\(boundary)\"", "Cache-Control": "no-store",
-            "Lienthong-Request-Id": document.request.requestID,
+            "Lienthong-Request-Id": document.lookup.request.requestID,
         ]
         return .streaming(headers: headers) { writer in
             guard await writer.write(part(boundary, contentType: document.stream.contentType, first: true)) else {
-                _ = await lookup.abandon(document)
+                _ = await pipeline.abandon(document)
                 return .abort
             }
             let last: [UInt8]
-            switch await lookup.deliver(document, write: { await writer.write($0) }) {
+            switch await pipeline.deliver(document, write: { await writer.write($0) }) {
             case .signed(let envelope):
                 last = part(boundary, contentType: "application/json", first: false) + envelope
             case .failed(let problem):

@@ -34,7 +34,7 @@ extension SharingAPI {
         case .failure(let problem): return .problem(problem, requestID: nil)
         case .success(let parsed): lookupRequest = parsed
         }
-        switch await lookup.run(lookupRequest, consumer: authenticate(request)) {
+        switch await lookups.run(RecordLookup(), lookupRequest, consumer: authenticate(request)) {
         case .envelope(let body): return .jsonBytes(body, requestID: lookupRequest.requestID)
         case .problem(let problem): return .problem(problem, requestID: lookupRequest.requestID)
         }
@@ -47,7 +47,7 @@ extension SharingAPI {
         case .failure(let problem): return .problem(problem, requestID: nil)
         case .success(let parsed): lookupRequest = parsed
         }
-        switch await profiles.run(lookupRequest, consumer: authenticate(request)) {
+        switch await lookups.run(ProfileLookup(), lookupRequest, consumer: authenticate(request)) {
         case .envelope(let body): return .jsonBytes(body, requestID: lookupRequest.requestID)
         case .problem(let problem): return .problem(problem, requestID: lookupRequest.requestID)
         }
@@ -60,8 +60,8 @@ extension SharingAPI {
         case .failure(let problem): return .problem(problem, requestID: nil)
         case .success(let parsed): lookupRequest = parsed
         }
-        switch await documents.open(lookupRequest, consumer: authenticate(routed.request)) {
-        case .open(let document): return DocumentResponse.make(document, lookup: documents)
+        switch await lookups.open(lookupRequest, consumer: authenticate(routed.request)) {
+        case .open(let document): return DocumentResponse.make(document, pipeline: lookups)
         case .problem(let problem): return .problem(problem, requestID: lookupRequest.requestID)
         }
     }

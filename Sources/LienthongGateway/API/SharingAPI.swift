@@ -7,9 +7,8 @@ import LienthongSchema
 
 /// The sharing API: what each route answers, and the ``Router`` that maps requests to it.
 struct SharingAPI: Sendable {
-    let lookup: RecordLookup
-    let documents: DocumentLookup
-    let profiles: ProfileLookup
+    /// The stages of record, profile and document lookups.
+    let lookups: LookupPipeline
     /// Documents between agencies: sending, the inbox, receipts.
     let messages: MessageExchange
     /// The compiled `request.v1` schema that signed request messages must match.

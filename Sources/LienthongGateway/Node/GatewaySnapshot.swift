@@ -62,18 +62,13 @@ final class GatewaySnapshot: Sendable {
         }
         let rateLimits = LookupRateLimits(policy: policy, store: services.rateLimits)
         let admission = LookupAdmission(policy: policy, rateLimits: rateLimits, replay: replay, now: { Date() })
-        let lookup = RecordLookup(
+        let lookups = LookupPipeline(
             registries: Dictionary(registries.map { ($0.descriptor.name, $0) }, uniquingKeysWith: { a, _ in a }),
-            admission: admission, signers: signers, audit: audit, signedRequests: signedRequests
-        )
-        let documents = DocumentLookup(
-            registries: lookup.registries, admission: admission, signers: signers, audit: audit)
-        let profiles = ProfileLookup(
-            registries: lookup.registries, policy: policy, rateLimits: rateLimits, signers: signers, audit: audit,
-            replay: replay, signedRequests: signedRequests, now: { Date() }
+            signedRequests: signedRequests, admission: admission, fetch: RegistryFetch(),
+            signing: ResponseSigning(signers: signers, now: { Date() }), audit: audit
         )
         let router = SharingAPI(
-            lookup: lookup, documents: documents, profiles: profiles, messages: messages, requestSchema: requestSchema,
+            lookups: lookups, messages: messages, requestSchema: requestSchema,
             authenticator: ConsumerAuthenticator(
                 consumers: configuration.policy.consumers, tokenHashes: try dataDirectory.tokenHashes()
             ),

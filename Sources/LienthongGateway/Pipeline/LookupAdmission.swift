@@ -1,80 +1,70 @@
 import Foundation
 import LienthongAccess
-import LienthongAudit
 import LienthongCore
 import LienthongNodeStore
 import LienthongTrust
 
-/// The checks every lookup of a registry passes before its back end is asked: the purpose is stated, the key
-/// follows its identifier rules, the policy allows `service` for the consumer and purpose (deny by default), the
-/// rate limits are not reached, and a caller-chosen request id is not a replay. Records and documents share it; each
-/// names its own service.
+/// The admission stages every lookup passes before a back end is asked, in order: the purpose is stated, the key
+/// follows its identifier rules, the policy allows the services asked for the consumer and purpose (deny by
+/// default), the rate limits are not reached, and a caller-chosen request id is not a replay.
 struct LookupAdmission: Sendable {
     let policy: AccessPolicy
     let rateLimits: LookupRateLimits
     let replay: any ReplayAdmitter
     let now: @Sendable () -> Date
 
-    /// What an admitted lookup may do.
-    struct Admitted: Sendable {
-        /// The validated (normalised) key.
-        var key: String
-        /// The stated purpose.
-        var purpose: String
-        /// The fields the grant releases.
-        var selection: FieldSelection
+    /// The stated purpose, or 400 `purpose-required`.
+    func purpose(of request: LookupRequest) throws(Problem) -> String {
+        guard let purpose = request.purpose, !purpose.isEmpty else { throw GatewayProblems.purposeRequired }
+        return purpose
     }
 
-    /// Admits `request` for `service` of `descriptor`, filling the audit event's service, provider and subject.
-    /// - Parameter requestedFields: the parsed `fields` parameter (records only).
-    func admit(
-        _ request: LookupRequest, consumer: Consumer, descriptor: RegistryDescriptor, service: ExchangeID,
-        requestedFields: [String]?, event: inout AuditEvent
-    ) async -> Result<Admitted, Problem> {
-        event.service = service.description
-        event.provider = descriptor.provider.description
-        RequestTrace.current?.asked(descriptor.name)
-        guard let purpose = request.purpose, !purpose.isEmpty else { return .failure(GatewayProblems.purposeRequired) }
-        let key: String
+    /// The key in its normal form under the answering registry's identifier rules, or the rule's 400.
+    func key(of request: LookupRequest, for target: LookupTarget) throws(Problem) -> String {
         do {
-            key = try descriptor.keyKind.validate(request.key)
+            return try target.runtime.descriptor.keyKind.validate(request.key)
         } catch {
-            return .failure(error.problem)
+            throw error.problem
         }
-        event.subjectKey = key
-        let decision = policy.evaluate(
-            AccessRequest(
-                consumer: consumer.id, service: service, purpose: purpose, requestedFields: requestedFields,
-                key: key, keyKind: descriptor.keyKind, date: Timestamp.date(now())
-            )
-        )
-        let selection: FieldSelection
-        switch decision {
-        case .deny(let denial): return .failure(denial.problem)
-        case .allow(let fields): selection = fields
+    }
+
+    /// Decides every service of `target` (policy), then charges the granted ones (rate limits), then remembers a
+    /// caller-chosen request id (replay window).
+    /// - Returns: the decision for each of `target.asked`; at least one grants.
+    /// - Throws: the first service's denial when none is granted (`access-denied` if it has no decision), 429
+    ///   `rate-limited`, 409 `replay-detected`.
+    func admit(
+        _ request: LookupRequest, consumer: Consumer, target: LookupTarget, purpose: String, key: String
+    ) async throws(Problem) -> [AccessDecision?] {
+        let date = Timestamp.date(now())
+        let decisions = target.asked.map { asked in
+            asked.map {
+                policy.evaluate(
+                    AccessRequest(
+                        consumer: consumer.id, service: $0.service, purpose: purpose,
+                        requestedFields: target.requestedFields, key: key,
+                        keyKind: target.runtime.descriptor.keyKind, date: date))
+            }
         }
-        // Before the replay window, so that a refused request may be sent again with its request id.
-        if let limited = rateLimits.admit(consumer: consumer.id, lookups: [(descriptor, service)]) {
-            return .failure(limited)
+        var granted: [(descriptor: RegistryDescriptor, service: ExchangeID)] = []
+        for (asked, decision) in zip(target.asked, decisions) {
+            if let asked, case .allow? = decision { granted.append((asked.runtime.descriptor, asked.service)) }
         }
+        guard !granted.isEmpty else {
+            if case .deny(let denial)? = decisions.first { throw denial.problem }
+            throw GatewayProblems.accessDenied
+        }
+        // Every granted service counts, and before the replay window, so that a refused request may be sent again
+        // with its request id; no registry is asked when one is limited.
+        if let limited = rateLimits.admit(consumer: consumer.id, lookups: granted) { throw limited }
         if request.requestIDGiven {
             // Keyed by consumer: two consumers may pick the same id without refusing each other.
             do throws(TrustError) {
                 try await replay.admit([("\(consumer.id)|\(request.requestID)", nil)], now: now())
             } catch {
-                return .failure(error.problem)
+                throw error.problem
             }
         }
-        return .success(Admitted(key: key, purpose: purpose, selection: selection))
-    }
-}
-
-extension AuditEvent {
-    /// Marks the event as refused (401, 403, 429: `denied`) or failed (anything else) with `problem`'s status and
-    /// code.
-    mutating func conclude(with problem: Problem) {
-        outcome = [401, 403, 429].contains(problem.status) ? .denied : .failed
-        status = problem.status
-        problemCode = problem.code
+        return decisions
     }
 }

@@ -5,9 +5,11 @@ public import LienthongJSON
 /// Signs Lienthong envelopes: `{ "message": {…}, "signatures": [ {protected, signature} ] }`.
 ///
 /// The payload of every signature is `JCS(message)` (RFC 8785), so the envelope survives re-serialisation. The
-/// origin signs with ``sign(message:identity:issuedAt:)``; a forwarding hop adds its countersignature
-/// with ``countersign(_:identity:issuedAt:)`` (see ``SignatureRole``). The key-and-chain forms check the identity
-/// on every call; a node prepares a ``JWSSigningIdentity`` once.
+/// origin signs in one place, ``sign(_:identity:issuedAt:)-(ExchangeMessage,_,_)``: the canonical message is
+/// written once, signed, and is byte for byte the body's `message`. ``sign(message:identity:issuedAt:)`` is the
+/// same signature as a tree, for callers that go on with one (print it, publish it, countersign it); a forwarding
+/// hop adds its countersignature with ``countersign(_:identity:issuedAt:)`` (see ``SignatureRole``). The
+/// key-and-chain forms check the identity on every call; a node prepares a ``JWSSigningIdentity`` once.
 ///
 /// ```swift
 /// let envelope = try EnvelopeSigner.sign(message: message, key: nodeKey, chain: nodeChain, issuedAt: .now)
@@ -19,13 +21,18 @@ public enum EnvelopeSigner {
     public static func sign(
         message: JSONValue, key: SigningKey, chain: [Certificate], algorithm: JWSAlgorithm? = nil, issuedAt: Date
     ) throws(TrustError) -> JSONValue {
-        try sign(message: message, identity: JWSSigningIdentity(key: key, chain: chain, algorithm: algorithm), issuedAt: issuedAt)
+        try sign(
+            message: message, identity: JWSSigningIdentity(key: key, chain: chain, algorithm: algorithm),
+            issuedAt: issuedAt)
     }
 
-    /// A new envelope around `message` signed by a prepared identity: the origin's signature.
-    public static func sign(message: JSONValue, identity: JWSSigningIdentity, issuedAt: Date) throws(TrustError) -> JSONValue {
-        let envelope: JSONValue = .object(["message": message, "signatures": .array([])])
-        return try appendSignature(to: envelope, identity: identity, issuedAt: issuedAt)
+    /// A new envelope around `message` signed by a prepared identity, as a tree: the signature of
+    /// ``sign(_:identity:issuedAt:)-(JSONValue,_,_)`` beside the message as given.
+    public static func sign(
+        message: JSONValue, identity: JWSSigningIdentity, issuedAt: Date
+    ) throws(TrustError) -> JSONValue {
+        let signed = try sign(message, identity: identity, issuedAt: issuedAt)
+        return .object(["message": message, "signatures": .array([signed.signature.json])])
     }
 
     /// The response envelope of `message`, signed by a prepared identity, as bytes: the canonical message is
@@ -45,20 +52,17 @@ public enum EnvelopeSigner {
         return try signCanonical(payload, identity: identity, issuedAt: issuedAt)
     }
 
-    /// ``sign(_:identity:issuedAt:)`` for a message that is not an exchange message (a receipt): canonicalised once,
-    /// signed, and those bytes are the body's `message`.
-    /// - Throws: ``TrustError/Code/malformedEnvelope`` if the message cannot be canonicalised; what ``JWSSigner``
-    ///   throws.
+    /// ``sign(_:identity:issuedAt:)-(ExchangeMessage,_,_)`` for a message that is not an exchange message (a
+    /// receipt, a global configuration): canonicalised once, signed, and those bytes are the body's `message`.
+    /// - Throws: ``TrustError/Code/malformedEnvelope`` if the message is not an object or cannot be canonicalised;
+    ///   what ``JWSSigner`` throws.
     public static func sign(
         _ message: JSONValue, identity: JWSSigningIdentity, issuedAt: Date
     ) throws(TrustError) -> SignedEnvelope {
-        let payload: [UInt8]
-        do {
-            payload = try JCS.canonicalize(message)
-        } catch {
-            throw TrustError(.malformedEnvelope, "message cannot be canonicalised (\(error.code.wireCode))")
+        guard message.objectValue != nil else {
+            throw TrustError(.malformedEnvelope, "envelope needs an object message and a signatures array")
         }
-        return try signCanonical(payload, identity: identity, issuedAt: issuedAt)
+        return try signCanonical(try canonicalPayload(message), identity: identity, issuedAt: issuedAt)
     }
 
     /// The envelope body around the canonical `payload` with the origin's signature over it.
@@ -76,7 +80,7 @@ public enum EnvelopeSigner {
         body.append(contentsOf: #","signature":"#.utf8)
         JSONValue.appendString(signature.signature, to: &body)
         body.append(contentsOf: "}]}".utf8)
-        return SignedEnvelope(body: body, messageSHA256: Base64URL.encode(Digest.sha256(payload)))
+        return SignedEnvelope(body: body, messageSHA256: Base64URL.encode(Digest.sha256(payload)), signature: signature)
     }
 
     /// The envelope with a forwarding hop's countersignature appended: over `JCS(message)` only, like the origin's,
@@ -87,7 +91,8 @@ public enum EnvelopeSigner {
     public static func countersign(
         _ envelope: JSONValue, key: SigningKey, chain: [Certificate], algorithm: JWSAlgorithm? = nil, issuedAt: Date
     ) throws(TrustError) -> JSONValue {
-        try countersign(envelope, identity: JWSSigningIdentity(key: key, chain: chain, algorithm: algorithm), issuedAt: issuedAt)
+        try countersign(
+            envelope, identity: JWSSigningIdentity(key: key, chain: chain, algorithm: algorithm), issuedAt: issuedAt)
     }
 
     /// ``countersign(_:key:chain:algorithm:issuedAt:)`` with a prepared identity.
@@ -109,7 +114,8 @@ public enum EnvelopeSigner {
         guard signatures.count < EnvelopeParser.maxSignatures else {
             throw TrustError(.tooManySignatures, "envelope already has \(signatures.count) signatures")
         }
-        let signature = try JWSSigner.sign(payload: try canonicalPayload(message), identity: identity, issuedAt: issuedAt)
+        let signature = try JWSSigner.sign(
+            payload: try canonicalPayload(message), identity: identity, issuedAt: issuedAt)
         object["signatures"] = .array(signatures + [signature.json])
         return .object(object)
     }

@@ -6,10 +6,13 @@ public struct SignedEnvelope: Sendable {
     public var body: [UInt8]
     /// Base64url SHA-256 of `JCS(message)`, the signed payload.
     public var messageSHA256: String
+    /// The origin's signature in the body.
+    public var signature: JWSSignature
 
     /// An envelope of these bytes.
-    public init(body: [UInt8], messageSHA256: String) {
+    public init(body: [UInt8], messageSHA256: String, signature: JWSSignature) {
         self.body = body
         self.messageSHA256 = messageSHA256
+        self.signature = signature
     }
 }

@@ -1,0 +1,114 @@
+import Foundation
+import LienthongAudit
+import LienthongCore
+
+/// One lookup's audit record from the request's arrival to its durable append: the stages of ``LookupPipeline``
+/// note what they learn (consumer, service, subject), and the exchange ends once, refused or released, by appending
+/// its events through the ``AuditRecorder`` before the answer may leave.
+struct AuditedExchange: Sendable {
+    /// What the audit records of one released part of the answer (a record's only part, or a profile part).
+    struct Part: Sendable {
+        /// How the part ended.
+        enum Outcome: Sendable {
+            /// Sent, with the fields released.
+            case released(fields: [String])
+            /// Withheld: the policy does not grant it.
+            case denied(Problem)
+            /// Withheld: its registry did not answer as it should.
+            case failed(Problem)
+        }
+
+        /// The registry that answers the part, when it is not the exchange's own.
+        var registry: RegistryDescriptor?
+        var outcome: Outcome
+    }
+
+    let requestID: String
+    let started: ContinuousClock.Instant
+    let audit: AuditRecorder
+    /// The event so far; every record of the exchange starts from it.
+    private(set) var event: AuditEvent
+
+    /// A new exchange for `request`, arrived at `time`.
+    init(_ request: LookupRequest, at time: Date, audit: AuditRecorder) {
+        requestID = request.requestID
+        started = .now
+        self.audit = audit
+        event = AuditEvent(time: time, requestID: request.requestID, outcome: .failed, status: 500)
+        event.purpose = request.purpose
+        event.requestSHA256 = request.signed?.requestHash
+    }
+
+    /// The consumer authenticated.
+    mutating func identified(_ consumer: Consumer) {
+        event.consumer = consumer.id.description
+    }
+
+    /// The lookup asks `service` of the registry `descriptor`.
+    mutating func concerns(_ descriptor: RegistryDescriptor, service: ExchangeID) {
+        event.service = service.description
+        event.provider = descriptor.provider.description
+    }
+
+    /// The key that names the subject, validated.
+    mutating func subject(_ key: String) {
+        event.subjectKey = key
+    }
+
+    /// Audits the exchange as refused or failed with `problem`.
+    /// - Returns: the problem to answer: `problem`, or the audit's own when the record could not be made.
+    func refuse(_ problem: Problem) async -> Problem {
+        var event = finished
+        event.conclude(with: problem)
+        return await audit.record([event], requestID: requestID) ?? problem
+    }
+
+    /// Audits the answer signed with digest `messageSHA256`, one record per part.
+    /// - Parameter documentSHA256: the streamed document's digest, for a document.
+    /// - Returns: `nil` once the records are durable, else the problem to answer instead of the data.
+    func release(_ parts: [Part], messageSHA256: String, documentSHA256: String? = nil) async -> Problem? {
+        let base = finished
+        let events = parts.map { part in
+            var event = base
+            if let registry = part.registry {
+                event.service = registry.service.description
+                event.provider = registry.provider.description
+            }
+            switch part.outcome {
+            case .released(let fields):
+                event.outcome = .allowed
+                event.status = 200
+                event.fields = fields
+                event.messageSHA256 = messageSHA256
+                event.documentSHA256 = documentSHA256
+            case .denied(let problem):
+                event.outcome = .denied
+                event.status = problem.status
+                event.problemCode = problem.code
+            case .failed(let problem):
+                event.outcome = .failed
+                event.status = problem.status
+                event.problemCode = problem.code
+            }
+            return event
+        }
+        return await audit.record(events, requestID: requestID)
+    }
+
+    /// The event with its latency, measured as the exchange ends.
+    private var finished: AuditEvent {
+        var event = event
+        event.latencyMicroseconds = started.duration(to: .now).wholeMicroseconds
+        return event
+    }
+}
+
+private extension AuditEvent {
+    /// Marks the event as refused (401, 403, 429: `denied`) or failed (anything else) with `problem`'s status and
+    /// code.
+    mutating func conclude(with problem: Problem) {
+        outcome = [401, 403, 429].contains(problem.status) ? .denied : .failed
+        status = problem.status
+        problemCode = problem.code
+    }
+}
