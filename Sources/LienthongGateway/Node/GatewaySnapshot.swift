@@ -62,10 +62,20 @@ final class GatewaySnapshot: Sendable {
         }
         let rateLimits = LookupRateLimits(policy: policy, store: services.rateLimits)
         let admission = LookupAdmission(policy: policy, rateLimits: rateLimits, replay: replay, now: { Date() })
-        let lookup = RecordLookup(
+        var lookup = RecordLookup(
             registries: Dictionary(registries.map { ($0.descriptor.name, $0) }, uniquingKeysWith: { a, _ in a }),
             admission: admission, signers: signers, audit: audit, signedRequests: signedRequests
         )
+        // The provider side takes the pipeline as it is; the consumer side forwards what is not local.
+        let peerEndpoint = services.peers.map { peers in
+            PeerEndpoint(
+                peers: peers, lookup: lookup, requestSchema: requestSchema,
+                services: Dictionary(
+                    configuration.registries.map { ($0.name, $0.service.description) }, uniquingKeysWith: { a, _ in a }))
+        }
+        lookup.peers = try services.peers.map { peers in
+            try PeerForwarding.make(configuration, peers: peers, keys: keys, developmentPKI: services.developmentPKI)
+        }
         let documents = DocumentLookup(
             registries: lookup.registries, admission: admission, signers: signers, audit: audit)
         let profiles = ProfileLookup(
@@ -94,7 +104,8 @@ final class GatewaySnapshot: Sendable {
                 await NodeReadiness.check(
                     registries: registries, audit: audit.log, storage: replay, federation: federation)
             },
-            authorityDocument: configuration.node.authority.map { configuration.dataPath($0.published) }
+            authorityDocument: configuration.node.authority.map { configuration.dataPath($0.published) },
+            peerEndpoint: peerEndpoint
         ).makeRouter()
         return GatewaySnapshot(
             generation: generation, configuration: configuration, keys: keys, registries: registries, router: router,

@@ -23,6 +23,8 @@ struct RecordLookup: Sendable {
     let audit: AuditRecorder
     /// Verifies and admits signed requests (`POST`).
     let signedRequests: SignedRequestVerifier
+    /// Forwards lookups of registries other nodes serve; `nil` on a node in no federation.
+    var peers: PeerForwarding? = nil
     var now: @Sendable () -> Date { admission.now }
 
     /// Runs the pipeline for an authenticated consumer (or records an unauthenticated attempt).
@@ -69,6 +71,10 @@ struct RecordLookup: Sendable {
             return .failure(problem)
         }
         guard let runtime = registries[request.registry] else {
+            // Federation hook: a registry another node serves is fetched through that node.
+            if let forwarded = await peers?.forward(request, consumer: consumer, event: &event) {
+                return forwarded.map { SignedRecord(body: $0.body, messageSHA256: $0.messageSHA256, fields: $0.fields) }
+            }
             return .failure(GatewayProblems.unknownRegistry(request.registry))
         }
         let descriptor = runtime.descriptor
