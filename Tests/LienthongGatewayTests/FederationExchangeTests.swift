@@ -108,6 +108,31 @@ struct FederationExchangeTests {
         #expect(consumerSide.requestSHA256 == message["requestHash"]?.stringValue)
         #expect(consumerSide.consumer == Self.motcua && providerSide.consumer == Self.motcua)
 
+        // Reconciled: nothing one side holds is missing at the other.
+        func reconcile() throws -> ChildProcess.Output {
+            try ChildProcess.run(
+                GatewayProcess.binary,
+                [
+                    "audit", "reconcile", province.auditPath, "--peer-log", population.auditPath,
+                    "--member", "VN/GOV/HCM", "--peer-member", "VN/GOV/BCA",
+                ])
+        }
+        let agreed = try reconcile()
+        #expect(agreed.status == 0, "\(agreed.stdout)\(agreed.stderr)")
+        #expect(agreed.stdout.contains("matched: 1, missing at peer: 0, missing here: 0"), "\(agreed.stdout)")
+        // A lookup sent straight to the provider with the province node's certificate: the provider logged it,
+        // the province node did not, and reconcile says so.
+        let direct = UUID().uuidString.lowercased()
+        let signer = try RequestSigner.demoClient(province, Self.motcua)
+        let sent = try await Self.forward(
+            try signer.sign(SignedRequestMessage.population(try Self.personalID, id: direct)), to: population,
+            as: network.nodeCertificate("node-hcm"))
+        #expect(sent.status == 200)
+        let disagreed = try reconcile()
+        #expect(disagreed.status == 1)
+        #expect(disagreed.stdout.contains("missing here: \(direct)"), "\(disagreed.stdout)")
+        #expect(disagreed.stdout.contains("matched: 1, missing at peer: 0, missing here: 1"), "\(disagreed.stdout)")
+
         // The other provider answers through the same node; a registry no node serves is unknown.
         let enterprise = try await Self.ask(province, "/v1/records/enterprise/\(try Self.enterpriseCode)")
         #expect(enterprise.status == 200, "\(enterprise.json)")
