@@ -108,6 +108,15 @@ struct FederationExchangeTests {
         #expect(consumerSide.requestSHA256 == message["requestHash"]?.stringValue)
         #expect(consumerSide.consumer == Self.motcua && providerSide.consumer == Self.motcua)
 
+        // The province node keeps its connection to the provider node alive and reuses it: after more lookups the
+        // provider holds one open connection (a connection per lookup would leave one per lookup in curl's cache).
+        for _ in 0..<4 {
+            #expect(try await Self.ask(province, "/v1/records/population/\(try Self.personalID)").status == 200)
+        }
+        let metrics = try await population.metrics(client: population.client())
+        let open = metrics.split(separator: "\n").first { $0.hasPrefix(#"lienthong_open_connections{listener="api"}"#) }
+        #expect(open?.split(separator: " ").last == "1", "\(open ?? "no gauge")")
+
         // Reconciled: nothing one side holds is missing at the other.
         func reconcile() throws -> ChildProcess.Output {
             try ChildProcess.run(
@@ -119,7 +128,7 @@ struct FederationExchangeTests {
         }
         let agreed = try reconcile()
         #expect(agreed.status == 0, "\(agreed.stdout)\(agreed.stderr)")
-        #expect(agreed.stdout.contains("matched: 1, missing at peer: 0, missing here: 0"), "\(agreed.stdout)")
+        #expect(agreed.stdout.contains("matched: 5, missing at peer: 0, missing here: 0"), "\(agreed.stdout)")
         // A lookup sent straight to the provider with the province node's certificate: the provider logged it,
         // the province node did not, and reconcile says so.
         let direct = UUID().uuidString.lowercased()
@@ -131,7 +140,7 @@ struct FederationExchangeTests {
         let disagreed = try reconcile()
         #expect(disagreed.status == 1)
         #expect(disagreed.stdout.contains("missing here: \(direct)"), "\(disagreed.stdout)")
-        #expect(disagreed.stdout.contains("matched: 1, missing at peer: 0, missing here: 1"), "\(disagreed.stdout)")
+        #expect(disagreed.stdout.contains("matched: 5, missing at peer: 0, missing here: 1"), "\(disagreed.stdout)")
 
         // The other provider answers through the same node; a registry no node serves is unknown.
         let enterprise = try await Self.ask(province, "/v1/records/enterprise/\(try Self.enterpriseCode)")
