@@ -21,8 +21,7 @@ extension ConfigurationCheck {
         if let file = federation["authorityCAFile"]?.stringValue, !file.isEmpty {
             checkDataFile("node.json", "/federation/authorityCAFile", file)
         }
-        // A development node may name files of the PKI it creates on first start.
-        for member in ["peerCertificate", "peerPrivateKey", "peerCAFile"] where !developmentPKI {
+        for member in ["peerCertificate", "peerPrivateKey", "peerCAFile"] {
             if let file = federation[member]?.stringValue, !file.isEmpty {
                 checkDataFile("node.json", "/federation/\(member)", file)
             }
