@@ -25,7 +25,8 @@ struct AuditReconciliationTests {
     }
 
     @Test func aRecordWithoutItsTwinIsReportedOnItsSide() {
-        let result = Self.reconcile([Self.record("a"), Self.record("here-only")], [Self.record("a"), Self.record("peer-only")])
+        let result = Self.reconcile(
+            [Self.record("a"), Self.record("here-only")], [Self.record("a"), Self.record("peer-only")])
         #expect(result.missingAtPeer.map(\.requestID) == ["here-only"])
         #expect(result.missingHere.map(\.requestID) == ["peer-only"])
         #expect(result.matched == 1)

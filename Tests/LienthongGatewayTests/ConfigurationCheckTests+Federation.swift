@@ -44,11 +44,12 @@ extension ConfigurationCheckTests {
     @Test func federationPeerFilesMustBeThereAndTheCertificateComesWithItsKey() async throws {
         let anchor: (URL) -> String = { _ in GatewayProcess.root.appendingPathComponent("config/demo/node.json").path }
         let alone = try await Self.federationProblems(
-            anchor: anchor, peer: ["peerCertificate": .string(GatewayProcess.root.appendingPathComponent("config/demo/node.json").path)])
+            anchor: anchor, peer: ["peerCertificate": .string(anchor(GatewayProcess.root))])
         #expect(alone.contains { $0.hasPrefix("node.json#/federation: name both peerCertificate and peerPrivateKey") },
             "\(alone)")
         let missing = try await Self.federationProblems(
-            anchor: anchor, peer: ["peerCertificate": "peer.crt.pem", "peerPrivateKey": "peer.key.pem", "peerCAFile": "ca.pem"])
+            anchor: anchor,
+            peer: ["peerCertificate": "peer.crt.pem", "peerPrivateKey": "peer.key.pem", "peerCAFile": "ca.pem"])
         for member in ["peerCertificate", "peerPrivateKey", "peerCAFile"] {
             #expect(missing.contains { $0.hasPrefix("node.json#/federation/\(member): ") }, "\(missing)")
         }

@@ -77,7 +77,8 @@ extension FederationExchangeTests {
         // The province node's certificate removed from the configuration: refused from the version that drops it.
         try await network.publish(clients: ["node-btc": ["node-rogue"]])
         let removedID = UUID().uuidString.lowercased()
-        let removed = try await Self.ask(province, "/v1/records/population/\(try Self.personalID)", requestID: removedID)
+        let removed = try await Self.ask(
+            province, "/v1/records/population/\(try Self.personalID)", requestID: removedID)
         #expect(removed.status == 403)
         #expect(removed.problemCode == "federation.unknown-node")
         #expect(try Self.audited(population, removedID).problemCode == "federation.unknown-node")

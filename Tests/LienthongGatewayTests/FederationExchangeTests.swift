@@ -41,7 +41,9 @@ struct FederationExchangeTests {
             client: province.client(certificate: province.clientCertificate(motcua)))
     }
 
-    static var personalID: String { get throws { try #require(try Seeds.rows("population.csv").first?["so_dinh_danh"]) } }
+    static var personalID: String {
+        get throws { try #require(try Seeds.rows("population.csv").first?["so_dinh_danh"]) }
+    }
     static var enterpriseCode: String {
         get throws { try #require(try Seeds.rows("enterprise.csv").first?["ma_so_doanh_nghiep"]) }
     }
@@ -52,7 +54,8 @@ struct FederationExchangeTests {
         defer { network.stop() }
         let (province, population) = (try Self.node(network, "node-hcm"), try Self.node(network, "node-bca"))
         let requestID = UUID().uuidString.lowercased()
-        let response = try await Self.ask(province, "/v1/records/population/\(try Self.personalID)", requestID: requestID)
+        let response = try await Self.ask(
+            province, "/v1/records/population/\(try Self.personalID)", requestID: requestID)
         #expect(response.status == 200, "\(String(decoding: response.body, as: UTF8.self))")
         let envelope = response.json
         let message = try #require(envelope["message"])

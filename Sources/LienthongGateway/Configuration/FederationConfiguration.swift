@@ -40,7 +40,9 @@ public struct FederationConfiguration: Sendable, Hashable, Codable {
     public static let defaultPeerCoolDownSeconds: Double = 10
 
     /// ``peerTimeoutSeconds`` with its default.
-    public var peerTimeout: Duration { .milliseconds(Int((peerTimeoutSeconds ?? Self.defaultPeerTimeoutSeconds) * 1000)) }
+    public var peerTimeout: Duration {
+        .milliseconds(Int((peerTimeoutSeconds ?? Self.defaultPeerTimeoutSeconds) * 1000))
+    }
     /// ``peerCoolDownSeconds`` with its default.
     public var peerCoolDown: Duration {
         .milliseconds(Int((peerCoolDownSeconds ?? Self.defaultPeerCoolDownSeconds) * 1000))

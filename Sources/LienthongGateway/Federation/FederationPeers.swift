@@ -81,7 +81,8 @@ final class FederationPeers: Sendable {
             switch error.code {
             case .cancelled:
                 record(.abandoned, node: node)
-                throw ConnectorError(code: .unavailable, registry: registry, detail: "cancelled", cause: error.code.wireCode)
+                throw ConnectorError(
+                    code: .unavailable, registry: registry, detail: "cancelled", cause: error.code.wireCode)
             case .timeout:
                 record(.failure, node: node)
                 throw ConnectorError(

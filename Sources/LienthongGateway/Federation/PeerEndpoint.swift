@@ -75,7 +75,8 @@ struct PeerEndpoint: Sendable {
     /// removed from the configuration); listed for a node that does not serve `member`
     /// (`federation.node-not-serving-member`). `nil` when it may.
     static func checkNode(
-        _ chain: [[UInt8]], member: String, configuration: GlobalConfiguration, trust: CertificateVerifier, at time: Date
+        _ chain: [[UInt8]], member: String, configuration: GlobalConfiguration, trust: CertificateVerifier,
+        at time: Date
     ) -> Problem? {
         guard let leaf = chain.first else { return FederationProblems.untrustedNode("no client certificate") }
         do throws(TrustError) {

@@ -74,7 +74,8 @@ struct PeerForwarding: Sendable {
                 HTTPClientRequest(
                     url: node.address + Self.peerPath + request.registry + "/" + key, method: .post,
                     headers: [
-                        "Content-Type": "application/lienthong-envelope+json", "Lienthong-Request-Id": request.requestID,
+                        "Content-Type": "application/lienthong-envelope+json",
+                        "Lienthong-Request-Id": request.requestID,
                     ],
                     body: envelope.serializedBytes(), connectTimeout: peers.timeout, totalTimeout: peers.timeout,
                     maxResponseBytes: Self.maxResponseBytes),
@@ -135,7 +136,8 @@ struct PeerForwarding: Sendable {
                 ("requestId", request.requestID), ("requestHash", requestHash),
                 ("consumer", consumer.id.description),
             ]
-            for (member, expected) in agreements where message[member]?.stringValue?.hasSameCodePoints(as: expected) != true {
+            for (member, expected) in agreements
+            where message[member]?.stringValue?.hasSameCodePoints(as: expected) != true {
                 return .failure(FederationProblems.badResponse(registry, "the answer's \(member) is not the request's"))
             }
             let countersigned = try EnvelopeSigner.countersign(
@@ -169,7 +171,8 @@ struct PeerForwarding: Sendable {
         if let retryAfter = document["retryAfter"] { extensions["retryAfter"] = retryAfter }
         if let registry = document["registry"] { extensions["registry"] = registry }
         return Problem(
-            status: response.status, code: code, title: document["title"]?.stringValue ?? "Refused by the provider node",
+            status: response.status, code: code,
+            title: document["title"]?.stringValue ?? "Refused by the provider node",
             detail: document["detail"]?.stringValue ?? "", extensions: extensions)
     }
 }
@@ -193,7 +196,8 @@ extension PeerForwarding {
                 identities[consumer.id] = try stored.identity()
             } else if let issued = developmentPKI?.clients[id] {
                 identities[consumer.id] = try JWSSigningIdentity(
-                    key: try SigningKey.load(from: issued.key), chain: try Certificate.loadChain(from: issued.certificate))
+                    key: try SigningKey.load(from: issued.key),
+                    chain: try Certificate.loadChain(from: issued.certificate))
             }
         }
         return PeerForwarding(peers: peers, identities: identities, now: { Date() })

@@ -71,7 +71,8 @@ final class GatewaySnapshot: Sendable {
             PeerEndpoint(
                 peers: peers, lookup: lookup, requestSchema: requestSchema,
                 services: Dictionary(
-                    configuration.registries.map { ($0.name, $0.service.description) }, uniquingKeysWith: { a, _ in a }))
+                    configuration.registries.map { ($0.name, $0.service.description) },
+                    uniquingKeysWith: { a, _ in a }))
         }
         lookup.peers = try services.peers.map { peers in
             try PeerForwarding.make(configuration, peers: peers, keys: keys, developmentPKI: services.developmentPKI)

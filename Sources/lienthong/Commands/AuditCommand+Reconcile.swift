@@ -27,7 +27,9 @@ extension AuditCommand {
 
     /// Runs `audit reconcile`.
     func reconcile(_ arguments: Arguments) throws -> Int32 {
-        guard let peerLog = arguments.option("peer-log") else { throw UsageError("audit reconcile needs --peer-log DB") }
+        guard let peerLog = arguments.option("peer-log") else {
+            throw UsageError("audit reconcile needs --peer-log DB")
+        }
         let from = try arguments.option("from").map { try Self.date($0, "--from") } ?? .distantPast
         let to = try arguments.option("to").map { try Self.date($0, "--to") } ?? .distantFuture
         let result = AuditReconciliation(

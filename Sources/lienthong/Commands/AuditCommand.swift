@@ -5,10 +5,11 @@ import LienthongTrust
 import LienthongCore
 import LienthongGateway
 
-/// `lienthong audit verify|export|seal|reconcile`: offline checks, exports, seals and reconciliation of the audit log.
+/// `lienthong audit verify|export|seal|reconcile`: offline checks, exports, seals and reconciliation of the audit
+/// log.
 struct AuditCommand: LienthongCommand {
     static let command = Command(
-        "audit", summary: "offline checks, exports and seals of the audit log",
+        "audit", summary: "offline checks, exports, seals and reconciliation of the audit log",
         subcommands: [
             Command(
                 "verify", summary: "check the hash chain and every signed checkpoint offline",

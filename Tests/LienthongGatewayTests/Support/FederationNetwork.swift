@@ -70,7 +70,8 @@ final class FederationNetwork {
             }
             try Data(JSONValue.array(kept ?? []).serializedBytes()).write(to: file)
             // Grants name local services only: for the others, the provider node's grants decide.
-            let services = Set((kept ?? []).flatMap { [$0["service"]?.stringValue, $0["documentService"]?.stringValue] })
+            let services = Set(
+                (kept ?? []).flatMap { [$0["service"]?.stringValue, $0["documentService"]?.stringValue] })
             let grantsFile = directory.appendingPathComponent("grants.json")
             let grants = try JSONValue.parse(Array(try Data(contentsOf: grantsFile))).arrayValue?.filter {
                 services.contains($0["service"]?.stringValue)
@@ -121,7 +122,9 @@ final class FederationNetwork {
         for node in nodes {
             var fingerprints = [try Self.fingerprint(node.process.dataDirectory.appendingPathComponent(
                 "pki/server.crt.pem").path)]
-            for client in clients[node.id] ?? [] { fingerprints.append(try Self.fingerprint(nodeCertificate(client).certificate)) }
+            for client in clients[node.id] ?? [] {
+                fingerprints.append(try Self.fingerprint(nodeCertificate(client).certificate))
+            }
             listed.append([
                 "id": .string(node.id), "address": .string(node.process.baseURL),
                 "tlsFingerprints": .array(fingerprints.map { .string($0) }),
@@ -135,7 +138,8 @@ final class FederationNetwork {
             try JSONValue.parse(Array(try Data(contentsOf: published)))["message"]?["version"]?.numberValue?.int)
         for node in nodes {
             try await FederationTests.expectLine(
-                node.process.standardOutput, [#""event":"federation-configuration-accepted""#, #""version":\#(version)"#])
+                node.process.standardOutput,
+                [#""event":"federation-configuration-accepted""#, #""version":\#(version)"#])
         }
     }
 
