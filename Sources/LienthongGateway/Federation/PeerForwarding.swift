@@ -38,8 +38,7 @@ struct PeerForwarding: Sendable {
         _ request: LookupRequest, consumer: Consumer, event: inout AuditEvent
     ) async -> Result<Forwarded, Problem>? {
         guard let configuration = peers.state.snapshot.configuration,
-            let service = configuration.servicesByID.values.sorted(by: { $0.id < $1.id })
-                .first(where: { $0.registry.hasSameCodePoints(as: request.registry) }),
+            let service = Self.recordService(of: request.registry, in: configuration),
             let serviceID = ExchangeID(service.id)
         else { return nil }
         event.service = service.id
@@ -91,6 +90,16 @@ struct PeerForwarding: Sendable {
         return countersigned(
             response.body, configuration: configuration, node: node, request: request, consumer: consumer,
             requestHash: requestHash, identity: identity)
+    }
+
+    /// The service that looks up records of `registry`: a registry that also offers its documents lists them as a
+    /// second service (schema `document.v1`, a registry's `documentService`), which a record lookup must not name.
+    static func recordService(
+        of registry: String, in configuration: GlobalConfiguration
+    ) -> GlobalConfiguration.Service? {
+        let services = configuration.servicesByID.values.filter { $0.registry.hasSameCodePoints(as: registry) }
+            .sorted { $0.id < $1.id }
+        return services.first { $0.schema?.hasSameCodePoints(as: "document.v1") != true } ?? services.first
     }
 
     /// The request envelope sent on: the caller's own signed request with this node's countersignature, or a new
