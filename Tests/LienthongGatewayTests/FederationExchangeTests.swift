@@ -145,6 +145,20 @@ struct FederationExchangeTests {
         #expect(disagreed.stdout.contains("missing here: \(direct)"), "\(disagreed.stdout)")
         #expect(disagreed.stdout.contains("matched: 5, missing at peer: 0, missing here: 1"), "\(disagreed.stdout)")
 
+        // The caller's own signed request (POST): forwarded with the province node's countersignature, answered for
+        // that request's hash.
+        let signedID = UUID().uuidString.lowercased()
+        let signedMessage = SignedRequestMessage.population(try Self.personalID, id: signedID)
+        let signedRequest = try RequestSigner.demoClient(province, Self.motcua).sign(signedMessage)
+        let posted = try await province.post(
+            "/v1/records/population/\(try Self.personalID)", body: signedRequest.serializedBytes(),
+            headers: ["Content-Type": "application/lienthong-envelope+json"],
+            client: province.client(certificate: province.clientCertificate(Self.motcua)))
+        #expect(posted.status == 200, "\(posted.json)")
+        #expect(posted.json["message"]?["requestHash"]?.stringValue == (try RequestHash.signedRequest(signedMessage)))
+        #expect(posted.json["signatures"]?.arrayValue?.count == 2)
+        #expect(try Self.audited(population, signedID).outcome == .allowed)
+
         // The other provider answers through the same node; a registry no node serves is unknown.
         let enterprise = try await Self.ask(province, "/v1/records/enterprise/\(try Self.enterpriseCode)")
         #expect(enterprise.status == 200, "\(enterprise.json)")

@@ -16,6 +16,9 @@ import LienthongTrust
 struct PeerForwarding: Sendable {
     /// The path prefix of the provider node's peer route (``Route/federationRecords``).
     static let peerPath = "/v1/federation/records/"
+    /// The characters of a key sent as they are in the peer route's path; every other byte is percent-encoded.
+    static let unreservedKeyCharacters = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
     /// The largest answer taken from a provider node.
     static let maxResponseBytes = 4 * 1024 * 1024
 
@@ -66,7 +69,8 @@ struct PeerForwarding: Sendable {
             return .failure(error.problem)
         }
         event.requestSHA256 = requestHash
-        let key = request.key.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? request.key
+        // ASCII letters and digits only: `.alphanumerics` would leave other scripts' letters raw in the URL.
+        let key = request.key.addingPercentEncoding(withAllowedCharacters: Self.unreservedKeyCharacters) ?? request.key
         let response: HTTPClientResponse
         do throws(ConnectorError) {
             response = try await peers.send(
