@@ -66,12 +66,16 @@ public final class GatewayNode: Sendable {
             signer: try Self.checkpointSigner(keys.signers), httpClient: httpClient)
         let replay = try store.openReplay(
             ReplayWindow.Configuration(window: configuration.node.replayWindowSeconds ?? 600), now: Date())
+        let federation = configuration.node.federation.map { FederationState(grace: $0.expiryGrace) }
         let services = NodeServices(
             audit: AuditRecorder(log: audit, enabled: configuration.node.audit?.enabled ?? true), replay: replay,
             metrics: Metrics(), httpClient: httpClient, connectorVariables: agency?.variables ?? [:],
             developmentPKI: pki, rateLimits: RateLimitStore(clock: ContinuousClock()),
             messages: try store.openMessageQueue(), attachments: try store.openAttachments(),
-            federation: configuration.node.federation.map { FederationState(grace: $0.expiryGrace) }
+            federation: federation,
+            peers: configuration.node.federation.flatMap { settings in
+                federation.map { FederationPeers(state: $0, settings: settings, dataPath: configuration.dataPath) }
+            }
         )
         var connectors: [any RegistryConnector] = []
         let registries = try openRegistries(configuration, services: services, reusing: []) {
@@ -168,6 +172,7 @@ public final class GatewayNode: Sendable {
         }
         for connector in opened.withLock({ $0 }) { await connector.close() }
         services.httpClient.shutdown()
+        services.peers?.client.shutdown()
         // Waits for the writer's last batch and final checkpoint: blocking work, kept off the cooperative pool.
         await BlockingPool.shared.run { [services] in services.audit.log.close() }
         logWriter?.close()

@@ -23,4 +23,5 @@ enum Route: String, PathTemplate {
     case inboxAttachment = "/v1/inbox/{id}/attachments/{name}"
     case inboxAck = "/v1/inbox/{id}/ack"
     case federationConfiguration = "/v1/federation/configuration"
+    case federationRecords = "/v1/federation/records/{registry}/{key}"
 }

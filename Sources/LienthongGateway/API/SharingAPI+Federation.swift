@@ -12,6 +12,17 @@ extension SharingAPI {
         status: 503, code: "federation.not-published", title: "No global configuration published",
         detail: "no global configuration has been published yet", extensions: ["retryAfter": 60])
 
+    /// `POST /v1/federation/records/{registry}/{key}` on a node in no federation.
+    static let notFederated = Problem(
+        status: 404, code: "federation.not-federated", title: "Not a federation node",
+        detail: "this node takes no lookups from other nodes")
+
+    /// A lookup another node forwarded (``PeerEndpoint``).
+    func forwardedRecord(_ routed: RoutedRequest) async -> HTTPResponse {
+        guard let peerEndpoint else { return .problem(Self.notFederated, requestID: nil) }
+        return await peerEndpoint.answer(routed.request, registry: routed.parameters[0], key: routed.parameters[1])
+    }
+
     /// The authority's published global configuration, byte for byte as `lienthong federation publish` wrote it
     /// (read on each request, so a new publication is served at once; publish replaces the file atomically).
     func publishedConfiguration() -> HTTPResponse {

@@ -34,7 +34,14 @@ extension SharingAPI {
         case .failure(let problem): return .problem(problem, requestID: nil)
         case .success(let parsed): lookupRequest = parsed
         }
-        switch await lookups.run(RecordLookup(), lookupRequest, consumer: authenticate(request)) {
+        let consumer = await authenticate(request)
+        let outcome: LookupOutcome
+        if let forwarded = await lookups.forward(lookupRequest, consumer: consumer) {
+            outcome = forwarded
+        } else {
+            outcome = await lookups.run(RecordLookup(), lookupRequest, consumer: consumer)
+        }
+        switch outcome {
         case .envelope(let body): return .jsonBytes(body, requestID: lookupRequest.requestID)
         case .problem(let problem): return .problem(problem, requestID: lookupRequest.requestID)
         }

@@ -3,7 +3,8 @@ import LienthongFederation
 
 extension ConfigurationCheck {
     /// node.json `federation`: the configuration anchor is there and holds a usable certificate chain, the
-    /// authority's TLS CA file is there, and the schema directory has `global-configuration.v1`.
+    /// authority's TLS CA file and the peer TLS files are there (certificate and key together), and the schema
+    /// directory has `global-configuration.v1`.
     mutating func checkFederation() {
         guard let federation = node["federation"], federation.objectValue != nil else { return }
         if let anchor = federation["anchor"]?.stringValue, !anchor.isEmpty {
@@ -19,6 +20,14 @@ extension ConfigurationCheck {
         }
         if let file = federation["authorityCAFile"]?.stringValue, !file.isEmpty {
             checkDataFile("node.json", "/federation/authorityCAFile", file)
+        }
+        for member in ["peerCertificate", "peerPrivateKey", "peerCAFile"] {
+            if let file = federation[member]?.stringValue, !file.isEmpty {
+                checkDataFile("node.json", "/federation/\(member)", file)
+            }
+        }
+        if (federation["peerCertificate"] == nil) != (federation["peerPrivateKey"] == nil) {
+            report("node.json", "/federation", "name both peerCertificate and peerPrivateKey, or neither")
         }
         if let catalog, catalog.compiled(SignedGlobalConfiguration.schemaID) == nil {
             report(

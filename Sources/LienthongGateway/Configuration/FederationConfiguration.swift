@@ -19,6 +19,35 @@ public struct FederationConfiguration: Sendable, Hashable, Codable {
     /// exchanges; ``defaultExpiryGraceSeconds`` when absent.
     public var expiryGraceSeconds: Double?
 
+    /// The TLS client certificate (PEM) this node presents to other nodes when it forwards a lookup.
+    public var peerCertificate: String?
+    /// The private key (PEM) of ``peerCertificate``.
+    public var peerPrivateKey: String?
+    /// The CAs (PEM) other nodes' TLS server certificates chain to; ``authorityCAFile`` when absent.
+    public var peerCAFile: String?
+    /// Seconds a forwarded lookup may take; ``defaultPeerTimeoutSeconds`` when absent.
+    public var peerTimeoutSeconds: Double?
+    /// Consecutive failures that open one peer node's breaker; ``defaultPeerFailureThreshold`` when absent.
+    public var peerFailureThreshold: Int?
+    /// Seconds an open breaker refuses before a probe; ``defaultPeerCoolDownSeconds`` when absent.
+    public var peerCoolDownSeconds: Double?
+
+    /// The default time a forwarded lookup may take.
+    public static let defaultPeerTimeoutSeconds: Double = 5
+    /// The default number of consecutive failures that open a peer node's breaker.
+    public static let defaultPeerFailureThreshold = 5
+    /// The default time a peer node's open breaker refuses.
+    public static let defaultPeerCoolDownSeconds: Double = 10
+
+    /// ``peerTimeoutSeconds`` with its default.
+    public var peerTimeout: Duration {
+        .milliseconds(Int((peerTimeoutSeconds ?? Self.defaultPeerTimeoutSeconds) * 1000))
+    }
+    /// ``peerCoolDownSeconds`` with its default.
+    public var peerCoolDown: Duration {
+        .milliseconds(Int((peerCoolDownSeconds ?? Self.defaultPeerCoolDownSeconds) * 1000))
+    }
+
     /// ``refreshSeconds`` with its default.
     public var refreshInterval: Double { refreshSeconds ?? Self.defaultRefreshSeconds }
     /// ``expiryGraceSeconds`` with its default.

@@ -62,11 +62,22 @@ final class GatewaySnapshot: Sendable {
         }
         let rateLimits = LookupRateLimits(policy: policy, store: services.rateLimits)
         let admission = LookupAdmission(policy: policy, rateLimits: rateLimits, replay: replay, now: { Date() })
-        let lookups = LookupPipeline(
+        var lookups = LookupPipeline(
             registries: Dictionary(registries.map { ($0.descriptor.name, $0) }, uniquingKeysWith: { a, _ in a }),
             signedRequests: signedRequests, admission: admission, fetch: RegistryFetch(),
             signing: ResponseSigning(signers: signers, now: { Date() }), audit: audit
         )
+        // The provider side takes the pipeline as it is; the consumer side forwards what is not local.
+        let peerEndpoint = services.peers.map { peers in
+            PeerEndpoint(
+                peers: peers, lookups: lookups, requestSchema: requestSchema,
+                services: Dictionary(
+                    configuration.registries.map { ($0.name, $0.service.description) },
+                    uniquingKeysWith: { a, _ in a }))
+        }
+        lookups.peers = try services.peers.map { peers in
+            try PeerForwarding.make(configuration, peers: peers, keys: keys, developmentPKI: services.developmentPKI)
+        }
         let router = SharingAPI(
             lookups: lookups, messages: messages, requestSchema: requestSchema,
             authenticator: ConsumerAuthenticator(
@@ -89,7 +100,8 @@ final class GatewaySnapshot: Sendable {
                 await NodeReadiness.check(
                     registries: registries, audit: audit.log, storage: replay, federation: federation)
             },
-            authorityDocument: configuration.node.authority.map { configuration.dataPath($0.published) }
+            authorityDocument: configuration.node.authority.map { configuration.dataPath($0.published) },
+            peerEndpoint: peerEndpoint
         ).makeRouter()
         return GatewaySnapshot(
             generation: generation, configuration: configuration, keys: keys, registries: registries, router: router,

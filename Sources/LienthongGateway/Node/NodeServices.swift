@@ -32,4 +32,6 @@ struct NodeServices: Sendable {
     let attachments: any AttachmentStore
     /// The global configuration held and how its refreshes went; `nil` on a node in no federation.
     let federation: FederationState?
+    /// The client, breakers and trust of exchanges with other nodes; `nil` on a node in no federation.
+    let peers: FederationPeers?
 }

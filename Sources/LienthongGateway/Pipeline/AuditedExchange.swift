@@ -50,6 +50,17 @@ struct AuditedExchange: Sendable {
         event.provider = descriptor.provider.description
     }
 
+    /// The lookup asks `service` of `provider`, a registry another node serves (named by the global configuration).
+    mutating func concerns(service: String, provider: String) {
+        event.service = service
+        event.provider = provider
+    }
+
+    /// The request went on to another node as the signed request with this hash (the provider audits it too).
+    mutating func sent(requestHash: String) {
+        event.requestSHA256 = requestHash
+    }
+
     /// The key that names the subject, validated.
     mutating func subject(_ key: String) {
         event.subjectKey = key

@@ -24,6 +24,8 @@ struct LookupPipeline: Sendable {
     /// The provider's key over the answer's exchange message.
     let signing: ResponseSigning
     let audit: AuditRecorder
+    /// Forwards record lookups of registries other nodes serve; `nil` on a node in no federation.
+    var peers: PeerForwarding? = nil
     var now: @Sendable () -> Date { admission.now }
 
     /// Runs a lookup answered by one signed envelope; the audit records are durable when this returns.

@@ -5,10 +5,11 @@ import LienthongTrust
 import LienthongCore
 import LienthongGateway
 
-/// `lienthong audit verify|export|seal`: offline checks, exports and seals of the audit log.
+/// `lienthong audit verify|export|seal|reconcile`: offline checks, exports, seals and reconciliation of the audit
+/// log.
 struct AuditCommand: LienthongCommand {
     static let command = Command(
-        "audit", summary: "offline checks, exports and seals of the audit log",
+        "audit", summary: "offline checks, exports, seals and reconciliation of the audit log",
         subcommands: [
             Command(
                 "verify", summary: "check the hash chain and every signed checkpoint offline",
@@ -68,6 +69,7 @@ struct AuditCommand: LienthongCommand {
                     .value("config", "DIR", help: "the node's configuration (default: $LIENTHONG_CONFIG, else config/demo)"),
                     .value("data-dir", "DIR", help: "the node's data directory (default: $LIENTHONG_DATA_DIR, else node.json's)"),
                 ]),
+            reconcileCommand,
         ])
 
     let arguments: Arguments
@@ -78,6 +80,7 @@ struct AuditCommand: LienthongCommand {
         switch arguments.subcommand {
         case "verify": return try verify(arguments, anchors: arguments.values("trust-anchor"))
         case "seal": try seal(arguments)
+        case "reconcile": return try reconcile(arguments)
         default: return try export(arguments)
         }
         return 0

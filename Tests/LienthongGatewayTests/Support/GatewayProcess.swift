@@ -69,9 +69,10 @@ final class GatewayProcess: @unchecked Sendable {
     ///   - drainOutput: read standard output on as it comes (its access log would fill the pipe and stall the
     ///     node); `false` leaves it to the test.
     ///   - captureStandardError: keep standard error for the test instead of passing it through.
+    ///   - listen: the API listener's address; a free port by default (a restart may ask for the port it had).
     init(
         configDirectory: URL? = nil, dataDirectory: URL? = nil, environment: [String: String] = [:],
-        drainOutput: Bool = true, captureStandardError: Bool = false
+        drainOutput: Bool = true, captureStandardError: Bool = false, listen: String = "127.0.0.1:0"
     ) throws {
         self.configDirectory = try configDirectory ?? Self.demoConfiguration()
         self.dataDirectory = dataDirectory
@@ -79,7 +80,7 @@ final class GatewayProcess: @unchecked Sendable {
         process = Process()
         process.executableURL = Self.binary
         process.arguments = [
-            "serve", "--config", self.configDirectory.path, "--data-dir", self.dataDirectory.path, "--listen", "127.0.0.1:0",
+            "serve", "--config", self.configDirectory.path, "--data-dir", self.dataDirectory.path, "--listen", listen,
             // The admin listener's default port would be shared by every node the tests start.
             "--admin-listen", "127.0.0.1:0",
         ]
