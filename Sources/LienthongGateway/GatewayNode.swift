@@ -40,7 +40,7 @@ public final class GatewayNode: Sendable {
     /// Reloads attempted so far; held for the whole of a reload, so two reloads never interleave.
     let reloading = Mutex(0)
     /// Writes the access and error log; `nil` when the level is `off`.
-    private let logWriter: LogWriter?
+    let logWriter: LogWriter?
     /// Fetches the global configuration while the node runs; `nil` on a node in no federation.
     private let federationRefresh: FederationRefresh?
 
@@ -71,6 +71,7 @@ public final class GatewayNode: Sendable {
             developmentPKI: pki, rateLimits: RateLimitStore(clock: ContinuousClock()),
             messages: try SQLiteMessageQueue(path: configuration.dataPath("messages.sqlite")),
             attachments: try Self.attachmentStore(configuration),
+            events: try SQLiteEventLog(path: configuration.dataPath("events.sqlite")),
             federation: configuration.node.federation.map { FederationState(grace: $0.expiryGrace) }
         )
         var connectors: [any RegistryConnector] = []
@@ -177,6 +178,7 @@ public final class GatewayNode: Sendable {
     private func runAPI() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await self.deliverMessages() }
+            group.addTask { await self.publishEvents() }
             if let federationRefresh { group.addTask { await federationRefresh.run() } }
             try await server.run()
             group.cancelAll()

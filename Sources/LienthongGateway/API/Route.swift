@@ -23,4 +23,7 @@ enum Route: String, PathTemplate {
     case inboxAttachment = "/v1/inbox/{id}/attachments/{name}"
     case inboxAck = "/v1/inbox/{id}/ack"
     case federationConfiguration = "/v1/federation/configuration"
+    case subscriptions = "/v1/subscriptions"
+    case subscription = "/v1/subscriptions/{id}"
+    case events = "/v1/events"
 }

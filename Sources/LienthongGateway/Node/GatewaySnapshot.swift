@@ -73,7 +73,11 @@ final class GatewaySnapshot: Sendable {
             replay: replay, signedRequests: signedRequests, now: { Date() }
         )
         let router = SharingAPI(
-            lookup: lookup, documents: documents, profiles: profiles, messages: messages, requestSchema: requestSchema,
+            lookup: lookup, documents: documents, profiles: profiles, messages: messages,
+            events: EventExchange(
+                log: services.events, policy: EventPolicy(configuration.policy),
+                publishers: EventExchange.publishers(configuration), signers: signers, audit: audit, now: { Date() }),
+            requestSchema: requestSchema,
             authenticator: ConsumerAuthenticator(
                 consumers: configuration.policy.consumers, tokenHashes: try dataDirectory.tokenHashes()
             ),
