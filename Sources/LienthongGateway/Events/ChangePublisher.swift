@@ -43,7 +43,8 @@ struct ChangePublisher: Sendable {
         }
     }
 
-    /// Polls every source until cancelled (at shutdown), pruning past the retention about once a minute.
+    /// Polls every source until cancelled (at shutdown), pruning past the retention after new events and at least
+    /// once a minute.
     func run(onError: @Sendable (String, String) -> Void) async {
         guard !sources.isEmpty else { return }
         let interval = sources.map(\.events.pollInterval).min() ?? .seconds(1)
@@ -57,7 +58,8 @@ struct ChangePublisher: Sendable {
                     onError(source.descriptor.name, "\(error)")
                 }
             }
-            if ContinuousClock.now - lastPrune > .seconds(60) {
+            // After new events the count bound may be passed; the age bound moves on its own, checked each minute.
+            if busy || ContinuousClock.now - lastPrune > .seconds(60) {
                 lastPrune = ContinuousClock.now
                 prune(onError: onError)
             }
