@@ -1,7 +1,7 @@
 import LienthongJSON
 
-/// The changes of a registry published as a CSV file: when the file is replaced, the rows added or changed since
-/// the version read before (a removed row is a change with no record after).
+/// The changes of a registry published as a CSV file: when the file is replaced, the rows added (inserts) or changed
+/// since the version read before (a removed row is a change with no record after).
 ///
 /// The previous version is held in memory: the first poll after a start reads the file as its baseline, so a file
 /// replaced while the node was down yields no events for that replacement. The cursor is the file version's token.
@@ -33,7 +33,10 @@ public actor CSVChangeSource: ChangeSource {
         var changes: [NativeChange] = []
         for (key, row) in current.rows.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) })
         where before.rows[key] != row {
-            changes.append(NativeChange(key: key, before: before.rows[key], after: row, cursor: current.version))
+            changes.append(
+                NativeChange(
+                    key: key, before: before.rows[key], after: row, cursor: current.version,
+                    isInsert: before.rows[key] == nil))
         }
         for (key, row) in before.rows.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) })
         where current.rows[key] == nil {

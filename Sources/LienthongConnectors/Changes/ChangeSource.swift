@@ -12,7 +12,8 @@ public protocol ChangeSource: Sendable {
 }
 
 /// One record's change: its key, the native record after it (`nil` when it was removed) and, when the source knows
-/// it, the record before (a CSV diff does; a change table does not, so the node compares with what it saw last).
+/// it, the record before (a CSV diff does; a change table does not, so the node compares with what it saw last) or
+/// that there was none (``isInsert``).
 public struct NativeChange: Sendable {
     /// The record's key, as lookups take it.
     public var key: String
@@ -22,12 +23,15 @@ public struct NativeChange: Sendable {
     public var after: NativeRecord?
     /// The cursor just past this change.
     public var cursor: String
+    /// Whether the source knows the record did not exist before: an insert changes no value of an existing record.
+    public var isInsert: Bool
 
     /// A change.
-    public init(key: String, before: NativeRecord?, after: NativeRecord?, cursor: String) {
+    public init(key: String, before: NativeRecord?, after: NativeRecord?, cursor: String, isInsert: Bool = false) {
         self.key = key
         self.before = before
         self.after = after
         self.cursor = cursor
+        self.isInsert = isInsert
     }
 }

@@ -107,7 +107,8 @@ struct ChangePublisher: Sendable {
             } else {
                 before = nil
             }
-            for type in source.events.types where type.condition.fires(before: before, after: after) {
+            // An insert the source knows of changed no value of an existing record: it only starts a baseline.
+            for type in source.events.types where !change.isInsert && type.condition.fires(before: before, after: after) {
                 sequence += 1
                 let carried = FieldProjection.project(record, to: .only(Set(type.fields)))
                 let event = ChangeEventMessage(
