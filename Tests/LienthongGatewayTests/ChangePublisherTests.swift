@@ -58,7 +58,7 @@ struct ChangePublisherTests {
                 sources: [
                     .init(
                         descriptor: descriptor, events: try #require(configuration.events), mapping: configuration.mapping,
-                        changes: try #require(configuration.makeChangeSource(dataDirectory: directory.path)))
+                        changes: try #require(try configuration.makeChangeSource(dataDirectory: directory.path)))
                 ],
                 log: try SQLiteEventLog(path: directory.appendingPathComponent("events.sqlite")),
                 settings: EventsConfiguration().resolved, signer: { _ in identity })

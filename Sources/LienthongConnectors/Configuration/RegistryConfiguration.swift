@@ -120,17 +120,24 @@ public struct RegistryConfiguration: Sendable {
             resilience: resilience, searches: searches, events: events)
     }
 
-    /// Which detections each connector kind offers: SQL tables for SQLite, the reload diff for CSV.
+    /// Which detections each connector kind offers: SQL tables for SQLite and PostgreSQL, the reload diff for CSV.
     static func detects(_ detection: ChangeDetection, with connector: ConnectorConfiguration) -> Bool {
         switch (connector, detection) {
-        case (.sqlite, .changeTable), (.sqlite, .updatedAt), (.csv, .reload): true
+        case (.sqlite, .changeTable), (.sqlite, .updatedAt), (.postgres, .changeTable), (.postgres, .updatedAt),
+            (.csv, .reload):
+            true
         default: false
         }
     }
 
     /// The change source of the declared events, reading the back end on its own connections; `nil` without events.
-    /// - Parameter dataDirectory: Where relative database and file paths point.
-    public func makeChangeSource(dataDirectory: String) -> (any ChangeSource)? {
+    /// - Parameters:
+    ///   - dataDirectory: Where relative database and file paths point.
+    ///   - variables: Values for `{NAME}` placeholders of PostgreSQL connection strings.
+    /// - Throws: `connector-configuration` when a connection string has a placeholder without a value.
+    public func makeChangeSource(
+        dataDirectory: String, variables: [String: String] = [:]
+    ) throws(ConnectorError) -> (any ChangeSource)? {
         guard let events else { return nil }
         switch connector {
         case .sqlite(var configuration):
@@ -141,7 +148,12 @@ public struct RegistryConfiguration: Sendable {
         case .csv(let configuration):
             return CSVChangeSource(
                 connector: CSVConnector(registry: registry, configuration: configuration, dataDirectory: dataDirectory))
-        case .rest, .postgres:
+        case .postgres(var configuration):
+            configuration.poolSize = 1
+            return PostgresChangeSource(
+                connector: try PostgresConnector(registry: registry, configuration: configuration, variables: variables),
+                detection: events.detection)
+        case .rest:
             return nil
         }
     }

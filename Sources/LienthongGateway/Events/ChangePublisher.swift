@@ -30,14 +30,16 @@ struct ChangePublisher: Sendable {
     /// The provider's signing key now (keys change on reload).
     let signer: @Sendable (ExchangeID) -> JWSSigningIdentity?
 
-    /// The sources of every registry of `configuration` that declares events.
-    static func sources(_ configuration: GatewayConfiguration) throws -> [Source] {
+    /// The sources of every registry of `configuration` that declares events; `variables` fill the `{NAME}`
+    /// placeholders of connection strings.
+    static func sources(_ configuration: GatewayConfiguration, variables: [String: String]) throws -> [Source] {
         try configuration.registries.compactMap { descriptor in
             let parsed = try RegistryConfiguration(
                 document: descriptor.connector,
                 baseDirectory: URL(fileURLWithPath: descriptor.connectorFile).deletingLastPathComponent().path)
             guard let events = parsed.events,
-                let changes = parsed.makeChangeSource(dataDirectory: configuration.dataDirectory.path)
+                let changes = try parsed.makeChangeSource(
+                    dataDirectory: configuration.dataDirectory.path, variables: variables)
             else { return nil }
             return Source(descriptor: descriptor, events: events, mapping: parsed.mapping, changes: changes)
         }

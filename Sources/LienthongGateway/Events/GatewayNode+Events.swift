@@ -7,7 +7,7 @@ extension GatewayNode {
         let configuration = current.current.configuration
         let sources: [ChangePublisher.Source]
         do {
-            sources = try ChangePublisher.sources(configuration)
+            sources = try ChangePublisher.sources(configuration, variables: services.connectorVariables)
         } catch {
             report("events", "\(error)")
             return
