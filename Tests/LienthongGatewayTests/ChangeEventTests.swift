@@ -125,6 +125,66 @@ struct ChangeEventTests {
         #expect(events.compactMap { $0["message"]?["record"]?["permanentAddress"]?["provinceCode"] } == [.string(code)])
     }
 
+    /// A subscription of the subscriber's consumer to `type` of `service` for `purpose`; its id and start.
+    func subscribe(
+        _ subscriber: EventSubscriber, _ service: String, _ type: String, _ purpose: String
+    ) async throws -> (id: String, after: Int64) {
+        let answer = try await subscriber.subscribe(
+            ["service": .string(service), "eventTypes": [.string(type)], "purpose": .string(purpose)])
+        #expect(answer.status == 201, "\(String(decoding: answer.body, as: UTF8.self))")
+        return (
+            try #require(answer.json["id"]?.stringValue), Int64(try #require(answer.json["after"]?.numberValue?.int))
+        )
+    }
+
+    /// Runs `sql` on the demo database of `registry`.
+    func change(_ subscriber: EventSubscriber, _ registry: String, _ sql: String) throws {
+        let path = subscriber.gateway.dataDirectory.appendingPathComponent("\(registry).sqlite").path
+        try SQLiteDatabase(path: path, mode: .readWrite).execute(sql)
+    }
+
+    @Test func theOtherDemoRegistriesPublishTheirEventsByUpdatedAtAndByFeed() async throws {
+        var subscriber = try subscriber()
+        let enterprise = try await subscribe(
+            subscriber, "VN/GOV/BTC/DKKD/enterprise", "enterprise.dissolved", "tax-administration")
+        try change(
+            subscriber, "enterprise",
+            "UPDATE doanh_nghiep SET tinh_trang = 'Đã giải thể' WHERE ma_so_doanh_nghiep = '0935673853'")
+        let dissolved = try await subscriber.collect(enterprise.id, after: enterprise.after, count: 1)
+        #expect(dissolved.first?["message"]?["record"]?["enterpriseCode"] == "0935673853")
+        #expect(dissolved.first?["message"]?["record"]?["status"] == "dissolved")
+        #expect(dissolved.first?["message"]?["sequence"]?.numberValue?.int == Int(enterprise.after) + 1)
+
+        subscriber.token = "motcua.token"
+        let insurance = try await subscribe(
+            subscriber, "VN/GOV/BHXH/CSDLBH/insurance-participation", "participation.stopped", "social-insurance")
+        try change(
+            subscriber, "insurance",
+            "UPDATE qua_trinh_tham_gia SET trang_thai = 3, den_thang = '12/2026' WHERE ma_so_bhxh = '7963860089'")
+        let stopped = try await subscriber.collect(insurance.id, after: insurance.after, count: 1)
+        #expect(stopped.first?["message"]?["record"]?["socialInsuranceNumber"] == "7963860089")
+        #expect(stopped.first?["message"]?["record"]?["status"] == "ended")
+
+        // The land registry is reached over HTTP: its agency API's change feed says which parcel changed.
+        let land = try await subscribe(
+            subscriber, "VN/GOV/BNNMT/DATDAI/land-parcel", "parcel.transferred", "land-administration")
+        try change(
+            subscriber, "land",
+            """
+            UPDATE thua_dat SET tai_lieu = json_set(tai_lieu, '$.chuSuDung',
+                json('[{"loai": "CN", "soGiayTo": "001090012345", "ten": "Trần Văn Mua"}]'))
+            WHERE ma_xa = '44004' AND so_to_ban_do = 45 AND so_thua = 66
+            """)
+        let transferred = try await subscriber.collect(land.id, after: land.after, count: 1)
+        let message = try #require(transferred.first?["message"])
+        #expect(message["eventType"] == "parcel.transferred")
+        #expect(message["record"]?["parcelId"] != nil)
+        #expect(message["record"]?["holders"]?.arrayValue?.count == 1)
+        for event in dissolved + stopped + transferred {
+            #expect(try subscriber.verify(event).status == 0)
+        }
+    }
+
     /// A subscription asked that the node refuses: the caller's token file, the body, the status and the code.
     struct Refusal: Sendable, CustomTestStringConvertible {
         let token: String
@@ -154,7 +214,7 @@ struct ChangeEventTests {
             status: 403, code: "event.purpose-not-granted"),
         Refusal(
             token: "thue.token",
-            body: #"{"service":"VN/GOV/BNNMT/DATDAI/land-parcel","eventTypes":["parcel.transferred"],"purpose":"tax-administration"}"#,
+            body: #"{"service":"VN/GOV/BNNMT/DATDAI/land-document","eventTypes":["parcel.transferred"],"purpose":"tax-administration"}"#,
             status: 422, code: "event.unknown-service"),
         // dateOfBirth is not granted to THUE: filtering on it would tell its value.
         Refusal(

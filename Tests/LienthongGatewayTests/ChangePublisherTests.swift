@@ -1,6 +1,7 @@
 import Foundation
 import LienthongConnectors
 import LienthongCore
+import LienthongHTTP
 import LienthongJSON
 import LienthongNodeStore
 import LienthongTrust
@@ -13,6 +14,8 @@ import Testing
 /// same log resumes its sequence.
 struct ChangePublisherTests {
     static let provider = "VN/GOV/BCA/DANCU"
+    /// Unused by a CSV source; the publisher's sources are made with one.
+    static let client = HTTPClient()
 
     /// A CSV population registry with the two demo person events, a provider key and its root.
     struct Fixture {
@@ -58,7 +61,8 @@ struct ChangePublisherTests {
                 sources: [
                     .init(
                         descriptor: descriptor, events: try #require(configuration.events), mapping: configuration.mapping,
-                        changes: try #require(try configuration.makeChangeSource(dataDirectory: directory.path)))
+                        changes: try #require(
+                            try configuration.makeChangeSource(dataDirectory: directory.path, httpClient: ChangePublisherTests.client)))
                 ],
                 log: try SQLiteEventLog(path: directory.appendingPathComponent("events.sqlite")),
                 settings: EventsConfiguration().resolved, signer: { _ in identity })

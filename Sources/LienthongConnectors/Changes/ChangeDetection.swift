@@ -6,6 +6,7 @@ import LienthongJSON
 /// { "kind": "change-table", "table": "thay_doi", "sequenceColumn": "ma_thay_doi", "keyColumn": "so_dinh_danh" }
 /// { "kind": "updated-at", "table": "doanh_nghiep", "column": "cap_nhat_luc", "keyColumn": "ma_so_doanh_nghiep" }
 /// { "kind": "reload" }
+/// { "kind": "feed", "url": "http://127.0.0.1:{port}/api/v1/thay-doi" }
 /// ```
 /// Table and column names are SQL identifiers (letters, digits, `_`), never interpolated otherwise.
 public enum ChangeDetection: Sendable, Equatable {
@@ -15,6 +16,9 @@ public enum ChangeDetection: Sendable, Equatable {
     case updatedAt(table: String, column: String, keyColumn: String)
     /// A file read again when it changes (CSV): the changes are the diff with the previous version.
     case reload
+    /// A feed URL of the agency's API (REST), polled: `GET <url>?after=<cursor>&limit=<n>` answers
+    /// `{"changes": [{"key": …, "cursor": …}], "head": …}`.
+    case feed(url: String)
 
     /// The `kind` member.
     public var kind: String {
@@ -22,6 +26,7 @@ public enum ChangeDetection: Sendable, Equatable {
         case .changeTable: "change-table"
         case .updatedAt: "updated-at"
         case .reload: "reload"
+        case .feed: "feed"
         }
     }
 
@@ -44,6 +49,11 @@ public enum ChangeDetection: Sendable, Equatable {
             self = .updatedAt(
                 table: try identifier("table"), column: try identifier("column"), keyColumn: try identifier("keyColumn"))
         case "reload": self = .reload
+        case "feed":
+            guard let url = document["url"]?.stringValue, url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                throw ChangeRuleError("detection.url is missing or not an http(s) URL")
+            }
+            self = .feed(url: url)
         case let kind: throw ChangeRuleError("detection kind '\(kind ?? "")' is unknown")
         }
     }

@@ -120,11 +120,12 @@ public struct RegistryConfiguration: Sendable {
             resilience: resilience, searches: searches, events: events)
     }
 
-    /// Which detections each connector kind offers: SQL tables for SQLite and PostgreSQL, the reload diff for CSV.
+    /// Which detections each connector kind offers: SQL tables for SQLite and PostgreSQL, the reload diff for CSV, a
+    /// feed for REST.
     static func detects(_ detection: ChangeDetection, with connector: ConnectorConfiguration) -> Bool {
         switch (connector, detection) {
         case (.sqlite, .changeTable), (.sqlite, .updatedAt), (.postgres, .changeTable), (.postgres, .updatedAt),
-            (.csv, .reload):
+            (.csv, .reload), (.rest, .feed):
             true
         default: false
         }
@@ -133,10 +134,11 @@ public struct RegistryConfiguration: Sendable {
     /// The change source of the declared events, reading the back end on its own connections; `nil` without events.
     /// - Parameters:
     ///   - dataDirectory: Where relative database and file paths point.
-    ///   - variables: Values for `{NAME}` placeholders of PostgreSQL connection strings.
+    ///   - httpClient: The client a feed is read with.
+    ///   - variables: Values for `{NAME}` placeholders of PostgreSQL connection strings and REST URLs.
     /// - Throws: `connector-configuration` when a connection string has a placeholder without a value.
     public func makeChangeSource(
-        dataDirectory: String, variables: [String: String] = [:]
+        dataDirectory: String, httpClient: HTTPClient, variables: [String: String] = [:]
     ) throws(ConnectorError) -> (any ChangeSource)? {
         guard let events else { return nil }
         switch connector {
@@ -153,8 +155,12 @@ public struct RegistryConfiguration: Sendable {
             return PostgresChangeSource(
                 connector: try PostgresConnector(registry: registry, configuration: configuration, variables: variables),
                 detection: events.detection)
-        case .rest:
-            return nil
+        case .rest(let configuration):
+            guard case .feed(let url) = events.detection else { return nil }
+            return RESTChangeSource(
+                connector: RESTConnector(
+                    registry: registry, configuration: configuration, variables: variables, client: httpClient),
+                feed: url, variables: variables)
         }
     }
 

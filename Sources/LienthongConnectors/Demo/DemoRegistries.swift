@@ -8,8 +8,8 @@ import LienthongStorage
 /// (`qua_trinh_tham_gia`) and `land.sqlite` (`thua_dat`, the store behind the demo land agency API: one JSON
 /// document per parcel). Keys are primary keys. Empty CSV fields become `NULL`.
 ///
-/// Each also records its changes for change events, as its agency's database would: `cong_dan` through triggers into
-/// a change table (`thay_doi`), `doanh_nghiep` and `qua_trinh_tham_gia` through a `cap_nhat_luc` column (Unix time in
+/// Each also records its changes for change events, as its agency's database would: `cong_dan` and `thua_dat` through
+/// triggers into a change table (`thay_doi`; the land agency API serves its as a feed), `doanh_nghiep` and `qua_trinh_tham_gia` through a `cap_nhat_luc` column (Unix time in
 /// milliseconds, 0 for seeded rows) that a trigger sets on every update. They are created after the seeding, so the
 /// seed rows are no change.
 ///
@@ -103,7 +103,17 @@ public enum DemoRegistries {
         Table(
             registry: "land", seedFile: "land.json", table: "thua_dat",
             columns: [("ma_xa", "TEXT"), ("so_to_ban_do", "INTEGER"), ("so_thua", "INTEGER"), ("tai_lieu", "TEXT")],
-            key: ["ma_xa", "so_to_ban_do", "so_thua"], extraIndexes: []
+            key: ["ma_xa", "so_to_ban_do", "so_thua"], extraIndexes: [],
+            changeTracking: [
+                """
+                CREATE TABLE thay_doi (ma_thay_doi INTEGER PRIMARY KEY AUTOINCREMENT, khoa TEXT NOT NULL)
+                """,
+                """
+                CREATE TRIGGER thua_dat_sua AFTER UPDATE ON thua_dat BEGIN
+                    INSERT INTO thay_doi (khoa) VALUES (NEW.ma_xa || '-' || NEW.so_to_ban_do || '-' || NEW.so_thua);
+                END
+                """,
+            ]
         ),
     ]
 

@@ -25,8 +25,8 @@ public struct PostgresChangeSource: ChangeSource {
             let rows = try await query(
                 "SELECT \(column)::text, \(key)::text FROM \(table) ORDER BY \(column) DESC, \(key) DESC LIMIT 1", [])
             return rows.first.map(Self.cursor) ?? "[]"
-        case .reload:
-            throw ConnectorError(code: .configuration, registry: connector.registry, detail: "PostgreSQL reloads nothing")
+        case .reload, .feed:
+            throw ConnectorError(code: .configuration, registry: connector.registry, detail: "PostgreSQL detects changes in tables")
         }
     }
 
@@ -54,8 +54,8 @@ public struct PostgresChangeSource: ChangeSource {
                     "SELECT \(column)::text, \(key)::text FROM \(table) ORDER BY \(column), \(key) LIMIT $1",
                     [String(limit)])
             }
-        case .reload:
-            throw ConnectorError(code: .configuration, registry: connector.registry, detail: "PostgreSQL reloads nothing")
+        case .reload, .feed:
+            throw ConnectorError(code: .configuration, registry: connector.registry, detail: "PostgreSQL detects changes in tables")
         }
         var changes: [NativeChange] = []
         for row in rows {

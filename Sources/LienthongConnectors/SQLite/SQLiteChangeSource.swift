@@ -26,8 +26,8 @@ public struct SQLiteChangeSource: ChangeSource {
                 "SELECT \(column), \(key) FROM \(table) ORDER BY \(column) DESC, \(key) DESC LIMIT 1", [])
             guard let row = rows.first else { return "[]" }
             return Self.cursor(row)
-        case .reload:
-            throw ConnectorError(code: .configuration, registry: connector.registry, detail: "SQLite reloads nothing")
+        case .reload, .feed:
+            throw ConnectorError(code: .configuration, registry: connector.registry, detail: "SQLite detects changes in tables")
         }
     }
 
@@ -56,8 +56,8 @@ public struct SQLiteChangeSource: ChangeSource {
                     ORDER BY \(column), \(key) LIMIT ?3
                     """, [time, lastKey, .integer(Int64(limit))])
             }
-        case .reload:
-            throw ConnectorError(code: .configuration, registry: connector.registry, detail: "SQLite reloads nothing")
+        case .reload, .feed:
+            throw ConnectorError(code: .configuration, registry: connector.registry, detail: "SQLite detects changes in tables")
         }
         var changes: [NativeChange] = []
         for row in rows {

@@ -2,6 +2,7 @@ import Foundation
 import LienthongAccess
 import LienthongConnectors
 import LienthongCore
+import LienthongHTTP
 import LienthongJSON
 import LienthongNodeStore
 import LienthongTrust
@@ -32,14 +33,16 @@ struct ChangePublisher: Sendable {
 
     /// The sources of every registry of `configuration` that declares events; `variables` fill the `{NAME}`
     /// placeholders of connection strings.
-    static func sources(_ configuration: GatewayConfiguration, variables: [String: String]) throws -> [Source] {
+    static func sources(
+        _ configuration: GatewayConfiguration, httpClient: HTTPClient, variables: [String: String]
+    ) throws -> [Source] {
         try configuration.registries.compactMap { descriptor in
             let parsed = try RegistryConfiguration(
                 document: descriptor.connector,
                 baseDirectory: URL(fileURLWithPath: descriptor.connectorFile).deletingLastPathComponent().path)
             guard let events = parsed.events,
                 let changes = try parsed.makeChangeSource(
-                    dataDirectory: configuration.dataDirectory.path, variables: variables)
+                    dataDirectory: configuration.dataDirectory.path, httpClient: httpClient, variables: variables)
             else { return nil }
             return Source(descriptor: descriptor, events: events, mapping: parsed.mapping, changes: changes)
         }

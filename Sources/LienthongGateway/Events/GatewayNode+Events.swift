@@ -7,7 +7,8 @@ extension GatewayNode {
         let configuration = current.current.configuration
         let sources: [ChangePublisher.Source]
         do {
-            sources = try ChangePublisher.sources(configuration, variables: services.connectorVariables)
+            sources = try ChangePublisher.sources(
+                configuration, httpClient: services.httpClient, variables: services.connectorVariables)
         } catch {
             report("events", "\(error)")
             return
