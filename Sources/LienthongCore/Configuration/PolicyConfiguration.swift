@@ -137,6 +137,7 @@ public struct EventGrant: Sendable, Hashable, Codable {
     /// Optional validity dates (`validFrom`, `validUntil`); all must hold.
     public var conditions: GrantConditions?
 
+    /// A grant of kind `events`.
     public init(
         consumer: ExchangeID, service: ExchangeID, eventTypes: [String], purposes: [String], fields: [String],
         conditions: GrantConditions? = nil
