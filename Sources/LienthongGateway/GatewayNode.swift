@@ -41,7 +41,7 @@ public final class GatewayNode: Sendable {
     /// Reloads attempted so far; held for the whole of a reload, so two reloads never interleave.
     let reloading = Mutex(0)
     /// Writes the access and error log; `nil` when the level is `off`.
-    private let logWriter: LogWriter?
+    let logWriter: LogWriter?
     /// Fetches the global configuration while the node runs; `nil` on a node in no federation.
     private let federationRefresh: FederationRefresh?
 
@@ -72,6 +72,7 @@ public final class GatewayNode: Sendable {
             metrics: Metrics(), httpClient: httpClient, connectorVariables: agency?.variables ?? [:],
             developmentPKI: pki, rateLimits: RateLimitStore(clock: ContinuousClock()),
             messages: try store.openMessageQueue(), attachments: try store.openAttachments(),
+            events: try SQLiteEventLog(path: configuration.dataPath("events.sqlite")),
             federation: federation,
             peers: configuration.node.federation.flatMap { settings in
                 federation.map { FederationPeers(state: $0, settings: settings, dataPath: configuration.dataPath) }
@@ -183,6 +184,7 @@ public final class GatewayNode: Sendable {
     private func runAPI() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await self.deliverMessages() }
+            group.addTask { await self.publishEvents() }
             if let federationRefresh { group.addTask { await federationRefresh.run() } }
             try await server.run()
             group.cancelAll()

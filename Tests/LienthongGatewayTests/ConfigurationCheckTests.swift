@@ -361,8 +361,8 @@ struct RateLimitConfigurationTests {
         #expect(same == [])
         let problems = try await Self.problems(first: ["requestsPerSecond": 20], second: ["requestsPerSecond": 5])
         #expect(problems.count == 1)
-        // The appended grant follows the demo's eight.
-        let expected = "grants.json#/8/rateLimit: differs from the rateLimit of /0"
+        // The appended grant follows the demo's twelve.
+        let expected = "grants.json#/12/rateLimit: differs from the rateLimit of /0"
         #expect(problems.first?.hasPrefix(expected) == true, "\(problems)")
     }
 

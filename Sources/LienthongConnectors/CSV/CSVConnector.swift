@@ -92,6 +92,15 @@ public actor CSVConnector: RegistryConnector {
         snapshot = nil
     }
 
+    /// Every row by key (the last row of a repeated key) and a token of the file version they were read from, for
+    /// ``CSVChangeSource``; the file is read again only when it changed, as for lookups.
+    func rowsByKey() throws(ConnectorError) -> (version: String, rows: [String: NativeRecord]) {
+        let current = try current()
+        let version = current.version
+        let token = "\(version.modified.timeIntervalSince1970):\(version.size):\(version.fileNumber)"
+        return (token, current.index.compactMapValues { $0.last.map { current.records[$0] } })
+    }
+
     // MARK: Loading
 
     private func current() throws(ConnectorError) -> Snapshot {

@@ -32,11 +32,14 @@ public struct RegistryConfiguration: Sendable {
     public var resilience: ResilienceConfiguration
     /// The searches over canonical fields (top-level `search`).
     public var searches: [SearchDefinition]
+    /// The change events the registry publishes (top-level `events`); `nil` for none.
+    public var events: RegistryEvents?
 
     /// Creates a configuration from its parts.
     public init(
         registry: String, schema: String, connector: ConnectorConfiguration, mapping: RecordMapping,
-        resilience: ResilienceConfiguration = ResilienceConfiguration(), searches: [SearchDefinition] = []
+        resilience: ResilienceConfiguration = ResilienceConfiguration(), searches: [SearchDefinition] = [],
+        events: RegistryEvents? = nil
     ) {
         self.registry = registry
         self.schema = schema
@@ -44,6 +47,7 @@ public struct RegistryConfiguration: Sendable {
         self.mapping = mapping
         self.resilience = resilience
         self.searches = searches
+        self.events = events
     }
 
     /// Reads a configuration document.
@@ -100,9 +104,64 @@ public struct RegistryConfiguration: Sendable {
         } catch {
             throw invalid(error.detail, cause: error.code.wireCode)
         }
+        var events: RegistryEvents?
+        if let document = document["events"] {
+            do throws(ChangeRuleError) {
+                events = try RegistryEvents(document: document)
+            } catch {
+                throw invalid(error.rule)
+            }
+            if let events, !Self.detects(events.detection, with: connectorConfiguration) {
+                throw invalid("events.detection \(events.detection.kind) does not suit a \(kind) connector")
+            }
+        }
         self.init(
             registry: registry, schema: schema, connector: connectorConfiguration, mapping: mapping,
-            resilience: resilience, searches: searches)
+            resilience: resilience, searches: searches, events: events)
+    }
+
+    /// Which detections each connector kind offers: SQL tables for SQLite and PostgreSQL, the reload diff for CSV, a
+    /// feed for REST.
+    static func detects(_ detection: ChangeDetection, with connector: ConnectorConfiguration) -> Bool {
+        switch (connector, detection) {
+        case (.sqlite, .changeTable), (.sqlite, .updatedAt), (.postgres, .changeTable), (.postgres, .updatedAt),
+            (.csv, .reload), (.rest, .feed):
+            true
+        default: false
+        }
+    }
+
+    /// The change source of the declared events, reading the back end on its own connections; `nil` without events.
+    /// - Parameters:
+    ///   - dataDirectory: Where relative database and file paths point.
+    ///   - httpClient: The client a feed is read with.
+    ///   - variables: Values for `{NAME}` placeholders of PostgreSQL connection strings and REST URLs.
+    /// - Throws: `connector-configuration` when a connection string has a placeholder without a value.
+    public func makeChangeSource(
+        dataDirectory: String, httpClient: HTTPClient, variables: [String: String] = [:]
+    ) throws(ConnectorError) -> (any ChangeSource)? {
+        guard let events else { return nil }
+        switch connector {
+        case .sqlite(var configuration):
+            configuration.poolSize = 1
+            return SQLiteChangeSource(
+                connector: SQLiteConnector(registry: registry, configuration: configuration, dataDirectory: dataDirectory),
+                detection: events.detection)
+        case .csv(let configuration):
+            return CSVChangeSource(
+                connector: CSVConnector(registry: registry, configuration: configuration, dataDirectory: dataDirectory))
+        case .postgres(var configuration):
+            configuration.poolSize = 1
+            return PostgresChangeSource(
+                connector: try PostgresConnector(registry: registry, configuration: configuration, variables: variables),
+                detection: events.detection)
+        case .rest(let configuration):
+            guard case .feed(let url) = events.detection else { return nil }
+            return RESTChangeSource(
+                connector: RESTConnector(
+                    registry: registry, configuration: configuration, variables: variables, client: httpClient),
+                feed: url, variables: variables)
+        }
     }
 
     /// Reads and parses a configuration file.

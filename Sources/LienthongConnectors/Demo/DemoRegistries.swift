@@ -8,6 +8,11 @@ import LienthongStorage
 /// (`qua_trinh_tham_gia`) and `land.sqlite` (`thua_dat`, the store behind the demo land agency API: one JSON
 /// document per parcel). Keys are primary keys. Empty CSV fields become `NULL`.
 ///
+/// Each also records its changes for change events, as its agency's database would: `cong_dan` and `thua_dat` through
+/// triggers into a change table (`thay_doi`; the land agency API serves its as a feed), `doanh_nghiep` and `qua_trinh_tham_gia` through a `cap_nhat_luc` column (Unix time in
+/// milliseconds, 0 for seeded rows) that a trigger sets on every update. They are created after the seeding, so the
+/// seed rows are no change.
+///
 /// Idempotent: a database is rebuilt only when it is missing or its seed file changed (a fingerprint of the seed
 /// bytes is kept in table `lienthong_seed`); a rebuild writes a new file and renames it into place.
 public enum DemoRegistries {
@@ -19,9 +24,26 @@ public enum DemoRegistries {
         let columns: [(name: String, type: String)]
         let key: [String]
         let extraIndexes: [String]
+        /// Statements run after the seed rows are in: how the database records its changes.
+        var changeTracking: [String] = []
     }
 
-    static let schemaVersion = "1"
+    static let schemaVersion = "2"
+
+    /// A `cap_nhat_luc` column of `table` set to the time of every update of one of `columns` (then the trigger's own
+    /// update names only that column and fires nothing more).
+    static func updatedAt(_ table: String, key: String, columns: [String]) -> [String] {
+        [
+            "ALTER TABLE \(table) ADD COLUMN cap_nhat_luc INTEGER NOT NULL DEFAULT 0",
+            "CREATE INDEX \(table)_cap_nhat_luc ON \(table) (cap_nhat_luc, \(key))",
+            """
+            CREATE TRIGGER \(table)_cap_nhat AFTER UPDATE OF \(columns.joined(separator: ", ")) ON \(table) BEGIN
+                UPDATE \(table) SET cap_nhat_luc = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
+                WHERE \(key) = NEW.\(key);
+            END
+            """,
+        ]
+    }
 
     static let tables: [Table] = [
         Table(
@@ -31,7 +53,23 @@ public enum DemoRegistries {
                 ("dan_toc", "TEXT"), ("quoc_tich", "TEXT"), ("que_quan", "TEXT"), ("dia_chi_chi_tiet", "TEXT"),
                 ("ma_xa", "TEXT"), ("ma_tinh", "TEXT"), ("trang_thai", "TEXT"),
             ],
-            key: ["so_dinh_danh"], extraIndexes: []
+            key: ["so_dinh_danh"], extraIndexes: [],
+            changeTracking: [
+                """
+                CREATE TABLE thay_doi (ma_thay_doi INTEGER PRIMARY KEY AUTOINCREMENT, so_dinh_danh TEXT NOT NULL,
+                    thoi_diem TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))
+                """,
+                """
+                CREATE TRIGGER cong_dan_sua AFTER UPDATE ON cong_dan BEGIN
+                    INSERT INTO thay_doi (so_dinh_danh) VALUES (NEW.so_dinh_danh);
+                END
+                """,
+                """
+                CREATE TRIGGER cong_dan_them AFTER INSERT ON cong_dan BEGIN
+                    INSERT INTO thay_doi (so_dinh_danh) VALUES (NEW.so_dinh_danh);
+                END
+                """,
+            ]
         ),
         Table(
             registry: "enterprise", seedFile: "enterprise.csv", table: "doanh_nghiep",
@@ -41,7 +79,14 @@ public enum DemoRegistries {
                 ("dia_chi_tru_so", "TEXT"), ("ma_xa", "TEXT"), ("ma_tinh", "TEXT"), ("cccd_nguoi_dai_dien", "TEXT"),
                 ("ho_ten_nguoi_dai_dien", "TEXT"), ("nganh_nghe", "TEXT"), ("ma_so_doanh_nghiep_me", "TEXT"),
             ],
-            key: ["ma_so_doanh_nghiep"], extraIndexes: ["cccd_nguoi_dai_dien"]
+            key: ["ma_so_doanh_nghiep"], extraIndexes: ["cccd_nguoi_dai_dien"],
+            changeTracking: updatedAt(
+                "doanh_nghiep", key: "ma_so_doanh_nghiep",
+                columns: [
+                    "ten_doanh_nghiep", "ten_tieng_anh", "loai_hinh", "tinh_trang", "ngay_thanh_lap", "von_dieu_le",
+                    "dia_chi_tru_so", "ma_xa", "ma_tinh", "cccd_nguoi_dai_dien", "ho_ten_nguoi_dai_dien", "nganh_nghe",
+                    "ma_so_doanh_nghiep_me",
+                ])
         ),
         Table(
             registry: "insurance", seedFile: "insurance.csv", table: "qua_trinh_tham_gia",
@@ -50,12 +95,25 @@ public enum DemoRegistries {
                 ("ma_don_vi", "TEXT"), ("trang_thai", "INTEGER"), ("tu_thang", "TEXT"), ("den_thang", "TEXT"),
                 ("muc_luong", "INTEGER"),
             ],
-            key: ["ma_so_bhxh"], extraIndexes: ["so_cccd"]
+            key: ["ma_so_bhxh"], extraIndexes: ["so_cccd"],
+            changeTracking: updatedAt(
+                "qua_trinh_tham_gia", key: "ma_so_bhxh",
+                columns: ["so_cccd", "ho_ten", "ngay_sinh", "ma_don_vi", "trang_thai", "tu_thang", "den_thang", "muc_luong"])
         ),
         Table(
             registry: "land", seedFile: "land.json", table: "thua_dat",
             columns: [("ma_xa", "TEXT"), ("so_to_ban_do", "INTEGER"), ("so_thua", "INTEGER"), ("tai_lieu", "TEXT")],
-            key: ["ma_xa", "so_to_ban_do", "so_thua"], extraIndexes: []
+            key: ["ma_xa", "so_to_ban_do", "so_thua"], extraIndexes: [],
+            changeTracking: [
+                """
+                CREATE TABLE thay_doi (ma_thay_doi INTEGER PRIMARY KEY AUTOINCREMENT, khoa TEXT NOT NULL)
+                """,
+                """
+                CREATE TRIGGER thua_dat_sua AFTER UPDATE ON thua_dat BEGIN
+                    INSERT INTO thay_doi (khoa) VALUES (NEW.ma_xa || '-' || NEW.so_to_ban_do || '-' || NEW.so_thua);
+                END
+                """,
+            ]
         ),
     ]
 
@@ -172,6 +230,7 @@ public enum DemoRegistries {
                 try mark.bind(.text(fingerprint), at: 1)
                 try mark.step()
             }
+            for statement in table.changeTracking { try db.execute(statement) }
         }
         // rename(2) replaces the old file atomically: a reader sees the old or the new database, never half.
         guard rename(temporary, path) == 0 else {

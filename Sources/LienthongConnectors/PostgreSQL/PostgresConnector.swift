@@ -20,7 +20,7 @@ public struct PostgresConnector: RegistryConnector {
     public let registry: String
     /// The configuration, with `conninfo` as given.
     public let configuration: PostgresConnectorConfiguration
-    private let pool: PostgresConnectionPool
+    let pool: PostgresConnectionPool
 
     /// Creates a connector; no connection opens until the first lookup or health check.
     /// - Parameters:
@@ -103,7 +103,7 @@ public struct PostgresConnector: RegistryConnector {
     /// Closes the pool's connections.
     public func close() async { await pool.close() }
 
-    private func connectorError(_ error: PostgresError) -> ConnectorError {
+    func connectorError(_ error: PostgresError) -> ConnectorError {
         let code: ConnectorError.Code =
             switch error.code {
             case .connect, .connectionLost, .cancelled: .unavailable

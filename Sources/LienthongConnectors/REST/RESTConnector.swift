@@ -7,7 +7,7 @@ public struct RESTConnector: RegistryConnector {
     /// The largest agency answer accepted; a larger one is aborted while it streams in.
     public static let maxResponseBytes = 4 * 1024 * 1024
 
-    private let registry: String
+    let registry: String
     private let configuration: RESTConnectorConfiguration
     private let variables: [String: String]
     private let client: HTTPClient
@@ -117,7 +117,7 @@ public struct RESTConnector: RegistryConnector {
     }
 
     /// The parsed JSON body of a 2xx answer, or `nil` for a `notFound` status.
-    private func get(_ url: String) async throws(ConnectorError) -> JSONValue? {
+    func get(_ url: String) async throws(ConnectorError) -> JSONValue? {
         let timeout = Duration.milliseconds(configuration.timeoutMs)
         let response: HTTPClientResponse
         do {

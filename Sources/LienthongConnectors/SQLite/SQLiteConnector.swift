@@ -19,7 +19,7 @@ public struct SQLiteConnector: RegistryConnector {
     public let configuration: SQLiteConnectorConfiguration
     /// The database file actually opened.
     public let resolvedPath: String
-    private let pool: SQLiteConnectionPool
+    let pool: SQLiteConnectionPool
 
     /// Creates a connector; no connection is opened until the first lookup or health check.
     /// - Parameters:
@@ -150,7 +150,7 @@ public struct SQLiteConnector: RegistryConnector {
     /// Closes the pool's connections.
     public func close() async { pool.close() }
 
-    private func connectorError(_ error: StorageError) -> ConnectorError {
+    func connectorError(_ error: StorageError) -> ConnectorError {
         let code: ConnectorError.Code =
             switch error.code {
             case .poolClosed: .closed

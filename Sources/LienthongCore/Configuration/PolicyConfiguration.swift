@@ -119,6 +119,39 @@ public struct MessageGrant: Sendable, Hashable, Codable {
     }
 }
 
+/// A grant of kind `events` in grants.json: a consumer may subscribe to some change events of a service for some
+/// purposes and receive some of their fields (deny by default).
+public struct EventGrant: Sendable, Hashable, Codable {
+    /// Always `events`: what tells this grant from the others in grants.json.
+    public var kind: String
+    /// The subscribing consumer subsystem.
+    public var consumer: ExchangeID
+    /// The service whose registry publishes the events.
+    public var service: ExchangeID
+    /// The event types granted, e.g. `person.deceased`.
+    public var eventTypes: [String]
+    /// The purposes granted.
+    public var purposes: [String]
+    /// The canonical top-level fields that may leave with an event; `["*"]` grants all.
+    public var fields: [String]
+    /// Optional validity dates (`validFrom`, `validUntil`); all must hold.
+    public var conditions: GrantConditions?
+
+    /// A grant of kind `events`.
+    public init(
+        consumer: ExchangeID, service: ExchangeID, eventTypes: [String], purposes: [String], fields: [String],
+        conditions: GrantConditions? = nil
+    ) {
+        self.kind = "events"
+        self.consumer = consumer
+        self.service = service
+        self.eventTypes = eventTypes
+        self.purposes = purposes
+        self.fields = fields
+        self.conditions = conditions
+    }
+}
+
 /// Who may ask what, and why: purposes, consumers and grants together.
 public struct PolicyConfiguration: Sendable, Hashable, Codable {
     /// Purposes known to the exchange.
@@ -129,11 +162,17 @@ public struct PolicyConfiguration: Sendable, Hashable, Codable {
     public var grants: [Grant]
     /// Grants to send documents; anything not granted is denied.
     public var messageGrants: [MessageGrant]
+    /// Grants to subscribe to change events; anything not granted is denied.
+    public var eventGrants: [EventGrant]
 
-    public init(purposes: [Purpose], consumers: [Consumer], grants: [Grant], messageGrants: [MessageGrant] = []) {
+    public init(
+        purposes: [Purpose], consumers: [Consumer], grants: [Grant], messageGrants: [MessageGrant] = [],
+        eventGrants: [EventGrant] = []
+    ) {
         self.purposes = purposes
         self.consumers = consumers
         self.grants = grants
         self.messageGrants = messageGrants
+        self.eventGrants = eventGrants
     }
 }

@@ -11,6 +11,8 @@ struct SharingAPI: Sendable {
     let lookups: LookupPipeline
     /// Documents between agencies: sending, the inbox, receipts.
     let messages: MessageExchange
+    /// Change events: subscriptions and their reads.
+    let events: EventExchange
     /// The compiled `request.v1` schema that signed request messages must match.
     let requestSchema: JSONSchema
     let authenticator: ConsumerAuthenticator
@@ -83,6 +85,7 @@ struct SharingAPI: Sendable {
             group.on(.inboxAck, .post) { routed in
                 await asConsumer(routed) { await messages.acknowledge(routed.parameters[0], consumer: $0) }
             }
+            addEventRoutes(to: &group)
         }
         return builder.build()
     }

@@ -8,7 +8,8 @@ import LienthongStorage
 /// - `GET /api/v1/thua-dat/{maXa}/{soTo}?limit=N`: the parcels of a map sheet;
 /// - `GET /api/v1/thua-dat?nguoiSuDung={soGiayTo}&limit=N`: the parcels a holder (by ID document) uses;
 /// - `GET /api/v1/tai-lieu/{maXa}/{soTo}/{soThua}?size=N`: a parcel's scanned file, streamed
-///   (``DemoParcelDocument``).
+///   (``DemoParcelDocument``);
+/// - `GET /api/v1/thay-doi?after=N&limit=N`: the change feed of the parcels (``DemoAgencyAPI+Changes``).
 struct DemoAgencyAPI: HTTPHandler {
     let pool: SQLiteConnectionPool
 
@@ -24,6 +25,7 @@ struct DemoAgencyAPI: HTTPHandler {
         {
             return await document(request, commune: segments[3], sheet: segments[4], parcel: segments[5])
         }
+        if request.method == .get, request.pathSegments == ["api", "v1", "thay-doi"] { return await changes(request) }
         guard request.method == .get, let segments = request.pathSegments, segments.count >= 3,
             Array(segments.prefix(3)) == ["api", "v1", "thua-dat"]
         else { return Self.notFound("No such resource.") }
@@ -98,7 +100,7 @@ struct DemoAgencyAPI: HTTPHandler {
         .problem(status: 404, code: "not-found", title: "Not found", detail: detail)
     }
 
-    private static let internalError = HTTPResponse.problem(
+    static let internalError = HTTPResponse.problem(
         status: 500, code: "internal-error", title: "Internal error", detail: "Storage failed."
     )
 }

@@ -42,6 +42,7 @@ struct ConfigurationCheck {
         checkGrants()
         checkGrantRateLimits()
         checkRegistries()
+        checkEvents()
     }
 
     /// Records a problem.

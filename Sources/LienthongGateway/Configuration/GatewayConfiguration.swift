@@ -118,7 +118,7 @@ public struct GatewayConfiguration: Sendable {
         let members: [MemberDescriptor] = try decode(documents, "members.json")
         let purposes: [Purpose] = try decode(documents, "purposes.json")
         let consumers: [Consumer] = try decode(documents, "consumers.json")
-        let (grants, messageGrants) = try decodeGrants(documents)
+        let (grants, messageGrants, eventGrants) = try decodeGrants(documents)
         let entries: [RegistryEntry] = try decode(documents, "registries.json")
         var registries: [RegistryDescriptor] = []
         for (index, entry) in entries.enumerated() {
@@ -141,7 +141,8 @@ public struct GatewayConfiguration: Sendable {
             configDirectory: configDirectory, dataDirectory: dataDirectory, listen: listen ?? node.listen, node: node,
             members: members,
             policy: PolicyConfiguration(
-                purposes: purposes, consumers: consumers, grants: grants, messageGrants: messageGrants),
+                purposes: purposes, consumers: consumers, grants: grants, messageGrants: messageGrants,
+                eventGrants: eventGrants),
             registries: registries, catalog: catalog, schemaDirectory: schemaDirectory
         )
     }
@@ -165,15 +166,19 @@ public struct GatewayConfiguration: Sendable {
         var rateLimit: RateLimit?
     }
 
-    /// grants.json: lookup grants, and the grants of kind `messages` to send documents.
+    /// grants.json: lookup grants, the grants of kind `messages` to send documents and of kind `events` to
+    /// subscribe to change events.
     private static func decodeGrants(
         _ documents: ConfigurationDocuments
-    ) throws(ConfigurationError) -> (grants: [Grant], messageGrants: [MessageGrant]) {
+    ) throws(ConfigurationError) -> (grants: [Grant], messageGrants: [MessageGrant], eventGrants: [EventGrant]) {
         var grants: [Grant] = []
         var messageGrants: [MessageGrant] = []
+        var eventGrants: [EventGrant] = []
         for (index, entry) in documents.array("grants.json").enumerated() {
             do {
-                if entry["kind"] != nil {
+                if entry["kind"]?.stringValue == "events" {
+                    eventGrants.append(try JSONValueDecoder().decode(EventGrant.self, from: entry))
+                } else if entry["kind"] != nil {
                     messageGrants.append(try JSONValueDecoder().decode(MessageGrant.self, from: entry))
                 } else {
                     grants.append(try JSONValueDecoder().decode(Grant.self, from: entry))
@@ -183,7 +188,7 @@ public struct GatewayConfiguration: Sendable {
                     file: "grants.json", pointer: "/\(index)\(error.pointer ?? "")", message: error.detail)
             }
         }
-        return (grants, messageGrants)
+        return (grants, messageGrants, eventGrants)
     }
 
     private static func decode<T: Decodable>(

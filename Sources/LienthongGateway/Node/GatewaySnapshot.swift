@@ -79,7 +79,11 @@ final class GatewaySnapshot: Sendable {
             try PeerForwarding.make(configuration, peers: peers, keys: keys, developmentPKI: services.developmentPKI)
         }
         let router = SharingAPI(
-            lookups: lookups, messages: messages, requestSchema: requestSchema,
+            lookups: lookups, messages: messages,
+            events: EventExchange(
+                log: services.events, policy: EventPolicy(configuration.policy),
+                publishers: EventExchange.publishers(configuration), signers: signers, audit: audit, now: { Date() }),
+            requestSchema: requestSchema,
             authenticator: ConsumerAuthenticator(
                 consumers: configuration.policy.consumers, tokenHashes: try dataDirectory.tokenHashes()
             ),

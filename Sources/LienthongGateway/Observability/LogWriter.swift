@@ -19,7 +19,7 @@ final class LogWriter: @unchecked Sendable {
     private var idle = false
     private let capacity: Int
     private let gatherInterval: TimeInterval
-    private let level: LogLevel
+    let level: LogLevel
     private let output: @Sendable ([UInt8], Console.Stream) -> Void
 
     /// Starts the writer thread.
