@@ -27,6 +27,7 @@ let package = Package(
         systemLibrary("CEvent", pkgConfig: "libevent_openssl", apt: "libevent-dev"),
         systemLibrary("CSQLite", pkgConfig: "sqlite3", apt: "libsqlite3-dev"),
         systemLibrary("CPostgres", pkgConfig: "libpq", apt: "libpq-dev"),
+        systemLibrary("CNats", pkgConfig: "libnats", apt: "libnats-dev"),
         // Macros and variadic functions Swift cannot import.
         .target(
             name: "CLienthongShims",
@@ -83,13 +84,19 @@ let package = Package(
             dependencies: ["LienthongCore", "LienthongTrust", "LienthongAudit", "LienthongStorage"],
             swiftSettings: swiftSettings
         ),
+        // Document messages on NATS JetStream (libnats): streams per recipient member, acknowledged publishes.
+        .target(
+            name: "LienthongBus",
+            dependencies: ["LienthongCore", "LienthongJSON", "LienthongNodeStore", "CNats"],
+            swiftSettings: swiftSettings
+        ),
         // The pipeline, routes and the demo bootstrap.
         .target(
             name: "LienthongGateway",
             dependencies: [
                 "LienthongCore", "LienthongJSON", "LienthongSchema", "LienthongTrust", "LienthongStorage",
                 "LienthongHTTP", "LienthongConnectors", "LienthongAccess", "LienthongAudit", "LienthongNodeStore",
-                "LienthongFederation",
+                "LienthongFederation", "LienthongBus",
             ],
             swiftSettings: swiftSettings
         ),
@@ -139,6 +146,9 @@ let package = Package(
         .testTarget(
             name: "LienthongNodeStoreTests",
             dependencies: ["LienthongNodeStore", "LienthongAudit", "LienthongStorage", "LienthongTesting"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LienthongBusTests", dependencies: ["LienthongBus", "LienthongNodeStore", "LienthongTesting"],
             swiftSettings: swiftSettings),
         .testTarget(name: "LienthongHTTPTests", dependencies: ["LienthongHTTP", "LienthongTesting"], swiftSettings: swiftSettings),
         .testTarget(

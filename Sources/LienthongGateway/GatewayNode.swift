@@ -69,7 +69,7 @@ public final class GatewayNode: Sendable {
             audit: AuditRecorder(log: audit, enabled: configuration.node.audit?.enabled ?? true), replay: replay,
             metrics: Metrics(), httpClient: httpClient, connectorVariables: agency?.variables ?? [:],
             developmentPKI: pki, rateLimits: RateLimitStore(clock: ContinuousClock()),
-            messages: try SQLiteMessageQueue(path: configuration.dataPath("messages.sqlite")),
+            messages: try Self.messageQueue(configuration),
             attachments: try Self.attachmentStore(configuration),
             federation: configuration.node.federation.map { FederationState(grace: $0.expiryGrace) }
         )

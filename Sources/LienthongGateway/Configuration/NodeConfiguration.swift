@@ -131,6 +131,8 @@ public struct NodeConfiguration: Sendable, Hashable, Codable {
     public var revocation: RevocationConfiguration?
     /// Documents between agencies (`POST /v1/messages`); the defaults of ``MessagesConfiguration`` when absent.
     public var messages: MessagesConfiguration?
+    /// The engine that carries documents; the embedded SQLite queue when absent.
+    public var bus: BusConfiguration?
     /// The global configuration this node fetches from the federation's authority; none when absent (a node
     /// outside any federation).
     public var federation: FederationConfiguration?

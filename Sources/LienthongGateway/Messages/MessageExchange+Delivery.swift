@@ -14,7 +14,7 @@ extension MessageExchange {
     func deliverDue() async -> Int {
         let due: [MessageRecord]
         do {
-            due = try queue.due(at: now(), limit: Self.deliveryBatch)
+            due = try await queue.due(at: now(), limit: Self.deliveryBatch)
         } catch {
             return 0
         }
