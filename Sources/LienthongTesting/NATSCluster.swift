@@ -91,6 +91,15 @@ public final class NATSCluster: Sendable {
         return output?.status == 0
     }
 
+    /// The client connections server `index` holds now (its `/connz`), or `nil` if it does not answer.
+    public func connections(_ index: Int) -> Int? {
+        guard let output = try? ChildProcess.run(
+            tool: "curl", ["-sf", "http://127.0.0.1:\(servers[index].monitorPort)/connz"]), output.status == 0,
+            let object = try? JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any]
+        else { return nil }
+        return object["num_connections"] as? Int
+    }
+
     /// kill -9 of server `index`.
     public func kill(_ index: Int) {
         _ = Glibc.kill(servers[index].pid, SIGKILL)
