@@ -127,10 +127,13 @@ let package = Package(
         ),
         // Benchmark fixtures and reports (bench/run), and the direct database baselines through Storage's
         // libsqlite3 and libpq wrappers; no gateway code. Audit and Trust for `audit-stress`, the append load the
-        // audit crash test kills mid-run.
+        // audit crash test kills mid-run. HTTP and Bus for `messages` and its raw JetStream publish baseline.
         .executableTarget(
             name: "lienthong-bench",
-            dependencies: ["LienthongJSON", "LienthongStorage", "LienthongAudit", "LienthongTrust", "LienthongCommandLine"],
+            dependencies: [
+                "LienthongJSON", "LienthongStorage", "LienthongAudit", "LienthongTrust", "LienthongCommandLine",
+                "LienthongCore", "LienthongHTTP", "LienthongBus",
+            ],
             swiftSettings: swiftSettings
         ),
 

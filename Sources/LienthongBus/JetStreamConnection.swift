@@ -94,7 +94,8 @@ public final class JetStreamConnection: Sendable {
     ) throws(JetStreamError) {
         var message: OpaquePointer?
         let created = payload.withUnsafeBufferPointer {
-            natsMsg_Create(&message, subject, nil, UnsafeRawPointer($0.baseAddress)?.assumingMemoryBound(to: CChar.self),
+            natsMsg_Create(
+                &message, subject, nil, UnsafeRawPointer($0.baseAddress)?.assumingMemoryBound(to: CChar.self),
                 Int32($0.count))
         }
         try NATSStatus.check(created, .publish, "message")

@@ -29,7 +29,8 @@ public final class JetStreamMessageQueue: MessageQueue {
         /// Settings.
         public init(
             servers: [String], replicas: Int, duplicateWindow: Duration = .seconds(600),
-            ackTimeout: Duration = .seconds(10), ackWait: Duration = .seconds(30), fetchWait: Duration = .milliseconds(200)
+            ackTimeout: Duration = .seconds(10), ackWait: Duration = .seconds(30),
+            fetchWait: Duration = .milliseconds(200)
         ) {
             self.servers = servers
             self.replicas = replicas
@@ -49,7 +50,9 @@ public final class JetStreamMessageQueue: MessageQueue {
 
     /// Connects, and creates or updates the stream (and binds the consumer) of every member in `members`.
     /// - Throws: ``JetStreamError`` if the cluster cannot be reached or refuses a stream.
-    public init(local: any MessageQueue, settings: Settings, members: [ExchangeID], name: String) throws(JetStreamError) {
+    public init(
+        local: any MessageQueue, settings: Settings, members: [ExchangeID], name: String
+    ) throws(JetStreamError) {
         self.local = local
         self.settings = settings
         connection = try JetStreamConnection(servers: settings.servers, name: name, ackTimeout: settings.ackTimeout)

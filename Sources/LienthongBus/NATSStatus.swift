@@ -14,7 +14,8 @@ enum NATSStatus {
     /// `operation: status text (JetStream code N)`.
     static func describe(_ status: natsStatus, _ operation: String, jetStream: jsErrCode = jsErrCode(0)) -> String {
         let text = natsStatus_GetText(status).map { String(cString: $0) } ?? "status \(status.rawValue)"
-        return jetStream.rawValue == 0 ? "\(operation): \(text)" : "\(operation): \(text) (JetStream \(jetStream.rawValue))"
+        guard jetStream.rawValue != 0 else { return "\(operation): \(text)" }
+        return "\(operation): \(text) (JetStream \(jetStream.rawValue))"
     }
 
     /// Calls `body` with `strings` as a C array of C strings, valid only during the call.

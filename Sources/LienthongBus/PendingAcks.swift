@@ -29,7 +29,9 @@ final class PendingAcks: Sendable {
     }
 
     /// The ack handler's work for one message: its token from the header, then its outcome.
-    func acknowledged(_ message: OpaquePointer?, ack: UnsafeMutablePointer<jsPubAck>?, error: UnsafeMutablePointer<jsPubAckErr>?) {
+    func acknowledged(
+        _ message: OpaquePointer?, ack: UnsafeMutablePointer<jsPubAck>?, error: UnsafeMutablePointer<jsPubAckErr>?
+    ) {
         var value: UnsafePointer<CChar>?
         guard natsMsgHeader_Get(message, Self.tokenHeader, &value) == NATS_OK, let value,
             let token = UInt64(String(cString: value))

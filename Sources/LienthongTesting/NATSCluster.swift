@@ -70,7 +70,8 @@ public final class NATSCluster: Sendable {
             process.standardError = process.standardOutput
             try process.run()
             servers.append(
-                Server(name: name, port: port.0, monitorPort: port.1, routePort: port.2, pid: process.processIdentifier))
+                Server(
+                    name: name, port: port.0, monitorPort: port.1, routePort: port.2, pid: process.processIdentifier))
         }
         let cluster = NATSCluster(directory: directory, servers: servers)
         let healthy = try await Poll.until(within: within, every: .milliseconds(100)) {

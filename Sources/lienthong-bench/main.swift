@@ -37,6 +37,7 @@ let tool = Command(
                 .flag("plain", help: "plain HTTP instead of TLS"),
                 .flag("audit-off", help: "no audit log"),
                 .value("postgres-storage", "URL", help: "the node's state (audit, replay) in this PostgreSQL"),
+                .value("bus-servers", "URLS", help: "documents on JetStream: nats://HOST:PORT,… (as many replicas)"),
             ]),
         Command(
             "direct", summary: "the connector's lookup query straight against its database by N workers",
@@ -56,6 +57,27 @@ let tool = Command(
                 .value("url", "URL", help: "the PostgreSQL database (its node tables made by a node)", required: true),
                 .value("connections", "N", help: "concurrent workers", format: .positiveInteger, required: true),
                 .value("seconds", "S", help: "how long to run", format: seconds, required: true),
+            ]),
+        Command(
+            "messages", summary: "signed 1 KiB documents sent by N senders; send to delivery receipt stored",
+            discussion: "Prints one JSON line (SCENARIO) with messages/s and latency percentiles.",
+            options: [
+                .value("url", "URL", help: "the node's plain HTTP base URL", required: true),
+                .value("data-dir", "DIR", help: "the node's data directory (client key, token)", required: true),
+                .value("scenario", "NAME", help: "the result's scenario name", required: true),
+                .value("senders", "N", help: "concurrent senders", format: .positiveInteger, required: true),
+                .value("seconds", "S", help: "how long to send", format: seconds, required: true),
+                .value("pool", "N", help: "documents signed before the clock starts (default: 4000)",
+                    format: .positiveInteger),
+            ]),
+        Command(
+            "jetstream-publish", summary: "acknowledged JetStream publishes of a document's bytes by N publishers",
+            discussion: "libnats, replicas = servers; prints one JSON line (direct-jetstream-publish).",
+            options: [
+                .value("servers", "URLS", help: "nats://HOST:PORT,…", required: true),
+                .value("data-dir", "DIR", help: "a node's data directory (to sign the document)", required: true),
+                .value("senders", "N", help: "concurrent publishers", format: .positiveInteger, required: true),
+                .value("seconds", "S", help: "how long to publish", format: seconds, required: true),
             ]),
         Command(
             "report", summary: "JSON results and SVG chart; Markdown table on standard output",
@@ -103,7 +125,8 @@ func run(_ arguments: Arguments) async throws {
         try ConfigRewrite.apply(
             config: required(arguments, "config"), repo: required(arguments, "repo"),
             upstreamPort: number(arguments, "upstream-port"), plain: arguments.flag("plain"),
-            auditOff: arguments.flag("audit-off"), postgresStorage: arguments.option("postgres-storage")
+            auditOff: arguments.flag("audit-off"), postgresStorage: arguments.option("postgres-storage"),
+            busServers: arguments.option("bus-servers")
         )
     case "direct":
         let target = try DirectLookup.Target(
@@ -119,6 +142,18 @@ func run(_ arguments: Arguments) async throws {
     case "pg-insert":
         let line = try AuditInsertRate.run(
             url: required(arguments, "url"), connections: number(arguments, "connections"),
+            seconds: Double(required(arguments, "seconds")) ?? 0)
+        print(line.serializedString())
+    case "messages":
+        let line = try await MessageLoad.run(
+            url: required(arguments, "url"), dataDirectory: required(arguments, "data-dir"),
+            scenario: required(arguments, "scenario"), senders: number(arguments, "senders"),
+            seconds: Double(required(arguments, "seconds")) ?? 0, pool: number(arguments, "pool", or: 4000))
+        print(line.serializedString())
+    case "jetstream-publish":
+        let line = try await JetStreamPublishRate.run(
+            servers: required(arguments, "servers").split(separator: ",").map(String.init),
+            dataDirectory: required(arguments, "data-dir"), senders: number(arguments, "senders"),
             seconds: Double(required(arguments, "seconds")) ?? 0)
         print(line.serializedString())
     case "report":

@@ -16,7 +16,8 @@ struct JetStreamMessageQueueTests {
         let time = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded() / 1000)
         return QueuedMessage(
             id: id, sender: "VN/GOV/HCM/MOTCUA", recipient: recipient, purpose: "tax-administration",
-            subject: "Công văn \(id)", envelope: Array("{\"message\":{\"id\":\"\(id)\"}}".utf8), messageHash: "h-\(id)",
+            subject: "Công văn \(id)", envelope: Array("{\"message\":{\"id\":\"\(id)\"}}".utf8),
+            messageHash: "h-\(id)",
             attachments: [.init(name: "a.pdf", mediaType: "application/pdf", sha256: "s", length: 3)],
             acceptedAt: time, expiresAt: time.addingTimeInterval(3600))
     }
