@@ -5,7 +5,7 @@ import LienthongJSON
 import Synchronization
 
 /// `messages`: N senders post signed 1 KiB documents to a node, one after the other each, for a fixed time; then
-/// every document answered 202 is followed until its delivery receipt is stored. A document's latency runs from the
+/// every document answered 202 is looked up until its delivery receipt is stored. A document's latency runs from the
 /// start of its send to the node's `deliveredAt` (the same clock: loopback); the rate is the documents delivered
 /// over the time from the first send to the last delivery. The documents are signed before the clock starts, so
 /// the client's signing does not take the node's CPU.
@@ -85,31 +85,37 @@ enum MessageLoad {
             seconds: last.timeIntervalSince(began), tally: tally)
     }
 
-    /// Each sent document's `deliveredAt`, polled on `GET /v1/messages/{id}` by `workers` tasks, within 120 s.
+    /// Each sent document's `deliveredAt` from `GET /v1/messages/{id}`, asked once the sending is over (polling
+    /// while sending would load the node the benchmark measures), in rounds of `workers` tasks over the documents
+    /// not yet delivered, 200 ms apart, within 120 s.
     private static func deliveries(
         of sent: [Sent], url: String, token: String, client: HTTPClient, workers: Int
     ) async -> [String: Date] {
         let shared = Shared()
         let deadline = ContinuousClock.now + .seconds(120)
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<workers {
-                group.addTask {
-                    while true {
-                        let index = shared.next.add(1, ordering: .relaxed).oldValue
-                        guard index < sent.count else { return }
-                        while ContinuousClock.now < deadline {
+        var pending = sent.map(\.id)
+        while !pending.isEmpty && ContinuousClock.now < deadline {
+            let round = pending
+            let next = Shared()
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<workers {
+                    group.addTask {
+                        while true {
+                            let index = next.next.add(1, ordering: .relaxed).oldValue
+                            guard index < round.count else { return }
                             let status = try? await client.send(
-                                request(url + "/v1/messages/\(sent[index].id)", token: token))
+                                request(url + "/v1/messages/\(round[index])", token: token))
                             let body = status.flatMap { try? JSONValue.parse($0.body) }
                             if let text = body?["deliveredAt"]?.stringValue, let at = Timestamp.parse(text) {
-                                shared.delivered.withLock { $0[sent[index].id] = at }
-                                break
+                                shared.delivered.withLock { $0[round[index]] = at }
                             }
-                            try? await Task.sleep(for: .milliseconds(20))
                         }
                     }
                 }
             }
+            let found = shared.delivered.withLock { Set($0.keys) }
+            pending = round.filter { !found.contains($0) }
+            if !pending.isEmpty { try? await Task.sleep(for: .milliseconds(200)) }
         }
         return shared.delivered.withLock { $0 }
     }
