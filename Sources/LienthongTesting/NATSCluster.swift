@@ -66,9 +66,15 @@ public final class NATSCluster: Sendable {
             process.standardInput = FileHandle.nullDevice
             let log = directory.appendingPathComponent("\(name).log")
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            process.standardOutput = try FileHandle(forWritingTo: log)
-            process.standardError = process.standardOutput
-            try process.run()
+            do {
+                process.standardOutput = try FileHandle(forWritingTo: log)
+                process.standardError = process.standardOutput
+                try process.run()
+            } catch {
+                // The servers started so far go with the directory.
+                NATSCluster(directory: directory, servers: servers).stop()
+                throw error
+            }
             servers.append(
                 Server(
                     name: name, port: port.0, monitorPort: port.1, routePort: port.2, pid: process.processIdentifier))

@@ -85,6 +85,8 @@ struct DocumentJetStreamTests {
         let killAfter = 96
         let total = 256
         let refused = Accepted()
+        // A node that never publishes again after the kill fails the count below instead of hanging the run.
+        let deadline = ContinuousClock.now + .seconds(180)
 
         await withTaskGroup(of: Void.self) { group in
             for client in 0..<clients {
@@ -92,7 +94,7 @@ struct DocumentJetStreamTests {
                     var count = 0
                     // Each client sends one document after the other; a send refused during the failover (503) is
                     // not acknowledged, and the client goes on with the next one.
-                    while await accepted.count < total {
+                    while await accepted.count < total, ContinuousClock.now < deadline {
                         let attachment = DocumentSender.Attachment(
                             name: "doc.txt", mediaType: "text/plain", bytes: Array("client \(client) #\(count)".utf8))
                         let message = DocumentSender.message(attachments: [attachment])
@@ -104,12 +106,15 @@ struct DocumentJetStreamTests {
                             await accepted.add(id, client: client)
                         } else {
                             await refused.add(id, client: client)
+                            try? await Task.sleep(for: .milliseconds(20))
                         }
                     }
                 }
             }
             group.addTask {
-                while await accepted.count < killAfter { try? await Task.sleep(for: .milliseconds(5)) }
+                while await accepted.count < killAfter, ContinuousClock.now < deadline {
+                    try? await Task.sleep(for: .milliseconds(5))
+                }
                 cluster.kill(victim)
             }
         }
