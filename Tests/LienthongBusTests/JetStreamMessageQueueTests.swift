@@ -22,11 +22,13 @@ struct JetStreamMessageQueueTests {
             acceptedAt: time, expiresAt: time.addingTimeInterval(3600))
     }
 
-    static func queue(_ cluster: NATSCluster, directory: URL) throws -> JetStreamMessageQueue {
+    static func queue(
+        _ cluster: NATSCluster, directory: URL, ackTimeout: Duration = .seconds(10)
+    ) throws -> JetStreamMessageQueue {
         try JetStreamMessageQueue(
             local: try SQLiteMessageQueue(path: directory.appendingPathComponent("messages.sqlite")),
-            settings: .init(servers: cluster.urls, replicas: 3), members: [ExchangeID(recipient)!],
-            name: "test")
+            settings: .init(servers: cluster.urls, replicas: 3, ackTimeout: ackTimeout),
+            members: [ExchangeID(recipient)!], name: "test")
     }
 
     static func temporaryDirectory() throws -> URL {
@@ -85,5 +87,19 @@ struct JetStreamMessageQueueTests {
         defer { second.close() }
         #expect(try await second.accept(Self.message("m2")) == .stored)
         #expect(try await second.due(at: Date().addingTimeInterval(1), limit: 10).map(\.message.id) == ["m2"])
+    }
+
+    @Test func aPublishNoServerAcknowledgesFailsWithinTheAckTimeout() async throws {
+        let cluster = try await NATSCluster.start()
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let queue = try Self.queue(cluster, directory: directory, ackTimeout: .seconds(1))
+        defer { queue.close() }
+        cluster.stop()
+        let started = ContinuousClock.now
+        // The send must end in an error (503 for the caller), not wait forever in libnats' reconnect buffer.
+        await #expect(throws: MessageQueueError.self) { try await queue.accept(Self.message("m1")) }
+        #expect(ContinuousClock.now - started < .seconds(30))
+        #expect(try queue.record(id: "m1") == nil)
     }
 }
