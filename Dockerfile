@@ -12,7 +12,7 @@ ARG RUNTIME_IMAGE=debian:bookworm-slim
 FROM ${BUILDER_IMAGE} AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      pkg-config libssl-dev libcurl4-openssl-dev libevent-dev libsqlite3-dev libpq-dev \
+      pkg-config libssl-dev libcurl4-openssl-dev libevent-dev libsqlite3-dev libpq-dev libnats-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The manifest names every target, tests and benchmarks included, and resolves only if their directories exist;
@@ -32,7 +32,7 @@ FROM ${RUNTIME_IMAGE}
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libssl3 libcurl4 libevent-2.1-7 libevent-core-2.1-7 libevent-extra-2.1-7 libevent-openssl-2.1-7 \
-      libevent-pthreads-2.1-7 libsqlite3-0 libpq5 \
+      libevent-pthreads-2.1-7 libsqlite3-0 libpq5 libnats3.4 \
       ca-certificates tzdata curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --no-create-home --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin lienthong \

@@ -27,6 +27,7 @@ let package = Package(
         systemLibrary("CEvent", pkgConfig: "libevent_openssl", apt: "libevent-dev"),
         systemLibrary("CSQLite", pkgConfig: "sqlite3", apt: "libsqlite3-dev"),
         systemLibrary("CPostgres", pkgConfig: "libpq", apt: "libpq-dev"),
+        systemLibrary("CNats", pkgConfig: "libnats", apt: "libnats-dev"),
         // Macros and variadic functions Swift cannot import.
         .target(
             name: "CLienthongShims",
@@ -83,13 +84,19 @@ let package = Package(
             dependencies: ["LienthongCore", "LienthongTrust", "LienthongAudit", "LienthongStorage"],
             swiftSettings: swiftSettings
         ),
+        // Document messages on NATS JetStream (libnats): streams per recipient member, acknowledged publishes.
+        .target(
+            name: "LienthongBus",
+            dependencies: ["LienthongCore", "LienthongJSON", "LienthongNodeStore", "CNats"],
+            swiftSettings: swiftSettings
+        ),
         // The pipeline, routes and the demo bootstrap.
         .target(
             name: "LienthongGateway",
             dependencies: [
                 "LienthongCore", "LienthongJSON", "LienthongSchema", "LienthongTrust", "LienthongStorage",
                 "LienthongHTTP", "LienthongConnectors", "LienthongAccess", "LienthongAudit", "LienthongNodeStore",
-                "LienthongFederation",
+                "LienthongFederation", "LienthongBus",
             ],
             swiftSettings: swiftSettings
         ),
@@ -120,12 +127,13 @@ let package = Package(
         ),
         // Benchmark fixtures and reports (bench/run), and the direct database baselines through Storage's
         // libsqlite3 and libpq wrappers; no gateway code. Audit and Trust for `audit-stress`, the append load the
-        // audit crash test kills mid-run; Federation and Schema for `federation-scale` (issue 14's national figures).
+        // audit crash test kills mid-run; Federation and Schema for `federation-scale` (issue 14's national figures);
+        // HTTP and Bus for `messages` and its raw JetStream publish baseline.
         .executableTarget(
             name: "lienthong-bench",
             dependencies: [
                 "LienthongJSON", "LienthongStorage", "LienthongAudit", "LienthongTrust", "LienthongCommandLine",
-                "LienthongFederation", "LienthongSchema",
+                "LienthongFederation", "LienthongSchema", "LienthongCore", "LienthongHTTP", "LienthongBus",
             ],
             swiftSettings: swiftSettings
         ),
@@ -144,6 +152,9 @@ let package = Package(
             dependencies: [
                 "LienthongNodeStore", "LienthongAudit", "LienthongStorage", "LienthongTrust", "LienthongTesting",
             ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "LienthongBusTests", dependencies: ["LienthongBus", "LienthongNodeStore", "LienthongTesting"],
             swiftSettings: swiftSettings),
         .testTarget(name: "LienthongHTTPTests", dependencies: ["LienthongHTTP", "LienthongTesting"], swiftSettings: swiftSettings),
         .testTarget(

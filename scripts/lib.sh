@@ -2,7 +2,7 @@
 # Sourced, not run. Needs root (or sudo) only when something is missing.
 
 # The C libraries the gateway links and the tools its scripts call.
-LIENTHONG_BUILD_PACKAGES=(pkg-config libssl-dev libcurl4-openssl-dev libevent-dev libsqlite3-dev libpq-dev openssl curl ca-certificates)
+LIENTHONG_BUILD_PACKAGES=(pkg-config libssl-dev libcurl4-openssl-dev libevent-dev libsqlite3-dev libpq-dev libnats-dev openssl curl ca-certificates)
 
 ensure_packages() {
     local missing=()

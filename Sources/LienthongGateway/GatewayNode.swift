@@ -71,7 +71,7 @@ public final class GatewayNode: Sendable {
             audit: AuditRecorder(log: audit, enabled: configuration.node.audit?.enabled ?? true), replay: replay,
             metrics: Metrics(), httpClient: httpClient, connectorVariables: agency?.variables ?? [:],
             developmentPKI: pki, rateLimits: RateLimitStore(clock: ContinuousClock()),
-            messages: try store.openMessageQueue(), attachments: try store.openAttachments(),
+            messages: try Self.messageQueue(configuration, store: store), attachments: try store.openAttachments(),
             events: try SQLiteEventLog(path: configuration.dataPath("events.sqlite")),
             federation: federation,
             peers: configuration.node.federation.flatMap { settings in

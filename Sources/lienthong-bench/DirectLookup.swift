@@ -47,7 +47,7 @@ enum DirectLookup {
     }
 
     /// What every worker did, merged.
-    private struct Tally: Sendable {
+    struct Tally: Sendable {
         var latencies: [UInt64] = []  // nanoseconds, one per operation
         var misses = 0
         var errors = 0
@@ -185,7 +185,7 @@ enum DirectLookup {
             tally: shared.tally.withLock { $0 })
     }
 
-    private static func line(
+    static func line(
         scenario: String, client: String, connections: Int, seconds: Double, tally: Tally
     ) -> JSONValue {
         let sorted = tally.latencies.sorted()

@@ -107,7 +107,7 @@ enum Fixtures {
 enum ConfigRewrite {
     static func apply(
         config: String, repo: String, upstreamPort: Int, plain: Bool, auditOff: Bool = false,
-        postgresStorage: String? = nil
+        postgresStorage: String? = nil, busServers: String? = nil
     ) throws {
         let nodePath = config + "/node.json"
         guard case .object(var node) = try read(nodePath) else { throw BenchError("\(nodePath): not an object") }
@@ -121,6 +121,11 @@ enum ConfigRewrite {
         if plain { node["tls"] = nil }
         if auditOff { node["audit"] = ["enabled": false] }
         if let url = postgresStorage { node["storage"] = ["kind": "postgres", "url": .string(url), "node": "bench-node"] }
+        if let servers = busServers?.split(separator: ",").map({ JSONValue.string(String($0)) }) {
+            node["bus"] = [
+                "engine": "jetstream", "servers": .array(servers), "replicas": .number(JSONNumber(servers.count)),
+            ]
+        }
         try write(.object(node), to: nodePath)
 
         let landPath = config + "/registries/land.json"

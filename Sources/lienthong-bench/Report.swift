@@ -294,6 +294,7 @@ struct Report {
 
         out += perConnectorKindMarkdown()
         out += cpuPerRequestMarkdown()
+        out += messagesMarkdown()
         for large in largePayloads {
             out += "\n**large-payload** \(large["text"]?.stringValue ?? "?")\n"
         }

@@ -37,6 +37,7 @@ let tool = Command(
                 .flag("plain", help: "plain HTTP instead of TLS"),
                 .flag("audit-off", help: "no audit log"),
                 .value("postgres-storage", "URL", help: "the node's state (audit, replay) in this PostgreSQL"),
+                .value("bus-servers", "URLS", help: "documents on JetStream: nats://HOST:PORT,… (as many replicas)"),
             ]),
         Command(
             "direct", summary: "the connector's lookup query straight against its database by N workers",
@@ -65,6 +66,27 @@ let tool = Command(
                 .value("members", "N", help: "members (default: 63)", format: .positiveInteger),
                 .value("services", "N", help: "services across them (default: 5000)", format: .positiveInteger),
                 .value("out", "DIR", help: "also write both versions there"),
+            ]),
+        Command(
+            "messages", summary: "signed 1 KiB documents sent by N senders; send to delivery receipt stored",
+            discussion: "Prints one JSON line (SCENARIO) with messages/s and latency percentiles.",
+            options: [
+                .value("url", "URL", help: "the node's plain HTTP base URL", required: true),
+                .value("data-dir", "DIR", help: "the node's data directory (client key, token)", required: true),
+                .value("scenario", "NAME", help: "the result's scenario name", required: true),
+                .value("senders", "N", help: "concurrent senders", format: .positiveInteger, required: true),
+                .value("seconds", "S", help: "how long to send", format: seconds, required: true),
+                .value("pool", "N", help: "documents signed before the clock starts (default: 4000)",
+                    format: .positiveInteger),
+            ]),
+        Command(
+            "jetstream-publish", summary: "acknowledged JetStream publishes of a document's bytes by N publishers",
+            discussion: "libnats, replicas = servers; prints one JSON line (direct-jetstream-publish).",
+            options: [
+                .value("servers", "URLS", help: "nats://HOST:PORT,…", required: true),
+                .value("data-dir", "DIR", help: "a node's data directory (to sign the document)", required: true),
+                .value("senders", "N", help: "concurrent publishers", format: .positiveInteger, required: true),
+                .value("seconds", "S", help: "how long to publish", format: seconds, required: true),
             ]),
         Command(
             "report", summary: "JSON results and SVG chart; Markdown table on standard output",
@@ -112,7 +134,8 @@ func run(_ arguments: Arguments) async throws {
         try ConfigRewrite.apply(
             config: required(arguments, "config"), repo: required(arguments, "repo"),
             upstreamPort: number(arguments, "upstream-port"), plain: arguments.flag("plain"),
-            auditOff: arguments.flag("audit-off"), postgresStorage: arguments.option("postgres-storage")
+            auditOff: arguments.flag("audit-off"), postgresStorage: arguments.option("postgres-storage"),
+            busServers: arguments.option("bus-servers")
         )
     case "direct":
         let target = try DirectLookup.Target(
@@ -134,6 +157,18 @@ func run(_ arguments: Arguments) async throws {
         let line = try FederationScale.run(
             members: number(arguments, "members", or: 63), services: number(arguments, "services", or: 5000),
             schemas: required(arguments, "schemas"), out: arguments.option("out"))
+        print(line.serializedString())
+    case "messages":
+        let line = try await MessageLoad.run(
+            url: required(arguments, "url"), dataDirectory: required(arguments, "data-dir"),
+            scenario: required(arguments, "scenario"), senders: number(arguments, "senders"),
+            seconds: Double(required(arguments, "seconds")) ?? 0, pool: number(arguments, "pool", or: 4000))
+        print(line.serializedString())
+    case "jetstream-publish":
+        let line = try await JetStreamPublishRate.run(
+            servers: required(arguments, "servers").split(separator: ",").map(String.init),
+            dataDirectory: required(arguments, "data-dir"), senders: number(arguments, "senders"),
+            seconds: Double(required(arguments, "seconds")) ?? 0)
         print(line.serializedString())
     case "report":
         let report = try Report.load(

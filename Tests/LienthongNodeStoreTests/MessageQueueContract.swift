@@ -23,22 +23,22 @@ struct MessageQueueContract {
             acceptedAt: now + offset, expiresAt: now + 3600)
     }
 
-    func aMessageIsStoredOnceAndDeliveredOnce() throws {
+    func aMessageIsStoredOnceAndDeliveredOnce() async throws {
         let queue = try open()
-        #expect(try queue.accept(message("m1")) == .stored)
-        #expect(try queue.accept(message("m2", accepted: 1)) == .stored)
-        guard case .duplicate(let first) = try queue.accept(message("m1")) else {
+        #expect(try await queue.accept(message("m1")) == .stored)
+        #expect(try await queue.accept(message("m2", accepted: 1)) == .stored)
+        guard case .duplicate(let first) = try await queue.accept(message("m1")) else {
             Issue.record("a second accept of m1 stored it again")
             return
         }
         #expect(first.state == .queued)
         #expect(first.message == message("m1"))
-        #expect(try queue.due(at: now + 5, limit: 10).map(\.message.id) == ["m1", "m2"])
+        #expect(try await queue.due(at: now + 5, limit: 10).map(\.message.id) == ["m1", "m2"])
 
         #expect(try queue.deliver(id: "m2", receipt: [1], at: now + 2))
         #expect(try queue.deliver(id: "m1", receipt: [2], at: now + 3))
         #expect(try !queue.deliver(id: "m1", receipt: [3], at: now + 4), "delivered once")
-        #expect(try queue.due(at: now + 5, limit: 10).isEmpty)
+        #expect(try await queue.due(at: now + 5, limit: 10).isEmpty)
         #expect(try queue.inbox(recipient: "VN/GOV/BTC/THUE", limit: 10).map(\.message.id) == ["m2", "m1"])
         #expect(try queue.inbox(recipient: "VN/GOV/HCM/MOTCUA", limit: 10).isEmpty)
 
@@ -55,28 +55,28 @@ struct MessageQueueContract {
         #expect(record.deliveredAt == now + 3 && record.acknowledgedAt == now + 6)
     }
 
-    func failedAttemptsBackOffThenDeadLettersAreRequeued() throws {
+    func failedAttemptsBackOffThenDeadLettersAreRequeued() async throws {
         let queue = try open()
-        _ = try queue.accept(message("m1"))
+        _ = try await queue.accept(message("m1"))
         try queue.retry(id: "m1", nextAttemptAt: now + 10, error: "message.unknown-recipient")
-        #expect(try queue.due(at: now + 9, limit: 10).isEmpty)
-        #expect(try queue.due(at: now + 10, limit: 10).map(\.attempts) == [1])
+        #expect(try await queue.due(at: now + 9, limit: 10).isEmpty)
+        #expect(try await queue.due(at: now + 10, limit: 10).map(\.attempts) == [1])
         try queue.deadLetter(id: "m1", error: "message.expired")
-        #expect(try queue.due(at: now + 100, limit: 10).isEmpty)
+        #expect(try await queue.due(at: now + 100, limit: 10).isEmpty)
         #expect(try queue.deadLetters().map(\.lastError) == ["message.expired"])
         #expect(try queue.requeue(id: "m1", at: now + 200, expiresAt: now + 900))
         #expect(try !queue.requeue(id: "m1", at: now + 200, expiresAt: now + 900), "only a dead letter")
-        let due = try queue.due(at: now + 200, limit: 10)
+        let due = try await queue.due(at: now + 200, limit: 10)
         #expect(due.map(\.message.id) == ["m1"])
         #expect(due.first?.message.expiresAt == now + 900)
         #expect(try queue.deadLetters().isEmpty)
     }
 
-    func aClaimTakesTheDueMessagesOldestFirst() throws {
+    func aClaimTakesTheDueMessagesOldestFirst() async throws {
         let queue = try open()
-        for index in 0..<3 { _ = try queue.accept(message("c\(index)", accepted: TimeInterval(2 - index))) }
-        _ = try queue.accept(message("later", accepted: 50))
-        let claimed = try queue.claim(at: now + 10, limit: 2, lease: .seconds(30))
+        for index in 0..<3 { _ = try await queue.accept(message("c\(index)", accepted: TimeInterval(2 - index))) }
+        _ = try await queue.accept(message("later", accepted: 50))
+        let claimed = try await queue.claim(at: now + 10, limit: 2, lease: .seconds(30))
         #expect(claimed.map(\.message.id) == ["c2", "c1"])
         #expect(claimed.first?.message == message("c2", accepted: 0))
         #expect(try queue.deliver(id: "c2", receipt: [1], at: now + 11))

@@ -22,13 +22,13 @@ struct PostgresMessageQueueTests {
         return MessageQueueContract { try PostgresMessageQueue(conninfo: url, nodeID: "node-a") }
     }
 
-    @Test func aMessageIsStoredOnceAndDeliveredOnce() throws { try contract().aMessageIsStoredOnceAndDeliveredOnce() }
+    @Test func aMessageIsStoredOnceAndDeliveredOnce() async throws { try await contract().aMessageIsStoredOnceAndDeliveredOnce() }
 
-    @Test func failedAttemptsBackOffThenDeadLettersAreRequeued() throws {
-        try contract().failedAttemptsBackOffThenDeadLettersAreRequeued()
+    @Test func failedAttemptsBackOffThenDeadLettersAreRequeued() async throws {
+        try await contract().failedAttemptsBackOffThenDeadLettersAreRequeued()
     }
 
-    @Test func aClaimTakesTheDueMessagesOldestFirst() throws { try contract().aClaimTakesTheDueMessagesOldestFirst() }
+    @Test func aClaimTakesTheDueMessagesOldestFirst() async throws { try await contract().aClaimTakesTheDueMessagesOldestFirst() }
 
     @Test func attachmentChunksRoundTrip() throws {
         let url = try database()

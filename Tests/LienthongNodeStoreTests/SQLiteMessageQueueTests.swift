@@ -10,13 +10,13 @@ struct SQLiteMessageQueueTests {
         return MessageQueueContract { try SQLiteMessageQueue(path: file) }
     }
 
-    @Test func aMessageIsStoredOnceAndDeliveredOnce() throws { try contract().aMessageIsStoredOnceAndDeliveredOnce() }
+    @Test func aMessageIsStoredOnceAndDeliveredOnce() async throws { try await contract().aMessageIsStoredOnceAndDeliveredOnce() }
 
-    @Test func failedAttemptsBackOffThenDeadLettersAreRequeued() throws {
-        try contract().failedAttemptsBackOffThenDeadLettersAreRequeued()
+    @Test func failedAttemptsBackOffThenDeadLettersAreRequeued() async throws {
+        try await contract().failedAttemptsBackOffThenDeadLettersAreRequeued()
     }
 
-    @Test func aClaimTakesTheDueMessagesOldestFirst() throws { try contract().aClaimTakesTheDueMessagesOldestFirst() }
+    @Test func aClaimTakesTheDueMessagesOldestFirst() async throws { try await contract().aClaimTakesTheDueMessagesOldestFirst() }
 
     @Test func attachmentFilesRoundTrip() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-attachments-\(UUID())")

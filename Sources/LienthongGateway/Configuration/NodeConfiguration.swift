@@ -133,6 +133,8 @@ public struct NodeConfiguration: Sendable, Hashable, Codable {
     public var messages: MessagesConfiguration?
     /// Change events (`/v1/subscriptions`, `/v1/events`); the defaults of ``EventsConfiguration`` when absent.
     public var events: EventsConfiguration?
+    /// The engine that carries documents; the embedded SQLite queue when absent.
+    public var bus: BusConfiguration?
     /// The global configuration this node fetches from the federation's authority; none when absent (a node
     /// outside any federation).
     public var federation: FederationConfiguration?

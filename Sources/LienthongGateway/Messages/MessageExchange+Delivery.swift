@@ -9,33 +9,54 @@ extension MessageExchange {
     /// Delivers the messages that are due now into their recipients' inboxes (on this node), each with a signed
     /// delivery receipt, audited first; a failed attempt is retried with backoff, and a message past its time to
     /// live goes to the dead letters.
+    ///
+    /// The batch's receipts are signed and audited together (the audit log commits their records in one group);
+    /// the messages then enter the inbox one by one in due order, so a recipient reads them in the order they came.
     /// - Returns: how many messages were due (so the worker polls again at once while there is work).
     @discardableResult
     func deliverDue() async -> Int {
         let due: [MessageRecord]
         do {
             // Claimed for this node's worker: on a shared queue another node's worker takes the others.
-            due = try queue.claim(at: now(), limit: Self.deliveryBatch, lease: settings.deliveryLease)
+            due = try await queue.claim(at: now(), limit: Self.deliveryBatch, lease: settings.deliveryLease)
         } catch {
             return 0
         }
-        for record in due {
-            await deliver(record)
+        let prepared = await withTaskGroup(of: (Int, Delivery?).self) { group in
+            for (index, record) in due.enumerated() {
+                group.addTask { (index, await prepare(record)) }
+            }
+            var prepared = [Delivery?](repeating: nil, count: due.count)
+            for await (index, delivery) in group { prepared[index] = delivery }
+            return prepared
+        }
+        for case let delivery? in prepared {
+            // A failed write leaves the row queued and due: the next pass tries again.
+            _ = try? queue.deliver(id: delivery.id, receipt: delivery.receipt, at: delivery.receivedAt)
         }
         return due.count
     }
 
-    private func deliver(_ record: MessageRecord) async {
+    /// A message ready to enter its recipient's inbox: its signed, audited delivery receipt.
+    private struct Delivery: Sendable {
+        var id: String
+        var receipt: [UInt8]
+        var receivedAt: Date
+    }
+
+    /// Checks that `record` can be delivered now, signs its delivery receipt and audits the delivery.
+    /// - Returns: the delivery, or `nil` after scheduling a retry or a dead letter.
+    private func prepare(_ record: MessageRecord) async -> Delivery? {
         let started = now()
         let message = record.message
         guard started < message.expiresAt else {
             await fail(record, code: record.lastError ?? "message.expired", at: started, expired: true)
-            return
+            return nil
         }
         // Same node: the recipient's inbox is here while it is a consumer of the configuration.
         guard recipients.contains(message.recipient) else {
             await fail(record, code: MessageProblems.unknownRecipient.code, at: started)
-            return
+            return nil
         }
         let stored: Bool
         do {
@@ -44,28 +65,23 @@ extension MessageExchange {
             }
         } catch {
             // The store did not answer: the message stays queued and is claimed again after its lease.
-            return
+            return nil
         }
         guard stored else {
             await fail(record, code: "message.attachment-missing", at: started)
-            return
+            return nil
         }
         guard let receipts, let receipt = try? receipts.sign(.delivery, for: message, receivedAt: started) else {
             await fail(record, code: "message.receipt-unsigned", at: started)
-            return
+            return nil
         }
         guard await self.record(.deliver, message, actor: message.recipient, status: 200, started: started,
             receipt: receipt) == nil
         else {
             await fail(record, code: GatewayProblems.auditUnavailable.code, at: started)
-            return
+            return nil
         }
-        do {
-            _ = try queue.deliver(id: message.id, receipt: receipt.body, at: started)
-        } catch {
-            // The row stays queued and due: the next pass tries again.
-            return
-        }
+        return Delivery(id: message.id, receipt: receipt.body, receivedAt: started)
     }
 
     /// Schedules the next attempt, or moves the message to the dead letters (audited) when none fits its TTL.

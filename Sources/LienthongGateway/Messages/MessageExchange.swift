@@ -64,7 +64,7 @@ struct MessageExchange: Sendable {
             }
             // The bytes are in place, synced, before the row that names them.
             for upload in uploads { try upload.commit() }
-            acceptance = try queue.accept(queued)
+            acceptance = try await queue.accept(queued)
         } catch {
             for upload in uploads { upload.discard() }
             return .problem(MessageProblems.storeUnavailable, requestID: message.id)

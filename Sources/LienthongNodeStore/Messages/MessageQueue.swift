@@ -2,23 +2,25 @@ public import Foundation
 
 /// The durable queue of document messages between agencies: what the sender's node accepted, its delivery into the
 /// recipient's inbox, and the receipts. One engine per type: ``SQLiteMessageQueue`` embedded (one node),
-/// ``PostgresMessageQueue`` shared by the nodes of one agency; a JetStream engine can sit behind the same protocol.
+/// ``PostgresMessageQueue`` shared by the nodes of one agency; the JetStream engine (LienthongBus) carries messages
+/// from acceptance to the recipient's node and keeps the rest in one of those.
 ///
-/// Every method that changes state returns only once the change is durable.
+/// Every method that changes state returns only once the change is durable. `accept` and `due` may wait on the
+/// network (an acknowledged publish, a fetch), and so may `claim`; the embedded engine answers them without waiting.
 public protocol MessageQueue: Sendable {
     /// Stores `message` due for delivery now, once per id.
     /// - Returns: ``MessageAcceptance/stored``, or ``MessageAcceptance/duplicate(_:)`` with the first message's record
     ///   when its id is already stored (whatever the new one holds).
-    func accept(_ message: QueuedMessage) throws(MessageQueueError) -> MessageAcceptance
+    func accept(_ message: QueuedMessage) async throws(MessageQueueError) -> MessageAcceptance
 
     /// The queued messages whose next attempt is due at `now`, oldest first, at most `limit`.
-    func due(at now: Date, limit: Int) throws(MessageQueueError) -> [MessageRecord]
+    func due(at now: Date, limit: Int) async throws(MessageQueueError) -> [MessageRecord]
 
     /// Takes the messages due at `now` (oldest first, at most `limit`) for this node's delivery worker until
     /// `now + lease`: meanwhile no other node's worker gets them, and after it (a node that died mid-delivery) they
     /// are due again for any worker. ``deliver(id:receipt:at:)``, ``retry(id:nextAttemptAt:error:)`` and
     /// ``deadLetter(id:error:)`` end a claim.
-    func claim(at now: Date, limit: Int, lease: Duration) throws(MessageQueueError) -> [MessageRecord]
+    func claim(at now: Date, limit: Int, lease: Duration) async throws(MessageQueueError) -> [MessageRecord]
 
     /// Moves a queued message into its recipient's inbox with its delivery receipt.
     /// - Returns: `false` if the message is not queued (delivered already, or dead): nothing changed.

@@ -83,7 +83,8 @@ public final class SQLiteMessageQueue: MessageQueue {
 
     public func due(at now: Date, limit: Int) throws(MessageQueueError) -> [MessageRecord] {
         try records(
-            "WHERE state = 'queued' AND next_attempt_ms <= ?1 ORDER BY next_attempt_ms, accepted_ms LIMIT ?2",
+            // Then insertion order: the order a JetStream consumer handed them over in, for equal times.
+            "WHERE state = 'queued' AND next_attempt_ms <= ?1 ORDER BY next_attempt_ms, accepted_ms, rowid LIMIT ?2",
             [.integer(Self.milliseconds(now)), .integer(Int64(limit))])
     }
 

@@ -1,0 +1,155 @@
+public import Foundation
+public import LienthongCore
+public import LienthongNodeStore
+import Synchronization
+
+/// The message queue on NATS JetStream: a document accepted is an acknowledged publish on its recipient member's
+/// stream (202 only after JetStream's ack: stored on a quorum of the stream's replicas), and the recipient's node
+/// pulls it from the stream's durable consumer into its node store, which keeps the inbox, receipts, retries and
+/// dead letters as the embedded engine does (see the LienthongBus documentation for why).
+///
+/// A stream message is acknowledged only after the node store holds it durably; the store takes each id once, so a
+/// message JetStream delivers again (an ack lost in a crash or failover) enters no inbox twice.
+public final class JetStreamMessageQueue: MessageQueue {
+    /// Where the streams are and how they are kept.
+    public struct Settings: Sendable, Hashable {
+        /// The servers to connect to, `nats://HOST:PORT`.
+        public var servers: [String]
+        /// Each stream's replicas (1 to 5; 3 on a three-server cluster).
+        public var replicas: Int
+        /// How long JetStream remembers a message id to store a repeated publish once.
+        public var duplicateWindow: Duration
+        /// How long a publish waits for its acknowledgement.
+        public var ackTimeout: Duration
+        /// How long a fetched message may stay unacknowledged before JetStream delivers it again.
+        public var ackWait: Duration
+        /// The longest a fetch blocks the delivery worker when nothing can be sent yet (see ``PullConsumer``).
+        public var fetchWait: Duration
+
+        /// Settings.
+        public init(
+            servers: [String], replicas: Int, duplicateWindow: Duration = .seconds(600),
+            ackTimeout: Duration = .seconds(10), ackWait: Duration = .seconds(30),
+            fetchWait: Duration = .milliseconds(200)
+        ) {
+            self.servers = servers
+            self.replicas = replicas
+            self.duplicateWindow = duplicateWindow
+            self.ackTimeout = ackTimeout
+            self.ackWait = ackWait
+            self.fetchWait = fetchWait
+        }
+    }
+
+    /// The node store: inbox, receipts, retries and dead letters.
+    public let local: any MessageQueue
+    private let connection: JetStreamConnection
+    private let settings: Settings
+    /// The consumer of each member's stream made so far, by stream name.
+    private let consumers = Mutex<[String: PullConsumer]>([:])
+
+    /// Connects, and creates or updates the stream (and binds the consumer) of every member in `members`.
+    /// - Throws: ``JetStreamError`` if the cluster cannot be reached or refuses a stream.
+    public init(
+        local: any MessageQueue, settings: Settings, members: [ExchangeID], name: String
+    ) throws(JetStreamError) {
+        self.local = local
+        self.settings = settings
+        connection = try JetStreamConnection(servers: settings.servers, name: name, ackTimeout: settings.ackTimeout)
+        for member in Set(members.map(\.member)) { try prepare(BusSubjects(recipient: member)) }
+    }
+
+    /// The stream and consumer of `subjects`' member, made on first use (a member a reload added).
+    private func prepare(_ subjects: BusSubjects) throws(JetStreamError) {
+        guard consumers.withLock({ $0[subjects.stream] }) == nil else { return }
+        try connection.ensureStream(
+            name: subjects.stream, subjects: [subjects.filter], replicas: settings.replicas,
+            duplicateWindow: settings.duplicateWindow)
+        let consumer = try connection.pullConsumer(
+            stream: subjects.stream, subject: subjects.filter, durable: BusSubjects.durable, ackWait: settings.ackWait)
+        consumers.withLock { $0[subjects.stream] = $0[subjects.stream] ?? consumer }
+    }
+
+    public func accept(_ message: QueuedMessage) async throws(MessageQueueError) -> MessageAcceptance {
+        if let existing = try local.record(id: message.id) { return .duplicate(existing) }
+        guard let recipient = ExchangeID(message.recipient) else {
+            throw MessageQueueError(.storage, "publish: recipient is not an identifier")
+        }
+        let ack: PublishAck
+        do throws(JetStreamError) {
+            try prepare(BusSubjects(recipient: recipient))
+            ack = try await connection.publish(
+                subject: BusSubjects.subject(recipient), messageID: message.id, payload: message.busPayload)
+        } catch {
+            throw MessageQueueError(.storage, error.description)
+        }
+        guard ack.duplicate else { return .stored }
+        // Published before within the duplicate window: its record once the node store has it; until then the
+        // stream holds the first one, not yet delivered.
+        return .duplicate(try local.record(id: message.id) ?? MessageRecord(message: message, state: .queued))
+    }
+
+    public func due(at now: Date, limit: Int) async throws(MessageQueueError) -> [MessageRecord] {
+        try await pull(limit: limit)
+        return try await local.due(at: now, limit: limit)
+    }
+
+    public func claim(at now: Date, limit: Int, lease: Duration) async throws(MessageQueueError) -> [MessageRecord] {
+        try await pull(limit: limit)
+        return try await local.claim(at: now, limit: limit, lease: lease)
+    }
+
+    /// Moves up to `limit` messages per member stream from JetStream into the node store, in stream order, each
+    /// acknowledged once stored.
+    private func pull(limit: Int) async throws(MessageQueueError) {
+        for consumer in consumers.withLock({ Array($0.values) }) {
+            let fetched: [FetchedMessage]
+            do throws(JetStreamError) {
+                fetched = try consumer.fetch(batch: limit, timeout: settings.fetchWait)
+            } catch {
+                throw MessageQueueError(.storage, error.description)
+            }
+            for message in fetched {
+                // A payload that is no message (nothing this node published) is acknowledged away, not retried.
+                if let queued = QueuedMessage(busPayload: message.payload) { _ = try await local.accept(queued) }
+                try? message.acknowledge()
+            }
+        }
+    }
+
+    public func deliver(id: String, receipt: [UInt8], at time: Date) throws(MessageQueueError) -> Bool {
+        try local.deliver(id: id, receipt: receipt, at: time)
+    }
+
+    public func retry(id: String, nextAttemptAt: Date, error: String) throws(MessageQueueError) {
+        try local.retry(id: id, nextAttemptAt: nextAttemptAt, error: error)
+    }
+
+    public func deadLetter(id: String, error: String) throws(MessageQueueError) {
+        try local.deadLetter(id: id, error: error)
+    }
+
+    public func record(id: String) throws(MessageQueueError) -> MessageRecord? { try local.record(id: id) }
+
+    public func inbox(recipient: String, limit: Int) throws(MessageQueueError) -> [MessageRecord] {
+        try local.inbox(recipient: recipient, limit: limit)
+    }
+
+    public func acknowledge(
+        id: String, recipient: String, receipt: [UInt8], at time: Date
+    ) throws(MessageQueueError) -> Bool {
+        try local.acknowledge(id: id, recipient: recipient, receipt: receipt, at: time)
+    }
+
+    public func deadLetters() throws(MessageQueueError) -> [MessageRecord] { try local.deadLetters() }
+
+    public func requeue(id: String, at now: Date, expiresAt: Date) throws(MessageQueueError) -> Bool {
+        try local.requeue(id: id, at: now, expiresAt: expiresAt)
+    }
+
+    /// Closes the connection; publishes still waiting fail.
+    public func close() {
+        for consumer in consumers.withLock({ Array($0.values) }) { consumer.close() }
+        connection.close()
+    }
+}

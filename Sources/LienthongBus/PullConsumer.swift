@@ -1,0 +1,108 @@
+import CNats
+import Synchronization
+
+/// A durable pull consumer bound by one subscription: fetches the next messages of its stream, in stream order.
+public final class PullConsumer: Sendable {
+    private struct Handle: @unchecked Sendable {
+        // A libnats subscription; one fetch at a time (the mutex), destroyed once.
+        var subscription: OpaquePointer?
+    }
+
+    private let handle: Mutex<Handle>
+
+    init(subscription: OpaquePointer?) {
+        handle = Mutex(Handle(subscription: subscription))
+    }
+
+    /// Up to `batch` messages that are ready now; none (not an error) when the stream has none for this consumer.
+    ///
+    /// It first asks the consumer's counts (one round trip on the calling thread, as long as a local disk write) and
+    /// fetches only when messages are pending, asking the server not to wait for a full batch (`no_wait`); the
+    /// server answers at once with what it has. `timeout` bounds the wait when a message was only waiting for its
+    /// redelivery, or the cluster is electing a leader.
+    /// - Throws: ``JetStreamError/Code/fetch`` on any other failure.
+    public func fetch(batch: Int, timeout: Duration) throws(JetStreamError) -> [FetchedMessage] {
+        try handle.withLock { handle throws(JetStreamError) -> [FetchedMessage] in
+            guard let subscription = handle.subscription else { throw JetStreamError(.fetch, "consumer closed") }
+            guard try Self.hasPending(subscription) else { return [] }
+            var request = jsFetchRequest()
+            jsFetchRequest_Init(&request)
+            request.Batch = Int32(batch)
+            request.NoWait = true
+            // With no_wait, server 2.9 waits up to `Expires` only while it has nothing to send.
+            request.Expires = timeout.nanoseconds
+            var list = natsMsgList()
+            let status = natsSubscription_FetchRequest(&list, subscription, &request)
+            defer { natsMsgList_Destroy(&list) }
+            guard status == NATS_OK else {
+                if status == NATS_TIMEOUT || status == NATS_NOT_FOUND { return [] }
+                throw JetStreamError(.fetch, NATSStatus.describe(status, "fetch"))
+            }
+            var messages: [FetchedMessage] = []
+            for index in 0..<Int(list.Count) {
+                // Taken out of the list, so that destroying the list leaves it to the FetchedMessage.
+                messages.append(FetchedMessage(list.Msgs[index]))
+                list.Msgs[index] = nil
+            }
+            return messages
+        }
+    }
+
+    /// Whether the consumer has messages not yet delivered, or delivered and not acknowledged (due again after the
+    /// ack wait).
+    private static func hasPending(_ subscription: OpaquePointer) throws(JetStreamError) -> Bool {
+        var info: UnsafeMutablePointer<jsConsumerInfo>?
+        var code = jsErrCode(0)
+        try NATSStatus.check(
+            natsSubscription_GetConsumerInfo(&info, subscription, nil, &code), .fetch, "consumer info", jetStream: code)
+        defer { jsConsumerInfo_Destroy(info) }
+        guard let info else { return false }
+        return info.pointee.NumPending > 0 || info.pointee.NumAckPending > 0
+    }
+
+    /// Unsubscribes (the durable consumer stays on the server).
+    public func close() {
+        let subscription = handle.withLock { handle in
+            defer { handle.subscription = nil }
+            return handle.subscription
+        }
+        if let subscription {
+            natsSubscription_Unsubscribe(subscription)
+            natsSubscription_Destroy(subscription)
+        }
+    }
+
+    deinit { close() }
+}
+
+/// One message fetched from a pull consumer, to acknowledge once its content is safely elsewhere.
+public final class FetchedMessage: Sendable {
+    private struct Handle: @unchecked Sendable {
+        // A libnats message, owned here; acknowledging it is thread-safe, it is destroyed once in deinit.
+        let message: OpaquePointer?
+    }
+
+    private let handle: Handle
+    /// The message's payload.
+    public let payload: [UInt8]
+
+    init(_ message: OpaquePointer?) {
+        handle = Handle(message: message)
+        let length = Int(natsMsg_GetDataLength(message))
+        if length > 0, let data = natsMsg_GetData(message) {
+            payload = data.withMemoryRebound(to: UInt8.self, capacity: length) {
+                Array(UnsafeBufferPointer(start: $0, count: length))
+            }
+        } else {
+            payload = []
+        }
+    }
+
+    /// Acknowledges it: the stream may forget it. Not waited for; a lost ack redelivers the message after the
+    /// consumer's ack wait, which the receiver must take as a repeat.
+    public func acknowledge() throws(JetStreamError) {
+        try NATSStatus.check(natsMsg_Ack(handle.message, nil), .fetch, "ack")
+    }
+
+    deinit { natsMsg_Destroy(handle.message) }
+}

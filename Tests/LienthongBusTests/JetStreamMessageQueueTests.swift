@@ -1,0 +1,105 @@
+import Foundation
+import LienthongBus
+import LienthongCore
+import LienthongNodeStore
+import LienthongTesting
+import Testing
+
+/// The JetStream engine against a three-server cluster on loopback: acknowledged publishes stored once per id,
+/// pulled into the node store in stream order.
+@Suite(.serialized)
+struct JetStreamMessageQueueTests {
+    static let recipient = "VN/GOV/BTC/THUE"
+
+    static func message(_ id: String, recipient: String = recipient) -> QueuedMessage {
+        // Whole milliseconds, as the stream and the node store keep times.
+        let time = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1000).rounded() / 1000)
+        return QueuedMessage(
+            id: id, sender: "VN/GOV/HCM/MOTCUA", recipient: recipient, purpose: "tax-administration",
+            subject: "Công văn \(id)", envelope: Array("{\"message\":{\"id\":\"\(id)\"}}".utf8),
+            messageHash: "h-\(id)",
+            attachments: [.init(name: "a.pdf", mediaType: "application/pdf", sha256: "s", length: 3)],
+            acceptedAt: time, expiresAt: time.addingTimeInterval(3600))
+    }
+
+    static func queue(
+        _ cluster: NATSCluster, directory: URL, ackTimeout: Duration = .seconds(10)
+    ) throws -> JetStreamMessageQueue {
+        try JetStreamMessageQueue(
+            local: try SQLiteMessageQueue(path: directory.appendingPathComponent("messages.sqlite")),
+            settings: .init(servers: cluster.urls, replicas: 3, ackTimeout: ackTimeout),
+            members: [ExchangeID(recipient)!], name: "test")
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-bus-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    @Test func aPublishedMessageIsStoredOnceAndPulledIntoTheNodeStore() async throws {
+        let cluster = try await NATSCluster.start()
+        defer { cluster.stop() }
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let queue = try Self.queue(cluster, directory: directory)
+        defer { queue.close() }
+
+        let first = Self.message("m1")
+        #expect(try await queue.accept(first) == .stored)
+        // The same id again within the duplicate window: JetStream stores nothing new.
+        guard case .duplicate(let repeated) = try await queue.accept(Self.message("m1")) else {
+            Issue.record("a repeated id was stored again")
+            return
+        }
+        #expect(repeated.message.id == "m1")
+        #expect(try await queue.accept(Self.message("m2")) == .stored)
+        // Not in the node store before the pull; both after it, once each, in stream order, content intact.
+        #expect(try queue.record(id: "m1") == nil)
+        let due = try await queue.due(at: Date().addingTimeInterval(1), limit: 10)
+        #expect(due.map(\.message.id) == ["m1", "m2"])
+        #expect(due.first?.message == first)
+        // Acknowledged on the stream: a second pull brings nothing again.
+        #expect(try await queue.due(at: Date().addingTimeInterval(1), limit: 10).count == 2)
+        #expect(try queue.deliver(id: "m1", receipt: [1], at: Date()))
+        #expect(try queue.inbox(recipient: Self.recipient, limit: 10).map(\.message.id) == ["m1"])
+        // Known to the node store now: a repeat is answered from it.
+        guard case .duplicate(let delivered) = try await queue.accept(Self.message("m1")) else {
+            Issue.record("a delivered id was published again")
+            return
+        }
+        #expect(delivered.state == .delivered)
+    }
+
+    @Test func aSecondNodeStoreGetsNothingTheFirstPulled() async throws {
+        let cluster = try await NATSCluster.start()
+        defer { cluster.stop() }
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let queue = try Self.queue(cluster, directory: directory)
+        #expect(try await queue.accept(Self.message("m1")) == .stored)
+        #expect(try await queue.due(at: Date().addingTimeInterval(1), limit: 10).map(\.message.id) == ["m1"])
+        queue.close()
+        // Another node (its own store) on the same durable consumer: the message was acknowledged, it is gone.
+        let other = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: other) }
+        let second = try Self.queue(cluster, directory: other)
+        defer { second.close() }
+        #expect(try await second.accept(Self.message("m2")) == .stored)
+        #expect(try await second.due(at: Date().addingTimeInterval(1), limit: 10).map(\.message.id) == ["m2"])
+    }
+
+    @Test func aPublishNoServerAcknowledgesFailsWithinTheAckTimeout() async throws {
+        let cluster = try await NATSCluster.start()
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let queue = try Self.queue(cluster, directory: directory, ackTimeout: .seconds(1))
+        defer { queue.close() }
+        cluster.stop()
+        let started = ContinuousClock.now
+        // The send must end in an error (503 for the caller), not wait forever in libnats' reconnect buffer.
+        await #expect(throws: MessageQueueError.self) { try await queue.accept(Self.message("m1")) }
+        #expect(ContinuousClock.now - started < .seconds(30))
+        #expect(try queue.record(id: "m1") == nil)
+    }
+}
