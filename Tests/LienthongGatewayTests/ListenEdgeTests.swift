@@ -13,7 +13,7 @@ import Testing
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-data-\(UUID().uuidString)")
         process.arguments = [
             "serve", "--config", gateway.configDirectory.path, "--data-dir", data.path,
-            "--listen", "127.0.0.1:\(gateway.port)",
+            "--listen", "127.0.0.1:\(gateway.port)", "--admin-listen", "127.0.0.1:0",
         ]
         let errors = Pipe()
         process.standardError = errors

@@ -41,7 +41,8 @@ struct ShutdownTests {
             node.executableURL = GatewayProcess.binary
             node.arguments = [
                 "serve", "--config", first.configDirectory.path, "--data-dir", first.dataDirectory.path,
-                "--listen", "127.0.0.1:0",
+                // Every node a test starts needs its own admin port: the demo's fixed one is shared by concurrent runs.
+                "--listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0",
             ]
             let output = Pipe()
             node.standardOutput = output
