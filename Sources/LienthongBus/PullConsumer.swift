@@ -98,10 +98,11 @@ public final class FetchedMessage: Sendable {
         }
     }
 
-    /// Acknowledges it: the stream may forget it. Not waited for; a lost ack redelivers the message after the
-    /// consumer's ack wait, which the receiver must take as a repeat.
+    /// Acknowledges it and waits for the server to confirm: the stream may forget it. An ack left in the client's
+    /// buffer when the connection closes would be lost, and the stream would hand the message to the next puller
+    /// after the ack wait (which the receiver must still take as a repeat, after a crash).
     public func acknowledge() throws(JetStreamError) {
-        try NATSStatus.check(natsMsg_Ack(handle.message, nil), .fetch, "ack")
+        try NATSStatus.check(natsMsg_AckSync(handle.message, nil, nil), .fetch, "ack")
     }
 
     deinit { natsMsg_Destroy(handle.message) }
