@@ -11,6 +11,7 @@ import sys
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -94,6 +95,11 @@ def main():
         check(driver.find_element(By.ID, "title").text == "Đăng nhập quản trị", "the sign-in form is in Vietnamese")
         driver.find_element(By.ID, "token").send_keys("lt_not-a-token")
         driver.find_element(By.ID, "login").click()
+        # The click returns before the answer is loaded: wait for it (bounded) instead of reading the old page.
+        try:
+            WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "login-error"))
+        except TimeoutException:
+            pass
         check(len(driver.find_elements(By.ID, "login-error")) == 1, "a wrong token is refused")
 
         # A viewer sees the month's numbers as the report API gives them.
