@@ -5,13 +5,16 @@ extension LookupPipeline {
     /// and its signed request are checked here, the record comes through ``PeerForwarding``, and this node audits
     /// its side of the exchange. `nil` when the registry is local or no node serves it: the pipeline answers then.
     func forward(_ request: LookupRequest, consumer authenticated: Result<Consumer, Problem>) async -> LookupOutcome? {
+        // An unauthenticated caller is refused (and audited) by the pipeline, as for a local registry.
         guard registries[request.registry] == nil, let peers, peers.serves(request.registry),
-            case .success(let consumer) = authenticated
+            case .success = authenticated
         else { return nil }
         var exchange = AuditedExchange(request, at: now(), audit: audit)
-        exchange.identified(consumer)
-        if let signed = request.signed, let problem = await signedRequests.admit(signed, consumer: consumer) {
-            return .problem(await exchange.refuse(problem))
+        let consumer: Consumer
+        do throws(Problem) {
+            consumer = try await identify(request, consumer: authenticated, in: &exchange)
+        } catch {
+            return .problem(await exchange.refuse(error))
         }
         switch await peers.forward(request, consumer: consumer, exchange: &exchange) {
         case .none:

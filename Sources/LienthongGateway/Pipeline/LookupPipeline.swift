@@ -57,11 +57,7 @@ struct LookupPipeline: Sendable {
     ) async -> (AuditedExchange, Result<AdmittedLookup, Problem>) {
         var exchange = AuditedExchange(request, at: now(), audit: audit)
         do throws(Problem) {
-            let consumer = try authenticated.get()
-            exchange.identified(consumer)
-            if let signed = request.signed, let problem = await signedRequests.admit(signed, consumer: consumer) {
-                throw problem
-            }
+            let consumer = try await identify(request, consumer: authenticated, in: &exchange)
             let target = try kind.target(of: request, in: registries)
             exchange.concerns(target.runtime.descriptor, service: target.service)
             RequestTrace.current?.asked(target.runtime.descriptor.name)
@@ -78,5 +74,18 @@ struct LookupPipeline: Sendable {
         } catch {
             return (exchange, .failure(error))
         }
+    }
+
+    /// The first stages of every lookup, local or forwarded to another node: authentication's result, then the
+    /// caller's signed request (its signatures and replay window).
+    func identify(
+        _ request: LookupRequest, consumer authenticated: Result<Consumer, Problem>, in exchange: inout AuditedExchange
+    ) async throws(Problem) -> Consumer {
+        let consumer = try authenticated.get()
+        exchange.identified(consumer)
+        if let signed = request.signed, let problem = await signedRequests.admit(signed, consumer: consumer) {
+            throw problem
+        }
+        return consumer
     }
 }
