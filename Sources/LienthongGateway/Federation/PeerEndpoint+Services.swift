@@ -37,7 +37,8 @@ extension PeerEndpoint {
         do throws(TrustError) {
             trust = try peers.trust(configuration)
         } catch {
-            return .problem(FederationProblems.untrustedNode("the global configuration's anchors"), requestID: requestID)
+            let problem = FederationProblems.untrustedNode("the global configuration's anchors")
+            return .problem(problem, requestID: requestID)
         }
         if let problem = Self.checkNode(
             request.clientCertificateChain, member: consumerID.member.description, configuration: configuration,

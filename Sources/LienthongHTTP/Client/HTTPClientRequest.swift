@@ -14,7 +14,8 @@ public struct HTTPClientRequest: Sendable {
     public var totalTimeout: Duration
     /// The largest response body accepted; the transfer is aborted as soon as more arrives.
     public var maxResponseBytes: Int
-    /// The SHA-256 digests of the DER the server's certificate must be one of; `nil` takes any that verifies. Checked on every request, on a new connection or a reused one, before the request is sent.
+    /// The SHA-256 digests of the DER the server's certificate must be one of; `nil` takes any that verifies.
+    /// Checked on every request, on a new connection or a reused one, before the request is sent.
     public var pinnedCertificates: Set<[UInt8]>?
 
     /// Creates a request.
