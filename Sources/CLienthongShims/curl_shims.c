@@ -1,4 +1,6 @@
 #include "curl_shims.h"
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 CURLcode lt_curl_easy_setopt_long(CURL *easy, CURLoption option, long value) {
     return curl_easy_setopt(easy, option, value);
@@ -26,4 +28,17 @@ CURLMcode lt_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value
 }
 CURLcode lt_curl_msg_result(const CURLMsg *message) {
     return message->data.result;
+}
+CURLcode lt_curl_easy_setopt_prereq(CURL *easy, lt_curl_prereq_callback callback) {
+    return curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, callback);
+}
+int lt_curl_peer_certificate_sha256(CURL *easy, unsigned char digest[32]) {
+    struct curl_tlssessioninfo *info = NULL;
+    if (curl_easy_getinfo(easy, CURLINFO_TLS_SSL_PTR, &info) != CURLE_OK || info == NULL) return -1;
+    if (info->backend != CURLSSLBACKEND_OPENSSL || info->internals == NULL) return -1;
+    X509 *peer = SSL_get0_peer_certificate((SSL *)info->internals);
+    if (peer == NULL) return -1;
+    unsigned int length = 0;
+    if (X509_digest(peer, EVP_sha256(), digest, &length) != 1 || length != 32) return -1;
+    return 0;
 }

@@ -173,7 +173,7 @@ public final class GatewayNode: Sendable {
         }
         for connector in opened.withLock({ $0 }) { await connector.close() }
         services.httpClient.shutdown()
-        services.peers?.client.shutdown()
+        services.peers?.shutdown()
         // Waits for the writer's last batch and final checkpoint: blocking work, kept off the cooperative pool.
         await BlockingPool.shared.run { [services] in services.audit.log.close() }
         logWriter?.close()
@@ -197,28 +197,38 @@ public final class GatewayNode: Sendable {
         adminServer.shutdown()
     }
 
+    /// Reads the API listener's certificate, key and client CAs again for the connections accepted from now on (a
+    /// reload): a rotated certificate applies without a restart, the open connections finish on the old one.
+    func reloadTLS(_ configuration: GatewayConfiguration) throws {
+        guard let tls = try Self.serverTLS(configuration) else { return }
+        try server.replaceTLS(tls)
+    }
+
+    /// The API listener's TLS settings of `configuration`, if it has any.
+    private static func serverTLS(_ configuration: GatewayConfiguration) throws -> TLSServerConfiguration? {
+        guard let settings = configuration.node.tls else { return nil }
+        var clientCA: String?
+        let authorities = settings.clientCertificateAuthorities.map { configuration.dataPath($0).path }
+        if authorities.count == 1 {
+            clientCA = authorities[0]
+        } else if authorities.count > 1 {
+            // OpenSSL takes one CA file: bundle them.
+            let bundle = configuration.dataPath("client-cas.pem")
+            let pem = try authorities.map { try String(contentsOfFile: $0, encoding: .utf8) }.joined()
+            try pem.write(to: bundle, atomically: true, encoding: .utf8)
+            clientCA = bundle.path
+        }
+        return TLSServerConfiguration(
+            certificateChainPath: configuration.dataPath(settings.certificate).path,
+            privateKeyPath: configuration.dataPath(settings.privateKey).path,
+            clientCAPath: clientCA
+        )
+    }
+
     private static func serverConfiguration(_ configuration: GatewayConfiguration) throws -> HTTPServerConfiguration {
         let (host, port) = try ListenAddress.parse(configuration.listen)
         let limits = configuration.limits
-        var tls: TLSServerConfiguration?
-        if let settings = configuration.node.tls {
-            var clientCA: String?
-            let authorities = settings.clientCertificateAuthorities.map { configuration.dataPath($0).path }
-            if authorities.count == 1 {
-                clientCA = authorities[0]
-            } else if authorities.count > 1 {
-                // OpenSSL takes one CA file: bundle them.
-                let bundle = configuration.dataPath("client-cas.pem")
-                let pem = try authorities.map { try String(contentsOfFile: $0, encoding: .utf8) }.joined()
-                try pem.write(to: bundle, atomically: true, encoding: .utf8)
-                clientCA = bundle.path
-            }
-            tls = TLSServerConfiguration(
-                certificateChainPath: configuration.dataPath(settings.certificate).path,
-                privateKeyPath: configuration.dataPath(settings.privateKey).path,
-                clientCAPath: clientCA
-            )
-        }
+        let tls = try serverTLS(configuration)
         let loops = configuration.node.eventLoops ?? 0
         var server = HTTPServerConfiguration(
             host: host, port: port, tls: tls,

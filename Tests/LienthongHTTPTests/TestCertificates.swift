@@ -8,6 +8,9 @@ struct TestCertificates: Sendable {
     var caPath: String { directory.appendingPathComponent("ca.pem").path }
     var serverCertificatePath: String { directory.appendingPathComponent("server.pem").path }
     var serverKeyPath: String { directory.appendingPathComponent("server.key").path }
+    /// A second server certificate for 127.0.0.1 from the same CA: what a rotation replaces the first with.
+    var nextServerCertificatePath: String { directory.appendingPathComponent("server-next.pem").path }
+    var nextServerKeyPath: String { directory.appendingPathComponent("server-next.key").path }
     var clientCertificatePath: String { directory.appendingPathComponent("client.pem").path }
     var clientKeyPath: String { directory.appendingPathComponent("client.key").path }
     var strangerCertificatePath: String { directory.appendingPathComponent("stranger.pem").path }
@@ -36,6 +39,7 @@ struct TestCertificates: Sendable {
         }
         let leaves = [
             ("server", "ca", "/CN=127.0.0.1", "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth"),
+            ("server-next", "ca", "/CN=127.0.0.1", "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth"),
             ("client", "ca", "/CN=VN-GOV-BTC-DKKD", "extendedKeyUsage=clientAuth"),
             ("stranger", "other-ca", "/CN=Stranger", "extendedKeyUsage=clientAuth"),
         ]

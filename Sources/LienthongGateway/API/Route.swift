@@ -24,6 +24,7 @@ enum Route: String, PathTemplate {
     case inboxAck = "/v1/inbox/{id}/ack"
     case federationConfiguration = "/v1/federation/configuration"
     case federationRecords = "/v1/federation/records/{registry}/{key}"
+    case federationServices = "/v1/federation/services"
     case subscriptions = "/v1/subscriptions"
     case subscription = "/v1/subscriptions/{id}"
     case events = "/v1/events"

@@ -23,6 +23,12 @@ extension SharingAPI {
         return await peerEndpoint.answer(routed.request, registry: routed.parameters[0], key: routed.parameters[1])
     }
 
+    /// Another node asking, for its consumer, which of this node's services the consumer may use.
+    func peerServices(_ routed: RoutedRequest) async -> HTTPResponse {
+        guard let peerEndpoint else { return .problem(Self.notFederated, requestID: nil) }
+        return await peerEndpoint.services(routed.request)
+    }
+
     /// The authority's published global configuration, byte for byte as `lienthong federation publish` wrote it
     /// (read on each request, so a new publication is served at once; publish replaces the file atomically).
     func publishedConfiguration() -> HTTPResponse {

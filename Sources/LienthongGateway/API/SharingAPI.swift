@@ -32,6 +32,8 @@ struct SharingAPI: Sendable {
     let authorityDocument: URL?
     /// Answers lookups other nodes forward; `nil` on a node in no federation.
     var peerEndpoint: PeerEndpoint? = nil
+    /// The other nodes' services for `GET /v1/services`; `nil` on a node in no federation.
+    var federatedServices: FederatedServices? = nil
 
     /// The router of every route, with metrics around every answer and the challenge of each credential on its
     /// routes' 401s; the node builds it once, at start.
@@ -51,6 +53,7 @@ struct SharingAPI: Sendable {
         builder.on(.validate, .post) { schemas.validate($0.parameters[0], body: $0.request.body) }
         builder.on(.federationConfiguration, .get) { _ in publishedConfiguration() }
         builder.on(.federationRecords, .post) { await forwardedRecord($0) }
+        builder.on(.federationServices, .post) { await peerServices($0) }
         builder.on(.transparency, .get) {
             await transparency.accesses(
                 personalID: $0.parameters[0], authorization: $0.request.headers["Authorization"])

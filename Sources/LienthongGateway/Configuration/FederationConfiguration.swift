@@ -31,6 +31,9 @@ public struct FederationConfiguration: Sendable, Hashable, Codable {
     public var peerFailureThreshold: Int?
     /// Seconds an open breaker refuses before a probe; ``defaultPeerCoolDownSeconds`` when absent.
     public var peerCoolDownSeconds: Double?
+    /// Seconds a provider node's answer to `GET /v1/services` is reused for the same caller (within one global
+    /// configuration version); ``defaultServicesCacheSeconds`` when absent, `0` asks every time.
+    public var servicesCacheSeconds: Double?
 
     /// The default time a forwarded lookup may take.
     public static let defaultPeerTimeoutSeconds: Double = 5
@@ -38,6 +41,8 @@ public struct FederationConfiguration: Sendable, Hashable, Codable {
     public static let defaultPeerFailureThreshold = 5
     /// The default time a peer node's open breaker refuses.
     public static let defaultPeerCoolDownSeconds: Double = 10
+    /// The default time a provider node's service list is reused.
+    public static let defaultServicesCacheSeconds: Double = 30
 
     /// ``peerTimeoutSeconds`` with its default.
     public var peerTimeout: Duration {
@@ -46,6 +51,11 @@ public struct FederationConfiguration: Sendable, Hashable, Codable {
     /// ``peerCoolDownSeconds`` with its default.
     public var peerCoolDown: Duration {
         .milliseconds(Int((peerCoolDownSeconds ?? Self.defaultPeerCoolDownSeconds) * 1000))
+    }
+
+    /// ``servicesCacheSeconds`` with its default.
+    public var servicesCacheLifetime: Duration {
+        .milliseconds(Int((servicesCacheSeconds ?? Self.defaultServicesCacheSeconds) * 1000))
     }
 
     /// ``refreshSeconds`` with its default.

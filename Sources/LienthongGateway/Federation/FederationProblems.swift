@@ -28,6 +28,16 @@ enum FederationProblems {
             detail: detail, extensions: ["registry": .string(registry)])
     }
 
+    /// The called node presented a TLS certificate under the anchors whose fingerprint the global configuration does
+    /// not list for it (a rotation not yet published, or a node impersonated): nothing was sent to it.
+    static func unlistedNodeCertificate(node: String, registry: String) -> Problem {
+        Problem(
+            status: 502, code: "federation.unlisted-node-certificate",
+            title: "The provider node's certificate is not in the global configuration",
+            detail: "node \(node) presented a TLS certificate the global configuration does not list for it",
+            extensions: ["registry": .string(registry)])
+    }
+
     /// This node holds no key to sign a forwarded request for the consumer.
     static func noSigningKey(_ consumer: String) -> Problem {
         Problem(

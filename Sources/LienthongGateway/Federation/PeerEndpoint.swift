@@ -18,6 +18,8 @@ struct PeerEndpoint: Sendable {
     let requestSchema: JSONSchema
     /// The service of each local registry, by registry name.
     let services: [String: String]
+    /// What this node's grants give a consumer (``services(_:)``).
+    let granted: GrantedServices
 
     /// The answer to a forwarded lookup of `registry`/`key`.
     func answer(_ request: HTTPRequest, registry: String, key: String) async -> HTTPResponse {

@@ -87,13 +87,13 @@ struct PeerForwarding: Sendable {
                     ],
                     body: envelope.serializedBytes(), connectTimeout: peers.timeout, totalTimeout: peers.timeout,
                     maxResponseBytes: Self.maxResponseBytes),
-                to: node.id, registry: request.registry)
+                to: node, in: configuration, registry: request.registry)
         } catch {
             RequestTrace.current?.failed(
                 RequestTrace.Failure(
                     part: .connector, registry: request.registry, code: error.code.wireCode,
                     cause: error.cause ?? error.detail))
-            return .failure(error.problem)
+            return .failure(Self.problem(error, node: node.id))
         }
         guard response.status == 200 else { return .failure(Self.relayed(response, registry: request.registry)) }
         return countersigned(
@@ -173,6 +173,13 @@ struct PeerForwarding: Sendable {
         } catch {
             return .failure(FederationProblems.badResponse(registry, "\(error.code.wireCode): \(error.detail)"))
         }
+    }
+
+    /// The problem of a failed send to `node`: the connector's, or `federation.unlisted-node-certificate` when the
+    /// node presented a certificate the global configuration does not list for it.
+    static func problem(_ error: ConnectorError, node: String) -> Problem {
+        guard error.cause == FederationPeers.unlistedCertificate else { return error.problem }
+        return FederationProblems.unlistedNodeCertificate(node: node, registry: error.registry)
     }
 
     /// The provider node's refusal as the caller's problem: its own status and code (the provider decides), or

@@ -8,9 +8,11 @@ extension GatewayNode {
     ///
     /// Reloaded: consumers, tokens, grants, purposes, members, registries and their mappings (a changed connector is
     /// opened anew), schemas, trust anchors, the signing keys, the admin listener's operators and the rate limits
-    /// (applied to what each consumer and service has spent so far, which a reload keeps). The listen address, data
-    /// directory, TLS, limits, event loops, audit and replay settings, the admin listener's address and TLS, and the
-    /// federation section keep their running values until a restart (the outcome names them).
+    /// (applied to what each consumer and service has spent so far, which a reload keeps), and the API listener's TLS
+    /// certificate, key and client CAs (read again for new connections; open ones finish on the old). The listen
+    /// address, data directory, TLS turned on or off, limits, event loops, audit and replay settings, the admin
+    /// listener's address and TLS, and the federation section keep their running values until a restart (the outcome
+    /// names them).
     public func reload(_ load: () throws -> GatewayConfiguration) -> ReloadOutcome {
         reloading.withLock { attempts -> ReloadOutcome in
             attempts += 1
@@ -29,6 +31,7 @@ extension GatewayNode {
                     generation: running.generation + 1, configuration: loaded, keys: keys,
                     registries: registries, services: services
                 )
+                try reloadTLS(loaded)
                 current.swap(to: next)
                 let keyIDs = Dictionary(
                     keys.signers.map { ($0.key.description, $0.value.keyID) }, uniquingKeysWith: { a, _ in a })
@@ -56,7 +59,8 @@ extension GatewayNode {
         keep("admin listen address", \.adminListen)
         keep("admin tls", \.adminTLS)
         keep("data directory", \.dataDirectory)
-        keep("tls", \.node.tls)
+        // The certificate, key and client CAs are read again on every reload; TLS on or off takes a restart.
+        if (loaded.node.tls == nil) != (running.node.tls == nil) { keep("tls", \.node.tls) }
         keep("eventLoops", \.node.eventLoops)
         keep("limits", \.node.limits)
         keep("audit", \.node.audit)

@@ -73,10 +73,16 @@ final class GatewaySnapshot: Sendable {
                 peers: peers, lookups: lookups, requestSchema: requestSchema,
                 services: Dictionary(
                     configuration.registries.map { ($0.name, $0.service.description) },
-                    uniquingKeysWith: { a, _ in a }))
+                    uniquingKeysWith: { a, _ in a }),
+                granted: GrantedServices(configuration: configuration, policy: policy))
         }
         lookups.peers = try services.peers.map { peers in
             try PeerForwarding.make(configuration, peers: peers, keys: keys, developmentPKI: services.developmentPKI)
+        }
+        let federatedServices = lookups.peers.map { forwarding in
+            FederatedServices(
+                peers: forwarding.peers, identities: forwarding.identities,
+                localRegistries: Set(configuration.registries.map(\.name)), now: { Date() })
         }
         let router = SharingAPI(
             lookups: lookups, messages: messages,
@@ -105,7 +111,7 @@ final class GatewaySnapshot: Sendable {
                     registries: registries, audit: audit.log, storage: replay, federation: federation)
             },
             authorityDocument: configuration.node.authority.map { configuration.dataPath($0.published) },
-            peerEndpoint: peerEndpoint
+            peerEndpoint: peerEndpoint, federatedServices: federatedServices
         ).makeRouter()
         return GatewaySnapshot(
             generation: generation, configuration: configuration, keys: keys, registries: registries, router: router,

@@ -38,7 +38,10 @@ final class CurlTransfer: @unchecked Sendable {
     fileprivate var received = 0
     /// Set when the body outgrew the limit and the write callback aborted the transfer.
     fileprivate var tooLarge = false
+    /// Set when the prerequisite callback found the server's certificate outside the request's pins.
+    fileprivate var notPinned: String?
     fileprivate var limit: Int { request.maxResponseBytes }
+    fileprivate var pinned: Set<[UInt8]>? { request.pinnedCertificates }
 
     init(id: UInt64, request: HTTPClientRequest, delivery: Delivery) {
         self.id = id
@@ -106,6 +109,10 @@ final class CurlTransfer: @unchecked Sendable {
             set(lt_curl_easy_setopt_string(easy, CURLOPT_SSLCERT, certificate))
         }
         if let key = tls.privateKeyPath { set(lt_curl_easy_setopt_string(easy, CURLOPT_SSLKEY, key)) }
+        if request.pinnedCertificates != nil {
+            set(lt_curl_easy_setopt_prereq(easy, curlTransferPrerequisite))
+            set(lt_curl_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, context))
+        }
         if case .streamed? = delivery {
             set(lt_curl_easy_setopt_long(easy, CURLOPT_BUFFERSIZE, Self.streamedBufferBytes))
         }
@@ -160,6 +167,9 @@ final class CurlTransfer: @unchecked Sendable {
             return .failure(HTTPClientError(
                 code: .responseTooLarge, detail: "response body exceeds \(request.maxResponseBytes) bytes"))
         }
+        if let notPinned {
+            return .failure(HTTPClientError(code: .certificateNotPinned, detail: notPinned))
+        }
         guard code == CURLE_OK else {
             let message = String(cString: errorBuffer)
             let detail = message.isEmpty ? String(cString: curl_easy_strerror(code)) : message
@@ -202,6 +212,24 @@ final class CurlTransfer: @unchecked Sendable {
     private static func milliseconds(_ duration: Duration) -> Int {
         return max(1, duration.wholeMilliseconds)
     }
+}
+
+/// Refuses to send the request on a connection whose server certificate is not pinned (new or reused connection).
+private let curlTransferPrerequisite: @convention(c) (
+    UnsafeMutableRawPointer?, UnsafeMutablePointer<CChar>?, UnsafeMutablePointer<CChar>?, Int32, Int32
+) -> Int32 = { context, _, _, _, _ in
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
+    guard let pins = transfer.pinned, let easy = transfer.easy else { return CURL_PREREQFUNC_OK }
+    var digest = [UInt8](repeating: 0, count: 32)
+    guard lt_curl_peer_certificate_sha256(easy, &digest) == 0 else {
+        transfer.notPinned = "the connection has no server certificate to check"
+        return CURL_PREREQFUNC_ABORT
+    }
+    guard pins.contains(digest) else {
+        transfer.notPinned = "the server certificate is not among the \(pins.count) pinned"
+        return CURL_PREREQFUNC_ABORT
+    }
+    return CURL_PREREQFUNC_OK
 }
 
 private let curlTransferWrite: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {

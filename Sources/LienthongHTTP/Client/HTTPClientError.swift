@@ -7,6 +7,7 @@ public struct HTTPClientError: Error, Sendable, Equatable, CustomStringConvertib
             case connectionFailed = "http-client.connection-failed"
             case responseTooLarge = "http-client.response-too-large"
             case tls = "http-client.tls"
+            case certificateNotPinned = "http-client.certificate-not-pinned"
             case invalidRequest = "http-client.invalid-request"
             case cancelled = "http-client.cancelled"
             case failed = "http-client.failed"
@@ -20,6 +21,9 @@ public struct HTTPClientError: Error, Sendable, Equatable, CustomStringConvertib
         public static let responseTooLarge = Code(kind: .responseTooLarge)
         /// The TLS handshake failed, the peer certificate did not verify, or a certificate file is bad.
         public static let tls = Code(kind: .tls)
+        /// The server's certificate verified but is not one of ``HTTPClientRequest/pinnedCertificates``: nothing was
+        /// sent.
+        public static let certificateNotPinned = Code(kind: .certificateNotPinned)
         /// The URL or a header is invalid.
         public static let invalidRequest = Code(kind: .invalidRequest)
         /// The calling task was cancelled or the client shut down.

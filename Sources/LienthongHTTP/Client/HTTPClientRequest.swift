@@ -14,6 +14,9 @@ public struct HTTPClientRequest: Sendable {
     public var totalTimeout: Duration
     /// The largest response body accepted; the transfer is aborted as soon as more arrives.
     public var maxResponseBytes: Int
+    /// The SHA-256 digests of the DER the server's certificate must be one of; `nil` takes any that verifies.
+    /// Checked on every request, on a new connection or a reused one, before the request is sent.
+    public var pinnedCertificates: Set<[UInt8]>?
 
     /// Creates a request.
     public init(
@@ -23,7 +26,8 @@ public struct HTTPClientRequest: Sendable {
         body: [UInt8] = [],
         connectTimeout: Duration = .seconds(10),
         totalTimeout: Duration = .seconds(30),
-        maxResponseBytes: Int = 16 * 1024 * 1024
+        maxResponseBytes: Int = 16 * 1024 * 1024,
+        pinnedCertificates: Set<[UInt8]>? = nil
     ) {
         self.url = url
         self.method = method
@@ -32,5 +36,6 @@ public struct HTTPClientRequest: Sendable {
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
         self.maxResponseBytes = maxResponseBytes
+        self.pinnedCertificates = pinnedCertificates
     }
 }

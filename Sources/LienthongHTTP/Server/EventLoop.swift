@@ -67,7 +67,7 @@ final class EventLoop: @unchecked Sendable {
 
     let index: Int
     let settings: LoopSettings
-    let tls: ServerTLSContext?
+    let tls: ReloadableTLSContext?
     /// Counts connections per client address across every loop of the server.
     let addresses: AddressLimiter
     /// Answers each request, in a task on this loop.
@@ -109,7 +109,7 @@ final class EventLoop: @unchecked Sendable {
     init(
         index: Int,
         settings: LoopSettings,
-        tls: ServerTLSContext?,
+        tls: ReloadableTLSContext?,
         addresses: AddressLimiter,
         handler: any HTTPHandler
     ) {

@@ -29,6 +29,8 @@ public final class HTTPServer: Sendable {
     public let configuration: HTTPServerConfiguration
     private let handler: any HTTPHandler
     private let state = Mutex(State.idle)
+    /// The TLS context of every loop, once started with TLS.
+    private let tlsContext = Mutex<ReloadableTLSContext?>(nil)
     private let shutdownSignal: AsyncStream<Never>
     private let shutdownTrigger: AsyncStream<Never>.Continuation
 
@@ -108,6 +110,17 @@ public final class HTTPServer: Sendable {
         state.withLock { $0 = .stopped }
     }
 
+    /// Loads the certificate, key and client CAs of `tls` for the connections accepted from now on; the open ones
+    /// finish with the certificate they started with. On a failure nothing changes.
+    /// - Throws: ``HTTPServerError`` `http-server.tls-configuration` when a file does not load, or when the server
+    ///   was not started with TLS (turning TLS on or off takes a new server).
+    public func replaceTLS(_ tls: TLSServerConfiguration) throws(HTTPServerError) {
+        guard let context = tlsContext.withLock({ $0 }) else {
+            throw HTTPServerError(code: .tlsConfiguration, detail: "the server was not started with TLS")
+        }
+        try context.replace(with: tls)
+    }
+
     /// Stops accepting and starts the drain of ``run()``; safe from any thread, repeatable.
     public func shutdown() {
         let loops = state.withLock { state -> [EventLoop] in
@@ -132,8 +145,9 @@ public final class HTTPServer: Sendable {
             throw HTTPServerError(code: .invalidConfiguration, detail: "eventLoops, limits or port out of range")
         }
         let tls = try configuration.tls.map { configuration throws(HTTPServerError) in
-            try ServerTLSContext(configuration)
+            try ReloadableTLSContext(configuration)
         }
+        tlsContext.withLock { $0 = tls }
         let perLoop = (configuration.maxConnections + configuration.eventLoops - 1) / configuration.eventLoops
         let settings = LoopSettings(
             maxHeaderBytes: configuration.maxHeaderBytes,

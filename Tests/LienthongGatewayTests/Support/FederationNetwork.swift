@@ -50,10 +50,11 @@ final class FederationNetwork {
     /// - Parameters:
     ///   - registries: the registries it keeps of the demo's four (the others are reached through their nodes).
     ///   - peerCertificate: the national client certificate it presents to other nodes, if it forwards.
+    ///   - servicesCacheSeconds: how long it reuses a provider node's service list (its default when `nil`).
     @discardableResult
     func start(
         _ id: String, members: [String], registries: Set<String>, peerCertificate: String? = nil,
-        peerTimeoutSeconds: Double = 3
+        peerTimeoutSeconds: Double = 3, servicesCacheSeconds: Double? = nil
     ) throws -> GatewayProcess {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-data-\(UUID().uuidString)")
         let pki = data.appendingPathComponent("pki")
@@ -84,6 +85,9 @@ final class FederationNetwork {
                 section["peerTimeoutSeconds"] = .number(JSONNumber(peerTimeoutSeconds))
                 section["peerFailureThreshold"] = 3
                 section["peerCoolDownSeconds"] = 1
+                if let servicesCacheSeconds {
+                    section["servicesCacheSeconds"] = .number(JSONNumber(servicesCacheSeconds))
+                }
                 if let peerCertificate {
                     let files = nodeCertificate(peerCertificate)
                     section["peerCertificate"] = .string(files.certificate)
@@ -115,9 +119,12 @@ final class FederationNetwork {
         Hex.encode(Digest.sha256(try Certificate.loadChain(from: URL(fileURLWithPath: path))[0].derBytes))
     }
 
-    /// Publishes the nodes started so far (each with its server certificate and, listed in `clients`, the client
-    /// certificates it presents), plus `extra` nodes; waits until every node took the new version.
-    func publish(clients: [String: [String]], extra: [JSONValue] = []) async throws {
+    /// Publishes the nodes started so far (each with its server certificate, the certificates of `alsoListed` and,
+    /// listed in `clients`, the client certificates it presents), plus `extra` nodes; waits until every node took
+    /// the new version.
+    func publish(
+        clients: [String: [String]], extra: [JSONValue] = [], alsoListed: [String: [String]] = [:]
+    ) async throws {
         var listed: [JSONValue] = []
         for node in nodes {
             var fingerprints = [try Self.fingerprint(node.process.dataDirectory.appendingPathComponent(
@@ -125,6 +132,7 @@ final class FederationNetwork {
             for client in clients[node.id] ?? [] {
                 fingerprints.append(try Self.fingerprint(nodeCertificate(client).certificate))
             }
+            for certificate in alsoListed[node.id] ?? [] { fingerprints.append(try Self.fingerprint(certificate)) }
             listed.append([
                 "id": .string(node.id), "address": .string(node.process.baseURL),
                 "tlsFingerprints": .array(fingerprints.map { .string($0) }),
