@@ -24,6 +24,7 @@ enum Route: String, PathTemplate {
     case inboxAck = "/v1/inbox/{id}/ack"
     case federationConfiguration = "/v1/federation/configuration"
     case federationRecords = "/v1/federation/records/{registry}/{key}"
+    case federationProfilePart = "/v1/federation/persons/{personalId}/profile/{part}"
     case subscriptions = "/v1/subscriptions"
     case subscription = "/v1/subscriptions/{id}"
     case events = "/v1/events"
