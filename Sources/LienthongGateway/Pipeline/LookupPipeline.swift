@@ -25,7 +25,7 @@ struct LookupPipeline: Sendable {
     /// The provider's key over the answer's exchange message.
     let signing: ResponseSigning
     let audit: AuditRecorder
-    /// Forwards record lookups of registries other nodes serve; `nil` on a node in no federation.
+    /// Forwards record lookups, and profile parts, of registries other nodes serve; `nil` on a node in no federation.
     var peers: PeerForwarding? = nil
     var now: @Sendable () -> Date { admission.now }
 
