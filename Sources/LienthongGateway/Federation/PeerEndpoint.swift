@@ -7,8 +7,8 @@ import LienthongTrust
 
 /// The provider node's side of a cross-node lookup, `POST /v1/federation/records/{registry}/{key}` (a record) or
 /// `POST /v1/federation/persons/{personalId}/profile/{part}` (a part of a profile another node assembles): a
-/// `request.v1` envelope from another node, which must present a client certificate under the federation's anchors whose
-/// fingerprint the global configuration lists for a node serving the consumer's member. Then the node's own
+/// `request.v1` envelope from another node, which must present a client certificate under the federation's anchors
+/// whose fingerprint the global configuration lists for a node serving the consumer's member. Then the node's own
 /// pipeline runs for that consumer: its signature and replay window, this node's grants, the lookup, the origin
 /// signature, the audit record. Every refusal is audited here too.
 struct PeerEndpoint: Sendable {

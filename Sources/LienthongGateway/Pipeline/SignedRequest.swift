@@ -9,7 +9,8 @@ import LienthongTrust
 /// agreement with the path, but not yet verified (``SignedRequestVerifier`` does that once the caller is known).
 ///
 /// The message (`schemas/request.v1.json`): `type` `"request"`, `id` (the request id), `issuedAt`, `consumer`,
-/// `service`, `operation` (`record`, `profile` or `profile-part`), `purpose`, `registry`, `key` and, for records, `fields`.
+/// `service`, `operation` (`record`, `profile` or `profile-part`), `purpose`, `registry`, `key` and, for records,
+/// `fields`.
 struct SignedRequest: Sendable {
     /// The largest signed request envelope accepted (a request with its certificate chains fits in a few KiB).
     static let maxEnvelopeBytes = 64 * 1024
