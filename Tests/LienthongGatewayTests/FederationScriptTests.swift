@@ -4,8 +4,8 @@ import LienthongTesting
 import Testing
 
 /// `scripts/federation` as a user runs it: an authority, four ministry nodes and the province node on loopback; the
-/// curl commands it prints work as printed (each answer signed by a ministry's node and countersigned), and Ctrl-C
-/// stops every node.
+/// curl commands it prints work as printed (each record signed by a ministry's node and countersigned, the profile
+/// assembled from the ministries' signed parts), and Ctrl-C stops every node.
 @Suite(.serialized)
 struct FederationScriptTests {
     @Test(.timeLimit(.minutes(6)))
@@ -40,16 +40,39 @@ struct FederationScriptTests {
         let banner = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         try #require(started && process.isRunning, "\(banner)")
 
-        let curls = banner.split(separator: "\n").filter { $0.hasPrefix("  curl --cacert") }
-        #expect(curls.count == 4, "\(banner)")
+        let lines = banner.split(separator: "\n").map(String.init)
+        let curls = lines.filter { $0.hasPrefix("  curl --cacert") }
+        #expect(curls.count == 5, "\(banner)")
         for curl in curls {
             let answer = directory.appendingPathComponent("answer.json")
             let result = try ChildProcess.run(
                 tool: "bash", ["-c", "\(curl) -s -o '\(answer.path)' -w '%{http_code}'"])
             #expect(result.stdout == "200", "\(curl): \(result.stdout)")
             let envelope = try JSONValue.parse(Array(try Data(contentsOf: answer)))
-            #expect(envelope["signatures"]?.arrayValue?.count == 2, "\(curl)")
             #expect(envelope["message"]?["consumer"] == "VN/GOV/HCM/MOTCUA")
+            if curl.contains("/profile") {
+                // Assembled and signed by the province node; each part signed by its ministry's node, or withheld
+                // by it (enterprise registration is not a purpose the land and insurance nodes grant).
+                let record = envelope["message"]?["record"]
+                #expect(envelope["message"]?["schema"] == "person-profile.v2", "\(curl)")
+                #expect(envelope["signatures"]?.arrayValue?.count == 1, "\(curl)")
+                #expect(record?["person"]?["message"]?["provider"] == "VN/GOV/BCA/DANCU")
+                #expect(record?["enterprises"]?["message"]?["provider"] == "VN/GOV/BTC/DKKD")
+                #expect(record?["parcels"]?["withheld"] == true && record?["insurance"]?["withheld"] == true)
+            } else {
+                #expect(envelope["signatures"]?.arrayValue?.count == 2, "\(curl)")
+            }
+        }
+        // The piped commands (an answer checked offline) work as printed too.
+        for (index, line) in lines.enumerated()
+        where line.hasPrefix("  curl -s") && line.hasSuffix("\\") && index + 1 < lines.count {
+            let command = String(line.dropLast()) + lines[index + 1]
+            let result = try ChildProcess.run(tool: "bash", ["-o", "pipefail", "-c", command])
+            #expect(result.status == 0, "\(command): \(result.stdout)\(result.stderr)")
+            #expect(result.stdout.contains("result: valid"), "\(result.stdout)")
+            if command.contains("/profile") {
+                #expect(result.stdout.contains("part person: valid, origin VN/GOV/BCA/DANCU"), "\(result.stdout)")
+            }
         }
 
         let province = Int(

@@ -60,8 +60,9 @@ struct OpenAPIDocumentTests {
         // Referenced, not copied: the file holds no schema of the catalogue.
         #expect(
             canonical == [
-                "change-event.v1", "document-message.v1", "envelope.v1", "global-configuration.v1", "person-profile.v1",
-                "problem.v1", "receipt.v1", "request.v1",
+                "change-event.v1", "document-message.v1", "envelope.v1", "global-configuration.v1",
+                "person-profile-part.v1", "person-profile.v1", "person-profile.v2", "problem.v1", "receipt.v1",
+                "request.v1",
             ])
         let components = Set(file.json["components"]?["schemas"]?.objectValue?.keys.map { $0 } ?? [])
         #expect(components.isDisjoint(with: catalog.list.map(\.id)))

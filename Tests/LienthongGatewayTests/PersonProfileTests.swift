@@ -10,7 +10,7 @@ import Testing
 @Suite(.serialized)
 struct PersonProfileTests {
     /// A person of the seeds who represents an enterprise, holds a parcel and has insurance records.
-    private static func personInEveryRegistry() throws -> (id: String, enterprises: Int, parcels: Int, insurance: Int) {
+    static func personInEveryRegistry() throws -> (id: String, enterprises: Int, parcels: Int, insurance: Int) {
         let enterprises = try Seeds.rows("enterprise.csv").compactMap { $0["cccd_nguoi_dai_dien"] }
         let insurance = try Seeds.rows("insurance.csv").compactMap { $0["so_cccd"] }
         let land = try JSONValue.parse(

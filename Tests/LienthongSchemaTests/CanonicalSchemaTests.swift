@@ -12,7 +12,7 @@ struct CanonicalSchemaTests {
     static let names = [
         "address.v1", "person.v1", "enterprise.v1", "land-parcel.v1", "insurance-participation.v1", "problem.v1",
         "envelope.v1", "person-profile.v1", "audit-record.v1", "config.v1", "request.v1", "document.v1",
-        "global-configuration.v1",
+        "global-configuration.v1", "person-profile-part.v1", "person-profile.v2",
     ]
 
     static func document(_ name: String) throws -> JSONValue {
@@ -206,6 +206,25 @@ extension CanonicalSchemaTests {
         try Self.expectFailure(
             "person-profile.v1", profile.setting("person", person),
             at: "/properties/person/else/$ref/allOf/1/then/properties/personalId/pattern")
+    }
+
+    @Test func federatedProfilePartsAreSignedEnvelopesOrWithheld() throws {
+        let profile = try Self.example("person-profile.v2")
+        let schema = try Self.schema("person-profile.v2")
+        #expect(schema.isValid(profile.setting("person", ["withheld": true, "reason": "not granted"])))
+        // A part as the one-node profile carries it (data, not its provider's envelope) is not a v2 part.
+        let data: JSONValue = try #require(try Self.example("person-profile.v1")["person"])
+        try Self.expectFailure(
+            "person-profile.v2", profile.setting("person", data),
+            at: "/properties/person/else/$ref/$ref/required")
+        // The envelope must carry the part it stands for, and only that part.
+        let enterprises = try #require(profile["enterprises"])
+        let swapped = try #require(profile["person"]?["message"]?["record"])
+        #expect(!schema.isValid(profile.setting("enterprises", enterprises.setting("message", try #require(
+            enterprises["message"]).setting("record", swapped)))))
+        try Self.expectFailure(
+            "person-profile-part.v1", ["person": data, "enterprises": []],
+            at: "/maxProperties")
     }
 
     @Test func auditRecordRules() throws {

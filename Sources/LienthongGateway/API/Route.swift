@@ -25,6 +25,7 @@ enum Route: String, PathTemplate {
     case federationConfiguration = "/v1/federation/configuration"
     case federationRecords = "/v1/federation/records/{registry}/{key}"
     case federationServices = "/v1/federation/services"
+    case federationProfilePart = "/v1/federation/persons/{personalId}/profile/{part}"
     case subscriptions = "/v1/subscriptions"
     case subscription = "/v1/subscriptions/{id}"
     case events = "/v1/events"

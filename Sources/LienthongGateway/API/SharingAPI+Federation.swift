@@ -12,7 +12,8 @@ extension SharingAPI {
         status: 503, code: "federation.not-published", title: "No global configuration published",
         detail: "no global configuration has been published yet", extensions: ["retryAfter": 60])
 
-    /// `POST /v1/federation/records/{registry}/{key}` on a node in no federation.
+    /// `POST /v1/federation/records/{registry}/{key}` or `/v1/federation/persons/{personalId}/profile/{part}` on a
+    /// node in no federation.
     static let notFederated = Problem(
         status: 404, code: "federation.not-federated", title: "Not a federation node",
         detail: "this node takes no lookups from other nodes")
@@ -27,6 +28,13 @@ extension SharingAPI {
     func peerServices(_ routed: RoutedRequest) async -> HTTPResponse {
         guard let peerEndpoint else { return .problem(Self.notFederated, requestID: nil) }
         return await peerEndpoint.services(routed.request)
+    }
+
+    /// A part of a profile another node assembles (``PeerEndpoint``).
+    func forwardedProfilePart(_ routed: RoutedRequest) async -> HTTPResponse {
+        guard let peerEndpoint else { return .problem(Self.notFederated, requestID: nil) }
+        return await peerEndpoint.answerPart(
+            routed.request, member: routed.parameters[1], personalID: routed.parameters[0])
     }
 
     /// The authority's published global configuration, byte for byte as `lienthong federation publish` wrote it

@@ -9,6 +9,7 @@ extension SharingAPI {
         switch operation {
         case .record: (routed.parameters[0], routed.parameters[1])
         case .profile: ("population", routed.parameters[0])
+        case .profilePart: (ProfilePart.named(routed.parameters[1])?.registry ?? "", routed.parameters[0])
         }
     }
 
@@ -47,14 +48,23 @@ extension SharingAPI {
         }
     }
 
-    /// A person's cross-registry profile in a signed envelope.
+    /// A person's cross-registry profile in a signed envelope: assembled from the nodes that serve its parts on a
+    /// node of a federation that lacks one of the part's registries (`person-profile.v2`), else from this node's
+    /// registries (`person-profile.v1`).
     func profile(_ asked: Result<LookupRequest, Problem>, _ request: HTTPRequest) async -> HTTPResponse {
         let lookupRequest: LookupRequest
         switch asked {
         case .failure(let problem): return .problem(problem, requestID: nil)
         case .success(let parsed): lookupRequest = parsed
         }
-        switch await lookups.run(ProfileLookup(), lookupRequest, consumer: authenticate(request)) {
+        let consumer = await authenticate(request)
+        let outcome: LookupOutcome
+        if let assembled = await lookups.assembleProfile(lookupRequest, consumer: consumer) {
+            outcome = assembled
+        } else {
+            outcome = await lookups.run(ProfileLookup(), lookupRequest, consumer: consumer)
+        }
+        switch outcome {
         case .envelope(let body): return .jsonBytes(body, requestID: lookupRequest.requestID)
         case .problem(let problem): return .problem(problem, requestID: lookupRequest.requestID)
         }

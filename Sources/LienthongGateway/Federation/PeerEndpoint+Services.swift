@@ -48,8 +48,8 @@ extension PeerEndpoint {
         }
         // The signature, its origin naming the consumer, the replay window: as for a forwarded lookup's request.
         let signed = SignedRequest(
-            envelope: envelope, requestID: requestID, issuedAt: issuedAt, consumer: caller, purpose: "",
-            fields: nil, requestHash: "")
+            envelope: envelope, requestID: requestID, replayID: requestID, issuedAt: issuedAt, consumer: caller,
+            purpose: "", fields: nil, requestHash: "")
         let verifier = SignedRequestVerifier(trust: trust, replay: lookups.signedRequests.replay, now: lookups.now)
         if let problem = await verifier.admit(signed, consumer: Consumer(id: consumerID, name: caller)) {
             return .problem(problem, requestID: requestID)

@@ -5,9 +5,10 @@ import LienthongHTTP
 import LienthongSchema
 import LienthongTrust
 
-/// The provider node's side of a cross-node lookup, `POST /v1/federation/records/{registry}/{key}`: a `request.v1`
-/// envelope from another node, which must present a client certificate under the federation's anchors whose
-/// fingerprint the global configuration lists for a node serving the consumer's member. Then the node's own
+/// The provider node's side of a cross-node lookup, `POST /v1/federation/records/{registry}/{key}` (a record) or
+/// `POST /v1/federation/persons/{personalId}/profile/{part}` (a part of a profile another node assembles): a
+/// `request.v1` envelope from another node, which must present a client certificate under the federation's anchors
+/// whose fingerprint the global configuration lists for a node serving the consumer's member. Then the node's own
 /// pipeline runs for that consumer: its signature and replay window, this node's grants, the lookup, the origin
 /// signature, the audit record. Every refusal is audited here too.
 struct PeerEndpoint: Sendable {
@@ -23,9 +24,25 @@ struct PeerEndpoint: Sendable {
 
     /// The answer to a forwarded lookup of `registry`/`key`.
     func answer(_ request: HTTPRequest, registry: String, key: String) async -> HTTPResponse {
+        await answer(request, RecordLookup(), operation: .record, registry: registry, key: key)
+    }
+
+    /// The answer to a forwarded part `member` (`person`, `enterprises`, …) of `personalID`'s profile.
+    func answerPart(_ request: HTTPRequest, member: String, personalID: String) async -> HTTPResponse {
+        guard let part = ProfilePart.named(member) else {
+            return .problem(GatewayProblems.unknownRegistry(member), requestID: nil)
+        }
+        return await answer(
+            request, ProfilePartLookup(), operation: .profilePart, registry: part.registry, key: personalID)
+    }
+
+    /// The answer to a forwarded lookup of `kind`.
+    private func answer<Kind: EnvelopeLookupKind>(
+        _ request: HTTPRequest, _ kind: Kind, operation: SignedRequest.Operation, registry: String, key: String
+    ) async -> HTTPResponse {
         let signed: SignedRequest
         switch SignedRequest.read(
-            request, operation: .record, registry: registry, key: key, schema: requestSchema,
+            request, operation: operation, registry: registry, key: key, schema: requestSchema,
             service: services[registry])
         {
         case .failure(let problem):
@@ -59,7 +76,7 @@ struct PeerEndpoint: Sendable {
             signedRequests: SignedRequestVerifier(trust: trust, replay: lookups.signedRequests.replay, now: lookups.now),
             admission: lookups.admission, fetch: lookups.fetch, signing: lookups.signing, audit: lookups.audit)
         let consumer = Consumer(id: consumerID, name: consumerID.description)
-        switch await pipeline.run(RecordLookup(), lookupRequest, consumer: .success(consumer)) {
+        switch await pipeline.run(kind, lookupRequest, consumer: .success(consumer)) {
         case .envelope(let body): return .jsonBytes(body, requestID: lookupRequest.requestID)
         case .problem(let problem): return .problem(problem, requestID: lookupRequest.requestID)
         }

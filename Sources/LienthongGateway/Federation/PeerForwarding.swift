@@ -29,6 +29,25 @@ struct PeerForwarding: Sendable {
         var fields: [String]
     }
 
+    /// Where a lookup of a registry goes: the service of the global configuration that reads it, and the node that
+    /// serves the service's member (`nil` when none does).
+    struct Destination: Sendable {
+        var configuration: GlobalConfiguration
+        var service: GlobalConfiguration.Service
+        var serviceID: ExchangeID
+        var node: GlobalConfiguration.Node?
+        /// The provider subsystem, for the audit record.
+        var provider: String { serviceID.subsystem?.description ?? service.id }
+    }
+
+    /// A provider node's answer, verified against the global configuration: the envelope as received and the
+    /// digest of its message.
+    struct Answer: Sendable {
+        var envelope: JSONValue
+        var message: JSONValue
+        var messageSHA256: String
+    }
+
     let peers: FederationPeers
     /// The identity this node signs with for each of its consumers (X-Road's model: a member's node holds the
     /// member's signing key).
@@ -37,8 +56,19 @@ struct PeerForwarding: Sendable {
 
     /// Whether a service of the global configuration reads `registry`, so that a lookup of it goes to another node.
     func serves(_ registry: String) -> Bool {
-        guard let configuration = peers.state.snapshot.configuration else { return false }
-        return Self.recordService(of: registry, in: configuration) != nil
+        destination(of: registry) != nil
+    }
+
+    /// Where a lookup of `registry` goes, or `nil` when no service of the global configuration held reads it.
+    func destination(of registry: String) -> Destination? {
+        guard let configuration = peers.state.snapshot.configuration,
+            let service = Self.recordService(of: registry, in: configuration),
+            let serviceID = ExchangeID(service.id)
+        else { return nil }
+        let member = serviceID.member.description
+        return Destination(
+            configuration: configuration, service: service, serviceID: serviceID,
+            node: configuration.nodes.first { $0.members.contains { $0.hasSameCodePoints(as: member) } })
     }
 
     /// The lookup of `request`'s registry on the node that serves it, or `nil` when no service of the global
@@ -46,59 +76,72 @@ struct PeerForwarding: Sendable {
     func forward(
         _ request: LookupRequest, consumer: Consumer, exchange: inout AuditedExchange
     ) async -> Result<Forwarded, Problem>? {
-        guard let configuration = peers.state.snapshot.configuration,
-            let service = Self.recordService(of: request.registry, in: configuration),
-            let serviceID = ExchangeID(service.id)
-        else { return nil }
-        exchange.concerns(service: service.id, provider: serviceID.subsystem?.description ?? service.id)
+        guard let destination = destination(of: request.registry) else { return nil }
+        exchange.concerns(service: destination.service.id, provider: destination.provider)
         exchange.subject(request.key)
         RequestTrace.current?.asked(request.registry)
         if let problem = peers.state.admitCrossNodeExchange(at: now()) { return .failure(problem) }
         guard let purpose = request.purpose, !purpose.isEmpty else { return .failure(GatewayProblems.purposeRequired) }
-        let member = serviceID.member.description
-        guard let node = configuration.nodes.first(where: { $0.members.contains { $0.hasSameCodePoints(as: member) } })
-        else {
-            return .failure(
-                ConnectorError(code: .unavailable, registry: request.registry, detail: "no node serves \(member)")
-                    .problem)
-        }
-        guard let identity = identities[consumer.id] else {
-            return .failure(FederationProblems.noSigningKey(consumer.id.description))
+        let node: GlobalConfiguration.Node
+        let identity: JWSSigningIdentity
+        switch Self.route(destination, registry: request.registry, identity: identities[consumer.id], for: consumer) {
+        case .failure(let problem): return .failure(problem)
+        case .success(let route): (node, identity) = route
         }
         let envelope: JSONValue
         let requestHash: String
         do throws(TrustError) {
-            (envelope, requestHash) = try signedRequest(
-                request, consumer: consumer, service: service.id, purpose: purpose, identity: identity)
+            if let signed = request.signed {
+                envelope = try EnvelopeSigner.countersign(signed.envelope, identity: identity, issuedAt: now())
+                requestHash = signed.requestHash
+            } else {
+                (envelope, requestHash) = try signedRequest(
+                    request, operation: .record, registry: request.registry, consumer: consumer,
+                    service: destination.service.id, purpose: purpose, identity: identity)
+            }
         } catch {
             return .failure(error.problem)
         }
         exchange.sent(requestHash: requestHash)
-        // ASCII letters and digits only: `.alphanumerics` would leave other scripts' letters raw in the URL.
-        let key = request.key.addingPercentEncoding(withAllowedCharacters: Self.unreservedKeyCharacters) ?? request.key
-        let response: HTTPClientResponse
-        do throws(ConnectorError) {
-            response = try await peers.send(
-                HTTPClientRequest(
-                    url: node.address + Self.peerPath + request.registry + "/" + key, method: .post,
-                    headers: [
-                        "Content-Type": "application/lienthong-envelope+json",
-                        "Lienthong-Request-Id": request.requestID,
-                    ],
-                    body: envelope.serializedBytes(), connectTimeout: peers.timeout, totalTimeout: peers.timeout,
-                    maxResponseBytes: Self.maxResponseBytes),
-                to: node, in: configuration, registry: request.registry)
-        } catch {
-            RequestTrace.current?.failed(
-                RequestTrace.Failure(
-                    part: .connector, registry: request.registry, code: error.code.wireCode,
-                    cause: error.cause ?? error.detail))
-            return .failure(Self.problem(error, node: node.id))
+        let path = Self.peerPath + request.registry + "/" + Self.pathSegment(request.key)
+        let answer: Answer
+        switch await call(
+            envelope, path: path, node: node, registry: request.registry, request: request, consumer: consumer,
+            requestHash: requestHash, configuration: destination.configuration)
+        {
+        case .failure(let problem): return .failure(problem)
+        case .success(let verified): answer = verified
         }
-        guard response.status == 200 else { return .failure(Self.relayed(response, registry: request.registry)) }
-        return countersigned(
-            response.body, configuration: configuration, node: node, request: request, consumer: consumer,
-            requestHash: requestHash, identity: identity)
+        do throws(TrustError) {
+            let countersigned = try EnvelopeSigner.countersign(answer.envelope, identity: identity, issuedAt: now())
+            let fields = answer.message["record"]?.objectValue.map { $0.keys.sorted() } ?? []
+            return .success(
+                Forwarded(
+                    body: countersigned.serializedBytes(), messageSHA256: answer.messageSHA256, fields: fields))
+        } catch {
+            return .failure(FederationProblems.badResponse(request.registry, "\(error.code.wireCode): \(error.detail)"))
+        }
+    }
+
+    /// The node to send a lookup of `registry` to and the consumer's identity to sign it with, or why there is none.
+    static func route(
+        _ destination: Destination, registry: String, identity: JWSSigningIdentity?, for consumer: Consumer
+    ) -> Result<(GlobalConfiguration.Node, JWSSigningIdentity), Problem> {
+        guard let node = destination.node else {
+            return .failure(
+                ConnectorError(
+                    code: .unavailable, registry: registry,
+                    detail: "no node serves \(destination.serviceID.member.description)"
+                ).problem)
+        }
+        guard let identity else { return .failure(FederationProblems.noSigningKey(consumer.id.description)) }
+        return .success((node, identity))
+    }
+
+    /// `key` as one path segment: ASCII letters and digits as they are, every other byte percent-encoded
+    /// (`.alphanumerics` would leave other scripts' letters raw in the URL).
+    static func pathSegment(_ key: String) -> String {
+        key.addingPercentEncoding(withAllowedCharacters: unreservedKeyCharacters) ?? key
     }
 
     /// The service that looks up records of `registry`: a registry that also offers its documents lists them as a
@@ -111,38 +154,56 @@ struct PeerForwarding: Sendable {
         return services.first { $0.schema?.hasSameCodePoints(as: "document.v1") != true } ?? services.first
     }
 
-    /// The request envelope sent on: the caller's own signed request with this node's countersignature, or a new
-    /// one this node signs for the caller; with its `requestHash`.
-    private func signedRequest(
-        _ request: LookupRequest, consumer: Consumer, service: String, purpose: String, identity: JWSSigningIdentity
+    /// A new request envelope this node signs for the caller, asking `operation` of `registry` for `request.key`;
+    /// with its `requestHash`.
+    func signedRequest(
+        _ request: LookupRequest, operation: SignedRequest.Operation, registry: String, consumer: Consumer,
+        service: String, purpose: String, identity: JWSSigningIdentity
     ) throws(TrustError) -> (JSONValue, String) {
-        if let signed = request.signed {
-            return (try EnvelopeSigner.countersign(signed.envelope, identity: identity, issuedAt: now()),
-                signed.requestHash)
-        }
         let issuedAt = now()
         var message: JSONObject = [
             "type": "request", "id": .string(request.requestID), "issuedAt": .string(Timestamp.rfc3339(issuedAt)),
-            "consumer": .string(consumer.id.description), "service": .string(service), "operation": "record",
-            "purpose": .string(purpose), "registry": .string(request.registry), "key": .string(request.key),
+            "consumer": .string(consumer.id.description), "service": .string(service),
+            "operation": .string(operation.rawValue), "purpose": .string(purpose), "registry": .string(registry),
+            "key": .string(request.key),
         ]
-        if let fields = request.fields {
+        if operation == .record, let fields = request.fields {
             message["fields"] = .array(fields.split(separator: ",").map { .string(String($0)) })
         }
         let envelope = try EnvelopeSigner.sign(message: .object(message), identity: identity, issuedAt: issuedAt)
         return (envelope, try RequestHash.signedRequest(.object(message)))
     }
 
-    /// The provider node's answer checked and countersigned: every signature verifies against the global
-    /// configuration's anchors, the origin is a member the called node serves, and the message answers this
-    /// request (request id, request hash, consumer).
-    private func countersigned(
-        _ body: [UInt8], configuration: GlobalConfiguration, node: GlobalConfiguration.Node, request: LookupRequest,
-        consumer: Consumer, requestHash: String, identity: JWSSigningIdentity
-    ) -> Result<Forwarded, Problem> {
-        let registry = request.registry
+    /// Sends `envelope` to `path` on `node` and checks the answer: every signature verifies against the global
+    /// configuration's anchors, the origin is a member the called node serves, and the message answers this request
+    /// (request id, request hash, consumer). A refusal comes back as the provider node's problem.
+    func call(
+        _ envelope: JSONValue, path: String, node: GlobalConfiguration.Node, registry: String, request: LookupRequest,
+        consumer: Consumer, requestHash: String, configuration: GlobalConfiguration
+    ) async -> Result<Answer, Problem> {
+        let response: HTTPClientResponse
+        do throws(ConnectorError) {
+            response = try await peers.send(
+                HTTPClientRequest(
+                    url: node.address + path, method: .post,
+                    headers: [
+                        "Content-Type": "application/lienthong-envelope+json",
+                        "Lienthong-Request-Id": request.requestID,
+                    ],
+                    body: envelope.serializedBytes(), connectTimeout: peers.timeout, totalTimeout: peers.timeout,
+                    maxResponseBytes: Self.maxResponseBytes),
+                to: node, in: configuration, registry: registry)
+        } catch {
+            RequestTrace.current?.failed(
+                RequestTrace.Failure(
+                    part: .connector, registry: registry, code: error.code.wireCode,
+                    cause: error.cause ?? error.detail))
+            return .failure(Self.problem(error, node: node.id))
+        }
+        guard response.status == 200 else { return .failure(Self.relayed(response, registry: registry)) }
         do throws(TrustError) {
-            let verified = try EnvelopeVerifier.verify(bytes: body, trust: try peers.trust(configuration), at: now())
+            let answer = try EnvelopeParser.parse(response.body, maxEnvelopeBytes: Self.maxResponseBytes)
+            let verified = try EnvelopeVerifier.verify(answer, trust: try peers.trust(configuration), at: now())
             let message = verified.message
             guard let origin = ExchangeID(verified.member),
                 node.members.contains(where: { $0.hasSameCodePoints(as: origin.member.description) })
@@ -158,18 +219,12 @@ struct PeerForwarding: Sendable {
             where message[member]?.stringValue?.hasSameCodePoints(as: expected) != true {
                 return .failure(FederationProblems.badResponse(registry, "the answer's \(member) is not the request's"))
             }
-            let countersigned = try EnvelopeSigner.countersign(
-                EnvelopeParser.parse(body, maxEnvelopeBytes: Self.maxResponseBytes), identity: identity,
-                issuedAt: now())
             // Verified, so it canonicalises: the signatures cover these bytes.
             guard let payload = try? JCS.canonicalize(message) else {
                 return .failure(FederationProblems.badResponse(registry, "the answer's message does not canonicalise"))
             }
-            let fields = message["record"]?.objectValue.map { $0.keys.sorted() } ?? []
             return .success(
-                Forwarded(
-                    body: countersigned.serializedBytes(), messageSHA256: Base64URL.encode(Digest.sha256(payload)),
-                    fields: fields))
+                Answer(envelope: answer, message: message, messageSHA256: Base64URL.encode(Digest.sha256(payload))))
         } catch {
             return .failure(FederationProblems.badResponse(registry, "\(error.code.wireCode): \(error.detail)"))
         }

@@ -18,9 +18,30 @@ struct AuditedExchange: Sendable {
             case failed(Problem)
         }
 
-        /// The registry that answers the part, when it is not the exchange's own.
-        var registry: RegistryDescriptor?
+        /// The service and provider that answer the part, when they are not the exchange's own.
+        var service: String?
+        var provider: String?
         var outcome: Outcome
+        /// The part's own signed request and answer, when it had its own exchange with another node (a part of a
+        /// federated profile): the provider node's audit record carries the same hashes.
+        var requestSHA256: String? = nil
+        var messageSHA256: String? = nil
+
+        /// A part answered by the registry `registry` of this node (`nil`: the exchange's own).
+        init(registry: RegistryDescriptor?, outcome: Outcome) {
+            service = registry?.service.description
+            provider = registry?.provider.description
+            self.outcome = outcome
+        }
+
+        /// A part answered by `service` of `provider`, wherever it lives, through its own request and answer.
+        init(service: String?, provider: String?, outcome: Outcome, requestSHA256: String?, messageSHA256: String?) {
+            self.service = service
+            self.provider = provider
+            self.outcome = outcome
+            self.requestSHA256 = requestSHA256
+            self.messageSHA256 = messageSHA256
+        }
     }
 
     let requestID: String
@@ -80,17 +101,13 @@ struct AuditedExchange: Sendable {
     func release(_ parts: [Part], messageSHA256: String, documentSHA256: String? = nil) async -> Problem? {
         let base = finished
         let events = parts.map { part in
-            var event = base
-            if let registry = part.registry {
-                event.service = registry.service.description
-                event.provider = registry.provider.description
-            }
+            var event = Self.event(of: part, from: base)
             switch part.outcome {
             case .released(let fields):
                 event.outcome = .allowed
                 event.status = 200
                 event.fields = fields
-                event.messageSHA256 = messageSHA256
+                event.messageSHA256 = part.messageSHA256 ?? messageSHA256
                 event.documentSHA256 = documentSHA256
             case .denied(let problem):
                 event.outcome = .denied
@@ -104,6 +121,30 @@ struct AuditedExchange: Sendable {
             return event
         }
         return await audit.record(events, requestID: requestID)
+    }
+
+    /// Audits the exchange as failed with `problem` after its parts were asked: one record per part, each with the
+    /// hashes of its own request and answer, so that the nodes that answered the parts find their twins.
+    /// - Returns: the problem to answer: `problem`, or the audit's own when the records could not be made.
+    func refuse(_ problem: Problem, parts: [Part]) async -> Problem {
+        let base = finished
+        let events = parts.map { part in
+            var event = Self.event(of: part, from: base)
+            event.conclude(with: problem)
+            event.messageSHA256 = part.messageSHA256
+            return event
+        }
+        return await audit.record(events, requestID: requestID) ?? problem
+    }
+
+    /// The event of one part: the exchange's `base`, with the part's service, provider and request hash where it
+    /// has its own.
+    private static func event(of part: Part, from base: AuditEvent) -> AuditEvent {
+        var event = base
+        if let service = part.service { event.service = service }
+        if let provider = part.provider { event.provider = provider }
+        if let requestSHA256 = part.requestSHA256 { event.requestSHA256 = requestSHA256 }
+        return event
     }
 
     /// The event with its latency, measured as the exchange ends.

@@ -19,10 +19,10 @@ struct LookupAdmission: Sendable {
         return purpose
     }
 
-    /// The key in its normal form under the answering registry's identifier rules, or the rule's 400.
+    /// The key in its normal form under the target's identifier rules, or the rule's 400.
     func key(of request: LookupRequest, for target: LookupTarget) throws(Problem) -> String {
         do {
-            return try target.runtime.descriptor.keyKind.validate(request.key)
+            return try target.keyKind.validate(request.key)
         } catch {
             throw error.problem
         }
@@ -43,7 +43,7 @@ struct LookupAdmission: Sendable {
                     AccessRequest(
                         consumer: consumer.id, service: $0.service, purpose: purpose,
                         requestedFields: target.requestedFields, key: key,
-                        keyKind: target.runtime.descriptor.keyKind, date: date))
+                        keyKind: target.keyKind, date: date))
             }
         }
         var granted: [(descriptor: RegistryDescriptor, service: ExchangeID)] = []

@@ -18,6 +18,9 @@ struct LookupTarget: Sendable {
     var asked: [Asked?]
     /// The `fields` the consumer asked for (records only).
     var requestedFields: [String]?
+    /// The identifier rules of the key: the answering registry's, except for a profile part, whose key is always
+    /// the person's personal ID.
+    var keyKind: RegistryKeyKind
 
     /// A lookup of one `service` of `runtime`.
     init(_ runtime: RegistryRuntime, service: ExchangeID, requestedFields: [String]? = nil) {
@@ -32,5 +35,6 @@ struct LookupTarget: Sendable {
         self.service = service
         self.asked = asked
         self.requestedFields = requestedFields
+        keyKind = runtime.descriptor.keyKind
     }
 }

@@ -1,5 +1,4 @@
 import LienthongAccess
-import LienthongConnectors
 import LienthongCore
 import LienthongJSON
 
@@ -8,9 +7,6 @@ import LienthongJSON
 /// projected to the grant, and assembled into one signed `person-profile.v1` envelope; parts not granted, or whose
 /// registry failed, are withheld with a reason. Every part is audited (released, denied or failed).
 struct ProfileLookup: EnvelopeLookupKind {
-    /// The most records one part carries.
-    static let maxRecordsPerPart = 100
-
     /// Each part's records, or why its registry gave none, by member.
     typealias Fetched = [String: Result<[JSONValue], Problem>]
 
@@ -29,7 +25,9 @@ struct ProfileLookup: EnvelopeLookupKind {
         await withTaskGroup(of: (String, Result<[JSONValue], Problem>).self) { group in
             for (part, (asked, decision)) in zip(ProfilePart.all, zip(lookup.target.asked, lookup.decisions)) {
                 guard case .allow? = decision, let runtime = asked?.runtime else { continue }
-                group.addTask { (part.member, await fetch(part, runtime: runtime, personalID: lookup.key, registries)) }
+                group.addTask {
+                    (part.member, await part.records(about: lookup.key, runtime: runtime, from: registries))
+                }
             }
             var results: Fetched = [:]
             for await (member, result) in group { results[member] = result }
@@ -57,22 +55,15 @@ struct ProfileLookup: EnvelopeLookupKind {
                     if part.search == nil, problem.code == "record-not-found" { throw problem }
                     outcome = .failed(problem)
                 case .success(let records):
-                    let projected = records.map { FieldProjection.project($0, to: selection) }
-                    let fields = Set(projected.flatMap { $0.objectValue.map { Array($0.keys) } ?? [] }).sorted()
+                    let (value, fields) = part.released(records, to: selection)
                     outcome = .released(fields: fields)
-                    released = part.search == nil ? projected[0] : .array(projected)
+                    released = value
                 }
             }
-            switch outcome {
-            case .released:
+            if case .released = outcome {
                 profile[part.member] = released
-            case .denied(let problem):
-                profile[part.member] = Self.withheld(
-                    "Not granted to this consumer for purpose \(lookup.purpose) / "
-                        + "Không được cấp quyền cho mục đích này", problem)
-            case .failed(let problem):
-                profile[part.member] = Self.withheld(
-                    "Registry \(part.registry) did not answer / Cơ sở dữ liệu không trả lời", problem)
+            } else {
+                profile[part.member] = Self.withheld(part, outcome, purpose: lookup.purpose)
             }
             parts.append(AuditedExchange.Part(registry: asked?.runtime.descriptor, outcome: outcome))
         }
@@ -80,42 +71,18 @@ struct ProfileLookup: EnvelopeLookupKind {
             type: "profile", schema: "person-profile.v1", payload: ("record", .object(profile)), parts: parts)
     }
 
-    /// The part's canonical records about the person, each valid against the registry's schema.
-    private func fetch(
-        _ part: ProfilePart, runtime: RegistryRuntime, personalID: String, _ registries: RegistryFetch
-    ) async -> Result<[JSONValue], Problem> {
-        do throws(Problem) {
-            var records: [JSONValue] = []
-            if let search = part.search {
-                let natives = try await registries.search(
-                    runtime, search, parameters: ["personalId": personalID], key: personalID,
-                    limit: Self.maxRecordsPerPart)
-                for native in natives {
-                    do throws(MappingError) {
-                        records.append(try runtime.registry.mapping.map(native))
-                    } catch {
-                        // Noted as the connector's failure: the mapping's error says which rule broke.
-                        RequestTrace.current?.failedUpstream(
-                            ConnectorError(error), registry: runtime.descriptor.name, key: personalID)
-                        throw GatewayProblems.contractViolation(runtime.descriptor.name, "a record does not map")
-                    }
-                }
-            } else {
-                records = [try await registries.record(runtime, key: personalID)]
-            }
-            records = records.filter { part.belongs($0, personalID) }
-            if part.search == nil && records.isEmpty {
-                throw runtime.contractViolation("the record names another person")
-            }
-            for record in records { try runtime.check(record) }
-            return .success(records)
-        } catch {
-            return .failure(error)
+    /// The marker of a part not sent, with its reason and the problem's code (`null` for a part released).
+    static func withheld(_ part: ProfilePart, _ outcome: AuditedExchange.Part.Outcome, purpose: String) -> JSONValue {
+        let (reason, problem): (String, Problem)
+        switch outcome {
+        case .released: return .null
+        case .denied(let denial):
+            (reason, problem) = (
+                "Not granted to this consumer for purpose \(purpose) / Không được cấp quyền cho mục đích này", denial
+            )
+        case .failed(let failure):
+            (reason, problem) = ("Registry \(part.registry) did not answer / Cơ sở dữ liệu không trả lời", failure)
         }
-    }
-
-    /// The marker of a part not sent, with its reason and the problem's code.
-    private static func withheld(_ reason: String, _ problem: Problem) -> JSONValue {
-        ["withheld": true, "reason": .string(reason), "code": .string(problem.code)]
+        return ["withheld": true, "reason": .string(reason), "code": .string(problem.code)]
     }
 }

@@ -9,7 +9,8 @@ import LienthongTrust
 /// agreement with the path, but not yet verified (``SignedRequestVerifier`` does that once the caller is known).
 ///
 /// The message (`schemas/request.v1.json`): `type` `"request"`, `id` (the request id), `issuedAt`, `consumer`,
-/// `service`, `operation` (`record` or `profile`), `purpose`, `registry`, `key` and, for records, `fields`.
+/// `service`, `operation` (`record`, `profile` or `profile-part`), `purpose`, `registry`, `key` and, for records,
+/// `fields`.
 struct SignedRequest: Sendable {
     /// The largest signed request envelope accepted (a request with its certificate chains fits in a few KiB).
     static let maxEnvelopeBytes = 64 * 1024
@@ -20,12 +21,18 @@ struct SignedRequest: Sendable {
     enum Operation: String, Sendable {
         case record
         case profile
+        /// One part of a profile, asked by the node that assembles it of the node that serves the part's registry.
+        case profilePart = "profile-part"
     }
 
     /// The envelope as parsed (verified later against the trust anchors).
     let envelope: JSONValue
     /// The message `id`: the exchange's request id.
     let requestID: String
+    /// What the replay window remembers of the request id: the id, or for a profile part the id and the part's
+    /// registry, since the assembling node asks each part with the profile's one request id and a node may serve
+    /// two parts.
+    let replayID: String
     /// The message `issuedAt`.
     let issuedAt: Date
     /// The message `consumer`.
@@ -91,7 +98,9 @@ struct SignedRequest: Sendable {
         let fields = message["fields"]?.arrayValue?.compactMap(\.stringValue).joined(separator: ",")
         return .success(
             SignedRequest(
-                envelope: envelope, requestID: text("id"), issuedAt: issuedAt, consumer: text("consumer"),
+                envelope: envelope, requestID: text("id"),
+                replayID: operation == .profilePart ? "\(text("id"))|\(registry)" : text("id"), issuedAt: issuedAt,
+                consumer: text("consumer"),
                 purpose: text("purpose"), fields: fields, requestHash: requestHash))
     }
 }

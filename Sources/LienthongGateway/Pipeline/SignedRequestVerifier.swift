@@ -24,7 +24,7 @@ struct SignedRequestVerifier: Sendable {
             let verified = try EnvelopeVerifier.verify(request.envelope, trust: trust, at: time)
             // The request id shares the per-consumer space of `Lienthong-Request-Id`; a signature is remembered in its
             // canonical form, since an ECDSA value and its malleated twin are the same signature.
-            var ids: [(id: String, issuedAt: Date?)] = [("\(consumer.id)|\(request.requestID)", request.issuedAt)]
+            var ids: [(id: String, issuedAt: Date?)] = [("\(consumer.id)|\(request.replayID)", request.issuedAt)]
             for signature in verified.signatures {
                 ids.append(("jws|\(signature.canonicalValue)", signature.issuedAt))
             }

@@ -5,13 +5,16 @@ import LienthongJSON
 import LienthongTrust
 
 /// `lienthong verify FILE|- --trust-anchor PEM ... [--crl PEM ...] [--at RFC3339]`: checks a signed envelope
-/// offline and prints each signature's role (origin or countersignature), member and checks. Exit 0 valid,
+/// offline and prints each signature's role (origin or countersignature), member and checks; a profile assembled
+/// across nodes (`person-profile.v2`) is valid only if each part's own envelope verifies too. Exit 0 valid,
 /// 1 invalid, 2 usage error.
 struct VerifyCommand: LienthongCommand {
     static let command = Command(
         "verify", summary: "verify a signed envelope offline, each signature with its role and member",
         discussion: """
             Prints each signature's role (origin or countersignature), member and checks.
+            A profile assembled across nodes (person-profile.v2) carries each part as its
+            provider's envelope: each is verified on its own too, one line per part.
             Exit status: 0 valid, 1 invalid, 2 usage error.
             """,
         arguments: [Positional("FILE|-", help: "the envelope (JSON); - reads standard input")],
@@ -75,7 +78,11 @@ struct VerifyCommand: LienthongCommand {
                 }
             }
         }
+        let invalidParts = verifyParts(of: envelope, trust: trust, at: time)
         switch report.verdict {
+        case .success where !invalidParts.isEmpty:
+            print("result: invalid parts \(invalidParts.joined(separator: ", "))")
+            return 1
         case .success:
             print("result: valid")
             return 0
@@ -83,5 +90,29 @@ struct VerifyCommand: LienthongCommand {
             print("result: invalid \(error.code.wireCode) (\(error.detail))")
             return 1
         }
+    }
+
+    /// Verifies on its own each part of a profile assembled across nodes (`person-profile.v2`): a member of
+    /// `message.record` that is an envelope, signed by its provider; prints one line per part.
+    /// - Returns: the members of the parts that do not verify.
+    private func verifyParts(of envelope: JSONValue, trust: CertificateVerifier, at time: Date) -> [String] {
+        guard envelope["message"]?["type"]?.stringValue?.hasSameCodePoints(as: "profile") == true,
+            let record = envelope["message"]?["record"]?.objectValue
+        else { return [] }
+        var invalid: [String] = []
+        for (member, part) in record.map({ ("\($0.key)", $0.value) }).sorted(by: { $0.0 < $1.0 }) {
+            guard part["signatures"] != nil else {
+                if let code = part["code"]?.stringValue { print("part \(member): withheld (\(code))") }
+                continue
+            }
+            do throws(TrustError) {
+                let verified = try EnvelopeVerifier.verify(part, trust: trust, at: time)
+                print("part \(member): valid, origin \(verified.member)")
+            } catch {
+                print("part \(member): invalid \(error.code.wireCode) (\(error.detail))")
+                invalid.append(member)
+            }
+        }
+        return invalid
     }
 }
