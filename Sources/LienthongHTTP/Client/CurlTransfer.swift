@@ -39,6 +39,12 @@ final class CurlTransfer: @unchecked Sendable {
     /// Set when the body outgrew the limit and the write callback aborted the transfer.
     fileprivate var tooLarge = false
     fileprivate var limit: Int { request.maxResponseBytes }
+    /// The piece of an upload body libcurl has not taken yet, and how much of it it took.
+    fileprivate var pending: [UInt8] = []
+    fileprivate var pendingOffset = 0
+    /// Set when the upload body's source failed and the read callback aborted the transfer.
+    fileprivate var uploadFailed = false
+    fileprivate var upload: HTTPUploadBody? { request.upload }
 
     init(id: UInt64, request: HTTPClientRequest, delivery: Delivery) {
         self.id = id
@@ -116,7 +122,12 @@ final class CurlTransfer: @unchecked Sendable {
         case .head:
             set(lt_curl_easy_setopt_long(easy, CURLOPT_NOBODY, 1))
         default:
-            if !request.body.isEmpty || request.method == .post || request.method == .put
+            if let upload = request.upload {
+                set(lt_curl_easy_setopt_long(easy, CURLOPT_POST, 1))
+                set(lt_curl_easy_setopt_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(upload.length)))
+                set(lt_curl_easy_setopt_callback(easy, CURLOPT_READFUNCTION, curlTransferRead))
+                set(lt_curl_easy_setopt_pointer(easy, CURLOPT_READDATA, context))
+            } else if !request.body.isEmpty || request.method == .post || request.method == .put
                 || request.method == .patch
             {
                 // COPYPOSTFIELDS copies `size` bytes, so the body need not outlive this call.
@@ -159,6 +170,9 @@ final class CurlTransfer: @unchecked Sendable {
         if tooLarge || code == CURLE_FILESIZE_EXCEEDED {
             return .failure(HTTPClientError(
                 code: .responseTooLarge, detail: "response body exceeds \(request.maxResponseBytes) bytes"))
+        }
+        if uploadFailed {
+            return .failure(HTTPClientError(code: .failed, detail: "the request body could not be read"))
         }
         guard code == CURLE_OK else {
             let message = String(cString: errorBuffer)
@@ -226,5 +240,29 @@ private let curlTransferWrite: @convention(c) (UnsafeMutablePointer<CChar>?, Int
         transfer.body.append(contentsOf: bytes)
     }
     transfer.received += length
+    return length
+}
+
+private let curlTransferRead: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
+    buffer, size, count, context in
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
+    guard let buffer, let upload = transfer.upload else { return Int(CURL_READFUNC_ABORT) }
+    if transfer.pendingOffset == transfer.pending.count {
+        do {
+            transfer.pending = try upload.next()
+        } catch {
+            transfer.uploadFailed = true
+            return Int(CURL_READFUNC_ABORT)
+        }
+        transfer.pendingOffset = 0
+        // Empty: the end of the body.
+        if transfer.pending.isEmpty { return 0 }
+    }
+    let length = min(size * count, transfer.pending.count - transfer.pendingOffset)
+    transfer.pending.withUnsafeBytes { bytes in
+        UnsafeMutableRawPointer(buffer).copyMemory(
+            from: bytes.baseAddress! + transfer.pendingOffset, byteCount: length)
+    }
+    transfer.pendingOffset += length
     return length
 }

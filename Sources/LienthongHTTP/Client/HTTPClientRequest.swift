@@ -14,6 +14,8 @@ public struct HTTPClientRequest: Sendable {
     public var totalTimeout: Duration
     /// The largest response body accepted; the transfer is aborted as soon as more arrives.
     public var maxResponseBytes: Int
+    /// A body read while it is sent, instead of ``body`` (which must then be empty).
+    public var upload: HTTPUploadBody? = nil
 
     /// Creates a request.
     public init(
