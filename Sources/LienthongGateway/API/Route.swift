@@ -24,6 +24,8 @@ enum Route: String, PathTemplate {
     case inboxAck = "/v1/inbox/{id}/ack"
     case federationConfiguration = "/v1/federation/configuration"
     case federationRecords = "/v1/federation/records/{registry}/{key}"
+    case federationMessages = "/v1/federation/messages"
+    case federationReceipts = "/v1/federation/receipts"
     case subscriptions = "/v1/subscriptions"
     case subscription = "/v1/subscriptions/{id}"
     case events = "/v1/events"

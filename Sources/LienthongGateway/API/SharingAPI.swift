@@ -51,6 +51,8 @@ struct SharingAPI: Sendable {
         builder.on(.validate, .post) { schemas.validate($0.parameters[0], body: $0.request.body) }
         builder.on(.federationConfiguration, .get) { _ in publishedConfiguration() }
         builder.on(.federationRecords, .post) { await forwardedRecord($0) }
+        builder.on(.federationMessages, .post) { await peerDocument($0) }
+        builder.on(.federationReceipts, .post) { await peerReadReceipt($0) }
         builder.on(.transparency, .get) {
             await transparency.accesses(
                 personalID: $0.parameters[0], authorization: $0.request.headers["Authorization"])

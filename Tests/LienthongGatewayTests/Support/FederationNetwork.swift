@@ -50,10 +50,12 @@ final class FederationNetwork {
     /// - Parameters:
     ///   - registries: the registries it keeps of the demo's four (the others are reached through their nodes).
     ///   - peerCertificate: the national client certificate it presents to other nodes, if it forwards.
+    ///   - messageGrants: whether it keeps the demo's `messages` grants (documents to its members).
+    ///   - edit: a last change to its configuration directory.
     @discardableResult
     func start(
         _ id: String, members: [String], registries: Set<String>, peerCertificate: String? = nil,
-        peerTimeoutSeconds: Double = 3
+        peerTimeoutSeconds: Double = 3, messageGrants: Bool = false, edit: (URL) throws -> Void = { _ in }
     ) throws -> GatewayProcess {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-data-\(UUID().uuidString)")
         let pki = data.appendingPathComponent("pki")
@@ -74,7 +76,7 @@ final class FederationNetwork {
                 (kept ?? []).flatMap { [$0["service"]?.stringValue, $0["documentService"]?.stringValue] })
             let grantsFile = directory.appendingPathComponent("grants.json")
             let grants = try JSONValue.parse(Array(try Data(contentsOf: grantsFile))).arrayValue?.filter {
-                services.contains($0["service"]?.stringValue)
+                services.contains($0["service"]?.stringValue) || (messageGrants && $0["kind"] == "messages")
             }
             try Data(JSONValue.array(grants ?? []).serializedBytes()).write(to: grantsFile)
             try GatewayProcess.editJSON(directory.appendingPathComponent("node.json")) { node in
@@ -91,6 +93,7 @@ final class FederationNetwork {
                 }
                 node["federation"] = .object(section)
             }
+            try edit(directory)
         }
         let process = try GatewayProcess(
             configDirectory: configuration, dataDirectory: data, captureStandardError: true)
