@@ -18,16 +18,24 @@ struct FederationMessagingTests {
         try network.start(
             "node-hcm", members: ["VN/GOV/HCM"], registries: ["land", "insurance"], peerCertificate: "node-hcm"
         ) { directory in
-            guard retry else { return }
-            try GatewayProcess.editJSON(directory.appendingPathComponent("node.json")) {
-                $0["messages"] = ["retryInitialSeconds": 0.2, "retryMaxSeconds": 1]
-            }
+            try Self.fastRetries(directory, retry)
         }
         try network.start(
             "node-btc", members: ["VN/GOV/BTC"], registries: ["enterprise"], peerCertificate: "node-btc",
-            messageGrants: true)
+            messageGrants: true
+        ) { directory in
+            try Self.fastRetries(directory, retry)
+        }
         try await network.publish(clients: ["node-hcm": ["node-hcm"], "node-btc": ["node-btc", "node-rogue"]])
         return network
+    }
+
+    /// Retries within a second instead of the default (1 s doubling to 5 min), when `enabled`.
+    static func fastRetries(_ directory: URL, _ enabled: Bool) throws {
+        guard enabled else { return }
+        try GatewayProcess.editJSON(directory.appendingPathComponent("node.json")) {
+            $0["messages"] = ["retryInitialSeconds": 0.2, "retryMaxSeconds": 1]
+        }
     }
 
     static func node(_ network: FederationNetwork, _ id: String) throws -> GatewayProcess {
@@ -172,7 +180,33 @@ struct FederationMessagingTests {
         #expect(status["lastError"]?.stringValue?.hasPrefix("upstream-") == true, "\(status)")
         let finance = try network.restart("node-btc")
         _ = try await Self.status(sender, id, becomes: "delivered")
-        let inbox = try await DocumentSender(finance).get("/v1/inbox").json["messages"]?.arrayValue ?? []
+        let recipient = try DocumentSender(finance)
+        let inbox = try await recipient.get("/v1/inbox").json["messages"]?.arrayValue ?? []
         #expect(inbox.map { $0["id"]?.stringValue } == [id])
+
+        // The province node down when the recipient acknowledges: the read receipt waits there and comes back.
+        province.stop()
+        let ack = try await recipient.post("/v1/inbox/\(id)/ack")
+        #expect(ack.status == 200, "\(ack.json)")
+        let restarted = try DocumentSender(try network.restart("node-hcm"))
+        let read = try await Self.status(restarted, id, becomes: "acknowledged")
+        #expect(read["readReceipt"] == ack.json["readReceipt"])
+    }
+
+    /// Before its first global configuration a node cannot tell where a recipient lives: it refuses to take a
+    /// document rather than deliver it to a local inbox of the same name.
+    @Test(.timeLimit(.minutes(2)))
+    func aNodeWithoutItsGlobalConfigurationTakesNoDocument() async throws {
+        let network = try FederationNetwork(nodeCertificates: ["node-hcm"])
+        defer { network.stop() }
+        let province = try network.start(
+            "node-hcm", members: ["VN/GOV/HCM"], registries: ["land"], peerCertificate: "node-hcm")
+        let sender = try DocumentSender(province)
+        let message = DocumentSender.message(attachments: [])
+        let refused = try await sender.send(message, parts: [])
+        #expect(refused.status == 503)
+        #expect(refused.problemCode == "federation.configuration-missing")
+        let id = try #require(message["id"]?.stringValue)
+        #expect(try await sender.get("/v1/messages/\(id)", token: "motcua.token").status == 404)
     }
 }

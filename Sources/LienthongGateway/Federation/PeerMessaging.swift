@@ -46,6 +46,13 @@ struct PeerMessaging: Sendable {
     let identities: [ExchangeID: JWSSigningIdentity]
     let now: @Sendable () -> Date
 
+    /// Why this node cannot tell yet which node serves a member: it holds no global configuration (a first start
+    /// before the first fetch). `nil` once it holds one, even expired (exchanges then stop at their own gate).
+    var routingUnknown: Problem? {
+        guard peers.state.snapshot.configuration == nil else { return nil }
+        return peers.state.admitCrossNodeExchange(at: now())
+    }
+
     /// The other node the global configuration names for the member of `subsystem`; `nil` when the member is this
     /// node's, or no node (or no configuration) names it.
     func node(serving subsystem: String) -> GlobalConfiguration.Node? {

@@ -48,15 +48,17 @@ extension MessageExchange {
         await withTaskGroup(of: Void.self) { group in
             for record in due {
                 group.addTask {
-                    var next: Date? = nil
+                    var again = peers.routingUnknown != nil
                     if let receipt = record.readReceipt, let node = peers.node(serving: record.message.sender),
                         case .failed = await peers.returnReceipt(receipt, of: record.message, to: node)
                     {
-                        let waited = now().timeIntervalSince(record.acknowledgedAt ?? now())
-                        let wait = min(max(waited, settings.retryInitial.secondsValue), settings.retryMax.secondsValue)
-                        next = now().addingTimeInterval(wait)
+                        again = true
                     }
-                    try? queue.returnReceipt(id: record.message.id, nextAttemptAt: next)
+                    let waited = now().timeIntervalSince(record.acknowledgedAt ?? now())
+                    let wait = min(max(waited, settings.retryInitial.secondsValue), settings.retryMax.secondsValue)
+                    // Taken, refused for good, or its sender's node gone from the configuration: not sent again.
+                    try? queue.returnReceipt(
+                        id: record.message.id, nextAttemptAt: again ? now().addingTimeInterval(wait) : nil)
                 }
             }
         }
@@ -77,6 +79,10 @@ extension MessageExchange {
         let message = record.message
         guard started < message.expiresAt else {
             await fail(record, code: record.lastError ?? "message.expired", at: started, giveUp: true)
+            return nil
+        }
+        if let problem = peers?.routingUnknown {
+            await fail(record, code: problem.code, at: started)
             return nil
         }
         if let peers, let node = peers.node(serving: message.recipient) {

@@ -92,6 +92,7 @@ struct MessageExchange: Sendable {
             return error.problem
         }
         // A recipient on another node: that node's grants decide when the document gets there.
+        if let problem = peers?.routingUnknown { return problem }
         if peers?.node(serving: message.recipient) != nil { return nil }
         guard recipients.contains(message.recipient), let recipient = ExchangeID(message.recipient) else {
             return MessageProblems.unknownRecipient
