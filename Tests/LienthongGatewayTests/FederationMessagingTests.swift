@@ -137,7 +137,8 @@ struct FederationMessagingTests {
         // Both logs hold the delivery and the read receipt under the message id and hashes: they reconcile.
         let here = try AuditLog.allRecords(path: province.auditPath).filter { $0.requestID == id }
         let there = try AuditLog.allRecords(path: finance.auditPath).filter { $0.requestID == id }
-        #expect(here.map(\.service) == ["lienthong:messages:send", "lienthong:messages:deliver", "lienthong:messages:ack"])
+        #expect(
+            here.map(\.service) == ["lienthong:messages:send", "lienthong:messages:deliver", "lienthong:messages:ack"])
         #expect(there.map(\.service) == ["lienthong:messages:deliver", "lienthong:messages:ack"])
         let reconciled = try ChildProcess.run(
             GatewayProcess.binary,

@@ -30,15 +30,15 @@ struct SQLiteMessageQueueTests {
         do {
             let old = try SQLiteDatabase(path: file.path, mode: .readWriteCreate)
             try old.execute(
-            """
-            CREATE TABLE messages (
-                id TEXT PRIMARY KEY, sender TEXT NOT NULL, recipient TEXT NOT NULL, purpose TEXT NOT NULL,
-                subject TEXT NOT NULL, envelope BLOB NOT NULL, message_hash TEXT NOT NULL,
-                accepted_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL, state TEXT NOT NULL,
-                attempts INTEGER NOT NULL DEFAULT 0, next_attempt_ms INTEGER, delivered_ms INTEGER,
-                inbox_sequence INTEGER UNIQUE, acknowledged_ms INTEGER, delivery_receipt BLOB, read_receipt BLOB,
-                last_error TEXT);
-            """)
+                """
+                CREATE TABLE messages (
+                    id TEXT PRIMARY KEY, sender TEXT NOT NULL, recipient TEXT NOT NULL, purpose TEXT NOT NULL,
+                    subject TEXT NOT NULL, envelope BLOB NOT NULL, message_hash TEXT NOT NULL,
+                    accepted_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL, state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0, next_attempt_ms INTEGER, delivered_ms INTEGER,
+                    inbox_sequence INTEGER UNIQUE, acknowledged_ms INTEGER, delivery_receipt BLOB, read_receipt BLOB,
+                    last_error TEXT);
+                """)
         }
         try await MessageQueueContract { try SQLiteMessageQueue(path: file) }
             .readReceiptsDueToGoBackAreListedUntilReturned()

@@ -33,7 +33,8 @@ extension MessageExchange {
             purpose: message.purpose, fields: message.attachments.map(\.name),
             outcome: problemCode == nil ? .allowed : .failed, status: status, problemCode: problemCode,
             latencyMicroseconds: Self.microseconds(since: started, to: now()), messageSHA256: message.messageHash,
-            requestSHA256: crossNode ? message.messageHash : nil, documentSHA256: receipt?.messageSHA256 ?? receiptSHA256)
+            requestSHA256: crossNode ? message.messageHash : nil,
+            documentSHA256: receipt?.messageSHA256 ?? receiptSHA256)
         return await audit.record([event], requestID: message.id)
     }
 

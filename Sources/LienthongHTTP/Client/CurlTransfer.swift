@@ -243,8 +243,11 @@ private let curlTransferWrite: @convention(c) (UnsafeMutablePointer<CChar>?, Int
     return length
 }
 
-private let curlTransferRead: @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int = {
-    buffer, size, count, context in
+/// libcurl's read and write callbacks: (buffer, size, count, the transfer) to the bytes taken or given.
+private typealias CurlDataCallback = @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?)
+    -> Int
+
+private let curlTransferRead: CurlDataCallback = { buffer, size, count, context in
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
     guard let buffer, let upload = transfer.upload else { return Int(CURL_READFUNC_ABORT) }
     if transfer.pendingOffset == transfer.pending.count {

@@ -142,8 +142,8 @@ public final class PostgresMessageQueue: MessageQueue {
     ) throws(MessageQueueError) -> Bool {
         try change(
             """
-            UPDATE lienthong.messages SET state = 'acknowledged', acknowledged_ms = $3::bigint, read_receipt = $4::bytea,
-                receipt_return_ms = $5::bigint
+            UPDATE lienthong.messages SET state = 'acknowledged', acknowledged_ms = $3::bigint,
+                read_receipt = $4::bytea, receipt_return_ms = $5::bigint
             WHERE id = $1 AND recipient = $2 AND state = 'delivered'
             """, [id, recipient, Self.milliseconds(time), Self.bytea(receipt), returnAt.map(Self.milliseconds)])
     }
