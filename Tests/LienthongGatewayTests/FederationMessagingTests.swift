@@ -107,7 +107,10 @@ struct FederationMessagingTests {
         #expect(fetched.status == 200)
         #expect(fetched.body == bytes)
         let stored = try await recipient.get("/v1/inbox/\(id)")
+        // The sender's envelope as sent, its signature first, with the province node's countersignature.
         #expect(stored.json["message"] == message)
+        #expect(stored.json["signatures"]?[0] == envelope["signatures"]?[0])
+        #expect(stored.json["signatures"]?.arrayValue?.count == 2)
 
         // The same message again (a retry after a lost answer): the same receipt, stored once.
         let again = try await Self.postToPeer(
@@ -125,6 +128,8 @@ struct FederationMessagingTests {
         #expect(refused.problemCode == "federation.node-not-serving-member")
         let forgedID = try #require(forged["id"]?.stringValue)
         #expect(try await recipient.get("/v1/inbox/\(forgedID)").status == 404)
+        let audited = try AuditLog.allRecords(path: finance.auditPath).filter { $0.requestID == forgedID }
+        #expect(audited.map(\.problemCode) == ["federation.node-not-serving-member"])
 
         // Acknowledged on the finance node: the read receipt comes back to the province node.
         let ack = try await recipient.post("/v1/inbox/\(id)/ack")
