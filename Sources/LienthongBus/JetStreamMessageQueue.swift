@@ -135,10 +135,18 @@ public final class JetStreamMessageQueue: MessageQueue {
         try local.inbox(recipient: recipient, limit: limit)
     }
 
+    public func receiptsToReturn(at now: Date, limit: Int) throws(MessageQueueError) -> [MessageRecord] {
+        try local.receiptsToReturn(at: now, limit: limit)
+    }
+
+    public func returnReceipt(id: String, nextAttemptAt: Date?) throws(MessageQueueError) {
+        try local.returnReceipt(id: id, nextAttemptAt: nextAttemptAt)
+    }
+
     public func acknowledge(
-        id: String, recipient: String, receipt: [UInt8], at time: Date
+        id: String, recipient: String, receipt: [UInt8], at time: Date, returnAt: Date?
     ) throws(MessageQueueError) -> Bool {
-        try local.acknowledge(id: id, recipient: recipient, receipt: receipt, at: time)
+        try local.acknowledge(id: id, recipient: recipient, receipt: receipt, at: time, returnAt: returnAt)
     }
 
     public func deadLetters() throws(MessageQueueError) -> [MessageRecord] { try local.deadLetters() }

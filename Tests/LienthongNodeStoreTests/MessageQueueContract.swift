@@ -55,6 +55,30 @@ struct MessageQueueContract {
         #expect(record.deliveredAt == now + 3 && record.acknowledgedAt == now + 6)
     }
 
+    /// A message from another node, acknowledged here: its read receipt is due to go back from the time given, until
+    /// the returning ends; one acknowledged without it is never due.
+    func readReceiptsDueToGoBackAreListedUntilReturned() async throws {
+        let queue = try open()
+        for id in ["back", "local"] {
+            _ = try await queue.accept(message(id))
+            #expect(try queue.deliver(id: id, receipt: [1], at: now + 1))
+        }
+        #expect(
+            try queue.acknowledge(
+                id: "back", recipient: "VN/GOV/BTC/THUE", receipt: [7], at: now + 2, returnAt: now + 2))
+        #expect(try queue.acknowledge(id: "local", recipient: "VN/GOV/BTC/THUE", receipt: [8], at: now + 2))
+        #expect(try queue.receiptsToReturn(at: now + 1, limit: 10).isEmpty)
+        let due = try queue.receiptsToReturn(at: now + 2, limit: 10)
+        #expect(due.map(\.message.id) == ["back"])
+        #expect(due.first?.readReceipt == [7])
+
+        try queue.returnReceipt(id: "back", nextAttemptAt: now + 10)
+        #expect(try queue.receiptsToReturn(at: now + 9, limit: 10).isEmpty)
+        #expect(try open().receiptsToReturn(at: now + 10, limit: 10).map(\.message.id) == ["back"])
+        try queue.returnReceipt(id: "back", nextAttemptAt: nil)
+        #expect(try queue.receiptsToReturn(at: now + 3600, limit: 10).isEmpty)
+    }
+
     func failedAttemptsBackOffThenDeadLettersAreRequeued() async throws {
         let queue = try open()
         _ = try await queue.accept(message("m1"))

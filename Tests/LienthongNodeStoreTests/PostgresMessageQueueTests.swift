@@ -30,6 +30,10 @@ struct PostgresMessageQueueTests {
 
     @Test func aClaimTakesTheDueMessagesOldestFirst() async throws { try await contract().aClaimTakesTheDueMessagesOldestFirst() }
 
+    @Test func readReceiptsDueToGoBackAreListedUntilReturned() async throws {
+        try await contract().readReceiptsDueToGoBackAreListedUntilReturned()
+    }
+
     @Test func attachmentChunksRoundTrip() throws {
         let url = try database()
         _ = try PostgresMessageQueue(conninfo: url, nodeID: "node-a")

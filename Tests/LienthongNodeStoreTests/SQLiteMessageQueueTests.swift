@@ -1,5 +1,6 @@
 import Foundation
 import LienthongNodeStore
+import LienthongStorage
 import Testing
 
 /// The embedded message queue and attachment files: ``MessageQueueContract`` on a SQLite file and a folder.
@@ -17,6 +18,31 @@ struct SQLiteMessageQueueTests {
     }
 
     @Test func aClaimTakesTheDueMessagesOldestFirst() async throws { try await contract().aClaimTakesTheDueMessagesOldestFirst() }
+
+    @Test func readReceiptsDueToGoBackAreListedUntilReturned() async throws {
+        try await contract().readReceiptsDueToGoBackAreListedUntilReturned()
+    }
+
+    /// A file made before read receipts went back to other nodes has no `receipt_return_ms`: opening it adds it.
+    @Test func aFileWithoutTheReturnColumnGetsIt() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-messages-\(UUID()).sqlite")
+        // Closed when it goes out of scope.
+        do {
+            let old = try SQLiteDatabase(path: file.path, mode: .readWriteCreate)
+            try old.execute(
+                """
+                CREATE TABLE messages (
+                    id TEXT PRIMARY KEY, sender TEXT NOT NULL, recipient TEXT NOT NULL, purpose TEXT NOT NULL,
+                    subject TEXT NOT NULL, envelope BLOB NOT NULL, message_hash TEXT NOT NULL,
+                    accepted_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL, state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0, next_attempt_ms INTEGER, delivered_ms INTEGER,
+                    inbox_sequence INTEGER UNIQUE, acknowledged_ms INTEGER, delivery_receipt BLOB, read_receipt BLOB,
+                    last_error TEXT);
+                """)
+        }
+        try await MessageQueueContract { try SQLiteMessageQueue(path: file) }
+            .readReceiptsDueToGoBackAreListedUntilReturned()
+    }
 
     @Test func attachmentFilesRoundTrip() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-attachments-\(UUID())")

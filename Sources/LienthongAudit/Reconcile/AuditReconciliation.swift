@@ -12,6 +12,9 @@ public struct AuditReconciliation: Sendable {
         public var requestSHA256: String
         /// The SHA-256 of the response message; `nil` for a refusal.
         public var messageSHA256: String?
+        /// The SHA-256 of the receipt of a document between nodes (its delivery, then its read receipt: two
+        /// exchanges of one message id); `nil` for a lookup.
+        public var documentSHA256: String?
     }
 
     /// The records of this node's log with no twin in the peer's, in log order.
@@ -25,8 +28,8 @@ public struct AuditReconciliation: Sendable {
     public var isReconciled: Bool { missingAtPeer.isEmpty && missingHere.isEmpty }
 
     /// Compares `local` and `peer`: records with a request hash (every forwarded exchange has one) between a member
-    /// of `members` and a member of `peerMembers` (either way round), matched on request id, request hash and message
-    /// hash.
+    /// of `members` and a member of `peerMembers` (either way round), matched on request id, request hash, message
+    /// hash and, for documents between nodes, receipt hash.
     /// - Parameters:
     ///   - members: the members this node serves (`VN/GOV/HCM`); a record's consumer and provider count by member.
     ///   - peerMembers: the members the peer node serves.
@@ -42,7 +45,7 @@ public struct AuditReconciliation: Sendable {
         func key(_ record: AuditRecord) -> ExchangeKey {
             ExchangeKey(
                 requestID: record.requestID, requestSHA256: record.requestSHA256 ?? "",
-                messageSHA256: record.messageSHA256)
+                messageSHA256: record.messageSHA256, documentSHA256: record.documentSHA256)
         }
         let here = local.filter(between)
         let there = peer.filter(between)

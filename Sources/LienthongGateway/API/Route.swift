@@ -26,6 +26,8 @@ enum Route: String, PathTemplate {
     case federationRecords = "/v1/federation/records/{registry}/{key}"
     case federationServices = "/v1/federation/services"
     case federationProfilePart = "/v1/federation/persons/{personalId}/profile/{part}"
+    case federationMessages = "/v1/federation/messages"
+    case federationReceipts = "/v1/federation/receipts"
     case subscriptions = "/v1/subscriptions"
     case subscription = "/v1/subscriptions/{id}"
     case events = "/v1/events"

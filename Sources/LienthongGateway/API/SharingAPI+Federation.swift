@@ -37,6 +37,18 @@ extension SharingAPI {
             routed.request, member: routed.parameters[1], personalID: routed.parameters[0])
     }
 
+    /// A document another node sends to a recipient here (``MessageExchange/receive(_:peers:)``).
+    func peerDocument(_ routed: RoutedRequest) async -> HTTPResponse {
+        guard let peers = messages.peers else { return .problem(Self.notFederated, requestID: nil) }
+        return await messages.receive(routed.request, peers: peers)
+    }
+
+    /// The read receipt of a document this node sent, from the recipient's node.
+    func peerReadReceipt(_ routed: RoutedRequest) async -> HTTPResponse {
+        guard let peers = messages.peers else { return .problem(Self.notFederated, requestID: nil) }
+        return await messages.takeReadReceipt(routed.request, peers: peers)
+    }
+
     /// The authority's published global configuration, byte for byte as `lienthong federation publish` wrote it
     /// (read on each request, so a new publication is served at once; publish replaces the file atomically).
     func publishedConfiguration() -> HTTPResponse {

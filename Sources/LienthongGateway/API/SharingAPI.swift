@@ -55,6 +55,8 @@ struct SharingAPI: Sendable {
         builder.on(.federationRecords, .post) { await forwardedRecord($0) }
         builder.on(.federationServices, .post) { await peerServices($0) }
         builder.on(.federationProfilePart, .post) { await forwardedProfilePart($0) }
+        builder.on(.federationMessages, .post) { await peerDocument($0) }
+        builder.on(.federationReceipts, .post) { await peerReadReceipt($0) }
         builder.on(.transparency, .get) {
             await transparency.accesses(
                 personalID: $0.parameters[0], authorization: $0.request.headers["Authorization"])

@@ -44,4 +44,10 @@ enum FederationProblems {
             status: 500, code: "federation.no-signing-key", title: "No key to sign the forwarded request",
             detail: "this node holds no signing key for \(consumer)")
     }
+
+    /// The recipient node's delivery receipt did not verify against the global configuration, or names another
+    /// message; the sender's node tries the delivery again.
+    static let badReceipt = Problem(
+        status: 502, code: "federation.bad-receipt", title: "The recipient node's receipt does not verify",
+        detail: "the delivery receipt is not signed by a member of the recipient node for this message")
 }

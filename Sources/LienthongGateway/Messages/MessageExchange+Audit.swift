@@ -18,11 +18,14 @@ enum MessageAuditAction: String, Sendable {
 extension MessageExchange {
     /// Audits a step of `message` by `actor` (the sender for `send`, the recipient otherwise); the record's request
     /// id is the message id, its `messageSHA256` the message hash, its `documentSHA256` the receipt's hash.
+    /// A step between two nodes (`crossNode`: a delivery or read receipt that crossed) also carries the message hash
+    /// as its `requestSHA256`, which `lienthong audit reconcile` matches on both nodes' logs.
     /// - Returns: the problem to answer instead when the record cannot be written.
     @discardableResult
     func record(
         _ action: MessageAuditAction, _ message: QueuedMessage, actor: String, status: Int, started: Date,
-        receipt: SignedEnvelope? = nil, problemCode: String? = nil
+        receipt: SignedEnvelope? = nil, receiptSHA256: String? = nil, problemCode: String? = nil,
+        crossNode: Bool = false
     ) async -> Problem? {
         let event = AuditEvent(
             time: now(), requestID: message.id, consumer: actor,
@@ -30,7 +33,8 @@ extension MessageExchange {
             purpose: message.purpose, fields: message.attachments.map(\.name),
             outcome: problemCode == nil ? .allowed : .failed, status: status, problemCode: problemCode,
             latencyMicroseconds: Self.microseconds(since: started, to: now()), messageSHA256: message.messageHash,
-            documentSHA256: receipt?.messageSHA256)
+            requestSHA256: crossNode ? message.messageHash : nil,
+            documentSHA256: receipt?.messageSHA256 ?? receiptSHA256)
         return await audit.record([event], requestID: message.id)
     }
 

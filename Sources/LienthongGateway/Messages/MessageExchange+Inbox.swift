@@ -106,13 +106,19 @@ extension MessageExchange {
         guard let receipts, let deliveredAt = record.deliveredAt,
             let receipt = try? receipts.sign(.read, for: record.message, receivedAt: deliveredAt, readAt: started)
         else { return .problem(MessageProblems.storeUnavailable, requestID: nil) }
+        // A document from another node: its read receipt goes back there (the delivery worker sends it).
+        let fromPeer = peers?.node(serving: record.message.sender) != nil
         if let problem = await self.record(
-            .ack, record.message, actor: record.message.recipient, status: 200, started: started, receipt: receipt)
+            .ack, record.message, actor: record.message.recipient, status: 200, started: started, receipt: receipt,
+            crossNode: fromPeer)
         {
             return .problem(problem, requestID: nil)
         }
         do {
-            guard try queue.acknowledge(id: id, recipient: record.message.recipient, receipt: receipt.body, at: started)
+            guard
+                try queue.acknowledge(
+                    id: id, recipient: record.message.recipient, receipt: receipt.body, at: started,
+                    returnAt: fromPeer ? started : nil)
             else {
                 // Acknowledged meanwhile by another request: answer the receipt that one stored.
                 return acknowledgedAgain(id, consumer: consumer)

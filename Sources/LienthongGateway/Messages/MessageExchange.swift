@@ -33,6 +33,8 @@ struct MessageExchange: Sendable {
     let receipts: ReceiptSigner?
     let audit: AuditRecorder
     let now: @Sendable () -> Date
+    /// Documents and read receipts to and from other nodes; `nil` on a node in no federation.
+    var peers: PeerMessaging? = nil
 
     /// `POST /v1/messages` for the authenticated `consumer`: 202 with the id once the message is durable (and its
     /// acceptance audited); the same id again answers the first message's state without storing anything.
@@ -80,7 +82,8 @@ struct MessageExchange: Sendable {
     }
 
     /// Checks a document's envelope for `consumer`: its own message, every signature valid with the origin naming
-    /// the sender, a recipient with an inbox here, and a `messages` grant for recipient and purpose.
+    /// the sender, a recipient with an inbox here and a `messages` grant for recipient and purpose (or a recipient
+    /// whose member another node of the federation serves, whose grants decide).
     func admit(_ message: DocumentMessage, consumer: Consumer) async -> Problem? {
         guard message.sender.hasSameCodePoints(as: consumer.id.description) else { return MessageProblems.senderMismatch }
         do throws(TrustError) {
@@ -88,6 +91,9 @@ struct MessageExchange: Sendable {
         } catch {
             return error.problem
         }
+        // A recipient on another node: that node's grants decide when the document gets there.
+        if let problem = peers?.routingUnknown { return problem }
+        if peers?.node(serving: message.recipient) != nil { return nil }
         guard recipients.contains(message.recipient), let recipient = ExchangeID(message.recipient) else {
             return MessageProblems.unknownRecipient
         }

@@ -103,5 +103,15 @@ enum MessageProblems {
         status: 503, code: "message.store-unavailable", title: "Message store unavailable",
         detail: "The document could not be stored or read now; try again later."
     )
-}
 
+    /// A read receipt from another node for a message this node has not seen delivered yet (its sender tries again).
+    static let notDelivered = Problem(
+        status: 409, code: "message.not-delivered", title: "Message not delivered yet",
+        detail: "This node holds no delivery receipt for the message yet; send the read receipt again later."
+    )
+
+    /// A receipt from another node that is not a read receipt of a message this node sent.
+    static func invalidReceipt(_ detail: String) -> Problem {
+        Problem(status: 400, code: "message.invalid-receipt", title: "Invalid receipt", detail: detail)
+    }
+}

@@ -54,7 +54,7 @@ final class GatewaySnapshot: Sendable {
         let anchors = configuration.node.trustAnchors.map(configuration.dataPath)
         let trust = CertificateVerifier(trustStore: try TrustStore.load(anchorFiles: anchors))
         let signedRequests = SignedRequestVerifier(trust: trust, replay: replay, now: { Date() })
-        let messages = try messageExchange(configuration, keys: keys, trust: trust, services: services)
+        var messages = try messageExchange(configuration, keys: keys, trust: trust, services: services)
         guard let requestSchema = schemas.compiled("request.v1") else {
             throw ConfigurationError(
                 file: "node.json", pointer: "/schemas", message: "schema request.v1 is not in the schema directory"
@@ -83,6 +83,10 @@ final class GatewaySnapshot: Sendable {
             FederatedServices(
                 peers: forwarding.peers, identities: forwarding.identities,
                 localRegistries: Set(configuration.registries.map(\.name)), now: { Date() })
+        }
+        // Documents to and from other nodes sign and countersign with the same identities as forwarded lookups.
+        messages.peers = try services.peers.flatMap { peers in
+            try lookups.peers.map { try PeerMessaging.make(configuration, peers: peers, forwarding: $0) }
         }
         let router = SharingAPI(
             lookups: lookups, messages: messages,

@@ -42,6 +42,12 @@ final class CurlTransfer: @unchecked Sendable {
     fileprivate var notPinned: String?
     fileprivate var limit: Int { request.maxResponseBytes }
     fileprivate var pinned: Set<[UInt8]>? { request.pinnedCertificates }
+    /// The piece of an upload body libcurl has not taken yet, and how much of it it took.
+    fileprivate var pending: [UInt8] = []
+    fileprivate var pendingOffset = 0
+    /// Set when the upload body's source failed and the read callback aborted the transfer.
+    fileprivate var uploadFailed = false
+    fileprivate var upload: HTTPUploadBody? { request.upload }
 
     init(id: UInt64, request: HTTPClientRequest, delivery: Delivery) {
         self.id = id
@@ -123,7 +129,12 @@ final class CurlTransfer: @unchecked Sendable {
         case .head:
             set(lt_curl_easy_setopt_long(easy, CURLOPT_NOBODY, 1))
         default:
-            if !request.body.isEmpty || request.method == .post || request.method == .put
+            if let upload = request.upload {
+                set(lt_curl_easy_setopt_long(easy, CURLOPT_POST, 1))
+                set(lt_curl_easy_setopt_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(upload.length)))
+                set(lt_curl_easy_setopt_callback(easy, CURLOPT_READFUNCTION, curlTransferRead))
+                set(lt_curl_easy_setopt_pointer(easy, CURLOPT_READDATA, context))
+            } else if !request.body.isEmpty || request.method == .post || request.method == .put
                 || request.method == .patch
             {
                 // COPYPOSTFIELDS copies `size` bytes, so the body need not outlive this call.
@@ -169,6 +180,9 @@ final class CurlTransfer: @unchecked Sendable {
         }
         if let notPinned {
             return .failure(HTTPClientError(code: .certificateNotPinned, detail: notPinned))
+        }
+        if uploadFailed {
+            return .failure(HTTPClientError(code: .failed, detail: "the request body could not be read"))
         }
         guard code == CURLE_OK else {
             let message = String(cString: errorBuffer)
@@ -254,5 +268,32 @@ private let curlTransferWrite: @convention(c) (UnsafeMutablePointer<CChar>?, Int
         transfer.body.append(contentsOf: bytes)
     }
     transfer.received += length
+    return length
+}
+
+/// libcurl's read and write callbacks: (buffer, size, count, the transfer) to the bytes taken or given.
+private typealias CurlDataCallback = @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?)
+    -> Int
+
+private let curlTransferRead: CurlDataCallback = { buffer, size, count, context in
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
+    guard let buffer, let upload = transfer.upload else { return Int(CURL_READFUNC_ABORT) }
+    if transfer.pendingOffset == transfer.pending.count {
+        do {
+            transfer.pending = try upload.next()
+        } catch {
+            transfer.uploadFailed = true
+            return Int(CURL_READFUNC_ABORT)
+        }
+        transfer.pendingOffset = 0
+        // Empty: the end of the body.
+        if transfer.pending.isEmpty { return 0 }
+    }
+    let length = min(size * count, transfer.pending.count - transfer.pendingOffset)
+    transfer.pending.withUnsafeBytes { bytes in
+        UnsafeMutableRawPointer(buffer).copyMemory(
+            from: bytes.baseAddress! + transfer.pendingOffset, byteCount: length)
+    }
+    transfer.pendingOffset += length
     return length
 }

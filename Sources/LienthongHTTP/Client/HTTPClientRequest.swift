@@ -17,6 +17,8 @@ public struct HTTPClientRequest: Sendable {
     /// The SHA-256 digests of the DER the server's certificate must be one of; `nil` takes any that verifies.
     /// Checked on every request, on a new connection or a reused one, before the request is sent.
     public var pinnedCertificates: Set<[UInt8]>?
+    /// A body read while it is sent, instead of ``body`` (which must then be empty).
+    public var upload: HTTPUploadBody? = nil
 
     /// Creates a request.
     public init(

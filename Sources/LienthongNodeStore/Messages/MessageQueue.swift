@@ -38,9 +38,19 @@ public protocol MessageQueue: Sendable {
     /// The delivered messages `recipient` has not acknowledged, in delivery order, at most `limit`.
     func inbox(recipient: String, limit: Int) throws(MessageQueueError) -> [MessageRecord]
 
-    /// Marks a delivered message of `recipient` acknowledged, with its read receipt.
+    /// Marks a delivered message of `recipient` acknowledged, with its read receipt; with `returnAt`, the receipt is
+    /// also due then to go back to the sender's node (a message that came from another node), in the same write.
     /// - Returns: `false` if it is not in that recipient's inbox as delivered: nothing changed.
-    func acknowledge(id: String, recipient: String, receipt: [UInt8], at time: Date) throws(MessageQueueError) -> Bool
+    func acknowledge(
+        id: String, recipient: String, receipt: [UInt8], at time: Date, returnAt: Date?
+    ) throws(MessageQueueError) -> Bool
+
+    /// The acknowledged messages whose read receipt is due at `now` to go back to the sender's node, at most `limit`.
+    func receiptsToReturn(at now: Date, limit: Int) throws(MessageQueueError) -> [MessageRecord]
+
+    /// Schedules the next attempt to return message `id`'s read receipt, or with `nil` ends the returning (the
+    /// sender's node took it, or refused it for good).
+    func returnReceipt(id: String, nextAttemptAt: Date?) throws(MessageQueueError)
 
     /// The dead letters, oldest first.
     func deadLetters() throws(MessageQueueError) -> [MessageRecord]
@@ -48,4 +58,13 @@ public protocol MessageQueue: Sendable {
     /// Makes a dead letter queued again, due at `now`, with a new time to live until `expiresAt`.
     /// - Returns: `false` if it is not a dead letter.
     func requeue(id: String, at now: Date, expiresAt: Date) throws(MessageQueueError) -> Bool
+}
+
+extension MessageQueue {
+    /// Marks a delivered message of `recipient` acknowledged, with its read receipt (a message sent on this node).
+    public func acknowledge(
+        id: String, recipient: String, receipt: [UInt8], at time: Date
+    ) throws(MessageQueueError) -> Bool {
+        try acknowledge(id: id, recipient: recipient, receipt: receipt, at: time, returnAt: nil)
+    }
 }

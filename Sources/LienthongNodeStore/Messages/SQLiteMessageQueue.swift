@@ -44,6 +44,11 @@ public final class SQLiteMessageQueue: MessageQueue {
                     media_type TEXT NOT NULL, sha256 TEXT NOT NULL, length INTEGER NOT NULL,
                     PRIMARY KEY (message_id, position)) WITHOUT ROWID;
                 """)
+            // Added with read receipts returned to other nodes: a file made before gets the column here.
+            let columns = try database.query("PRAGMA table_info(messages)", []).map { Self.text($0[1]) }
+            if !columns.contains("receipt_return_ms") {
+                try database.execute("ALTER TABLE messages ADD COLUMN receipt_return_ms INTEGER")
+            }
             state = Mutex(State(database: database))
         } catch {
             throw MessageQueueError(.storage, "open \(path.lastPathComponent): \(error.code)")
@@ -129,13 +134,29 @@ public final class SQLiteMessageQueue: MessageQueue {
     }
 
     public func acknowledge(
-        id: String, recipient: String, receipt: [UInt8], at time: Date
+        id: String, recipient: String, receipt: [UInt8], at time: Date, returnAt: Date?
     ) throws(MessageQueueError) -> Bool {
         try change(
             """
-            UPDATE messages SET state = 'acknowledged', acknowledged_ms = ?3, read_receipt = ?4
+            UPDATE messages SET state = 'acknowledged', acknowledged_ms = ?3, read_receipt = ?4, receipt_return_ms = ?5
             WHERE id = ?1 AND recipient = ?2 AND state = 'delivered'
-            """, [.text(id), .text(recipient), .integer(Self.milliseconds(time)), .blob(receipt)])
+            """,
+            [
+                .text(id), .text(recipient), .integer(Self.milliseconds(time)), .blob(receipt),
+                returnAt.map { .integer(Self.milliseconds($0)) } ?? .null,
+            ])
+    }
+
+    public func receiptsToReturn(at now: Date, limit: Int) throws(MessageQueueError) -> [MessageRecord] {
+        try records(
+            "WHERE state = 'acknowledged' AND receipt_return_ms <= ?1 ORDER BY receipt_return_ms LIMIT ?2",
+            [.integer(Self.milliseconds(now)), .integer(Int64(limit))])
+    }
+
+    public func returnReceipt(id: String, nextAttemptAt: Date?) throws(MessageQueueError) {
+        _ = try change(
+            "UPDATE messages SET receipt_return_ms = ?2 WHERE id = ?1 AND state = 'acknowledged'",
+            [.text(id), nextAttemptAt.map { .integer(Self.milliseconds($0)) } ?? .null])
     }
 
     public func deadLetters() throws(MessageQueueError) -> [MessageRecord] {

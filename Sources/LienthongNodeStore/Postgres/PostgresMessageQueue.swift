@@ -138,13 +138,29 @@ public final class PostgresMessageQueue: MessageQueue {
     }
 
     public func acknowledge(
-        id: String, recipient: String, receipt: [UInt8], at time: Date
+        id: String, recipient: String, receipt: [UInt8], at time: Date, returnAt: Date?
     ) throws(MessageQueueError) -> Bool {
         try change(
             """
-            UPDATE lienthong.messages SET state = 'acknowledged', acknowledged_ms = $3::bigint, read_receipt = $4::bytea
+            UPDATE lienthong.messages SET state = 'acknowledged', acknowledged_ms = $3::bigint,
+                read_receipt = $4::bytea, receipt_return_ms = $5::bigint
             WHERE id = $1 AND recipient = $2 AND state = 'delivered'
-            """, [id, recipient, Self.milliseconds(time), Self.bytea(receipt)])
+            """, [id, recipient, Self.milliseconds(time), Self.bytea(receipt), returnAt.map(Self.milliseconds)])
+    }
+
+    public func receiptsToReturn(at now: Date, limit: Int) throws(MessageQueueError) -> [MessageRecord] {
+        try records(
+            """
+            WHERE state = 'acknowledged' AND receipt_return_ms <= $1::bigint ORDER BY receipt_return_ms
+            LIMIT $2::bigint
+            """, [Self.milliseconds(now), String(limit)])
+    }
+
+    public func returnReceipt(id: String, nextAttemptAt: Date?) throws(MessageQueueError) {
+        _ = try change(
+            """
+            UPDATE lienthong.messages SET receipt_return_ms = $2::bigint WHERE id = $1 AND state = 'acknowledged'
+            """, [id, nextAttemptAt.map(Self.milliseconds)])
     }
 
     public func deadLetters() throws(MessageQueueError) -> [MessageRecord] {

@@ -45,6 +45,7 @@ enum PostgresNodeSchema {
             expires_ms bigint NOT NULL, state text NOT NULL, attempts integer NOT NULL DEFAULT 0,
             next_attempt_ms bigint, delivered_ms bigint, inbox_sequence bigint UNIQUE, acknowledged_ms bigint,
             delivery_receipt bytea, read_receipt bytea, last_error text, claimed_by text, claimed_until_ms bigint);
+        ALTER TABLE lienthong.messages ADD COLUMN IF NOT EXISTS receipt_return_ms bigint;
         CREATE INDEX IF NOT EXISTS messages_due ON lienthong.messages (next_attempt_ms, accepted_ms)
             WHERE state = 'queued';
         CREATE INDEX IF NOT EXISTS messages_inbox ON lienthong.messages (recipient, inbox_sequence)

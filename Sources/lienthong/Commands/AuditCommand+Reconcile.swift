@@ -11,9 +11,10 @@ extension AuditCommand {
         discussion: """
             Reads this node's audit database and the peer node's (a copy, e.g. from `audit export`'s source file)
             for the same time range and matches the exchanges between the members of --member and those of
-            --peer-member on request id, request hash and message hash. Prints one line per record without its
-            twin (`missing at peer:` or `missing here:`), then the counts. Exit status: 0 when both logs agree,
-            1 when a record has no twin, 2 usage error.
+            --peer-member on request id, request hash and message hash (and, for documents between the nodes, the
+            receipt's hash: a delivery and a read receipt). Prints one line per record without its twin
+            (`missing at peer:` or `missing here:`), then the counts. Exit status: 0 when both logs agree, 1 when a
+            record has no twin, 2 usage error.
             """,
         arguments: [Positional("DB", help: "this node's audit database")],
         options: [

@@ -51,10 +51,13 @@ final class FederationNetwork {
     ///   - registries: the registries it keeps of the demo's four (the others are reached through their nodes).
     ///   - peerCertificate: the national client certificate it presents to other nodes, if it forwards.
     ///   - servicesCacheSeconds: how long it reuses a provider node's service list (its default when `nil`).
+    ///   - messageGrants: whether it keeps the demo's `messages` grants (documents to its members).
+    ///   - edit: a last change to its configuration directory.
     @discardableResult
     func start(
         _ id: String, members: [String], registries: Set<String>, peerCertificate: String? = nil,
-        peerTimeoutSeconds: Double = 3, servicesCacheSeconds: Double? = nil
+        peerTimeoutSeconds: Double = 3, servicesCacheSeconds: Double? = nil, messageGrants: Bool = false,
+        edit: (URL) throws -> Void = { _ in }
     ) throws -> GatewayProcess {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-data-\(UUID().uuidString)")
         let pki = data.appendingPathComponent("pki")
@@ -75,7 +78,7 @@ final class FederationNetwork {
                 (kept ?? []).flatMap { [$0["service"]?.stringValue, $0["documentService"]?.stringValue] })
             let grantsFile = directory.appendingPathComponent("grants.json")
             let grants = try JSONValue.parse(Array(try Data(contentsOf: grantsFile))).arrayValue?.filter {
-                services.contains($0["service"]?.stringValue)
+                services.contains($0["service"]?.stringValue) || (messageGrants && $0["kind"] == "messages")
             }
             try Data(JSONValue.array(grants ?? []).serializedBytes()).write(to: grantsFile)
             try GatewayProcess.editJSON(directory.appendingPathComponent("node.json")) { node in
@@ -95,6 +98,7 @@ final class FederationNetwork {
                 }
                 node["federation"] = .object(section)
             }
+            try edit(directory)
         }
         let process = try GatewayProcess(
             configDirectory: configuration, dataDirectory: data, captureStandardError: true)

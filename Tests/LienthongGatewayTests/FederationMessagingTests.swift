@@ -1,0 +1,218 @@
+import Foundation
+import LienthongAudit
+import LienthongHTTP
+import LienthongJSON
+import LienthongTesting
+import LienthongTrust
+import Testing
+
+/// Documents between nodes, with real processes and real TLS on loopback: the province node (HCM) delivers a
+/// document for VN/GOV/BTC/THUE to the finance node (BTC) the global configuration names for that member, through
+/// the peer path; the finance node decides with its own grants, answers a signed delivery receipt and sends the read
+/// receipt back when the recipient acknowledges; both audit logs reconcile.
+@Suite(.serialized)
+struct FederationMessagingTests {
+    /// An authority, the province node (MOTCUA sends from there) and the finance node (THUE's inbox is there).
+    static func network(retry: Bool = false) async throws -> FederationNetwork {
+        let network = try FederationNetwork(nodeCertificates: ["node-hcm", "node-btc", "node-rogue"])
+        try network.start(
+            "node-hcm", members: ["VN/GOV/HCM"], registries: ["land", "insurance"], peerCertificate: "node-hcm"
+        ) { directory in
+            try Self.fastRetries(directory, retry)
+        }
+        try network.start(
+            "node-btc", members: ["VN/GOV/BTC"], registries: ["enterprise"], peerCertificate: "node-btc",
+            messageGrants: true
+        ) { directory in
+            try Self.fastRetries(directory, retry)
+        }
+        try await network.publish(clients: ["node-hcm": ["node-hcm"], "node-btc": ["node-btc", "node-rogue"]])
+        return network
+    }
+
+    /// Retries within a second instead of the default (1 s doubling to 5 min), when `enabled`.
+    static func fastRetries(_ directory: URL, _ enabled: Bool) throws {
+        guard enabled else { return }
+        try GatewayProcess.editJSON(directory.appendingPathComponent("node.json")) {
+            $0["messages"] = ["retryInitialSeconds": 0.2, "retryMaxSeconds": 1]
+        }
+    }
+
+    static func node(_ network: FederationNetwork, _ id: String) throws -> GatewayProcess {
+        try #require(network.nodes.first { $0.id == id }?.process)
+    }
+
+    /// Polls the sender's `GET /v1/messages/{id}` on `province` until its state is `state`.
+    static func status(
+        _ sender: DocumentSender, _ id: String, becomes state: String
+    ) async throws -> JSONValue {
+        var status: JSONValue = .null
+        let reached = try await Poll.until(within: .seconds(60), every: .milliseconds(200)) {
+            status = try await sender.get("/v1/messages/\(id)", token: "motcua.token").json
+            return status["state"] == .string(state)
+        }
+        #expect(reached, "\(status)")
+        return status
+    }
+
+    /// The multipart body of `envelope` with `parts`, posted straight to `node`'s peer route as `certificate`.
+    static func postToPeer(
+        _ envelope: JSONValue, parts: [DocumentSender.Attachment], to node: GatewayProcess,
+        as certificate: (certificate: String, key: String)
+    ) async throws -> HTTPClientResponse {
+        let client = HTTPClient(
+            tls: TLSClientConfiguration(
+                caFilePath: node.rootCA, certificatePath: certificate.certificate, privateKeyPath: certificate.key))
+        defer { client.shutdown() }
+        let boundary = "b-\(UUID().uuidString)"
+        return try await node.post(
+            "/v1/federation/messages",
+            body: DocumentSender.body(envelope: envelope.serializedBytes(), parts: parts, boundary: boundary),
+            headers: ["Content-Type": "multipart/form-data; boundary=\(boundary)"], client: client)
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func aDocumentCrossesToTheRecipientsNodeWithBothReceiptsBackAndBothLogsReconcile() async throws {
+        let network = try await Self.network()
+        defer { network.stop() }
+        let (province, finance) = (try Self.node(network, "node-hcm"), try Self.node(network, "node-btc"))
+        let sender = try DocumentSender(province)
+        let recipient = try DocumentSender(finance)
+        // Larger than one read of the store and one curl buffer: the upload is streamed in pieces.
+        let bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 7) }
+        let attachment = DocumentSender.Attachment(name: "quyet-dinh.pdf", bytes: bytes)
+        let message = DocumentSender.message(attachments: [attachment])
+        let id = try #require(message["id"]?.stringValue)
+        let envelope = try sender.signer.sign(message)
+        let sent = try await sender.send(message, parts: [attachment], envelope: envelope)
+        #expect(sent.status == 202, "\(sent.json)")
+
+        // Delivered on the finance node: the receipt shows on the province node and verifies offline.
+        var status = try await Self.status(sender, id, becomes: "delivered")
+        let receipt = try #require(status["deliveryReceipt"])
+        #expect(receipt["message"]?["kind"] == "delivery")
+        #expect(receipt["message"]?["messageId"]?.stringValue == id)
+        #expect(receipt["message"]?["receiver"] == .string(DocumentSender.thue))
+        let root = network.national.appendingPathComponent("root-ca.crt.pem")
+        let file = network.authority.directory.appendingPathComponent("delivery-receipt.json")
+        try Data(receipt.serializedBytes()).write(to: file)
+        let verify = try ChildProcess.run(GatewayProcess.binary, ["verify", file.path, "--trust-anchor", root.path])
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+        #expect(verify.stdout.contains("result: valid"), "\(verify.stdout)")
+
+        // In THUE's inbox there, the attachment byte for byte.
+        let inbox = try await recipient.get("/v1/inbox").json["messages"]?.arrayValue ?? []
+        #expect(inbox.map { $0["id"]?.stringValue } == [id])
+        let fetched = try await recipient.get("/v1/inbox/\(id)/attachments/quyet-dinh.pdf")
+        #expect(fetched.status == 200)
+        #expect(fetched.body == bytes)
+        let stored = try await recipient.get("/v1/inbox/\(id)")
+        // The sender's envelope as sent, its signature first, with the province node's countersignature.
+        #expect(stored.json["message"] == message)
+        #expect(stored.json["signatures"]?[0] == envelope["signatures"]?[0])
+        #expect(stored.json["signatures"]?.arrayValue?.count == 2)
+
+        // The same message again (a retry after a lost answer): the same receipt, stored once.
+        let again = try await Self.postToPeer(
+            envelope, parts: [attachment], to: finance, as: network.nodeCertificate("node-hcm"))
+        #expect(again.status == 200, "\(again.json)")
+        #expect(again.json == receipt)
+        let listed = try await recipient.get("/v1/inbox").json["messages"]?.arrayValue ?? []
+        #expect(listed.map { $0["id"]?.stringValue } == [id])
+
+        // A node listed for BTC, not for HCM, cannot send as MOTCUA.
+        let forged = DocumentSender.message(attachments: [])
+        let refused = try await Self.postToPeer(
+            try sender.signer.sign(forged), parts: [], to: finance, as: network.nodeCertificate("node-rogue"))
+        #expect(refused.status == 403)
+        #expect(refused.problemCode == "federation.node-not-serving-member")
+        let forgedID = try #require(forged["id"]?.stringValue)
+        #expect(try await recipient.get("/v1/inbox/\(forgedID)").status == 404)
+        let audited = try AuditLog.allRecords(path: finance.auditPath).filter { $0.requestID == forgedID }
+        #expect(audited.map(\.problemCode) == ["federation.node-not-serving-member"])
+
+        // Acknowledged on the finance node: the read receipt comes back to the province node.
+        let ack = try await recipient.post("/v1/inbox/\(id)/ack")
+        #expect(ack.status == 200, "\(ack.json)")
+        status = try await Self.status(sender, id, becomes: "acknowledged")
+        #expect(status["readReceipt"] == ack.json["readReceipt"])
+        #expect(status["readReceipt"]?["message"]?["kind"] == "read")
+        #expect(status["deliveryReceipt"] == receipt)
+
+        // Both logs hold the delivery and the read receipt under the message id and hashes: they reconcile.
+        let here = try AuditLog.allRecords(path: province.auditPath).filter { $0.requestID == id }
+        let there = try AuditLog.allRecords(path: finance.auditPath).filter { $0.requestID == id }
+        #expect(
+            here.map(\.service) == ["lienthong:messages:send", "lienthong:messages:deliver", "lienthong:messages:ack"])
+        #expect(there.map(\.service) == ["lienthong:messages:deliver", "lienthong:messages:ack"])
+        let reconciled = try ChildProcess.run(
+            GatewayProcess.binary,
+            [
+                "audit", "reconcile", province.auditPath, "--peer-log", finance.auditPath, "--member", "VN/GOV/HCM",
+                "--peer-member", "VN/GOV/BTC",
+            ])
+        #expect(reconciled.status == 0, "\(reconciled.stdout)\(reconciled.stderr)")
+        #expect(reconciled.stdout.contains("matched: 2, missing at peer: 0, missing here: 0"), "\(reconciled.stdout)")
+    }
+
+    @Test(.timeLimit(.minutes(5)))
+    func aRecipientNodeDownDelaysTheDocumentAndARefusalIsADeadLetterAtOnce() async throws {
+        let network = try await Self.network(retry: true)
+        defer { network.stop() }
+        let province = try Self.node(network, "node-hcm")
+        let sender = try DocumentSender(province)
+
+        // Not granted there for this purpose: the finance node decides, and the province node gives up at once.
+        let ungranted = DocumentSender.message(purpose: "social-insurance", attachments: [])
+        let ungrantedID = try #require(ungranted["id"]?.stringValue)
+        #expect(try await sender.send(ungranted, parts: []).status == 202)
+        let dead = try await Self.status(sender, ungrantedID, becomes: "dead-letter")
+        #expect(dead["lastError"] == "message.not-granted")
+        #expect(dead["attempts"] == 1)
+
+        // The finance node down: the document waits, retried, and is delivered once it is back.
+        try Self.node(network, "node-btc").stop()
+        let attachment = DocumentSender.Attachment(name: "to-trinh.pdf", bytes: Array("tờ trình".utf8))
+        let message = DocumentSender.message(attachments: [attachment])
+        let id = try #require(message["id"]?.stringValue)
+        #expect(try await sender.send(message, parts: [attachment]).status == 202)
+        var status: JSONValue = .null
+        #expect(
+            try await Poll.until(within: .seconds(30), every: .milliseconds(200)) {
+                status = try await sender.get("/v1/messages/\(id)", token: "motcua.token").json
+                return (status["attempts"]?.numberValue?.int ?? 0) >= 2
+            }, "\(status)")
+        #expect(status["state"] == "queued")
+        #expect(status["lastError"]?.stringValue?.hasPrefix("upstream-") == true, "\(status)")
+        let finance = try network.restart("node-btc")
+        _ = try await Self.status(sender, id, becomes: "delivered")
+        let recipient = try DocumentSender(finance)
+        let inbox = try await recipient.get("/v1/inbox").json["messages"]?.arrayValue ?? []
+        #expect(inbox.map { $0["id"]?.stringValue } == [id])
+
+        // The province node down when the recipient acknowledges: the read receipt waits there and comes back.
+        province.stop()
+        let ack = try await recipient.post("/v1/inbox/\(id)/ack")
+        #expect(ack.status == 200, "\(ack.json)")
+        let restarted = try DocumentSender(try network.restart("node-hcm"))
+        let read = try await Self.status(restarted, id, becomes: "acknowledged")
+        #expect(read["readReceipt"] == ack.json["readReceipt"])
+    }
+
+    /// Before its first global configuration a node cannot tell where a recipient lives: it refuses to take a
+    /// document rather than deliver it to a local inbox of the same name.
+    @Test(.timeLimit(.minutes(2)))
+    func aNodeWithoutItsGlobalConfigurationTakesNoDocument() async throws {
+        let network = try FederationNetwork(nodeCertificates: ["node-hcm"])
+        defer { network.stop() }
+        let province = try network.start(
+            "node-hcm", members: ["VN/GOV/HCM"], registries: ["land"], peerCertificate: "node-hcm")
+        let sender = try DocumentSender(province)
+        let message = DocumentSender.message(attachments: [])
+        let refused = try await sender.send(message, parts: [])
+        #expect(refused.status == 503)
+        #expect(refused.problemCode == "federation.configuration-missing")
+        let id = try #require(message["id"]?.stringValue)
+        #expect(try await sender.get("/v1/messages/\(id)", token: "motcua.token").status == 404)
+    }
+}
