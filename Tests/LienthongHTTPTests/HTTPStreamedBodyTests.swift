@@ -119,7 +119,8 @@ import Testing
         seen.gate.withLock { $0 = true }
         try await withServer(Self.configuration(), handler: StreamingHandler(seen: seen)) { _, port in
             let slow = try RawConnection(port: port)
-            slow.send("POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n" + String(repeating: "x", count: 10))
+            slow.send(
+                "POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n" + String(repeating: "x", count: 10))
             #expect(try await Poll.until(within: .seconds(10)) { seen.bytes.withLock { $0 } == 10 })
             // The one loop serves others while that handler waits for the next byte.
             for index in 0..<5 {
@@ -194,7 +195,8 @@ import Testing
         seen.gate.withLock { $0 = true }
         try await withServer(Self.configuration(), handler: StreamingHandler(seen: seen)) { _, port in
             let connection = try RawConnection(port: port)
-            connection.send("POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n" + String(repeating: "x", count: 10))
+            connection.send(
+                "POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 1000\r\n\r\n" + String(repeating: "x", count: 10))
             #expect(try await Poll.until(within: .seconds(10)) { seen.bytes.withLock { $0 } == 10 })
             shutdown(connection.fd, Int32(SHUT_RDWR))
             #expect(try await Poll.until(within: .seconds(10)) { seen.failure.withLock { $0 } != nil })
@@ -210,7 +212,9 @@ extension RawConnection {
         var sent = 0
         while sent < total {
             let count = min(chunk.count, total - sent)
-            let written = chunk.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL)) }
+            let written = chunk.withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress, count, Int32(MSG_DONTWAIT | MSG_NOSIGNAL))
+            }
             if written > 0 {
                 sent += written
                 continue
