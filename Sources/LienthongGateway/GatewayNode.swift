@@ -232,6 +232,12 @@ public final class GatewayNode: Sendable {
         if let seconds = limits.headerTimeoutSeconds { server.headerTimeout = .milliseconds(Int(seconds * 1000)) }
         if let seconds = limits.handshakeTimeoutSeconds { server.handshakeTimeout = .milliseconds(Int(seconds * 1000)) }
         if let rate = limits.minBodyBytesPerSecond { server.minBodyBytesPerSecond = rate }
+        // Documents with their attachments stream to disk as they arrive; every other body is small and buffered.
+        server.streamedBodyRoutes = [
+            StreamedBodyRoute(
+                method: .post, path: "/v1/messages",
+                maxBodyBytes: configuration.node.messages?.maxMessageBytes ?? limits.maxBodyBytes)
+        ]
         return server
     }
 }
