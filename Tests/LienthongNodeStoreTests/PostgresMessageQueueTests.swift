@@ -30,6 +30,8 @@ struct PostgresMessageQueueTests {
 
     @Test func aClaimTakesTheDueMessagesOldestFirst() async throws { try await contract().aClaimTakesTheDueMessagesOldestFirst() }
 
+    @Test func aBatchIsDeliveredInItsOrderOnce() async throws { try await contract().aBatchIsDeliveredInItsOrderOnce() }
+
     @Test func attachmentChunksRoundTrip() throws {
         let url = try database()
         _ = try PostgresMessageQueue(conninfo: url, nodeID: "node-a")

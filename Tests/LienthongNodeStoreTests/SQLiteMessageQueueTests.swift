@@ -18,6 +18,8 @@ struct SQLiteMessageQueueTests {
 
     @Test func aClaimTakesTheDueMessagesOldestFirst() async throws { try await contract().aClaimTakesTheDueMessagesOldestFirst() }
 
+    @Test func aBatchIsDeliveredInItsOrderOnce() async throws { try await contract().aBatchIsDeliveredInItsOrderOnce() }
+
     @Test func attachmentFilesRoundTrip() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-attachments-\(UUID())")
         defer { try? FileManager.default.removeItem(at: folder) }
