@@ -242,6 +242,13 @@ public final class GatewayNode: Sendable {
         if let seconds = limits.headerTimeoutSeconds { server.headerTimeout = .milliseconds(Int(seconds * 1000)) }
         if let seconds = limits.handshakeTimeoutSeconds { server.handshakeTimeout = .milliseconds(Int(seconds * 1000)) }
         if let rate = limits.minBodyBytesPerSecond { server.minBodyBytesPerSecond = rate }
+        // Documents with their attachments stream to disk as they arrive, from a sender or from the sender's node;
+        // every other body is small and buffered.
+        let maxMessageBytes = configuration.node.messages?.maxMessageBytes ?? limits.maxBodyBytes
+        server.streamedBodyRoutes = [
+            StreamedBodyRoute(method: .post, path: Route.messages.rawValue, maxBodyBytes: maxMessageBytes),
+            StreamedBodyRoute(method: .post, path: Route.federationMessages.rawValue, maxBodyBytes: maxMessageBytes),
+        ]
         return server
     }
 }

@@ -50,4 +50,17 @@ extension ConfigurationCheckTests {
         }
         #expect(fine == [])
     }
+
+    @Test func aMessageBodyLimitMustHoldTheLargestAttachment() async throws {
+        let problems = try await Self.problems {
+            try Self.editNode($0) { $0["messages"] = ["maxAttachmentBytes": 4096, "maxMessageBytes": 4096] }
+        }
+        #expect(problems.count == 1)
+        let expected = "node.json#/messages/maxMessageBytes: 4096 is not above"
+        #expect(problems.first?.hasPrefix(expected) == true, "\(problems)")
+        let fine = try await Self.problems {
+            try Self.editNode($0) { $0["messages"] = ["maxAttachmentBytes": 4096, "maxMessageBytes": 70_000] }
+        }
+        #expect(fine == [])
+    }
 }

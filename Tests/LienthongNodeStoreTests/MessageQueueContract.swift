@@ -79,6 +79,20 @@ struct MessageQueueContract {
         #expect(try queue.receiptsToReturn(at: now + 3600, limit: 10).isEmpty)
     }
 
+    func aBatchIsDeliveredInItsOrderOnce() async throws {
+        let queue = try open()
+        for (offset, id) in ["b1", "b2", "b3"].enumerated() {
+            #expect(try await queue.accept(message(id, accepted: TimeInterval(offset))) == .stored)
+        }
+        #expect(try queue.deliver(id: "b2", receipt: [2], at: now + 1))
+        let batch = ["b3", "b2", "b1"].map { MessageDelivery(id: $0, receipt: Array($0.utf8), receivedAt: now + 2) }
+        #expect(try queue.deliver(batch) == [true, false, true], "b2 was delivered already")
+        #expect(try queue.inbox(recipient: "VN/GOV/BTC/THUE", limit: 10).map(\.message.id) == ["b2", "b3", "b1"])
+        let reopened = try open()
+        #expect(try reopened.record(id: "b1")?.deliveryReceipt == Array("b1".utf8))
+        #expect(try reopened.record(id: "b2")?.deliveryReceipt == [2])
+    }
+
     func failedAttemptsBackOffThenDeadLettersAreRequeued() async throws {
         let queue = try open()
         _ = try await queue.accept(message("m1"))

@@ -34,6 +34,8 @@ struct PostgresMessageQueueTests {
         try await contract().readReceiptsDueToGoBackAreListedUntilReturned()
     }
 
+    @Test func aBatchIsDeliveredInItsOrderOnce() async throws { try await contract().aBatchIsDeliveredInItsOrderOnce() }
+
     @Test func attachmentChunksRoundTrip() throws {
         let url = try database()
         _ = try PostgresMessageQueue(conninfo: url, nodeID: "node-a")

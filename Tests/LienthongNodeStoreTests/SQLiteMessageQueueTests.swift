@@ -44,6 +44,8 @@ struct SQLiteMessageQueueTests {
             .readReceiptsDueToGoBackAreListedUntilReturned()
     }
 
+    @Test func aBatchIsDeliveredInItsOrderOnce() async throws { try await contract().aBatchIsDeliveredInItsOrderOnce() }
+
     @Test func attachmentFilesRoundTrip() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-attachments-\(UUID())")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -2,7 +2,7 @@ import LienthongJSON
 
 extension ConfigurationCheck {
     /// node.json `messages`: the receipts' issuer is a provider this node signs for; retries wait no longer than the
-    /// time to live.
+    /// time to live; a message body may hold the largest attachment.
     mutating func checkMessages() {
         guard let messages = node["messages"] else { return }
         if let issuer = messages["receiptIssuer"]?.stringValue, documents["registries.json"] != nil {
@@ -15,6 +15,15 @@ extension ConfigurationCheck {
                     "node.json", "/messages/receiptIssuer",
                     "\(issuer) is not a provider of registries.json: the node holds no key to sign receipts as it"
                         + NameSuggestion.hint(for: issuer, among: providers))
+            }
+        }
+        if let message = messages["maxMessageBytes"]?.numberValue?.int {
+            let attachment = messages["maxAttachmentBytes"]?.numberValue?.int ?? 1_048_576
+            if message <= attachment {
+                report(
+                    "node.json", "/messages/maxMessageBytes",
+                    "\(message) is not above maxAttachmentBytes \(attachment): a message with the largest attachment "
+                        + "(and its envelope) could never be sent")
             }
         }
         let initial = messages["retryInitialSeconds"]?.numberValue?.double ?? 1

@@ -2,6 +2,8 @@
 public struct MessagesConfiguration: Sendable, Hashable, Codable {
     /// The largest attachment in bytes.
     public var maxAttachmentBytes: Int?
+    /// The largest `POST /v1/messages` body in bytes (it streams to disk); `limits.maxBodyBytes` when absent.
+    public var maxMessageBytes: Int?
     /// How long delivery is tried before a message goes to the dead letters.
     public var timeToLiveSeconds: Double?
     /// The wait after the first failed delivery, doubled after each further one.

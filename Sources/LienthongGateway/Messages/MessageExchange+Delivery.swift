@@ -13,7 +13,7 @@ extension MessageExchange {
     /// past its time to live, or refused for good by the recipient's node, goes to the dead letters.
     ///
     /// The batch's receipts are signed and audited together (the audit log commits their records in one group);
-    /// the messages then enter the inbox one by one in due order, so a recipient reads them in the order they came.
+    /// the messages then enter the inbox in one write, in due order, so a recipient reads them in the order they came.
     /// - Returns: how many messages were due (so the worker polls again at once while there is work).
     @discardableResult
     func deliverDue() async -> Int {
@@ -24,18 +24,17 @@ extension MessageExchange {
         } catch {
             return 0
         }
-        let prepared = await withTaskGroup(of: (Int, Delivery?).self) { group in
+        let prepared = await withTaskGroup(of: (Int, MessageDelivery?).self) { group in
             for (index, record) in due.enumerated() {
                 group.addTask { (index, await prepare(record)) }
             }
-            var prepared = [Delivery?](repeating: nil, count: due.count)
+            var prepared = [MessageDelivery?](repeating: nil, count: due.count)
             for await (index, delivery) in group { prepared[index] = delivery }
             return prepared
         }
-        for case let delivery? in prepared {
-            // A failed write leaves the row queued and due: the next pass tries again.
-            _ = try? queue.deliver(id: delivery.id, receipt: delivery.receipt, at: delivery.receivedAt)
-        }
+        // In due order and durable together; a failed write leaves the rows queued and due: the next pass tries
+        // again.
+        _ = try? queue.deliver(prepared.compactMap { $0 })
         return due.count + (await returnReadReceipts())
     }
 
@@ -65,16 +64,9 @@ extension MessageExchange {
         return due.count
     }
 
-    /// A message ready to enter its recipient's inbox: its signed, audited delivery receipt.
-    private struct Delivery: Sendable {
-        var id: String
-        var receipt: [UInt8]
-        var receivedAt: Date
-    }
-
     /// Checks that `record` can be delivered now, signs its delivery receipt and audits the delivery.
     /// - Returns: the delivery, or `nil` after scheduling a retry or a dead letter.
-    private func prepare(_ record: MessageRecord) async -> Delivery? {
+    private func prepare(_ record: MessageRecord) async -> MessageDelivery? {
         let started = now()
         let message = record.message
         guard started < message.expiresAt else {
@@ -116,13 +108,13 @@ extension MessageExchange {
             await fail(record, code: GatewayProblems.auditUnavailable.code, at: started)
             return nil
         }
-        return Delivery(id: message.id, receipt: receipt.body, receivedAt: started)
+        return MessageDelivery(id: message.id, receipt: receipt.body, receivedAt: started)
     }
 
     /// A message for a recipient on another node: sent there, its delivery receipt checked and audited.
     private func deliver(
         _ record: MessageRecord, to node: GlobalConfiguration.Node, peers: PeerMessaging, started: Date
-    ) async -> Delivery? {
+    ) async -> MessageDelivery? {
         let message = record.message
         switch await peers.deliver(message, to: node, store: store, fallback: receipts?.identity) {
         case .failed(let code):
@@ -142,7 +134,7 @@ extension MessageExchange {
                 await fail(record, code: GatewayProblems.auditUnavailable.code, at: started)
                 return nil
             }
-            return Delivery(id: message.id, receipt: receipt.body, receivedAt: receipt.receivedAt)
+            return MessageDelivery(id: message.id, receipt: receipt.body, receivedAt: receipt.receivedAt)
         }
     }
 

@@ -7,7 +7,8 @@ import LienthongSchema
 
 /// The body of `POST /v1/messages` taken apart: `multipart/related` or `multipart/form-data`, the signed envelope
 /// first, then one part per attachment in the message's order, each named by `Content-Disposition` `name` (or
-/// `Content-ID`) and written to the node's attachment store while it arrives.
+/// `Content-ID`) and written to the node's attachment store while it arrives from the client (the node streams this
+/// route's body: ``HTTPRequest/bodyStream``), so no attachment is ever whole in memory.
 ///
 /// The envelope is checked (``admit``) before any attachment byte is written, so a refused sender costs no disk.
 /// On any failure every file written so far is removed: nothing of a refused request stays.
@@ -49,23 +50,28 @@ struct MessageUpload {
             return .failure(MessageProblems.malformedMultipart(error.reason))
         }
         var state = ReadState()
-        var offset = 0
-        let body = request.body
-        repeat {
-            let end = min(body.count, offset + Self.chunkBytes)
+        // The body streams in as it arrives on the node (a streamed route); buffered bodies are fed the same way.
+        let body = request.bodyStream ?? HTTPRequestBody(bytes: request.body, chunkBytes: Self.chunkBytes)
+        while true {
+            let chunk: [UInt8]?
+            do {
+                chunk = try await body.next()
+            } catch {
+                return .failure(MessageProblems.malformedMultipart("the body ended early (\(error.code.wireCode))"))
+            }
+            guard let chunk else { break }
             let events: [MultipartSplitter.Event]
             do {
-                events = try splitter.feed(body[offset..<end])
+                events = try splitter.feed(chunk)
             } catch {
                 return .failure(MessageProblems.malformedMultipart(error.reason))
             }
-            offset = end
             for event in events {
                 if let problem = await handle(event, &state, admit: admit, uploads: &uploads) {
                     return .failure(problem)
                 }
             }
-        } while offset < body.count
+        }
         do {
             try splitter.finish()
         } catch {

@@ -72,7 +72,13 @@ struct RequestLogging: HTTPHandler {
                     time: time, requestID: requestID, method: String(request.method.rawValue.prefix(16)), route: route,
                     consumer: notes.consumer, registries: notes.registries, subjectHMAC: notes.subjectHMAC,
                     status: response.status, problem: problem, latency: latency,
-                    upstream: notes.calls.map(\.duration).max(), bytesIn: request.body.count, bytesOut: bytesOut))
+                    upstream: notes.calls.map(\.duration).max(), bytesIn: Self.bytesIn(request), bytesOut: bytesOut))
         }
+    }
+
+    /// The body's length: a streamed body (read by the handler, not kept) counts as its declared length.
+    private static func bytesIn(_ request: HTTPRequest) -> Int {
+        guard request.bodyStream != nil else { return request.body.count }
+        return request.headers["Content-Length"].flatMap { Int($0) } ?? 0
     }
 }

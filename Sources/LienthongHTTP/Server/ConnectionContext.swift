@@ -30,6 +30,8 @@ final class ConnectionContext {
     var lingeringSocket: LingeringSocket?
     /// The request whose response is being streamed on this connection, if any.
     var streamID: UInt64?
+    /// The streamed body of the request with the handler, while it is read (see `EventLoop+RequestBodies.swift`).
+    var requestBody: RequestBodyQueue?
     /// Whether the end of the TLS handshake was told to the observer.
     var handshakeObserved = false
 

@@ -71,6 +71,7 @@ extension EventLoop {
         observeHandshake(context)
         settings.observer?.connection(false)
         streamLostConnection(context)
+        bodyLostConnection(context)
         if let address = context.countedAddress { addresses.release(address) }
         if tls != nil, Self.sawPlainHTTP(context.bufferEvent) {
             answerPlainHTTP(context)
@@ -122,6 +123,7 @@ extension EventLoop {
         case .hold, .discard: replacement = []
         case .release(let bytes): replacement = bytes
         case .reject: replacement = StateMachine.standIn
+        case .stream: replacement = []
         }
         context.editingInput = true
         defer { context.editingInput = false }
@@ -139,12 +141,14 @@ extension EventLoop {
             if !insideRead, tls == nil { evbuffer_freeze(buffer, 0) }
         }
         evbuffer_drain(buffer, length)
+        if case .stream(let bytes, let complete) = action { bodyArrived(context, bytes, complete: complete) }
     }
 
     func requestCompleted(_ context: ConnectionContext) {
         // evhttp sent a response and is about to read the next request on this keep-alive connection: what it
         // has buffered goes through the state machine like new input.
         context.inFlight = max(0, context.inFlight - 1)
+        context.requestBody = nil
         let input = bufferevent_get_input(context.bufferEvent)!
         let length = evbuffer_get_length(input)
         var buffered = [UInt8](repeating: 0, count: length)

@@ -16,6 +16,8 @@ extension EventLoop {
             // Nonisolated code of a task with this preference runs on the loop; only a loop that has stopped sends
             // it elsewhere, and then its client is gone.
             guard isLoopThread else { return }
+            // A streamed body the handler did not read to its end is dropped, and the connection closes.
+            if let evhttpRequest = pending[id] { abandonBody(of: evhttpRequest) }
             if let producer = response.bodyProducer {
                 startStream(id, head: response)
                 let end = await producer(HTTPBodyWriter { bytes in await self.write(id, bytes) })

@@ -11,7 +11,8 @@ extension EventLoop {
             reply(request, with: ProblemDocument.response(status: 400), close: true)
             return
         }
-        if let context = connections[bufferEvent] {
+        let context = connections[bufferEvent]
+        if let context {
             let pointer = Unmanaged.passUnretained(context).toOpaque()
             evhttp_request_set_on_complete_cb(request, requestCompletedCallback, pointer)
             context.inFlight += 1
@@ -35,6 +36,7 @@ extension EventLoop {
         }
         let command = evhttp_request_get_command(request)
         guard let method = Self.method(command) else {
+            if let context { abandonBody(context, request: request) }
             reply(request, with: ProblemDocument.response(status: 501), close: true)
             return
         }
@@ -44,20 +46,26 @@ extension EventLoop {
         if unreadBody { evhttp_add_header(evhttp_request_get_output_headers(request), "Connection", "close") }
         // CONNECT never gets here: the head check refuses it, since evhttp keeps its connection open.
         if method == .trace || method == .connect {
+            if let context { abandonBody(context, request: request) }
             var response = ProblemDocument.response(status: 405)
             response.headers["Allow"] = ProblemDocument.allowedMethods
             reply(request, with: response, close: false)
             return
         }
         if draining {
+            if let context { abandonBody(context, request: request) }
             reply(request, with: ProblemDocument.response(status: 503), close: true)
             return
         }
+        let streamed = context.flatMap { attachBody($0) }
+        var headers = Self.headers(of: request)
+        for field in streamed?.framing ?? [] { headers.add(name: field.name, value: field.value) }
         let incoming = HTTPRequest(
             method: method,
             target: evhttp_request_get_uri(request).map { String(cString: $0) } ?? "/",
-            headers: Self.headers(of: request),
-            body: Self.body(of: request),
+            headers: headers,
+            body: streamed == nil ? Self.body(of: request) : [],
+            bodyStream: streamed?.0,
             remoteAddress: Self.peer(of: connection).address,
             remotePort: Self.peer(of: connection).port,
             isTLS: tls != nil,

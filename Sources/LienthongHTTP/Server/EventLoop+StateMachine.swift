@@ -16,6 +16,33 @@ extension EventLoop {
             var handshakeTimeout: Duration
             /// The slowest average body rate accepted once a body has taken longer than `headerTimeout`.
             var minBodyBytesPerSecond: Int
+            /// Routes whose bodies go to the handler as they arrive, each with its own body limit.
+            var streamedRoutes: [StreamedBodyRoute] = []
+        }
+
+        /// A body the handler reads while it arrives (a ``StreamedBodyRoute``); evhttp saw a head without framing.
+        struct StreamedBody: Equatable {
+            var since: ContinuousClock.Instant
+            var received: Int
+            /// Body bytes still to come.
+            var remaining: Int
+            /// Body bytes that arrived before the loop took the body for the handler.
+            var early: [UInt8]
+            var attached = false
+            /// Bytes after the body: the start of a next request, held until the response is sent.
+            var next: [UInt8] = []
+            /// The framing fields evhttp did not see, for the handler's request.
+            var framing: [HTTPHeaders.Field]
+        }
+
+        /// What the loop hands the handler when it takes a streamed body.
+        struct BodyStart: Equatable {
+            /// The body bytes that arrived so far.
+            var early: [UInt8]
+            /// Whether they are the whole body.
+            var complete: Bool
+            /// The `Content-Length` and `Expect` fields taken out of the head evhttp read.
+            var framing: [HTTPHeaders.Field]
         }
 
         enum State {
@@ -23,6 +50,10 @@ extension EventLoop {
             case head(since: ContinuousClock.Instant?, held: [UInt8])
             /// evhttp reads the body of an accepted head.
             case body(since: ContinuousClock.Instant, received: Int, chunks: ChunkedBodyScanner?)
+            /// The loop reads a streamed body for the handler.
+            case streaming(StreamedBody)
+            /// The handler answered before its streamed body ended; the rest is dropped until the connection closes.
+            case discarding
             /// The handler has the request; bytes of a next request wait until the response is sent.
             case handling(held: [UInt8])
             /// The request was refused; everything else the client sends is dropped.
@@ -41,6 +72,8 @@ extension EventLoop {
             case reject(RequestHeadError)
             /// Take them out and drop them.
             case discard
+            /// Take them out and give these to the handler's streamed body; `complete` once it has all of it.
+            case stream([UInt8], complete: Bool)
         }
 
         /// What the loop does when a deadline check finds one passed.
@@ -97,18 +130,54 @@ extension EventLoop {
             case .body(let since, let received, nil):
                 state = .body(since: since, received: received + bytes.count, chunks: nil)
                 return .pass
+            case .streaming(var body):
+                let take = min(body.remaining, bytes.count)
+                body.remaining -= take
+                body.received += bytes.count
+                body.next += bytes[take...]
+                guard body.attached else {
+                    body.early += bytes[..<take]
+                    state = .streaming(body)
+                    return .hold
+                }
+                state = body.remaining == 0 ? .handling(held: body.next) : .streaming(body)
+                return .stream(Array(bytes[..<take]), complete: body.remaining == 0)
             case .handling(let held):
                 state = .handling(held: held + bytes)
                 return .hold
-            case .rejected:
+            case .rejected, .discarding:
                 return .discard
             }
         }
 
+        /// The loop takes the streamed body for the handler; `nil` when the request's body does not stream.
+        mutating func attachBody() -> BodyStart? {
+            guard case .streaming(var body) = state, !body.attached else { return nil }
+            body.attached = true
+            let start = BodyStart(early: body.early, complete: body.remaining == 0, framing: body.framing)
+            body.early = []
+            state = body.remaining == 0 ? .handling(held: body.next) : .streaming(body)
+            return start
+        }
+
+        /// Whether a streamed body is still arriving.
+        var isStreaming: Bool {
+            if case .streaming = state { return true }
+            return false
+        }
+
+        /// The handler answered before its streamed body ended: the rest of the body is dropped.
+        mutating func abandonBody() {
+            guard isStreaming else { return }
+            state = .discarding
+        }
+
         /// evhttp has read the whole request and handed it to the loop.
         mutating func requestDelivered() {
-            if case .rejected = state { return }
-            state = .handling(held: [])
+            switch state {
+            case .rejected, .streaming: return
+            default: state = .handling(held: [])
+            }
         }
 
         /// The response was sent; `buffered` is what evhttp left unread in the input buffer (a pipelined request).
@@ -117,10 +186,12 @@ extension EventLoop {
             if case .handling(let waiting) = state { held += waiting }
             guard !held.isEmpty else {
                 if case .rejected = state { return .discard }
+                if case .discarding = state { return .discard }
                 state = .head(since: nil, held: [])
                 return .hold
             }
             if case .rejected = state { return .discard }
+            if case .discarding = state { return .discard }
             return takeHead(held, since: now, at: now)
         }
 
@@ -142,14 +213,21 @@ extension EventLoop {
                 state = .rejected(.init(code: .requestTimeout))
                 return .reject(.init(code: .requestTimeout))
             case .body(let since, let received, _):
-                let elapsed = now - since
-                guard elapsed >= limits.headerTimeout else { return .none }
-                let (seconds, attoseconds) = elapsed.components
-                let floor = (Double(seconds) + Double(attoseconds) / 1e18) * Double(limits.minBodyBytesPerSecond)
-                return Double(received) < floor ? .close : .none
-            case .head(nil, _), .handling, .rejected:
+                return tooSlow(since: since, received: received, at: now) ? .close : .none
+            case .streaming(let body):
+                return tooSlow(since: body.since, received: body.received, at: now) ? .close : .none
+            case .head(nil, _), .handling, .rejected, .discarding:
                 return .none
             }
+        }
+
+        /// Whether a body that started at `since` arrives below the minimum rate, once past the header timeout.
+        private func tooSlow(since: ContinuousClock.Instant, received: Int, at now: ContinuousClock.Instant) -> Bool {
+            let elapsed = now - since
+            guard elapsed >= limits.headerTimeout else { return false }
+            let (seconds, attoseconds) = elapsed.components
+            let floor = (Double(seconds) + Double(attoseconds) / 1e18) * Double(limits.minBodyBytesPerSecond)
+            return Double(received) < floor
         }
 
         private mutating func takeHead(
@@ -163,9 +241,22 @@ extension EventLoop {
                 return .hold
             }
             if end > limits.maxHeaderBytes { return reject(.init(code: .headersTooLarge)) }
-            switch RequestHeadCheck.check(held[..<end], maxBodyBytes: limits.maxBodyBytes) {
+            switch RequestHeadCheck.check(
+                held[..<end], maxBodyBytes: limits.maxBodyBytes, streamedRoutes: limits.streamedRoutes)
+            {
             case .failure(let error):
                 return reject(error)
+            case .success(let framing) where framing.streamed:
+                let (head, removed) = RequestHeadCheck.withoutBodyFraming(held[..<end])
+                let body = held[end...]
+                let length = framing.contentLength ?? 0
+                var streamed = StreamedBody(
+                    since: now, received: body.count, remaining: length, early: Array(body.prefix(length)),
+                    framing: removed)
+                streamed.remaining -= streamed.early.count
+                streamed.next = Array(body.dropFirst(length))
+                state = .streaming(streamed)
+                return .release(head)
             case .success(let framing):
                 let body = Array(held[end...])
                 var out = body

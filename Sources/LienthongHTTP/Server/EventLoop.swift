@@ -270,6 +270,7 @@ final class EventLoop: @unchecked Sendable {
         streams = [:]
         // Requests still with the handler are abandoned; evhttp_free frees them with their connections.
         pending = [:]
+        for context in connections.values { bodyLostConnection(context) }
         if let http { evhttp_free(http) }  // frees the bound listener and every connection
         http = nil
         bound = nil

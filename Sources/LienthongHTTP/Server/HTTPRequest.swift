@@ -1,4 +1,5 @@
-/// A request received by ``HTTPServer``, fully read (head and body) before the handler runs.
+/// A request received by ``HTTPServer``: fully read (head and body) before the handler runs, except the body of a
+/// ``StreamedBodyRoute``, which arrives through ``bodyStream`` while the handler runs.
 public struct HTTPRequest: Sendable {
     /// The request method.
     public var method: HTTPMethod
@@ -10,8 +11,10 @@ public struct HTTPRequest: Sendable {
     public var query: String?
     /// The header fields.
     public var headers: HTTPHeaders
-    /// The body bytes (empty when there is none).
+    /// The body bytes (empty when there is none, or when it streams through ``bodyStream``).
     public var body: [UInt8]
+    /// The body as it arrives, for a ``StreamedBodyRoute``; `nil` when ``body`` holds it.
+    public var bodyStream: HTTPRequestBody?
     /// The peer address, e.g. `127.0.0.1`.
     public var remoteAddress: String
     /// The peer port.
@@ -30,6 +33,7 @@ public struct HTTPRequest: Sendable {
         target: String,
         headers: HTTPHeaders = [:],
         body: [UInt8] = [],
+        bodyStream: HTTPRequestBody? = nil,
         remoteAddress: String = "127.0.0.1",
         remotePort: Int = 0,
         isTLS: Bool = false,
@@ -47,6 +51,7 @@ public struct HTTPRequest: Sendable {
         }
         self.headers = headers
         self.body = body
+        self.bodyStream = bodyStream
         self.remoteAddress = remoteAddress
         self.remotePort = remotePort
         self.isTLS = isTLS

@@ -162,7 +162,8 @@ public final class HTTPServer: Sendable {
                 maxBodyBytes: configuration.maxBodyBytes,
                 headerTimeout: configuration.headerTimeout,
                 handshakeTimeout: configuration.handshakeTimeout,
-                minBodyBytesPerSecond: configuration.minBodyBytesPerSecond),
+                minBodyBytesPerSecond: configuration.minBodyBytesPerSecond,
+                streamedRoutes: configuration.streamedBodyRoutes),
             // A deadline is overrun by at most a quarter of itself (and never checked more than once a second).
             deadlineCheckInterval: Self.timeval(
                 min(.seconds(1), min(configuration.headerTimeout, configuration.handshakeTimeout) / 4)),

@@ -41,6 +41,9 @@ public struct HTTPServerConfiguration: Sendable {
     public var maxBufferedResponseBytes: Int
     /// Told of the answers, connections and handshakes the server handles without its handler; none by default.
     public var observer: HTTPServerObserver?
+    /// Routes whose request bodies reach the handler while they arrive (``HTTPRequest/bodyStream``), each with its
+    /// own body limit; every other route's body is read whole, up to ``maxBodyBytes``, before the handler runs.
+    public var streamedBodyRoutes: [StreamedBodyRoute] = []
 
     /// Creates a configuration; every limit has a default.
     public init(

@@ -11,12 +11,17 @@ enum RequestHeadCheck {
         var contentLength: Int?
         /// Whether the body uses chunked transfer coding.
         var chunked: Bool
+        /// Whether the request names a ``StreamedBodyRoute``: its body goes to the handler as it arrives.
+        var streamed = false
     }
 
     /// Judges `head` (request line, header lines and the blank line that ends them).
     ///
+    /// - Parameter streamedRoutes: routes whose bodies stream; their own limit replaces `maxBodyBytes`.
     /// - Returns: The body's framing, or why the request must be refused.
-    static func check(_ head: ArraySlice<UInt8>, maxBodyBytes: Int) -> Result<Framing, RequestHeadError> {
+    static func check(
+        _ head: ArraySlice<UInt8>, maxBodyBytes: Int, streamedRoutes: [StreamedBodyRoute] = []
+    ) -> Result<Framing, RequestHeadError> {
         var lines = head.split(separator: lf, omittingEmptySubsequences: false).map { line in
             line.last == cr ? line.dropLast() : line
         }
@@ -29,6 +34,7 @@ enum RequestHeadCheck {
         if parts[0].elementsEqual("CONNECT".utf8) { return .failure(.init(code: .methodNotAllowed)) }
         let version = String(decoding: parts[2], as: UTF8.self)
         let requiresHost = version != "HTTP/1.0" && version != "HTTP/0.9"
+        let route = streamedRoutes.first { $0.matches(method: parts[0], target: parts[1]) }
 
         var contentLength: Int?
         var transferEncodings = 0
@@ -62,8 +68,31 @@ enum RequestHeadCheck {
         if chunked, contentLength != nil { return .failure(.init(code: .conflictingFraming)) }
         if hosts > 1 { return .failure(.init(code: .duplicateHost)) }
         if hosts == 0, requiresHost { return .failure(.init(code: .missingHost)) }
-        if let contentLength, contentLength > maxBodyBytes { return .failure(.init(code: .payloadTooLarge)) }
-        return .success(Framing(contentLength: contentLength, chunked: chunked))
+        if route != nil, chunked { return .failure(.init(code: .lengthRequired)) }
+        if let contentLength, contentLength > route?.maxBodyBytes ?? maxBodyBytes {
+            return .failure(.init(code: .payloadTooLarge))
+        }
+        return .success(Framing(contentLength: contentLength, chunked: chunked, streamed: route != nil))
+    }
+
+    /// `head` without its `Content-Length` and `Expect` lines, for evhttp to read as a request without a body (the
+    /// loop hands a streamed body to the handler itself), and the fields taken out.
+    static func withoutBodyFraming(_ head: ArraySlice<UInt8>) -> (head: [UInt8], removed: [HTTPHeaders.Field]) {
+        var kept: [UInt8] = []
+        var removed: [HTTPHeaders.Field] = []
+        var first = true
+        for line in head.split(separator: lf, omittingEmptySubsequences: false).dropLast() {
+            let content = line.last == cr ? line.dropLast() : line
+            if !first, let field = headerField(content), field.name == "content-length" || field.name == "expect" {
+                let name = String(decoding: content.prefix { $0 != colon }, as: UTF8.self)
+                removed.append(.init(name: name, value: String(decoding: field.value, as: UTF8.self)))
+                continue
+            }
+            first = false
+            kept += line
+            kept.append(lf)
+        }
+        return (kept, removed)
     }
 
     /// The end of the head in `bytes` (the index after its blank line), searching from `start`.

@@ -20,6 +20,7 @@ struct RequestHeadError: Error, Sendable, Equatable {
             case requestTimeout = "request-timeout"
             case plainHTTPToTLSPort = "plain-http-to-tls-port"
             case methodNotAllowed = "method-not-allowed"
+            case lengthRequired = "length-required"
         }
         private let kind: Kind
         /// The request line is malformed.
@@ -50,6 +51,8 @@ struct RequestHeadError: Error, Sendable, Equatable {
         static let plainHTTPToTLSPort = Code(kind: .plainHTTPToTLSPort)
         /// `CONNECT`: this server is no proxy, and evhttp would keep the connection open as if for a tunnel.
         static let methodNotAllowed = Code(kind: .methodNotAllowed)
+        /// A route whose body streams was sent a chunked body: it needs `Content-Length`.
+        static let lengthRequired = Code(kind: .lengthRequired)
         /// The problem+json `code`.
         var wireCode: String { kind.rawValue }
     }
@@ -64,6 +67,7 @@ struct RequestHeadError: Error, Sendable, Equatable {
         case .headersTooLarge: 431
         case .requestTimeout: 408
         case .methodNotAllowed: 405
+        case .lengthRequired: 411
         default: 400
         }
     }
@@ -85,6 +89,7 @@ struct RequestHeadError: Error, Sendable, Equatable {
         case .requestTimeout: "The request was not received in time."
         case .plainHTTPToTLSPort: "The plain HTTP request was sent to HTTPS port."
         case .methodNotAllowed: "The method is not supported."
+        case .lengthRequired: "This resource reads its body as it arrives and needs Content-Length, not chunks."
         default: "The request could not be parsed."
         }
     }

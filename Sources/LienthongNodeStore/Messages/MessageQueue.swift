@@ -26,6 +26,11 @@ public protocol MessageQueue: Sendable {
     /// - Returns: `false` if the message is not queued (delivered already, or dead): nothing changed.
     func deliver(id: String, receipt: [UInt8], at time: Date) throws(MessageQueueError) -> Bool
 
+    /// Moves queued messages into their recipients' inboxes in the given order, durable together (one commit where
+    /// the engine can): a delivery worker's batch.
+    /// - Returns: for each, whether it was queued and is now delivered.
+    func deliver(_ deliveries: [MessageDelivery]) throws(MessageQueueError) -> [Bool]
+
     /// Records a failed attempt of a queued message and when to try again.
     func retry(id: String, nextAttemptAt: Date, error: String) throws(MessageQueueError)
 
@@ -66,5 +71,14 @@ extension MessageQueue {
         id: String, recipient: String, receipt: [UInt8], at time: Date
     ) throws(MessageQueueError) -> Bool {
         try acknowledge(id: id, recipient: recipient, receipt: receipt, at: time, returnAt: nil)
+    }
+
+    /// One ``deliver(id:receipt:at:)`` after the other, for engines whose writes commit one at a time anyway.
+    public func deliver(_ deliveries: [MessageDelivery]) throws(MessageQueueError) -> [Bool] {
+        var delivered: [Bool] = []
+        for delivery in deliveries {
+            delivered.append(try deliver(id: delivery.id, receipt: delivery.receipt, at: delivery.receivedAt))
+        }
+        return delivered
     }
 }

@@ -99,12 +99,31 @@ public final class SQLiteMessageQueue: MessageQueue {
     }
 
     public func deliver(id: String, receipt: [UInt8], at time: Date) throws(MessageQueueError) -> Bool {
-        try change(
-            """
-            UPDATE messages SET state = 'delivered', delivered_ms = ?2, delivery_receipt = ?3, next_attempt_ms = NULL,
-                inbox_sequence = (SELECT COALESCE(MAX(inbox_sequence), 0) + 1 FROM messages)
-            WHERE id = ?1 AND state = 'queued'
-            """, [.text(id), .integer(Self.milliseconds(time)), .blob(receipt)])
+        try deliver([MessageDelivery(id: id, receipt: receipt, receivedAt: time)])[0]
+    }
+
+    /// One transaction, so one sync of the file, for the whole batch (`synchronous=FULL` syncs each commit).
+    public func deliver(_ deliveries: [MessageDelivery]) throws(MessageQueueError) -> [Bool] {
+        try run("deliver") { database throws(StorageError) in
+            try database.transaction { database throws(StorageError) -> [Bool] in
+                var delivered: [Bool] = []
+                for delivery in deliveries {
+                    _ = try database.query(
+                        """
+                        UPDATE messages SET state = 'delivered', delivered_ms = ?2, delivery_receipt = ?3,
+                            next_attempt_ms = NULL,
+                            inbox_sequence = (SELECT COALESCE(MAX(inbox_sequence), 0) + 1 FROM messages)
+                        WHERE id = ?1 AND state = 'queued'
+                        """,
+                        [
+                            .text(delivery.id), .integer(Self.milliseconds(delivery.receivedAt)),
+                            .blob(delivery.receipt),
+                        ])
+                    delivered.append(database.changes > 0)
+                }
+                return delivered
+            }
+        }
     }
 
     public func retry(id: String, nextAttemptAt: Date, error: String) throws(MessageQueueError) {

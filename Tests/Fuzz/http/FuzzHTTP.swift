@@ -48,6 +48,8 @@ private func feed(_ reads: [ArraySlice<UInt8>]) -> Outcome {
         case .pass: passed += read
         case .hold, .discard: break
         case .release(let bytes): passed += bytes
+        // No route streams here; a streamed body would go to the handler, not evhttp.
+        case .stream: break
         case .reject(let error): return .refused(error)
         }
         // A bad chunk line is passed on for evhttp to fail on; the machine has refused the request already.
