@@ -136,3 +136,65 @@ struct ChangePublisherTests {
         #expect(messages[2]["record"]?["permanentAddress"]?["addressLine"] == "Số 10")
     }
 }
+
+/// Nodes whose publishers share one log (PostgreSQL in production; here one SQLite file) over one source.
+extension ChangePublisherTests {
+    /// A log whose ``state(registry:)`` answers what it was when pinned: a node that read the state just before
+    /// another node appended.
+    struct PinnedStateLog: EventLog {
+        let log: any EventLog
+        let pinned: EventRegistryState?
+
+        func state(registry: String) throws(EventLogError) -> EventRegistryState? { pinned }
+        func append(
+            registry: String, from previous: EventRegistryState?, events: [StoredEvent], cursor: String,
+            baselines: [String: [UInt8]]
+        ) throws(EventLogError) {
+            try log.append(registry: registry, from: previous, events: events, cursor: cursor, baselines: baselines)
+        }
+        func baseline(registry: String, key: String) throws(EventLogError) -> [UInt8]? {
+            try log.baseline(registry: registry, key: key)
+        }
+        func events(registry: String, after: Int64, limit: Int) throws(EventLogError) -> [StoredEvent] {
+            try log.events(registry: registry, after: after, limit: limit)
+        }
+        func prune(registry: String, before: Date, keepLast: Int) throws(EventLogError) -> Int {
+            try log.prune(registry: registry, before: before, keepLast: keepLast)
+        }
+        func subscribe(_ subscription: EventSubscription) throws(EventLogError) { try log.subscribe(subscription) }
+        func subscription(id: String) throws(EventLogError) -> EventSubscription? { try log.subscription(id: id) }
+        func unsubscribe(id: String, consumer: String) throws(EventLogError) -> Bool {
+            try log.unsubscribe(id: id, consumer: consumer)
+        }
+    }
+
+    @Test func twoNodesOverOneLogAndOneFilePublishEachChangeOnce() async throws {
+        let a = try Fixture()
+        let b = try Fixture(directory: a.directory, keys: a.keys)
+        for fixture in [a, b, a, b] { #expect(try await fixture.publisher.poll(fixture.publisher.sources[0]) == false) }
+        try Fixture.write("001090012345,Số 9,alive\n079200000001,Số 2,deceased\n", to: a.csv)
+        #expect(try await a.publisher.poll(a.publisher.sources[0]))
+        // B diffs the file against the version it read last: the same two changes, up to the cursor A moved to.
+        #expect(try await b.publisher.poll(b.publisher.sources[0]) == false)
+        #expect(try b.messages().map { $0["sequence"]?.numberValue?.int } == [1, 2])
+    }
+
+    @Test func anAppendAnotherNodeOvertookIsNoErrorAndPublishesNothing() async throws {
+        let a = try Fixture()
+        let source = a.publisher.sources[0]
+        #expect(try await a.publisher.poll(source) == false)
+        #expect(try await a.publisher.poll(source) == false)
+        let before = try a.publisher.log.state(registry: "population")
+        try Fixture.write("001090012345,Số 9,alive\n079200000001,Số 2,alive\n", to: a.csv)
+        #expect(try await a.publisher.poll(source))
+        // B read the state before A's append and the file after it: its append is refused, quietly.
+        let b = try Fixture(directory: a.directory, keys: a.keys)
+        let late = ChangePublisher(
+            sources: b.publisher.sources, log: PinnedStateLog(log: b.publisher.log, pinned: before),
+            settings: b.publisher.settings, signer: b.publisher.signer)
+        #expect(try await late.poll(late.sources[0]) == false, "B's source had no version before: nothing read")
+        try Fixture.write("001090012345,Số 9,alive\n079200000001,Số 3,alive\n", to: a.csv)
+        #expect(try await late.poll(late.sources[0]), "overtaken: the next poll comes at once")
+        #expect(try a.messages().map { $0["sequence"]?.numberValue?.int } == [1])
+    }
+}

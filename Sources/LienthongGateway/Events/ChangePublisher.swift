@@ -11,6 +11,8 @@ import LienthongTrust
 /// the native record after the change, compares the watched values with those before (from the source, else the
 /// log's baseline), and for every declared type that fires appends one event with the registry's next sequence,
 /// together with the cursor past the change, in one transaction. So a crash repeats no event and loses none.
+/// Nodes sharing one log (PostgreSQL) all watch the registry: each append is made from the state its changes were
+/// read after, and the log refuses it when another node appended first, so each change is published once.
 ///
 /// Event declarations, mappings and change sources are read at start; changing them takes a restart.
 struct ChangePublisher: Sendable {
@@ -91,10 +93,16 @@ struct ChangePublisher: Sendable {
         let registry = source.descriptor.name
         guard let state = try log.state(registry: registry) else {
             // First start: what the back end holds now is history; detection begins past it.
-            try log.append(registry: registry, events: [], cursor: try await source.changes.head(), baselines: [:])
+            let head = try await source.changes.head()
+            try appendUnlessAnotherNodeDid { () throws(EventLogError) in
+                try log.append(registry: registry, from: nil, events: [], cursor: head, baselines: [:])
+            }
             return false
         }
+        // A source that diffs against what this node read last (a CSV file) may hand back the changes another node
+        // sharing the log already published up to its cursor; every other source reads strictly after the cursor.
         let changes = try await source.changes.changes(after: state.cursor, limit: Self.batchSize)
+            .filter { $0.cursor != state.cursor }
         guard let last = changes.last else { return false }
         var events: [StoredEvent] = []
         var baselines: [String: [UInt8]] = [:]
@@ -129,8 +137,20 @@ struct ChangePublisher: Sendable {
             }
             baselines[change.key] = JSONValue.object(JSONObject(after)).serializedBytes()
         }
-        try log.append(registry: registry, events: events, cursor: last.cursor, baselines: baselines)
+        try appendUnlessAnotherNodeDid { () throws(EventLogError) in
+            try log.append(registry: registry, from: state, events: events, cursor: last.cursor, baselines: baselines)
+        }
         return true
+    }
+
+    /// Runs `append`; a conflict means another node sharing the log appended these changes first (its events are
+    /// the published ones), so it is no error: the next poll reads on from that node's cursor.
+    private func appendUnlessAnotherNodeDid(_ append: () throws(EventLogError) -> Void) throws(EventLogError) {
+        do {
+            try append()
+        } catch {
+            guard error.code == .sequenceConflict else { throw error }
+        }
     }
 
     private static func values(_ object: JSONObject) -> [String: JSONValue] {

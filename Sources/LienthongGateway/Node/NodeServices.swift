@@ -30,7 +30,7 @@ struct NodeServices: Sendable {
     let messages: any MessageQueue
     /// Where the documents' attachment bytes live, in the node's storage (`messages/`, or PostgreSQL).
     let attachments: any AttachmentStore
-    /// The change events published and the subscriptions that read them (`events.sqlite`).
+    /// The change events published and the subscriptions that read them (`events.sqlite`, or shared in PostgreSQL).
     let events: any EventLog
     /// The global configuration held and how its refreshes went; `nil` on a node in no federation.
     let federation: FederationState?

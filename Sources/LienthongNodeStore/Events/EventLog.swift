@@ -2,18 +2,23 @@ public import Foundation
 
 /// The durable log of change events a node published, per registry with its own sequence, with what detection needs
 /// to resume (the cursor, the values seen last per record) and the subscriptions that read it. One engine per type:
-/// ``SQLiteEventLog`` embedded; a PostgreSQL engine can sit behind the same protocol.
+/// ``SQLiteEventLog`` embedded (one node), ``PostgresEventLog`` shared by the nodes of one agency.
 ///
-/// Every method that changes state returns only once the change is durable.
+/// Every method that changes state returns only once the change is durable. Appends are compare-and-set on the
+/// registry's state: of two nodes that detected the same changes from the same state, one appends and the other is
+/// refused, so each change is published once and the sequence has no gap.
 public protocol EventLog: Sendable {
-    /// The detection state of `registry`; `nil` before its first ``append(registry:events:cursor:baselines:)``.
+    /// The detection state of `registry`; `nil` before its first ``append(registry:from:events:cursor:baselines:)``.
     func state(registry: String) throws(EventLogError) -> EventRegistryState?
 
-    /// Appends `events` (their sequences continue the registry's last one, without gaps), moves the registry's
-    /// cursor to `cursor` and records `baselines` (record key to the values seen now), all in one transaction.
-    /// - Throws: ``EventLogError/Code/sequenceConflict`` when the sequences do not continue the log (nothing stored).
+    /// Appends `events` (their sequences continue `previous`'s last one, without gaps), moves the registry's
+    /// cursor to `cursor` and records `baselines` (record key to the values seen now), all in one transaction, if
+    /// the registry is still at `previous` (the state the changes were read from; `nil` before the first append).
+    /// - Throws: ``EventLogError/Code/sequenceConflict`` when the registry's cursor or last sequence is no longer
+    ///   `previous`'s (another writer appended meanwhile), or the sequences do not continue it: nothing stored.
     func append(
-        registry: String, events: [StoredEvent], cursor: String, baselines: [String: [UInt8]]
+        registry: String, from previous: EventRegistryState?, events: [StoredEvent], cursor: String,
+        baselines: [String: [UInt8]]
     ) throws(EventLogError)
 
     /// The values seen last of record `key` of `registry`, if any change of it was seen before.

@@ -9,7 +9,7 @@ public struct EventLogError: Error, Sendable, Equatable, CustomStringConvertible
         private let kind: Kind
         /// The store could not be opened, read or written.
         public static let storage = Code(kind: .storage)
-        /// Appended events do not continue the registry's sequence (another writer appended meanwhile).
+        /// The registry moved past the state an append was read from (another writer appended meanwhile).
         public static let sequenceConflict = Code(kind: .sequenceConflict)
         /// The problem+json `code`.
         public var wireCode: String { kind.rawValue }

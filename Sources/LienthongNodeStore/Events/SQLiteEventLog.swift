@@ -2,7 +2,8 @@ public import Foundation
 import LienthongStorage
 import Synchronization
 
-/// The embedded event log: `events.sqlite` in the node's data directory, its own file beside `messages.sqlite`.
+/// The embedded event log: `events.sqlite` in the node's data directory, its own file beside `messages.sqlite`,
+/// seen by this node only.
 ///
 /// WAL with `synchronous=FULL`, as the message queue: an event appended, with the cursor that produced it, survives
 /// a crash once the call returns, so detection resumes past it and never publishes a change twice. One connection
@@ -50,15 +51,14 @@ public final class SQLiteEventLog: EventLog {
     }
 
     public func append(
-        registry: String, events: [StoredEvent], cursor: String, baselines: [String: [UInt8]]
+        registry: String, from previous: EventRegistryState?, events: [StoredEvent], cursor: String,
+        baselines: [String: [UInt8]]
     ) throws(EventLogError) {
         let conflict = try run("append") { database throws(StorageError) -> Bool in
             try database.transaction { database throws(StorageError) -> Bool in
                 let current = try Self.state(registry, in: database)
+                guard EventRegistryState.accepts(events, from: previous, at: current) else { return true }
                 let last = current?.lastSequence ?? 0
-                for (offset, event) in events.enumerated() where event.sequence != last + Int64(offset) + 1 {
-                    return true
-                }
                 for event in events {
                     _ = try database.query(
                         """

@@ -4,8 +4,9 @@ import LienthongStorage
 
 /// The tables of node state in PostgreSQL, in the schema `lienthong`: the shared replay window, and the audit log
 /// of every node (`audit_records` partitioned by month on `recorded_time`, with its checkpoints, seals and the
-/// heads of the months archived and detached), and the message bus (`messages` with their attachment rows, and the
-/// attachments' bytes in chunks named by content).
+/// heads of the months archived and detached), the message bus (`messages` with their attachment rows, and the
+/// attachments' bytes in chunks named by content), and the change events (`events` with each registry's counter row
+/// in `event_registries`, the baselines and the subscriptions).
 ///
 /// Nodes that start together create the tables under one advisory lock, so `IF NOT EXISTS` never races. Monthly
 /// partitions are created ahead of need: the current month and the next two at start, and any month a batch
@@ -60,6 +61,19 @@ enum PostgresNodeSchema {
         CREATE TABLE IF NOT EXISTS lienthong.attachment_chunks (
             key text NOT NULL, chunk integer NOT NULL, bytes bytea NOT NULL,
             written_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (key, chunk));
+        CREATE TABLE IF NOT EXISTS lienthong.event_registries (
+            registry text PRIMARY KEY, change_cursor text NOT NULL, last_sequence bigint NOT NULL,
+            first_retained bigint NOT NULL);
+        CREATE TABLE IF NOT EXISTS lienthong.events (
+            registry text NOT NULL, sequence bigint NOT NULL, id text NOT NULL UNIQUE, type text NOT NULL,
+            record_key text NOT NULL, detected_ms bigint NOT NULL, envelope bytea NOT NULL,
+            PRIMARY KEY (registry, sequence));
+        CREATE TABLE IF NOT EXISTS lienthong.event_baselines (
+            registry text NOT NULL, record_key text NOT NULL, seen bytea NOT NULL, PRIMARY KEY (registry, record_key));
+        CREATE TABLE IF NOT EXISTS lienthong.event_subscriptions (
+            id text PRIMARY KEY, consumer text NOT NULL, service text NOT NULL, registry text NOT NULL,
+            event_types text NOT NULL, purpose text NOT NULL, filter bytea, created_ms bigint NOT NULL,
+            start_after bigint NOT NULL);
         """
 
     /// Creates what is missing: the tables, and the partitions of `months`.

@@ -4,8 +4,8 @@ import LienthongStorage
 public import LienthongTrust
 
 /// The node's state in a PostgreSQL database that every node of one agency shares: one audit chain per node
-/// (``PostgresAuditStorage``), one replay window for all (``PostgresReplayGuard``), and one message bus for all
-/// (``PostgresMessageQueue``, ``PostgresAttachmentStore``).
+/// (``PostgresAuditStorage``), one replay window for all (``PostgresReplayGuard``), one message bus for all
+/// (``PostgresMessageQueue``, ``PostgresAttachmentStore``) and one log of change events (``PostgresEventLog``).
 public struct PostgresNodeStore: NodeStateStore {
     /// The libpq connection string, placeholders filled.
     let conninfo: String
@@ -52,5 +52,10 @@ public struct PostgresNodeStore: NodeStateStore {
     /// The attachment bytes every node of the agency shares (its tables are made by ``openMessageQueue()``).
     public func openAttachments() throws(MessageQueueError) -> any AttachmentStore {
         try PostgresAttachmentStore(conninfo: conninfo)
+    }
+
+    /// The change events every node of the agency shares: one sequence per registry, whichever node detected.
+    public func openEvents() throws(EventLogError) -> any EventLog {
+        try PostgresEventLog(conninfo: conninfo)
     }
 }

@@ -3,7 +3,8 @@ public import LienthongAudit
 public import LienthongTrust
 
 /// The embedded default: the node's state in SQLite files of its data directory (`audit.sqlite`,
-/// `replay.sqlite`, `messages.sqlite`) and the attachment files (`messages/`), seen by this node only.
+/// `replay.sqlite`, `messages.sqlite`, `events.sqlite`) and the attachment files (`messages/`), seen by this node
+/// only.
 public struct SQLiteNodeStore: NodeStateStore {
     /// The node's data directory.
     public let dataDirectory: URL
@@ -37,5 +38,10 @@ public struct SQLiteNodeStore: NodeStateStore {
     /// The files of `messages/` in the data directory.
     public func openAttachments() throws(MessageQueueError) -> any AttachmentStore {
         try FileAttachmentStore(directory: dataDirectory.appendingPathComponent("messages", isDirectory: true))
+    }
+
+    /// `events.sqlite` in the data directory.
+    public func openEvents() throws(EventLogError) -> any EventLog {
+        try SQLiteEventLog(path: dataDirectory.appendingPathComponent("events.sqlite"))
     }
 }
