@@ -142,7 +142,9 @@ struct PeerForwarding: Sendable {
     ) -> Result<Forwarded, Problem> {
         let registry = request.registry
         do throws(TrustError) {
-            let verified = try EnvelopeVerifier.verify(bytes: body, trust: try peers.trust(configuration), at: now())
+            // Parsed once and canonicalised once: the countersignature covers the bytes the verification checked.
+            let envelope = try EnvelopeParser.parse(body, maxEnvelopeBytes: Self.maxResponseBytes)
+            let verified = try EnvelopeVerifier.verify(envelope, trust: try peers.trust(configuration), at: now())
             let message = verified.message
             guard let origin = ExchangeID(verified.member),
                 node.members.contains(where: { $0.hasSameCodePoints(as: origin.member.description) })
@@ -158,18 +160,10 @@ struct PeerForwarding: Sendable {
             where message[member]?.stringValue?.hasSameCodePoints(as: expected) != true {
                 return .failure(FederationProblems.badResponse(registry, "the answer's \(member) is not the request's"))
             }
-            let countersigned = try EnvelopeSigner.countersign(
-                EnvelopeParser.parse(body, maxEnvelopeBytes: Self.maxResponseBytes), identity: identity,
-                issuedAt: now())
-            // Verified, so it canonicalises: the signatures cover these bytes.
-            guard let payload = try? JCS.canonicalize(message) else {
-                return .failure(FederationProblems.badResponse(registry, "the answer's message does not canonicalise"))
-            }
+            let countersigned = try EnvelopeSigner.countersign(verified, identity: identity, issuedAt: now())
             let fields = message["record"]?.objectValue.map { $0.keys.sorted() } ?? []
             return .success(
-                Forwarded(
-                    body: countersigned.serializedBytes(), messageSHA256: Base64URL.encode(Digest.sha256(payload)),
-                    fields: fields))
+                Forwarded(body: countersigned.body, messageSHA256: countersigned.messageSHA256, fields: fields))
         } catch {
             return .failure(FederationProblems.badResponse(registry, "\(error.code.wireCode): \(error.detail)"))
         }
