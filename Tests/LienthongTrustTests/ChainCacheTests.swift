@@ -161,9 +161,9 @@ struct ChainCacheTests {
         #expect(throws: TrustError.self) {
             try trust.verify(chainDER: [Array(der[0].dropLast())], expectedMember: nil, at: pki.now)
         }
-        let stranger = try TestPKI(name: "Other")
+        let stranger = try TestPKI(name: "Other").member(provider).chain.map(\.derBytes)
         #expect(throws: TrustError.self) {
-            try trust.verify(chainDER: try stranger.member(provider).1.map(\.derBytes), expectedMember: nil, at: pki.now)
+            try trust.verify(chainDER: stranger, expectedMember: nil, at: pki.now)
         }
     }
 }
