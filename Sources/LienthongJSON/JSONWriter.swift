@@ -32,15 +32,17 @@ struct JSONWriter {
         case .object(let members):
             guard !members.isEmpty else { return append("{}") }
             output.append(UInt8(ascii: "{"))
-            // Sorting the names alone and looking each up is cheaper than sorting (name, value) pairs.
-            for (position, key) in members.members.keys.sorted().enumerated() {
+            // The members' positions sorted by name: no name is hashed again and no value moved.
+            let dictionary = members.members
+            var order = Array(dictionary.indices)
+            order.sort { dictionary[$0].key < dictionary[$1].key }
+            for (position, index) in order.enumerated() {
                 if position > 0 { output.append(UInt8(ascii: ",")) }
                 newline(indent + 1)
-                writeString(key.string)
+                writeString(dictionary[index].key.string)
                 output.append(UInt8(ascii: ":"))
                 if case .plain(pretty: true) = mode { output.append(UInt8(ascii: " ")) }
-                // Force-unwrap is safe: the key came from this object.
-                try write(members.members[key]!, indent: indent + 1)
+                try write(dictionary[index].value, indent: indent + 1)
             }
             newline(indent)
             output.append(UInt8(ascii: "}"))

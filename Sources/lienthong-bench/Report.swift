@@ -69,6 +69,9 @@ let referenceOf: [String: String] = [
     // The audit log on PostgreSQL (issue #19: at least 0.7× at 64 connections): the same lookups on a node whose
     // state is in PostgreSQL, against the same node on SQLite.
     "lookup-pg-audit": "lookup-pg-audit-sqlite",
+    // A lookup forwarded from a consumer node to a provider node (issue 14: at least 1/6 of one nginx TLS proxy at
+    // 64 connections); federatedMarkdown() also sets it beside lookup-sqlite-tls and the chained nginx proxies.
+    "federated-lookup": "ref-proxy-tls",
 ]
 
 struct SoakSample {
@@ -244,6 +247,7 @@ struct Report {
             )
             document["perConnectorKind"] = perConnectorKindJSON()
         }
+        if runs.contains(where: { $0.scenario == "federated-lookup" }) { document["federatedLookup"] = federatedJSON() }
         if let crypto { document["crypto"] = .string(crypto) }
         return .object(document)
     }
@@ -295,6 +299,7 @@ struct Report {
         out += perConnectorKindMarkdown()
         out += cpuPerRequestMarkdown()
         out += messagesMarkdown()
+        out += federatedMarkdown()
         for large in largePayloads {
             out += "\n**large-payload** \(large["text"]?.stringValue ?? "?")\n"
         }

@@ -70,6 +70,20 @@ struct JCSTests {
         #expect(text == "{\"a\":3,\"\u{1F602}\":2,\"\u{FB33}\":1}")
     }
 
+    @Test func keyOrderOnUTF8BytesIsUTF16Order() {
+        // Every pair of names across the ranges where UTF-8 and UTF-16 orders differ (U+E000-U+FFFF against
+        // supplementary scalars) and where they agree, sharing prefixes and lead bytes.
+        let scalars = ["a", "\u{7F}", "\u{E9}", "\u{7FF}", "\u{800}", "\u{D7FF}", "\u{E000}", "\u{FB33}", "\u{FFFD}",
+                       "\u{10000}", "\u{1F602}", "\u{1F603}", "\u{10FFFF}"]
+        let names = scalars + scalars.flatMap { first in scalars.map { first + $0 } } + [""]
+        for lhs in names {
+            for rhs in names {
+                let expected = lhs.utf16.lexicographicallyPrecedes(rhs.utf16)
+                #expect((JSONKey(lhs) < JSONKey(rhs)) == expected, "\(lhs) < \(rhs)")
+            }
+        }
+    }
+
     @Test func unnormalisedScalarsAreEmittedAsGiven() throws {
         let bytes = try JCS.canonicalize(.object(["k": .string("A\u{30A}"), "\u{e9}": .string("e\u{301}")]))
         #expect(bytes == Array("{\"k\":\"A\u{30A}\",\"\u{e9}\":\"e\u{301}\"}".utf8))

@@ -138,4 +138,32 @@ struct ChainCacheTests {
         }
         #expect(trust.trustStore.chains.count == 2)
     }
+
+    /// A chain given as DER (a TLS peer's) is validated once and then found in the cache by its bytes; bytes that are
+    /// no certificate, or a chain outside the anchors, are refused as before.
+    @Test func aChainAsDERIsValidatedOnceAndFoundByItsBytes() throws {
+        let pki = try TestPKI()
+        let (_, chain) = try pki.member(provider)
+        let trust = try pki.verifier()
+        let der = chain.map(\.derBytes)
+        let first = try trust.verify(chainDER: der, expectedMember: provider, at: pki.now)
+        #expect(trust.trustStore.chains.count == 1)
+        let second = try trust.verify(chainDER: der, expectedMember: nil, at: pki.now)
+        #expect(second == first)
+        #expect(trust.trustStore.chains.count == 1)
+        #expect(first == (try trust.verify(chain: chain, expectedMember: provider, at: pki.now)))
+        #expect(throws: TrustError(.wrongMember, "")) {
+            try trust.verify(chainDER: der, expectedMember: "VN/GOV/BTC", at: pki.now)
+        }
+        #expect(throws: TrustError(.untrustedCertificate, "")) {
+            try trust.verify(chainDER: [], expectedMember: nil, at: pki.now)
+        }
+        #expect(throws: TrustError.self) {
+            try trust.verify(chainDER: [Array(der[0].dropLast())], expectedMember: nil, at: pki.now)
+        }
+        let stranger = try TestPKI(name: "Other").member(provider).chain.map(\.derBytes)
+        #expect(throws: TrustError.self) {
+            try trust.verify(chainDER: stranger, expectedMember: nil, at: pki.now)
+        }
+    }
 }

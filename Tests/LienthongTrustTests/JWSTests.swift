@@ -151,6 +151,34 @@ struct JWSTests {
         }
     }
 
+    @Test func aCachedChainIsFoundByItsX5CTextByCodePoints() throws {
+        // The cache finds a chain by its x5c text without decoding it: a second signature from the same chain is a
+        // hit, but a text canonically equivalent to the cached one (KELVIN SIGN for "K") is not the same chain.
+        let pki = try TestPKI()
+        let (key, chain) = try pki.member(member)
+        let leaf = Base64.encode(chain[0].derBytes)
+        try #require(leaf.contains("K"))
+        let trust = try pki.verifier()
+        _ = try JWSVerifier.verify(
+            try forge(header(chain), key: key, algorithm: .es256), payload: payload, trust: trust,
+            expectedMember: member, at: pki.now)
+        var later = header(chain)
+        later["iat"] = 1_795_000_060
+        _ = try JWSVerifier.verify(
+            try forge(later, key: key, algorithm: .es256), payload: payload, trust: trust, expectedMember: member,
+            at: pki.now)
+        #expect(trust.trustStore.chains.count == 1)
+        var equivalent = header(chain)
+        equivalent["x5c"] = .array(
+            [.string(leaf.replacingOccurrences(of: "K", with: "\u{212A}"))]
+                + chain.dropFirst().map { .string(Base64.encode($0.derBytes)) })
+        #expect(throws: TrustError(.malformedJWS, "")) {
+            try JWSVerifier.verify(
+                try forge(equivalent, key: key, algorithm: .es256), payload: payload, trust: trust,
+                expectedMember: member, at: pki.now)
+        }
+    }
+
     @Test func kidComparesWithTheThumbprintByCodePoints() throws {
         // U+212A KELVIN SIGN is canonically equivalent to "K" (equal for Swift's `String ==`), not the same kid.
         let pki = try TestPKI()

@@ -47,4 +47,30 @@ struct SignedEnvelopeTests {
         #expect(try JCS.canonicalize(envelope) == signed.body)
         #expect(try EnvelopeVerifier.verify(bytes: signed.body, trust: pki.verifier(), at: pki.now).member == provider)
     }
+
+    /// A forwarding hop countersigns the verified envelope without parsing or canonicalising its message again: the
+    /// body carries the verified payload byte for byte, then the origin's signature as received, then the hop's,
+    /// and both verify over that payload.
+    @Test func countersigningAVerifiedEnvelopeKeepsTheSignedBytes() throws {
+        let pki = try TestPKI()
+        let (key, chain) = try pki.member(provider)
+        let (hopKey, hopChain) = try pki.member("VN/GOV/HCM")
+        let message = try message(issuedAt: pki.now)
+        let signed = try EnvelopeSigner.sign(
+            message, identity: JWSSigningIdentity(key: key, chain: chain), issuedAt: pki.now)
+        let verified = try EnvelopeVerifier.verify(bytes: signed.body, trust: pki.verifier(), at: pki.now)
+        #expect(verified.payload == (try message.canonicalBytes()))
+        #expect(verified.received == [signed.signature])
+
+        let countersigned = try EnvelopeSigner.countersign(
+            verified, identity: JWSSigningIdentity(key: hopKey, chain: hopChain), issuedAt: pki.now)
+        #expect(countersigned.body.starts(with: Array(#"{"message":"#.utf8) + verified.payload))
+        #expect(countersigned.messageSHA256 == signed.messageSHA256)
+        let envelope = try JSONValue.parse(countersigned.body)
+        #expect(try JCS.canonicalize(envelope) == countersigned.body)
+        let again = try EnvelopeVerifier.verify(bytes: countersigned.body, trust: pki.verifier(), at: pki.now)
+        #expect(again.member == provider)
+        #expect(again.countersignatures.map(\.member) == ["VN/GOV/HCM"])
+        #expect(again.received == [signed.signature, countersigned.signature])
+    }
 }

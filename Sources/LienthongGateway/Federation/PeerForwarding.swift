@@ -40,12 +40,13 @@ struct PeerForwarding: Sendable {
         var provider: String { serviceID.subsystem?.description ?? service.id }
     }
 
-    /// A provider node's answer, verified against the global configuration: the envelope as received and the
-    /// digest of its message.
+    /// A provider node's answer, verified against the global configuration: the envelope as received, its
+    /// verification (the canonical bytes its signatures cover) and the digest of its message.
     struct Answer: Sendable {
         var envelope: JSONValue
-        var message: JSONValue
+        var verified: VerifiedEnvelope
         var messageSHA256: String
+        var message: JSONValue { verified.message }
     }
 
     let peers: FederationPeers
@@ -113,11 +114,10 @@ struct PeerForwarding: Sendable {
         case .success(let verified): answer = verified
         }
         do throws(TrustError) {
-            let countersigned = try EnvelopeSigner.countersign(answer.envelope, identity: identity, issuedAt: now())
+            let countersigned = try EnvelopeSigner.countersign(answer.verified, identity: identity, issuedAt: now())
             let fields = answer.message["record"]?.objectValue.map { $0.keys.sorted() } ?? []
             return .success(
-                Forwarded(
-                    body: countersigned.serializedBytes(), messageSHA256: answer.messageSHA256, fields: fields))
+                Forwarded(body: countersigned.body, messageSHA256: countersigned.messageSHA256, fields: fields))
         } catch {
             return .failure(FederationProblems.badResponse(request.registry, "\(error.code.wireCode): \(error.detail)"))
         }
@@ -202,8 +202,9 @@ struct PeerForwarding: Sendable {
         }
         guard response.status == 200 else { return .failure(Self.relayed(response, registry: registry)) }
         do throws(TrustError) {
-            let answer = try EnvelopeParser.parse(response.body, maxEnvelopeBytes: Self.maxResponseBytes)
-            let verified = try EnvelopeVerifier.verify(answer, trust: try peers.trust(configuration), at: now())
+            // Parsed once and canonicalised once: a countersignature covers the bytes the verification checked.
+            let envelope = try EnvelopeParser.parse(response.body, maxEnvelopeBytes: Self.maxResponseBytes)
+            let verified = try EnvelopeVerifier.verify(envelope, trust: try peers.trust(configuration), at: now())
             let message = verified.message
             guard let origin = ExchangeID(verified.member),
                 node.members.contains(where: { $0.hasSameCodePoints(as: origin.member.description) })
@@ -219,12 +220,10 @@ struct PeerForwarding: Sendable {
             where message[member]?.stringValue?.hasSameCodePoints(as: expected) != true {
                 return .failure(FederationProblems.badResponse(registry, "the answer's \(member) is not the request's"))
             }
-            // Verified, so it canonicalises: the signatures cover these bytes.
-            guard let payload = try? JCS.canonicalize(message) else {
-                return .failure(FederationProblems.badResponse(registry, "the answer's message does not canonicalise"))
-            }
             return .success(
-                Answer(envelope: answer, message: message, messageSHA256: Base64URL.encode(Digest.sha256(payload))))
+                Answer(
+                    envelope: envelope, verified: verified,
+                    messageSHA256: Base64URL.encode(Digest.sha256(verified.payload))))
         } catch {
             return .failure(FederationProblems.badResponse(registry, "\(error.code.wireCode): \(error.detail)"))
         }

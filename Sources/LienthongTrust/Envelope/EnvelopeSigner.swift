@@ -69,18 +69,45 @@ public enum EnvelopeSigner {
     private static func signCanonical(
         _ payload: [UInt8], identity: JWSSigningIdentity, issuedAt: Date
     ) throws(TrustError) -> SignedEnvelope {
+        try signCanonical(payload, after: [], identity: identity, issuedAt: issuedAt)
+    }
+
+    /// The envelope body around the canonical `payload` with the signatures `before`, then a new one over it.
+    private static func signCanonical(
+        _ payload: [UInt8], after before: [JWSSignature], identity: JWSSigningIdentity, issuedAt: Date
+    ) throws(TrustError) -> SignedEnvelope {
         let signature = try JWSSigner.sign(payload: payload, identity: identity, issuedAt: issuedAt)
+        let signatures = before + [signature]
         // Members in RFC 8785 order too, so the whole body is canonical.
         var body: [UInt8] = []
-        body.reserveCapacity(payload.count + signature.protected.utf8.count + signature.signature.utf8.count + 64)
+        body.reserveCapacity(
+            payload.count + signatures.reduce(64) { $0 + $1.protected.utf8.count + $1.signature.utf8.count + 32 })
         body.append(contentsOf: #"{"message":"#.utf8)
         body.append(contentsOf: payload)
-        body.append(contentsOf: #","signatures":[{"protected":"#.utf8)
-        JSONValue.appendString(signature.protected, to: &body)
-        body.append(contentsOf: #","signature":"#.utf8)
-        JSONValue.appendString(signature.signature, to: &body)
-        body.append(contentsOf: "}]}".utf8)
+        body.append(contentsOf: #","signatures":["#.utf8)
+        for (index, each) in signatures.enumerated() {
+            body.append(contentsOf: (index == 0 ? #"{"protected":"# : #",{"protected":"#).utf8)
+            JSONValue.appendString(each.protected, to: &body)
+            body.append(contentsOf: #","signature":"#.utf8)
+            JSONValue.appendString(each.signature, to: &body)
+            body.append(UInt8(ascii: "}"))
+        }
+        body.append(contentsOf: "]}".utf8)
         return SignedEnvelope(body: body, messageSHA256: Base64URL.encode(Digest.sha256(payload)), signature: signature)
+    }
+
+    /// A verified envelope with a forwarding hop's countersignature appended, as bytes: the message is written as
+    /// the canonical bytes the verification checked every signature over (``VerifiedEnvelope/payload``), and the
+    /// new signature covers the same bytes, so a forwarding hop neither parses nor canonicalises the message again.
+    /// - Throws: ``TrustError/Code/tooManySignatures`` if it already has ``EnvelopeParser/maxSignatures``; what
+    ///   ``JWSSigner`` throws.
+    public static func countersign(
+        _ verified: VerifiedEnvelope, identity: JWSSigningIdentity, issuedAt: Date
+    ) throws(TrustError) -> SignedEnvelope {
+        guard verified.received.count < EnvelopeParser.maxSignatures else {
+            throw TrustError(.tooManySignatures, "envelope already has \(verified.received.count) signatures")
+        }
+        return try signCanonical(verified.payload, after: verified.received, identity: identity, issuedAt: issuedAt)
     }
 
     /// The envelope with a forwarding hop's countersignature appended: over `JCS(message)` only, like the origin's,

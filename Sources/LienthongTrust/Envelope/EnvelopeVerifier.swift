@@ -55,10 +55,12 @@ public enum EnvelopeVerifier {
         let member = try expectedMember(of: message)
         let payload = try EnvelopeSigner.canonicalPayload(message)
         var verified: [VerifiedSignature] = []
+        var received: [JWSSignature] = []
         var seen: [String: Int] = [:]
         for (index, json) in signatures.enumerated() {
             do throws(TrustError) {
                 let signature = try JWSSignature(json: json)
+                received.append(signature)
                 let expected = SignatureRole(index: index) == .origin ? member : nil
                 let checked = try JWSVerifier.verify(
                     signature, payload: payload, trust: trust, expectedMember: expected, at: time)
@@ -71,7 +73,8 @@ public enum EnvelopeVerifier {
                 throw TrustError(error.code, "signatures[\(index)]: \(error.detail)")
             }
         }
-        return VerifiedEnvelope(message: message, member: member, signatures: verified)
+        return VerifiedEnvelope(
+            message: message, member: member, signatures: verified, payload: payload, received: received)
     }
 
     /// Parses an envelope from `bytes` (see ``EnvelopeParser``) and verifies every signature at `time`.

@@ -6,7 +6,7 @@ public struct SignedEnvelope: Sendable {
     public var body: [UInt8]
     /// Base64url SHA-256 of `JCS(message)`, the signed payload.
     public var messageSHA256: String
-    /// The origin's signature in the body.
+    /// The signature this signer added: the origin's, or a forwarding hop's countersignature (the last).
     public var signature: JWSSignature
 
     /// An envelope of these bytes.

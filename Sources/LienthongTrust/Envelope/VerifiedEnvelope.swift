@@ -8,6 +8,10 @@ public struct VerifiedEnvelope: Sendable {
     public let member: String
     /// The verified signatures, in envelope order: the origin, then countersignatures.
     public let signatures: [VerifiedSignature]
+    /// `JCS(message)`: the bytes every signature was verified over.
+    public let payload: [UInt8]
+    /// The signatures as the envelope carried them, in the same order as ``signatures``.
+    public let received: [JWSSignature]
 
     /// The origin's signature: by ``member``.
     public var origin: VerifiedSignature { signatures[0] }

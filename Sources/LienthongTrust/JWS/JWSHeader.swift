@@ -3,8 +3,8 @@ import LienthongJSON
 
 /// The protected header of a Lienthong signature, checked for shape (not yet for trust).
 ///
-/// The `x5c` certificates are decoded from base64 here but parsed as X.509 only by ``certificateChain()``: a chain
-/// the verifier has cached is never parsed again.
+/// The `x5c` certificates are kept as sent: decoded from base64 and parsed as X.509 only by ``certificateChain()``,
+/// so a chain the verifier has cached (found by its `x5c` text) is neither decoded nor parsed again.
 ///
 /// `{"alg":…,"b64":false,"crit":["b64"],"iat":…,"kid":…,"typ":"lienthong-envelope+json","x5c":[…]}`
 public struct JWSHeader: Sendable {
@@ -17,8 +17,8 @@ public struct JWSHeader: Sendable {
     public let algorithm: JWSAlgorithm
     /// `kid`: the base64url SHA-256 of the leaf certificate.
     public let keyID: String
-    /// `x5c` as DER: the signer's certificate, then intermediates.
-    public let chainDER: [[UInt8]]
+    /// `x5c` as sent (base64 DER): the signer's certificate, then intermediates.
+    public let encodedChain: [String]
     /// `iat`: when the signature was made.
     public let issuedAt: Date
 
@@ -41,7 +41,7 @@ public struct JWSHeader: Sendable {
     /// - Throws: ``TrustError/Code/unsupportedAlgorithm`` for an `alg` off the allow-list;
     ///   ``TrustError/Code/malformedJWS`` for anything else out of shape: `b64` not `false`, `crit` other than
     ///   `["b64"]`, a wrong `typ`, a missing or non-integer `iat`, a missing `kid` or `x5c`, an `x5c` entry that is
-    ///   not base64.
+    ///   not a string (``chainDER()`` decodes the base64).
     public init(protected: String) throws(TrustError) {
         let bytes: [UInt8]
         do {
@@ -81,25 +81,35 @@ public struct JWSHeader: Sendable {
         guard let x5c = header["x5c"]?.arrayValue, !x5c.isEmpty, x5c.count <= 8 else {
             throw TrustError(.malformedJWS, "x5c must hold one to eight certificates")
         }
-        var der: [[UInt8]] = []
+        var texts: [String] = []
         for (index, entry) in x5c.enumerated() {
             guard let text = entry.stringValue else { throw TrustError(.malformedJWS, "x5c[\(index)] is not a string") }
+            texts.append(text)
+        }
+        encodedChain = texts
+    }
+
+    /// The `x5c` certificates as DER.
+    /// - Throws: ``TrustError/Code/malformedJWS`` for an entry that is not base64.
+    public func chainDER() throws(TrustError) -> [[UInt8]] {
+        var der: [[UInt8]] = []
+        for (index, text) in encodedChain.enumerated() {
             do {
                 der.append(try Base64.decode(text))
             } catch {
                 throw TrustError(.malformedJWS, "x5c[\(index)]: \(error.code.wireCode)")
             }
         }
-        chainDER = der
+        return der
     }
 
     /// The `x5c` certificates, parsed and checked against each other and the `kid`.
-    /// - Throws: ``TrustError/Code/malformedJWS`` for an entry that is not a DER certificate;
+    /// - Throws: ``TrustError/Code/malformedJWS`` for an entry that is not base64 or not a DER certificate;
     ///   ``TrustError/Code/chainOrder`` if a certificate is not issued by the next one;
     ///   ``TrustError/Code/kidMismatch`` if `kid` is not the thumbprint of the leaf.
     public func certificateChain() throws(TrustError) -> [Certificate] {
         var chain: [Certificate] = []
-        for (index, der) in chainDER.enumerated() {
+        for (index, der) in try chainDER().enumerated() {
             do {
                 chain.append(try Certificate(derBytes: der))
             } catch {

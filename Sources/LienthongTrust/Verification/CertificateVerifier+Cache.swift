@@ -2,13 +2,13 @@ public import Foundation
 
 extension CertificateVerifier {
     /// Verifies the `x5c` chain of a JWS header like ``verify(chain:expectedMember:at:requireDigitalSignature:)``;
-    /// a chain already in the store's ``ChainCache`` is not even parsed.
+    /// a chain already in the store's ``ChainCache`` (by its `x5c` text) is not even decoded.
     /// - Throws: what ``JWSHeader/certificateChain()`` throws for a chain not yet cached, then what
     ///   ``verify(chain:expectedMember:at:requireDigitalSignature:)`` throws.
     public func verify(signer header: JWSHeader, expectedMember: String?, at time: Date) throws(TrustError)
         -> VerifiedChain
     {
-        let key = ChainCache.Key(der: header.chainDER, revocation: revocationCheck)
+        let key = ChainCache.Key(x5c: header.encodedChain, revocation: revocationCheck)
         let entry: ChainCache.Entry
         if let cached = trustStore.chains.entry(for: key, at: time) {
             try header.checkKeyID(thumbprint: cached.thumbprint)

@@ -57,6 +57,27 @@ public struct CertificateVerifier: Sendable {
         return try accept(entry, expectedMember: expectedMember, requireDigitalSignature: requireDigitalSignature)
     }
 
+    /// ``verify(chain:expectedMember:at:requireDigitalSignature:)`` for a chain as DER (a TLS peer's, leaf first): a
+    /// chain already in the store's ``ChainCache`` is not even parsed, since parsing a certificate costs more than the
+    /// rest of the check (OpenSSL 3 looks up its key decoder every time).
+    /// - Throws: ``TrustError/Code/untrustedCertificate`` for an empty chain, what ``Certificate/init(derBytes:)``
+    ///   throws for one not yet cached, then what ``verify(chain:expectedMember:at:requireDigitalSignature:)`` throws.
+    public func verify(
+        chainDER: [[UInt8]], expectedMember: String?, at time: Date, requireDigitalSignature: Bool = true
+    ) throws(TrustError) -> VerifiedChain {
+        guard !chainDER.isEmpty else { throw TrustError(.untrustedCertificate, "empty certificate chain") }
+        let key = ChainCache.Key(der: chainDER, revocation: revocationCheck)
+        let entry: ChainCache.Entry
+        if let cached = trustStore.chains.entry(for: key, at: time) {
+            entry = cached
+        } else {
+            var chain: [Certificate] = []
+            for der in chainDER { chain.append(try Certificate(derBytes: der)) }
+            entry = try validate(chain, key: key, at: time)
+        }
+        return try accept(entry, expectedMember: expectedMember, requireDigitalSignature: requireDigitalSignature)
+    }
+
     /// Runs `X509_verify_cert` at `time`; returns the built chain or the mapped error.
     /// - Parameters:
     ///   - checkTime: `false` skips every validity-period check (for ``EnvelopeInspector``'s separate lines).

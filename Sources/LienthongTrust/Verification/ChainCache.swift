@@ -1,4 +1,5 @@
 import Foundation
+import LienthongJSON
 import Synchronization
 
 /// Certificate chains a ``CertificateVerifier`` validated, so that a signature from a chain seen before costs its
@@ -14,11 +15,22 @@ public final class ChainCache: Sendable {
     /// How many chains a store keeps by default: more than the signers a national federation has.
     public static let defaultCapacity = 1024
 
-    /// A chain's identity: SHA-256 over its DER certificates in order (each length-prefixed), and the revocation
-    /// checking it was validated with.
+    /// A chain's identity: SHA-256 over its DER certificates in order (each length-prefixed), or a JWS header's
+    /// `x5c` text as sent (compared by code points: the same text is the same DER, and a signature from a known signer
+    /// then costs no base64 decoding and no digest of its chain); and the revocation checking it was validated with.
     struct Key: Hashable, Sendable {
-        let digest: [UInt8]
+        enum Chain: Hashable, Sendable {
+            case digest([UInt8])
+            case x5c([JSONKey])
+        }
+
+        let chain: Chain
         let revocation: CertificateVerifier.RevocationCheck
+
+        init(x5c texts: [String], revocation: CertificateVerifier.RevocationCheck) {
+            chain = .x5c(texts.map { JSONKey($0) })
+            self.revocation = revocation
+        }
 
         init(der chain: [[UInt8]], revocation: CertificateVerifier.RevocationCheck) {
             var bytes: [UInt8] = []
@@ -28,7 +40,7 @@ public final class ChainCache: Sendable {
                 bytes += [UInt8(count >> 24), UInt8(count >> 16 & 0xFF), UInt8(count >> 8 & 0xFF), UInt8(count & 0xFF)]
                 bytes += der
             }
-            digest = Digest.sha256(bytes)
+            self.chain = .digest(Digest.sha256(bytes))
             self.revocation = revocation
         }
     }
