@@ -7,8 +7,8 @@ private import Glibc
 /// to time out (`CURLMOPT_SOCKETFUNCTION`, `CURLMOPT_TIMERFUNCTION`), libevent reports readiness, and
 /// `curl_multi_socket_action` moves the transfers on. Finished transfers resume their waiters from the loop thread.
 ///
-/// Used only on its loop's thread. The multi handle's connection cache gives keep-alive reuse across the requests
-/// of that loop; TLS options are per transfer, and libcurl reuses a connection only for the same TLS settings.
+/// Used only on its loop's thread. Each ``HTTPClient`` has one per loop it used; the handle's connection cache gives
+/// keep-alive reuse across that client's requests on that loop.
 final class CurlMulti {
     private let multi: UnsafeMutableRawPointer
     private let base: OpaquePointer
@@ -61,13 +61,14 @@ final class CurlMulti {
         curl_easy_pause(easy, CURLPAUSE_RECV_CONT)
     }
 
-    /// Fails the running transfers with `cancelled` and frees the handle and its events (before the base goes).
-    func stop() {
+    /// Fails the running transfers with `cancelled` and frees the handle, its connections and its events (before
+    /// the base goes).
+    func stop(because reason: String) {
         guard !stopped else { return }
         stopped = true
         for transfer in Array(running.values) {
             remove(transfer)
-            transfer.finish(.failure(HTTPClientError(code: .cancelled, detail: "the event loop stopped")))
+            transfer.finish(.failure(HTTPClientError(code: .cancelled, detail: reason)))
         }
         curl_multi_cleanup(multi)
         for event in watched.values { event_free(event) }

@@ -2,27 +2,28 @@ import Synchronization
 
 /// An HTTP/1.1 client on libcurl, safe to share between tasks.
 ///
-/// A request runs on the event loop of the calling task: a handler's upstream request is driven by the libcurl
-/// multi handle of the loop that read the incoming request (`curl_multi_socket_action` on that loop's events), so
+/// A request runs on the event loop of the calling task: a handler's upstream request is driven by a libcurl
+/// multi handle on the loop that read the incoming request (`curl_multi_socket_action` on that loop's events), so
 /// no thread waits for it and its answer resumes the handler on the same thread. A task on no loop (startup,
-/// background work, tools) has its requests run on the process's one auxiliary loop. Connections are kept alive
-/// and reused per loop.
+/// background work, tools) has its requests run on the process's one auxiliary loop. The client keeps its
+/// connections alive and reuses them, per loop.
 ///
 /// ```swift
 /// let client = HTTPClient(tls: TLSClientConfiguration(caFilePath: "ca.pem"))
 /// let response = try await client.send(HTTPClientRequest(url: "https://registry.example/v1/ping"))
 /// ```
 public final class HTTPClient: Sendable {
-    private struct Transfers {
-        /// The loop each transfer of this client runs on, by id, so ``shutdown()`` can reach them.
-        var inFlight: [UInt64: EventLoop] = [:]
+    private struct State {
+        /// The loops this client has a multi handle on, so that ``shutdown()`` can close them.
+        var loops: [ObjectIdentifier: EventLoop] = [:]
         var shutDown = false
     }
 
-    /// Transfer ids are unique across clients: every client of a loop shares its multi handle.
+    /// Transfer ids are unique across clients, client ids across the process.
     private static let nextID = Atomic<UInt64>(0)
+    private let id = HTTPClient.nextID.add(1, ordering: .relaxed).newValue
     private let tls: TLSClientConfiguration
-    private let transfers = Mutex(Transfers())
+    private let state = Mutex(State())
 
     /// Creates a client; it starts no thread.
     ///
@@ -39,7 +40,7 @@ public final class HTTPClient: Sendable {
     ///   `http-client.cancelled` or `http-client.failed`.
     public func send(_ request: HTTPClientRequest) async throws(HTTPClientError) -> HTTPClientResponse {
         let loop = EventLoop.current ?? EventLoop.auxiliary
-        let id = Self.nextID.add(1, ordering: .relaxed).newValue
+        let (client, id) = (self.id, Self.nextID.add(1, ordering: .relaxed).newValue)
         let result = await withTaskCancellationHandler {
             await loop.onLoop(otherwise: .failure(Self.loopStopped)) {
                 await withCheckedContinuation {
@@ -48,9 +49,8 @@ public final class HTTPClient: Sendable {
                 }
             }
         } onCancel: {
-            loop.post { $0.curl.cancel(id) }
+            loop.post { $0.curlMultis[client]?.cancel(id) }
         }
-        forget(id)
         return try result.get()
     }
 
@@ -63,8 +63,10 @@ public final class HTTPClient: Sendable {
         _ request: HTTPClientRequest, bufferBytes: Int = 1024 * 1024
     ) async throws(HTTPClientError) -> HTTPClientStream {
         let loop = EventLoop.current ?? EventLoop.auxiliary
-        let id = Self.nextID.add(1, ordering: .relaxed).newValue
-        let channel = ResponseBodyChannel(capacity: max(1, bufferBytes)) { loop.post { $0.curl.unpause(id) } }
+        let (client, id) = (self.id, Self.nextID.add(1, ordering: .relaxed).newValue)
+        let channel = ResponseBodyChannel(capacity: max(1, bufferBytes)) {
+            loop.post { $0.curlMultis[client]?.unpause(id) }
+        }
         let started = await loop.onLoop(otherwise: false) {
             self.start(CurlTransfer(id: id, request: request, delivery: .streamed(channel)), on: loop)
             return true
@@ -73,40 +75,41 @@ public final class HTTPClient: Sendable {
         let head = await withTaskCancellationHandler {
             await channel.head()
         } onCancel: {
-            loop.post { $0.curl.cancel(id) }
+            loop.post { $0.curlMultis[client]?.cancel(id) }
         }
         switch head {
         case .success(let response):
+            // The stream keeps the client, so its connections, while it is read.
             return HTTPClientStream(head: response, channel: channel) { [self] in
-                forget(id)
-                loop.post { $0.curl.cancel(id) }
+                loop.post { $0.curlMultis[self.id]?.cancel(id) }
             }
         case .failure(let error):
-            forget(id)
             throw error
         }
     }
 
-    /// Fails this client's requests in flight with `http-client.cancelled`, and every later one.
+    /// Fails this client's requests in flight with `http-client.cancelled`, and every later one; closes its
+    /// connections.
     public func shutdown() {
-        let inFlight = transfers.withLock { transfers in
-            transfers.shutDown = true
-            defer { transfers.inFlight = [:] }
-            return transfers.inFlight
+        let loops = state.withLock { state in
+            state.shutDown = true
+            defer { state.loops = [:] }
+            return state.loops.values
         }
-        for (id, loop) in inFlight { loop.post { $0.curl.cancel(id) } }
+        let client = id
+        for loop in loops { loop.post { $0.closeCurl(client) } }
     }
 
     deinit {
         shutdown()
     }
 
-    /// Adds `transfer` to `loop`'s multi handle (on that loop's thread), unless the client shut down or the
-    /// calling task was cancelled before it got there.
+    /// Adds `transfer` to this client's multi handle on `loop` (on that loop's thread), unless the client shut down
+    /// or the calling task was cancelled before it got there.
     private func start(_ transfer: CurlTransfer, on loop: EventLoop) {
-        let admitted = transfers.withLock { transfers -> Bool in
-            guard !transfers.shutDown else { return false }
-            transfers.inFlight[transfer.id] = loop
+        let admitted = state.withLock { state -> Bool in
+            guard !state.shutDown else { return false }
+            state.loops[ObjectIdentifier(loop)] = loop
             return true
         }
         guard admitted else {
@@ -117,11 +120,7 @@ public final class HTTPClient: Sendable {
             transfer.finish(.failure(HTTPClientError(code: .cancelled, detail: "the request was cancelled")))
             return
         }
-        loop.curl.add(transfer, tls: tls)
-    }
-
-    private func forget(_ id: UInt64) {
-        transfers.withLock { _ = $0.inFlight.removeValue(forKey: id) }
+        loop.curl(id).add(transfer, tls: tls)
     }
 
     private static let loopStopped = HTTPClientError(code: .cancelled, detail: "the event loop stopped")

@@ -1,8 +1,9 @@
 internal import CLienthongShims
 private import Foundation
 
-// Each loop drives its own libcurl multi handle (`CurlMulti`) with its own `event_base`: an upstream request made by
-// a handler runs on the loop thread that read the incoming request, and its waiter is resumed there. A task on no
+// Each loop drives libcurl multi handles (`CurlMulti`, one per client, so that each client keeps its own connections
+// as it did with a multi handle of its own) with its own `event_base`: an upstream request made by a handler runs on
+// the loop thread that read the incoming request, and its waiter is resumed there. A task on no
 // loop (startup, background work, tools) makes its requests on the one auxiliary loop, reached through that loop's
 // job queue like any other work handed to a loop.
 extension EventLoop {
@@ -27,12 +28,17 @@ extension EventLoop {
         return loop
     }()
 
-    /// The loop's multi handle, made on first use (loop thread only).
-    var curl: CurlMulti {
-        if let curlMulti { return curlMulti }
+    /// The multi handle of client `client` on this loop, made on first use (loop thread only).
+    func curl(_ client: UInt64) -> CurlMulti {
+        if let multi = curlMultis[client] { return multi }
         let multi = CurlMulti(base: base!)
-        curlMulti = multi
+        curlMultis[client] = multi
         return multi
+    }
+
+    /// Fails the transfers of client `client` on this loop and closes its connections (loop thread only).
+    func closeCurl(_ client: UInt64) {
+        curlMultis.removeValue(forKey: client)?.stop(because: "the client was shut down")
     }
 
     /// Runs `action` on the loop thread: at once when the caller is there, else through the job queue; dropped

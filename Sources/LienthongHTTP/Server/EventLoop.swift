@@ -107,8 +107,9 @@ final class EventLoop: @unchecked Sendable {
     private var stopping = false
     /// True while this loop writes its own response, so the output watcher leaves it alone.
     var sendingOwnResponse = false
-    /// The loop's libcurl multi handle, made on first use (see `EventLoop+Curl.swift`).
-    var curlMulti: CurlMulti?
+    /// The libcurl multi handle of each client that made requests on this loop, by client id (see
+    /// `EventLoop+Curl.swift`).
+    var curlMultis: [UInt64: CurlMulti] = [:]
 
     init(
         index: Int,
@@ -280,8 +281,8 @@ final class EventLoop: @unchecked Sendable {
         for stream in streams.values { stream.written?.resume(returning: false) }
         streams = [:]
         // Transfers under way fail with `cancelled`; their tasks resume on the global executor (the inbox is closed).
-        curlMulti?.stop()
-        curlMulti = nil
+        for multi in curlMultis.values { multi.stop(because: "the event loop stopped") }
+        curlMultis = [:]
         // Requests still with the handler are abandoned; evhttp_free frees them with their connections.
         pending = [:]
         if let http { evhttp_free(http) }  // frees the bound listener and every connection
