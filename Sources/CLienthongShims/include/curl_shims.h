@@ -21,6 +21,11 @@ int lt_curl_peer_certificate_sha256(CURL *easy, unsigned char digest[32]);
 CURLcode lt_curl_easy_getinfo_long(CURL *easy, CURLINFO info, long *value);
 CURLcode lt_curl_easy_getinfo_pointer(CURL *easy, CURLINFO info, void **value);
 CURLMcode lt_curl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
+CURLMcode lt_curl_multi_setopt_pointer(CURLM *multi, CURLMoption option, void *value);
+/// Sets the callback libcurl calls to watch, re-watch or forget a socket (CURLMOPT_SOCKETFUNCTION).
+CURLMcode lt_curl_multi_setopt_socket_function(CURLM *multi, curl_socket_callback callback);
+/// Sets the callback libcurl calls to arm or disarm its one timer (CURLMOPT_TIMERFUNCTION).
+CURLMcode lt_curl_multi_setopt_timer_function(CURLM *multi, curl_multi_timer_callback callback);
 /// The result code of a finished transfer message.
 CURLcode lt_curl_msg_result(const CURLMsg *message);
 #endif

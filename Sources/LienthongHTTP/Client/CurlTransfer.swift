@@ -4,7 +4,7 @@ internal import LienthongCore
 
 /// One libcurl transfer: its easy handle options, the response being received, and where it goes: a
 /// continuation resumed once with the whole response, or a ``ResponseBodyChannel`` fed as the body arrives.
-/// Created by the caller, then used only on the engine thread (hence unchecked).
+/// Created by the caller on an event loop's thread and used only there (hence unchecked); see ``CurlMulti``.
 final class CurlTransfer: @unchecked Sendable {
     /// Where the response goes.
     enum Delivery {
@@ -21,7 +21,7 @@ final class CurlTransfer: @unchecked Sendable {
     private let request: HTTPClientRequest
     fileprivate var delivery: Delivery?
     /// The easy handle, once made.
-    fileprivate var easy: UnsafeMutableRawPointer?
+    private(set) var easy: UnsafeMutableRawPointer?
     /// Whether a streamed transfer has handed its head to the channel.
     fileprivate var headDelivered = false
     private var headerList: UnsafeMutablePointer<curl_slist>?
@@ -106,6 +106,7 @@ final class CurlTransfer: @unchecked Sendable {
         set(lt_curl_easy_setopt_offset(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(request.maxResponseBytes)))
         set(lt_curl_easy_setopt_callback(easy, CURLOPT_WRITEFUNCTION, curlTransferWrite))
         set(lt_curl_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, context))
+        set(lt_curl_easy_setopt_pointer(easy, CURLOPT_PRIVATE, context))
         set(lt_curl_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer))
         set(lt_curl_easy_setopt_long(easy, CURLOPT_SSLVERSION, Int(CURL_SSLVERSION_TLSv1_2)))
         set(lt_curl_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 1))
@@ -156,6 +157,7 @@ final class CurlTransfer: @unchecked Sendable {
             else {
                 headerList = list
                 curl_easy_cleanup(easy)
+                self.easy = nil
                 release()
                 throw HTTPClientError(code: .invalidRequest, detail: "header \(field.name.debugDescription) is invalid")
             }
@@ -165,6 +167,7 @@ final class CurlTransfer: @unchecked Sendable {
         set(lt_curl_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(list)))
         if failed {
             curl_easy_cleanup(easy)
+            self.easy = nil
             release()
             // Not the URL: its path may hold the key asked for, and this detail reaches the error log.
             throw HTTPClientError(code: .invalidRequest, detail: "libcurl rejected an option of the request")

@@ -2,7 +2,7 @@ import Synchronization
 
 /// Hands a streamed response from the transfer thread to the task reading it, holding at most about
 /// `capacity` bytes: when that much is waiting, ``offer(_:)`` refuses and the transfer pauses until the reader
-/// has taken it (then `resume` asks the engine to continue the transfer).
+/// has taken it (then `resume` asks the loop driving the transfer to continue it).
 final class ResponseBodyChannel: Sendable {
     private enum Ending {
         case open
@@ -31,7 +31,7 @@ final class ResponseBodyChannel: Sendable {
         self.resume = resume
     }
 
-    // MARK: Transfer thread
+    // MARK: Transfer side (the loop driving it)
 
     /// The status and headers have arrived (only the first call counts).
     func deliverHead(_ head: HTTPClientResponse) {
@@ -131,7 +131,7 @@ final class ResponseBodyChannel: Sendable {
                     return (nil, false)
                 }
             }
-            // Outside the lock: the engine may deliver the held bytes from within curl_easy_pause, calling offer().
+            // Outside the lock: the loop may deliver the held bytes from within curl_easy_pause, calling offer().
             if unpause { resume() }
             if let ready { waiter.resume(returning: ready) }
         }

@@ -38,6 +38,8 @@ extension EventLoop {
                 throw HTTPServerError(code: .bindFailed, detail: "cannot listen on \(spec): \(reason)")
             }
             return listener
+        case .none:
+            throw HTTPServerError(code: .bindFailed, detail: "the auxiliary loop has no listening socket")
         }
     }
 

@@ -28,6 +28,8 @@ enum ListeningSocket: Sendable {
     case bind(host: String, port: Int)
     /// Accept on a socket the first loop bound (a duplicate descriptor the loop owns and closes).
     case shared(Int32)
+    /// No listener and no `evhttp`: the auxiliary loop that only runs tasks and their transfers.
+    case none
 }
 
 /// One libevent thread: an `event_base`, an `evhttp` and a listener on the socket the first loop bound; and the
@@ -105,6 +107,9 @@ final class EventLoop: @unchecked Sendable {
     private var stopping = false
     /// True while this loop writes its own response, so the output watcher leaves it alone.
     var sendingOwnResponse = false
+    /// The libcurl multi handle of each client that made requests on this loop, by client id (see
+    /// `EventLoop+Curl.swift`).
+    var curlMultis: [UInt64: CurlMulti] = [:]
 
     init(
         index: Int,
@@ -177,8 +182,10 @@ final class EventLoop: @unchecked Sendable {
             return
         }
         thread.store(pthread_self(), ordering: .releasing)
+        lt_set_current_loop(Unmanaged.passUnretained(self).toOpaque())
         ready(.success(boundPort))
         event_base_loop(base, EVLOOP_NO_EXIT_ON_EMPTY)
+        lt_set_current_loop(nil)
         thread.store(0, ordering: .releasing)
         tearDown()
         markExited()
@@ -215,7 +222,12 @@ final class EventLoop: @unchecked Sendable {
         event_priority_set(wake, 1)
         setupEvent = setup
         let handle = WakeEvent(event: wake)
-        inbox.withLock { $0.wake = handle }
+        inbox.withLock { inbox in
+            inbox.wake = handle
+            // Work queued before the loop was up (the auxiliary loop takes it from its first moment).
+            if !inbox.jobs.isEmpty || !inbox.commands.isEmpty { Self.schedule(&inbox) }
+        }
+        if case .none = socket { return (0, -1) }
 
         guard let http = evhttp_new(base) else {
             throw HTTPServerError(code: .loopFailed, detail: "evhttp_new failed")
@@ -268,6 +280,9 @@ final class EventLoop: @unchecked Sendable {
         // Producers still writing learn that their client is gone; evhttp_free below frees their requests.
         for stream in streams.values { stream.written?.resume(returning: false) }
         streams = [:]
+        // Transfers under way fail with `cancelled`; their tasks resume on the global executor (the inbox is closed).
+        for multi in curlMultis.values { multi.stop(because: "the event loop stopped") }
+        curlMultis = [:]
         // Requests still with the handler are abandoned; evhttp_free frees them with their connections.
         pending = [:]
         for context in connections.values { bodyLostConnection(context) }

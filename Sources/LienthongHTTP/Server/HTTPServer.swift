@@ -148,27 +148,7 @@ public final class HTTPServer: Sendable {
             try ReloadableTLSContext(configuration)
         }
         tlsContext.withLock { $0 = tls }
-        let perLoop = (configuration.maxConnections + configuration.eventLoops - 1) / configuration.eventLoops
-        let settings = LoopSettings(
-            maxHeaderBytes: configuration.maxHeaderBytes,
-            maxBodyBytes: configuration.maxBodyBytes,
-            maxConnections: perLoop,
-            readTimeout: Self.timeval(configuration.readTimeout),
-            writeTimeout: Self.timeval(configuration.writeTimeout),
-            idleTimeout: Self.timeval(configuration.idleTimeout),
-            maxBufferedResponseBytes: configuration.maxBufferedResponseBytes,
-            connection: EventLoop.StateMachine.Limits(
-                maxHeaderBytes: configuration.maxHeaderBytes,
-                maxBodyBytes: configuration.maxBodyBytes,
-                headerTimeout: configuration.headerTimeout,
-                handshakeTimeout: configuration.handshakeTimeout,
-                minBodyBytesPerSecond: configuration.minBodyBytesPerSecond,
-                streamedRoutes: configuration.streamedBodyRoutes),
-            // A deadline is overrun by at most a quarter of itself (and never checked more than once a second).
-            deadlineCheckInterval: Self.timeval(
-                min(.seconds(1), min(configuration.headerTimeout, configuration.handshakeTimeout) / 4)),
-            observer: configuration.observer
-        )
+        let settings = Self.loopSettings(configuration)
         let addresses = AddressLimiter(limit: configuration.maxConnectionsPerAddress)
         let handler = self.handler
         var loops: [EventLoop] = []
@@ -180,7 +160,8 @@ public final class HTTPServer: Sendable {
             let result = await withCheckedContinuation {
                 (continuation: CheckedContinuation<Result<(port: Int, socket: Int32), HTTPServerError>, Never>) in
                 Thread {
-                    lt_name_current_thread("lienthong-http-\(index)")
+                    // "lienthong-http" and the index fit the kernel's 15 bytes for loops 0-9.
+                    lt_name_current_thread("lienthong-http\(index)")
                     loop.threadMain(socket) { continuation.resume(returning: $0) }
                 }.start()
             }
@@ -204,6 +185,31 @@ public final class HTTPServer: Sendable {
             }
         }
         return (loops, port)
+    }
+
+    /// The limits and timeouts each loop of a server with `configuration` applies.
+    static func loopSettings(_ configuration: HTTPServerConfiguration) -> LoopSettings {
+        let perLoop = (configuration.maxConnections + configuration.eventLoops - 1) / configuration.eventLoops
+        return LoopSettings(
+            maxHeaderBytes: configuration.maxHeaderBytes,
+            maxBodyBytes: configuration.maxBodyBytes,
+            maxConnections: perLoop,
+            readTimeout: Self.timeval(configuration.readTimeout),
+            writeTimeout: Self.timeval(configuration.writeTimeout),
+            idleTimeout: Self.timeval(configuration.idleTimeout),
+            maxBufferedResponseBytes: configuration.maxBufferedResponseBytes,
+            connection: EventLoop.StateMachine.Limits(
+                maxHeaderBytes: configuration.maxHeaderBytes,
+                maxBodyBytes: configuration.maxBodyBytes,
+                headerTimeout: configuration.headerTimeout,
+                handshakeTimeout: configuration.handshakeTimeout,
+                minBodyBytesPerSecond: configuration.minBodyBytesPerSecond,
+                streamedRoutes: configuration.streamedBodyRoutes),
+            // A deadline is overrun by at most a quarter of itself (and never checked more than once a second).
+            deadlineCheckInterval: Self.timeval(
+                min(.seconds(1), min(configuration.headerTimeout, configuration.handshakeTimeout) / 4)),
+            observer: configuration.observer
+        )
     }
 
     private static func timeval(_ duration: Duration) -> Glibc.timeval {
