@@ -46,7 +46,15 @@ public final class NATSCluster: Sendable {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("lienthong-nats-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let ports = try (0..<count).map { _ in (try freePort(), try freePort(), try freePort()) }
+        // Distinct: a port free when asked can be handed out again by the next ask.
+        var taken = Set<Int>()
+        func distinctPort() throws -> Int {
+            while true {
+                let port = try freePort()
+                if taken.insert(port).inserted { return port }
+            }
+        }
+        let ports = try (0..<count).map { _ in (try distinctPort(), try distinctPort(), try distinctPort()) }
         let routes = ports.map { "nats-route://127.0.0.1:\($0.2)" }.joined(separator: ", ")
         var servers: [Server] = []
         for (index, port) in ports.enumerated() {
