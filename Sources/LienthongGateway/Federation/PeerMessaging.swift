@@ -102,6 +102,16 @@ struct PeerMessaging: Sendable {
         }
     }
 
+    /// The global configuration and its anchors for a request from another node at `time`, or why the node takes
+    /// none now (configuration expired or missing, anchors unusable).
+    func admission(at time: Date) -> Result<(GlobalConfiguration, CertificateVerifier), Problem> {
+        if let problem = peers.state.admitCrossNodeExchange(at: time) { return .failure(problem) }
+        guard let configuration = peers.state.snapshot.configuration, let trust = try? peers.trust(configuration) else {
+            return .failure(FederationProblems.untrustedNode("the global configuration's anchors"))
+        }
+        return .success((configuration, trust))
+    }
+
     /// Posts the read receipt of `message` back to its sender's node.
     func returnReceipt(_ receipt: [UInt8], of message: QueuedMessage, to node: GlobalConfiguration.Node) async
         -> Outcome

@@ -15,12 +15,11 @@ extension MessageExchange {
     /// repeated id, so a retry after a lost answer gets what the first attempt got).
     func receive(_ request: HTTPRequest, peers: PeerMessaging) async -> HTTPResponse {
         let started = now()
-        if let problem = peers.peers.state.admitCrossNodeExchange(at: started) {
-            return .problem(problem, requestID: nil)
+        let (configuration, trust): (GlobalConfiguration, CertificateVerifier)
+        switch peers.admission(at: started) {
+        case .failure(let problem): return .problem(problem, requestID: nil)
+        case .success(let admitted): (configuration, trust) = admitted
         }
-        guard let configuration = peers.peers.state.snapshot.configuration,
-            let trust = try? peers.peers.trust(configuration)
-        else { return .problem(FederationProblems.untrustedNode("the global configuration's anchors"), requestID: nil) }
         var admitted: DocumentMessage?
         let outcome = await upload.read(request) { message in
             admitted = message
@@ -36,13 +35,7 @@ extension MessageExchange {
             return .problem(problem, requestID: admitted?.id)
         case .success(let accepted): (message, uploads) = accepted
         }
-        let queued = QueuedMessage(
-            id: message.id, sender: message.sender, recipient: message.recipient, purpose: message.purpose,
-            subject: message.subject, envelope: message.bytes, messageHash: message.messageHash,
-            attachments: message.attachments.map {
-                .init(name: $0.name, mediaType: $0.mediaType, sha256: $0.sha256, length: $0.length)
-            },
-            acceptedAt: started, expiresAt: started.addingTimeInterval(settings.timeToLive.secondsValue))
+        let queued = queued(message, acceptedAt: started)
         let stored: MessageRecord
         do {
             if let first = try queue.record(id: message.id) {
@@ -120,12 +113,11 @@ extension MessageExchange {
     /// receipt again is answered the same way.
     func takeReadReceipt(_ request: HTTPRequest, peers: PeerMessaging) async -> HTTPResponse {
         let started = now()
-        if let problem = peers.peers.state.admitCrossNodeExchange(at: started) {
-            return .problem(problem, requestID: nil)
+        let (configuration, trust): (GlobalConfiguration, CertificateVerifier)
+        switch peers.admission(at: started) {
+        case .failure(let problem): return .problem(problem, requestID: nil)
+        case .success(let admitted): (configuration, trust) = admitted
         }
-        guard let configuration = peers.peers.state.snapshot.configuration,
-            let trust = try? peers.peers.trust(configuration)
-        else { return .problem(FederationProblems.untrustedNode("the global configuration's anchors"), requestID: nil) }
         let verified: VerifiedEnvelope
         do throws(TrustError) {
             verified = try EnvelopeVerifier.verify(

@@ -50,13 +50,7 @@ struct MessageExchange: Sendable {
             return .problem(problem, requestID: nil)
         case .success(let accepted): (message, uploads) = accepted
         }
-        let queued = QueuedMessage(
-            id: message.id, sender: message.sender, recipient: message.recipient, purpose: message.purpose,
-            subject: message.subject, envelope: message.bytes, messageHash: message.messageHash,
-            attachments: message.attachments.map {
-                .init(name: $0.name, mediaType: $0.mediaType, sha256: $0.sha256, length: $0.length)
-            },
-            acceptedAt: started, expiresAt: started.addingTimeInterval(settings.timeToLive.secondsValue))
+        let queued = queued(message, acceptedAt: started)
         let acceptance: MessageAcceptance
         do {
             // A repeated id keeps nothing of the new request; `accept` still settles two that race.
@@ -79,6 +73,17 @@ struct MessageExchange: Sendable {
             }
             return Self.accepted(message.id, state: .queued)
         }
+    }
+
+    /// `message` as the queue keeps it, accepted at `time` and living the configured time to live.
+    func queued(_ message: DocumentMessage, acceptedAt time: Date) -> QueuedMessage {
+        QueuedMessage(
+            id: message.id, sender: message.sender, recipient: message.recipient, purpose: message.purpose,
+            subject: message.subject, envelope: message.bytes, messageHash: message.messageHash,
+            attachments: message.attachments.map {
+                .init(name: $0.name, mediaType: $0.mediaType, sha256: $0.sha256, length: $0.length)
+            },
+            acceptedAt: time, expiresAt: time.addingTimeInterval(settings.timeToLive.secondsValue))
     }
 
     /// Checks a document's envelope for `consumer`: its own message, every signature valid with the origin naming
