@@ -6,8 +6,8 @@ extension PostgresEventLog {
         try run("subscribe") { connection throws(PostgresError) in
             _ = try connection.query(
                 """
-                INSERT INTO lienthong.event_subscriptions (id, consumer, service, registry, event_types, purpose, filter,
-                    created_ms, start_after)
+                INSERT INTO lienthong.event_subscriptions
+                    (id, consumer, service, registry, event_types, purpose, filter, created_ms, start_after)
                 VALUES ($1, $2, $3, $4, $5, $6, $7::bytea, $8::bigint, $9::bigint)
                 """,
                 [

@@ -45,7 +45,10 @@ public final class PostgresEventLog: EventLog {
                 guard inserted.affectedRows == 1 else { return false }
             } else {
                 try connection.query(
-                    "UPDATE lienthong.event_registries SET change_cursor = $2, last_sequence = $3::bigint WHERE registry = $1",
+                    """
+                    UPDATE lienthong.event_registries SET change_cursor = $2, last_sequence = $3::bigint
+                    WHERE registry = $1
+                    """,
                     [registry, cursor, String(last)], prepared: true)
             }
             for event in events {
@@ -109,8 +112,8 @@ public final class PostgresEventLog: EventLog {
             let through = max(byCount, byAge, current.firstRetained - 1)
             guard through >= current.firstRetained else { return 0 }
             let dropped = try connection.query(
-                "DELETE FROM lienthong.events WHERE registry = $1 AND sequence <= $2::bigint", [registry, String(through)],
-                prepared: true
+                "DELETE FROM lienthong.events WHERE registry = $1 AND sequence <= $2::bigint",
+                [registry, String(through)], prepared: true
             ).affectedRows ?? 0
             try connection.query(
                 "UPDATE lienthong.event_registries SET first_retained = $2::bigint WHERE registry = $1",
