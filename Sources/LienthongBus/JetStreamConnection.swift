@@ -177,7 +177,7 @@ public final class JetStreamConnection: Sendable {
             return js_PullSubscribe(&subscription, context, subject, durable, nil, &options, &code)
         }
         try NATSStatus.check(status, .stream, "consumer \(durable) on \(stream)", jetStream: code)
-        return PullConsumer(subscription: subscription)
+        return PullConsumer(subscription: subscription, connection: self, stream: stream, durable: durable)
     }
 
     /// Fails the publishes still waiting and closes the connection; later calls throw.

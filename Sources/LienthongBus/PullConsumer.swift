@@ -9,9 +9,15 @@ public final class PullConsumer: Sendable {
     }
 
     private let handle: Mutex<Handle>
+    private let connection: JetStreamConnection
+    private let stream: String
+    private let durable: String
 
-    init(subscription: OpaquePointer?) {
+    init(subscription: OpaquePointer?, connection: JetStreamConnection, stream: String, durable: String) {
         handle = Mutex(Handle(subscription: subscription))
+        self.connection = connection
+        self.stream = stream
+        self.durable = durable
     }
 
     /// Up to `batch` messages that are ready now; none (not an error) when the stream has none for this consumer.
@@ -24,7 +30,7 @@ public final class PullConsumer: Sendable {
     public func fetch(batch: Int, timeout: Duration) throws(JetStreamError) -> [FetchedMessage] {
         try handle.withLock { handle throws(JetStreamError) -> [FetchedMessage] in
             guard let subscription = handle.subscription else { throw JetStreamError(.fetch, "consumer closed") }
-            guard try Self.hasPending(subscription) else { return [] }
+            guard try hasPending() else { return [] }
             var request = jsFetchRequest()
             jsFetchRequest_Init(&request)
             request.Batch = Int32(batch)
@@ -50,26 +56,31 @@ public final class PullConsumer: Sendable {
 
     /// Whether the consumer has messages not yet delivered, or delivered and not acknowledged (due again after the
     /// ack wait).
-    private static func hasPending(_ subscription: OpaquePointer) throws(JetStreamError) -> Bool {
+    ///
+    /// Asked by stream and consumer name, not through the subscription: libnats 3.4 knows the consumer's name only
+    /// on a subscription whose subscribe created the consumer, and answers "invalid subscription" on one that bound
+    /// to an existing consumer (every node of an agency but the first, and a node restarted after a crash).
+    private func hasPending() throws(JetStreamError) -> Bool {
         var info: UnsafeMutablePointer<jsConsumerInfo>?
         var code = jsErrCode(0)
+        let context = try connection.context(.fetch)
         try NATSStatus.check(
-            natsSubscription_GetConsumerInfo(&info, subscription, nil, &code), .fetch, "consumer info", jetStream: code)
+            js_GetConsumerInfo(&info, context, stream, durable, nil, &code), .fetch, "consumer info", jetStream: code)
         defer { jsConsumerInfo_Destroy(info) }
         guard let info else { return false }
         return info.pointee.NumPending > 0 || info.pointee.NumAckPending > 0
     }
 
-    /// Unsubscribes (the durable consumer stays on the server).
+    /// Stops this node's interest; the durable consumer stays on the server for the agency's other nodes and for
+    /// this node's next start.
     public func close() {
         let subscription = handle.withLock { handle in
             defer { handle.subscription = nil }
             return handle.subscription
         }
-        if let subscription {
-            natsSubscription_Unsubscribe(subscription)
-            natsSubscription_Destroy(subscription)
-        }
+        // Not `natsSubscription_Unsubscribe`: on a subscription whose subscribe created the consumer, libnats
+        // deletes the consumer too. `Destroy` removes the interest and keeps the consumer.
+        if let subscription { natsSubscription_Destroy(subscription) }
     }
 
     deinit { close() }

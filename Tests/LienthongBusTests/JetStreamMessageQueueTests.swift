@@ -101,6 +101,23 @@ struct JetStreamMessageQueueTests {
         #expect(try await Self.pulled(second, count: 1) == ["m2"])
     }
 
+    /// Nodes of one agency share the durable consumer: the node that created it stopping (a restart, a scale-in)
+    /// must not delete it under the others, who would then pull nothing.
+    @Test func closingTheNodeThatCreatedTheConsumerLeavesItToTheOthers() async throws {
+        let cluster = try await NATSCluster.start()
+        defer { cluster.stop() }
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let creator = try Self.queue(cluster, directory: directory)
+        let other = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: other) }
+        let staying = try Self.queue(cluster, directory: other)
+        defer { staying.close() }
+        creator.close()
+        #expect(try await staying.accept(Self.message("m1")) == .stored)
+        #expect(try await Self.pulled(staying, count: 1) == ["m1"])
+    }
+
     @Test func aPublishNoServerAcknowledgesFailsWithinTheAckTimeout() async throws {
         let cluster = try await NATSCluster.start()
         let directory = try Self.temporaryDirectory()
