@@ -35,6 +35,12 @@ struct AuditIntegrityTests {
         #expect(refused.status == 503)
         #expect(refused.headers["Content-Type"] == "application/problem+json")
         #expect(refused.problemCode == "audit-unavailable")
+        // Documents too: reading an inbox is an exchange the log records.
+        let inbox = try await broken.get(
+            "/v1/inbox", headers: ["Authorization": "Bearer \(try broken.token("motcua.token"))"],
+            client: broken.client())
+        #expect(inbox.status == 503)
+        #expect(inbox.problemCode == "audit-unavailable")
         #expect(try await broken.get("/readyz", client: broken.client()).json == ["status": "not-ready"])
         let ready = try await broken.admin("/readyz", client: broken.client())
         #expect(ready.status == 503)
