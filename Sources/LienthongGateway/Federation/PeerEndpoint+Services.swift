@@ -40,9 +40,9 @@ extension PeerEndpoint {
             let problem = FederationProblems.untrustedNode("the global configuration's anchors")
             return .problem(problem, requestID: requestID)
         }
-        if let problem = Self.checkNode(
+        if let problem = await Self.admitNode(
             request.clientCertificateChain, member: consumerID.member.description, configuration: configuration,
-            trust: trust, at: now)
+            trust: trust, revocation: revocation, at: now)
         {
             return .problem(problem, requestID: requestID)
         }

@@ -21,6 +21,8 @@ struct PeerEndpoint: Sendable {
     let services: [String: String]
     /// What this node's grants give a consumer (``services(_:)``).
     let granted: GrantedServices
+    /// The node's own revocation sources (`node.json` `revocation`), which a node certificate passes too.
+    let revocation: ClientCertificateRevocation?
 
     /// The answer to a forwarded lookup of `registry`/`key`.
     func answer(_ request: HTTPRequest, registry: String, key: String) async -> HTTPResponse {
@@ -65,15 +67,16 @@ struct PeerEndpoint: Sendable {
         } catch {
             return await refuse(lookupRequest, FederationProblems.untrustedNode("the global configuration's anchors"))
         }
-        if let problem = Self.checkNode(
+        if let problem = await Self.admitNode(
             request.clientCertificateChain, member: consumerID.member.description, configuration: configuration,
-            trust: trust, at: now)
+            trust: trust, revocation: revocation, at: now)
         {
             return await refuse(lookupRequest, problem)
         }
         let pipeline = LookupPipeline(
             registries: lookups.registries,
-            signedRequests: SignedRequestVerifier(trust: trust, replay: lookups.signedRequests.replay, now: lookups.now),
+            signedRequests: SignedRequestVerifier(
+                trust: trust, replay: lookups.signedRequests.replay, now: lookups.now),
             admission: lookups.admission, fetch: lookups.fetch, signing: lookups.signing, audit: lookups.audit)
         let consumer = Consumer(id: consumerID, name: consumerID.description)
         switch await pipeline.run(kind, lookupRequest, consumer: .success(consumer)) {
@@ -90,11 +93,25 @@ struct PeerEndpoint: Sendable {
         }
     }
 
+    /// ``checkNode(_:member:configuration:trust:at:)``, then the node's own revocation sources for the certificate
+    /// (`trust.revoked-certificate`, or `trust.revocation-unavailable` where a source fails closed).
+    static func admitNode(
+        _ chain: [[UInt8]], member: String, configuration: GlobalConfiguration, trust: CertificateVerifier,
+        revocation: ClientCertificateRevocation?, at time: Date
+    ) async -> Problem? {
+        if let problem = checkNode(chain, member: member, configuration: configuration, trust: trust, at: time) {
+            return problem
+        }
+        // The configuration's CRLs are in `trust`; the node's own CRL files and OCSP responder apply to every
+        // client certificate it takes, a node's as a consumer's.
+        return await revocation?.check(chain: chain)
+    }
+
     /// Why the node presenting `chain` may not forward for `member`: no certificate, or one outside the federation's
     /// anchors (`federation.untrusted-node`); listed for no node (`federation.unknown-node`: never listed, or
     /// removed from the configuration); listed for a node that does not serve `member`
     /// (`federation.node-not-serving-member`). `nil` when it may.
-    static func checkNode(
+    private static func checkNode(
         _ chain: [[UInt8]], member: String, configuration: GlobalConfiguration, trust: CertificateVerifier,
         at time: Date
     ) -> Problem? {

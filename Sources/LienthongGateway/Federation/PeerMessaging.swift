@@ -42,6 +42,8 @@ struct PeerMessaging: Sendable {
     /// Lowercase hex SHA-256 of this node's TLS server certificate: how it finds itself among the configuration's
     /// nodes (`nil`: no TLS, so no listing can be this node).
     let ownFingerprint: String?
+    /// The node's own revocation sources (`node.json` `revocation`), which a sending node's certificate passes too.
+    let revocation: ClientCertificateRevocation?
     /// Countersigns a document on its way out: the sender's identity held here, else the receipt signer's.
     let identities: [ExchangeID: JWSSigningIdentity]
     let now: @Sendable () -> Date
@@ -192,16 +194,18 @@ struct PeerMessaging: Sendable {
 }
 
 extension PeerMessaging {
-    /// The messaging of a node with `peers`: its own server certificate's fingerprint and the forwarding's
-    /// identities.
+    /// The messaging of a node with `peers`: its own server certificate's fingerprint, the forwarding's
+    /// identities and the node's `revocation` sources.
     static func make(
-        _ configuration: GatewayConfiguration, peers: FederationPeers, forwarding: PeerForwarding
+        _ configuration: GatewayConfiguration, peers: FederationPeers, forwarding: PeerForwarding,
+        revocation: ClientCertificateRevocation?
     ) throws -> PeerMessaging {
         let fingerprint = try configuration.node.tls.map { settings in
             let chain = try Certificate.loadChain(from: configuration.dataPath(settings.certificate))
             return Hex.encode(Digest.sha256(chain.first?.derBytes ?? []))
         }
         return PeerMessaging(
-            peers: peers, ownFingerprint: fingerprint, identities: forwarding.identities, now: { Date() })
+            peers: peers, ownFingerprint: fingerprint, revocation: revocation, identities: forwarding.identities,
+            now: { Date() })
     }
 }

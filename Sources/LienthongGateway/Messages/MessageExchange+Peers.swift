@@ -23,7 +23,8 @@ extension MessageExchange {
         var admitted: DocumentMessage?
         let outcome = await upload.read(request) { message in
             admitted = message
-            return admitFromPeer(message, request: request, configuration: configuration, trust: trust, peers: peers)
+            return await admitFromPeer(
+                message, request: request, configuration: configuration, trust: trust, peers: peers)
         }
         let message: DocumentMessage
         let uploads: [AttachmentUpload]
@@ -86,11 +87,11 @@ extension MessageExchange {
     private func admitFromPeer(
         _ message: DocumentMessage, request: HTTPRequest, configuration: GlobalConfiguration,
         trust: CertificateVerifier, peers: PeerMessaging
-    ) -> Problem? {
+    ) async -> Problem? {
         guard let sender = ExchangeID(message.sender) else { return MessageProblems.invalid(at: "/sender") }
-        if let problem = PeerEndpoint.checkNode(
+        if let problem = await PeerEndpoint.admitNode(
             request.clientCertificateChain, member: sender.member.description, configuration: configuration,
-            trust: trust, at: now())
+            trust: trust, revocation: peers.revocation, at: now())
         {
             return problem
         }
@@ -140,9 +141,9 @@ extension MessageExchange {
             let issuer = ExchangeID(verified.member)
         else { return .problem(MessageProblems.notFound, requestID: id) }
         for member in [recipient.member.description, issuer.member.description] {
-            if let problem = PeerEndpoint.checkNode(
+            if let problem = await PeerEndpoint.admitNode(
                 request.clientCertificateChain, member: member, configuration: configuration, trust: trust,
-                at: started)
+                revocation: peers.revocation, at: started)
             {
                 return .problem(problem, requestID: id)
             }

@@ -67,6 +67,8 @@ final class GatewaySnapshot: Sendable {
             signedRequests: signedRequests, admission: admission, fetch: RegistryFetch(),
             signing: ResponseSigning(signers: signers, now: { Date() }), audit: audit
         )
+        // Consumers' client certificates and other nodes' pass the same revocation sources.
+        let revocation = try ClientCertificateRevocation.make(configuration, services: services, now: { Date() })
         // The provider side takes the pipeline as it is; the consumer side forwards what is not local.
         let peerEndpoint = services.peers.map { peers in
             PeerEndpoint(
@@ -74,7 +76,7 @@ final class GatewaySnapshot: Sendable {
                 services: Dictionary(
                     configuration.registries.map { ($0.name, $0.service.description) },
                     uniquingKeysWith: { a, _ in a }),
-                granted: GrantedServices(configuration: configuration, policy: policy))
+                granted: GrantedServices(configuration: configuration, policy: policy), revocation: revocation)
         }
         lookups.peers = try services.peers.map { peers in
             try PeerForwarding.make(configuration, peers: peers, keys: keys, developmentPKI: services.developmentPKI)
@@ -86,7 +88,9 @@ final class GatewaySnapshot: Sendable {
         }
         // Documents to and from other nodes sign and countersign with the same identities as forwarded lookups.
         messages.peers = try services.peers.flatMap { peers in
-            try lookups.peers.map { try PeerMessaging.make(configuration, peers: peers, forwarding: $0) }
+            try lookups.peers.map {
+                try PeerMessaging.make(configuration, peers: peers, forwarding: $0, revocation: revocation)
+            }
         }
         let router = SharingAPI(
             lookups: lookups, messages: messages,
@@ -97,7 +101,7 @@ final class GatewaySnapshot: Sendable {
             authenticator: ConsumerAuthenticator(
                 consumers: configuration.policy.consumers, tokenHashes: try dataDirectory.tokenHashes()
             ),
-            revocation: try ClientCertificateRevocation.make(configuration, services: services, now: { Date() }),
+            revocation: revocation,
             policy: policy, schemas: SchemaEndpoints(catalog: schemas),
             transparency: TransparencyEndpoint(
                 audit: audit.log, identities: try citizenIdentities(configuration, dataDirectory: dataDirectory),
