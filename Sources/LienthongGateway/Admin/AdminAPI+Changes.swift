@@ -30,30 +30,32 @@ extension AdminAPI {
         return .json(.object(body), status: status)
     }
 
-    /// Adds a grant, or replaces the one of the same consumer and service.
+    /// Adds a grant, or replaces the one of the same kind, consumer and service (or, kind `messages`, recipient).
     func putGrant(_ call: Call) async -> HTTPResponse {
-        guard case .success(let grant) = Self.object(call.request.body),
-            let consumer = grant["consumer"]?.stringValue, let service = grant["service"]?.stringValue
+        guard case .success(let grant) = Self.object(call.request.body), let identity = GrantIdentity(grant: .object(grant))
         else {
-            return .problem(AdminProblems.invalidBody("Send a grant object with consumer and service."), requestID: nil)
+            return .problem(
+                AdminProblems.invalidBody(
+                    "Send a grant object with consumer and service, or with kind messages, consumer and recipient."),
+                requestID: nil)
         }
         return await change(call, action: "grant.put") { files throws(Problem) in
-            try Self.upsert(&files, "grants.json", .object(grant)) {
-                $0["consumer"]?.stringValue == consumer && $0["service"]?.stringValue == service
-            }
+            try Self.upsert(&files, "grants.json", .object(grant)) { GrantIdentity(grant: $0) == identity }
         }
     }
 
-    /// Removes the grant of `?consumer=` on `?service=`.
+    /// Removes the grant named by `?consumer=` and `?service=` (a lookup grant, or with `?kind=events` an events
+    /// grant) or by `?consumer=` and `?recipient=` (a `messages` grant).
     func deleteGrant(_ call: Call) async -> HTTPResponse {
-        guard let consumer = call.request.queryValue("consumer"), let service = call.request.queryValue("service")
-        else {
-            return .problem(AdminProblems.invalidBody("Name the grant by ?consumer= and ?service=."), requestID: nil)
+        guard let identity = GrantIdentity(query: call.request) else {
+            return .problem(
+                AdminProblems.invalidBody(
+                    "Name the grant by ?consumer= and ?service= (with ?kind=events for an events grant), "
+                        + "or by ?consumer= and ?recipient=."),
+                requestID: nil)
         }
         return await change(call, action: "grant.delete") { files throws(Problem) in
-            try Self.remove(&files, "grants.json", what: "grant") {
-                $0["consumer"]?.stringValue == consumer && $0["service"]?.stringValue == service
-            }
+            try Self.remove(&files, "grants.json", what: "grant") { GrantIdentity(grant: $0) == identity }
         }
     }
 
