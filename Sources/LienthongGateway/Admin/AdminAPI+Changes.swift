@@ -32,7 +32,8 @@ extension AdminAPI {
 
     /// Adds a grant, or replaces the one of the same kind, consumer and service (or, kind `messages`, recipient).
     func putGrant(_ call: Call) async -> HTTPResponse {
-        guard case .success(let grant) = Self.object(call.request.body), let identity = GrantIdentity(grant: .object(grant))
+        guard case .success(let grant) = Self.object(call.request.body),
+            let identity = GrantIdentity(grant: .object(grant))
         else {
             return .problem(
                 AdminProblems.invalidBody(
