@@ -82,6 +82,20 @@ struct FederationTests {
         try await Self.expectLine(
             node.standardOutput, [#""event":"federation-configuration-accepted""#, #""version":1"#])
         #expect(try await Self.component(node, client: client).status == "up")
+        // Polling on, the node names the document it holds: the authority answers 304, not the document again.
+        try await Self.expectLine(
+            authority.standardOutput, [#""route":"/v1/federation/configuration""#, #""status":304"#])
+        let tag = try #require(served.headers["ETag"])
+        let same = try await authority.get(
+            "/v1/federation/configuration", headers: ["If-None-Match": tag], client: authority.client())
+        #expect(same.status == 304)
+        #expect(same.body.isEmpty)
+        #expect(same.headers["ETag"] == tag)
+        let other = try await authority.get(
+            "/v1/federation/configuration", headers: ["If-None-Match": #""0000", W/"1111""#],
+            client: authority.client())
+        #expect(other.status == 200)
+        #expect(other.body == served.body)
 
         // A new version: a member and its node added. The node takes it within a bounded poll and logs the change.
         try federation.edit("members.json") { members in

@@ -50,12 +50,20 @@ extension SharingAPI {
     }
 
     /// The authority's published global configuration, byte for byte as `lienthong federation publish` wrote it
-    /// (read on each request, so a new publication is served at once; publish replaces the file atomically).
-    func publishedConfiguration() -> HTTPResponse {
+    /// (read on each request, so a new publication is served at once; publish replaces the file atomically), or
+    /// 304 when the caller's `If-None-Match` names it: every node polls it, and it can reach a megabyte.
+    func publishedConfiguration(_ request: HTTPRequest) -> HTTPResponse {
         guard let authorityDocument else { return .problem(Self.notAnAuthority, requestID: nil) }
         guard let data = FileManager.default.contents(atPath: authorityDocument.path) else {
             return .problem(Self.notPublished, requestID: nil)
         }
-        return .jsonBytes([UInt8](data))
+        let bytes = [UInt8](data)
+        let tag = GlobalConfigurationTag(of: bytes)
+        if let held = request.headers["If-None-Match"], tag.isNamed(by: held) {
+            return HTTPResponse(status: 304, headers: ["ETag": tag.header])
+        }
+        var response = HTTPResponse.jsonBytes(bytes)
+        response.headers["ETag"] = tag.header
+        return response
     }
 }

@@ -51,7 +51,7 @@ struct SharingAPI: Sendable {
         builder.on(.schemas, .get) { _ in schemas.list() }
         builder.on(.schema, .get) { schemas.schema($0.parameters[0]) }
         builder.on(.validate, .post) { schemas.validate($0.parameters[0], body: $0.request.body) }
-        builder.on(.federationConfiguration, .get) { _ in publishedConfiguration() }
+        builder.on(.federationConfiguration, .get) { routed in publishedConfiguration(routed.request) }
         builder.on(.federationRecords, .post) { await forwardedRecord($0) }
         builder.on(.federationServices, .post) { await peerServices($0) }
         builder.on(.federationProfilePart, .post) { await forwardedProfilePart($0) }

@@ -78,14 +78,20 @@ struct FederationRefresh: Sendable {
         }
     }
 
-    /// One fetch, check and (when it moves the node forward) store.
+    /// One fetch, check and (when it moves the node forward) store. The fetch names the document held
+    /// (`If-None-Match`), so an authority with nothing new answers 304 and no body.
     func refresh(at time: Date) async {
         let body: [UInt8]
         do {
+            var headers: HTTPHeaders = [:]
+            if let held = state.snapshot.digest {
+                headers["If-None-Match"] = GlobalConfigurationTag(digest: held).header
+            }
             let response = try await client.send(
                 HTTPClientRequest(
-                    url: url, connectTimeout: .seconds(5), totalTimeout: .seconds(30),
+                    url: url, headers: headers, connectTimeout: .seconds(5), totalTimeout: .seconds(30),
                     maxResponseBytes: SignedGlobalConfiguration.maxBytes))
+            if response.status == 304 { return state.unchanged() }
             guard response.status == 200 else {
                 return refuse(FederationError(.fetchFailed, "the authority answered \(response.status)"), at: time)
             }
