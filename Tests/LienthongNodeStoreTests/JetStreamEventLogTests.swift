@@ -36,7 +36,9 @@ struct JetStreamEventLogTests {
     }
 
     @Test func eventsContinueTheSequenceWithTheirCursorAndSurviveReopening() async throws {
-        try await Self.withCluster { try Self.contract($0, $1).eventsContinueTheSequenceWithTheirCursorAndSurviveReopening() }
+        try await Self.withCluster {
+            try Self.contract($0, $1).eventsContinueTheSequenceWithTheirCursorAndSurviveReopening()
+        }
     }
 
     @Test func anAppendFromAStateThatMovedOnIsRefusedAndNothingMoves() async throws {
