@@ -106,16 +106,20 @@ struct JetStreamEventLogReliabilityTests {
 
     /// One node's change publisher: from its state, the next one to three changes (of `changes`), appended; an append
     /// refused or failed (a server gone, a leader being elected) is simply read again, as the publisher's next poll.
+    /// - Returns: how many of its appends another node's append had overtaken.
+    @discardableResult
     static func detect(
-        _ log: any EventLog, changes: Int, node: String, acknowledged: Acknowledged, deadline: ContinuousClock.Instant
-    ) async throws {
+        _ log: any EventLog, changes: Int, node: String, acknowledged: Acknowledged = Acknowledged(),
+        deadline: ContinuousClock.Instant = .now + .seconds(120)
+    ) async throws -> Int {
+        var refused = 0
         while ContinuousClock.now < deadline {
             guard let state = try? log.state(registry: "population") else {
                 try await Task.sleep(for: .milliseconds(20))
                 continue
             }
             let after = Int(state.cursor) ?? 0
-            if after >= changes { return }
+            if after >= changes { return refused }
             let batch = (after + 1)...min(after + Int.random(in: 1...3), changes)
             let events = batch.enumerated().map { offset, change in
                 event(change, sequence: state.lastSequence + Int64(offset) + 1, node: node)
@@ -126,9 +130,11 @@ struct JetStreamEventLogReliabilityTests {
                     baselines: [:])
                 acknowledged.events.withLock { $0 += events }
             } catch {
+                if error.code == .sequenceConflict { refused += 1 }
                 try await Task.sleep(for: .milliseconds(error.code == .sequenceConflict ? 1 : 20))
             }
         }
+        return refused
     }
 
     @Test func killingOneOfThreeServersWhileTwoNodesAppendLosesNoAcknowledgedEventAndKeepsOrder() async throws {
@@ -156,7 +162,13 @@ struct JetStreamEventLogReliabilityTests {
             }
             #expect(victim != nil, "no leader found for the stream")
 
-            let stored = try nodes[1].events(registry: "population", after: 0, limit: 1000)
+            // Read once the stream answers again (its new leader may still be settling).
+            var stored: [StoredEvent] = []
+            _ = try await Poll.until(within: .seconds(30), every: .milliseconds(100)) {
+                let read = try? nodes[1].events(registry: "population", after: 0, limit: 1000)
+                stored = read ?? []
+                return read != nil
+            }
             let acked = acknowledged.events.withLock { $0 }
             // Every change once, in order, without a gap; both nodes did publish.
             #expect(stored.map(\.sequence) == (1...Int64(changes)).map { $0 }, "a gap or a repeat in the sequence")

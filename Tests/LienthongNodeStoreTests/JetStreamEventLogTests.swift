@@ -10,10 +10,12 @@ import Testing
 @Suite(.serialized)
 struct JetStreamEventLogTests {
     /// A log on `cluster` over its own node store in `directory` (a node); each call a new connection.
-    static func log(_ cluster: NATSCluster, _ directory: URL, node: String = "a") throws -> JetStreamEventLog {
+    static func log(
+        _ cluster: NATSCluster, _ directory: URL, node: String = "a", ackTimeout: Duration = .seconds(10)
+    ) throws -> JetStreamEventLog {
         try JetStreamEventLog(
             local: try SQLiteEventLog(path: directory.appendingPathComponent("events-\(node).sqlite")),
-            settings: .init(servers: cluster.urls, replicas: 3), name: "test-\(node)")
+            settings: .init(servers: cluster.urls, replicas: 3, ackTimeout: ackTimeout), name: "test-\(node)")
     }
 
     static func temporaryDirectory() throws -> URL {
@@ -62,7 +64,8 @@ struct JetStreamEventLogTests {
             let start = EventRegistryState(cursor: "0", lastSequence: 0, firstRetained: 1)
             #expect(try a.state(registry: "population") == start)
             #expect(try b.state(registry: "population") == start)
-            // Both read change 1 from the same state; each node's own store would take its append.
+            // Both read change 1 from the same state; each node's own store would take its append. Here b comes after
+            // a's publish and sees it; the race below is where the stream's expected sequence refuses.
             try a.append(registry: "population", from: start, events: [contract.event(1)], cursor: "1", baselines: [:])
             #expect(throws: EventLogError(.sequenceConflict, "")) {
                 try b.append(
@@ -83,7 +86,8 @@ struct JetStreamEventLogTests {
             let refused = try await withThrowingTaskGroup(of: Int.self) { group in
                 for (index, node) in racers.enumerated() {
                     group.addTask {
-                        try await PostgresEventLogTests.detect(node, changes: changes + 3, node: "node-\(index)")
+                        try await JetStreamEventLogReliabilityTests.detect(
+                            node, changes: changes + 3, node: "node-\(index)")
                     }
                 }
                 return try await group.reduce(0, +)
@@ -93,6 +97,46 @@ struct JetStreamEventLogTests {
             #expect(stored.map(\.key) == (4...changes + 3).map { "person-\($0)" }, "a change published twice or never")
             #expect(Set(stored.map { $0.id.prefix(6) }) == ["node-0", "node-1"])
             #expect(refused > 0)
+        }
+    }
+
+    @Test func anAppendCutShortHoldsItsPlaceUntilAbandonedThenItsChangesAreReadAgain() async throws {
+        try await Self.withCluster { cluster, directory in
+            let a = try Self.log(cluster, directory, node: "a", ackTimeout: .seconds(1))
+            let b = try Self.log(cluster, directory, node: "b", ackTimeout: .seconds(1))
+            let contract = Self.contract(cluster, directory)
+            let first = contract.event(1)
+            try a.append(registry: "population", from: nil, events: [first], cursor: "1", baselines: [:])
+            let one = EventRegistryState(cursor: "1", lastSequence: 1, firstRetained: 1)
+            // a's append of changes 2 to 4 stops after its first event, as a crash would stop it: its second event
+            // repeats an id the stream already holds, so JetStream stores nothing at 3.
+            var repeated = contract.event(3)
+            repeated.id = first.id
+            #expect(throws: EventLogError(.sequenceConflict, "")) {
+                try a.append(
+                    registry: "population", from: one, events: [contract.event(2), repeated, contract.event(4)],
+                    cursor: "4", baselines: [:])
+            }
+            #expect(try b.events(registry: "population", after: 0, limit: 10).map(\.sequence) == [1, 2])
+            // Meanwhile it holds its place: b reads the state before it, and an append from there is refused.
+            #expect(try b.state(registry: "population") == one)
+            #expect(throws: EventLogError(.sequenceConflict, "")) {
+                try b.append(
+                    registry: "population", from: one, events: [contract.event(2)], cursor: "2", baselines: [:])
+            }
+            // Abandoned (three acknowledgement timeouts without a publish): detection resumes at its start, after the
+            // event that was stored, so the changes are read again: published at least once, never lost.
+            var resumed: EventRegistryState?
+            _ = try await Poll.until(within: .seconds(20), every: .milliseconds(200)) {
+                resumed = try b.state(registry: "population")
+                return resumed?.lastSequence == 2
+            }
+            #expect(resumed == EventRegistryState(cursor: "1", lastSequence: 2, firstRetained: 1))
+            try b.append(
+                registry: "population", from: resumed, events: [contract.event(3), contract.event(4)], cursor: "3",
+                baselines: [:])
+            let after = EventRegistryState(cursor: "3", lastSequence: 4, firstRetained: 1)
+            #expect(try a.state(registry: "population") == after)
         }
     }
 }
