@@ -151,6 +151,8 @@ let package = Package(
             name: "LienthongNodeStoreTests",
             dependencies: [
                 "LienthongNodeStore", "LienthongAudit", "LienthongStorage", "LienthongTrust", "LienthongTesting",
+                // The JetStream event log runs the EventLogContract too.
+                "LienthongBus",
             ],
             swiftSettings: swiftSettings),
         .testTarget(

@@ -72,7 +72,7 @@ public final class GatewayNode: Sendable {
             metrics: Metrics(), httpClient: httpClient, connectorVariables: agency?.variables ?? [:],
             developmentPKI: pki, rateLimits: RateLimitStore(clock: ContinuousClock()),
             messages: try Self.messageQueue(configuration, store: store), attachments: try store.openAttachments(),
-            events: try store.openEvents(),
+            events: try Self.eventLog(configuration, store: store),
             federation: federation,
             peers: configuration.node.federation.flatMap { settings in
                 federation.map { FederationPeers(state: $0, settings: settings, dataPath: configuration.dataPath) }

@@ -1,0 +1,152 @@
+import CNats
+import Foundation
+
+/// The synchronous calls the change-event log makes: a Limits stream per registry, a publish that names the stream
+/// sequence it must follow, reads and purges by sequence. Each blocks the caller for one round trip (as a PostgreSQL
+/// call does); the event log is called from the change publisher and from `GET /v1/events`.
+extension JetStreamConnection {
+    /// Where a stream stands: its first and last sequence and how many messages it holds.
+    struct StreamPosition: Sendable, Equatable {
+        var first: UInt64
+        var last: UInt64
+        var messages: UInt64
+    }
+
+    /// What a publish with an expected last sequence came to.
+    enum ExpectedPublish: Sendable, Equatable {
+        /// Stored (or, a repeat of a stored id, found stored) at this sequence.
+        case stored(sequence: UInt64, duplicate: Bool)
+        /// The stream's last sequence was not the one expected: another writer published first.
+        case wrongLastSequence
+    }
+
+    /// Limits of an event stream: how many messages and how old (`nil`: no limit).
+    struct StreamLimits: Sendable, Hashable {
+        var maxMessages: Int?
+        var maxAge: Duration?
+    }
+
+    /// Creates the Limits stream `name` over the one `subject`, or updates its limits and replicas.
+    func ensureLimitsStream(
+        name: String, subject: String, replicas: Int, duplicateWindow: Duration, limits: StreamLimits
+    ) throws(JetStreamError) {
+        let context = try context(.stream)
+        var existing: UnsafeMutablePointer<jsStreamInfo>?
+        var code = jsErrCode(0)
+        let found = js_GetStreamInfo(&existing, context, name, nil, &code)
+        if let existing { jsStreamInfo_Destroy(existing) }
+        guard found == NATS_OK || found == NATS_NOT_FOUND else {
+            throw JetStreamError(.stream, NATSStatus.describe(found, "stream info \(name)", jetStream: code))
+        }
+        try NATSStatus.withCStrings([subject]) { list throws(JetStreamError) in
+            var config = jsStreamConfig()
+            jsStreamConfig_Init(&config)
+            let status = name.withCString { cName in
+                config.Name = cName
+                config.Subjects = list
+                config.SubjectsLen = 1
+                config.Storage = js_FileStorage
+                config.Retention = js_LimitsPolicy
+                config.Discard = js_DiscardOld
+                config.MaxMsgs = Int64(limits.maxMessages ?? -1)
+                config.MaxAge = limits.maxAge?.nanoseconds ?? 0
+                config.Replicas = Int64(replicas)
+                config.Duplicates = Int64(duplicateWindow.nanoseconds)
+                var info: UnsafeMutablePointer<jsStreamInfo>?
+                let status =
+                    found == NATS_OK
+                    ? js_UpdateStream(&info, context, &config, nil, &code)
+                    : js_AddStream(&info, context, &config, nil, &code)
+                if let info { jsStreamInfo_Destroy(info) }
+                return status
+            }
+            try NATSStatus.check(status, .stream, "stream \(name)", jetStream: code)
+        }
+    }
+
+    /// The position of stream `name`, or `nil` if there is no such stream.
+    func position(stream name: String) throws(JetStreamError) -> StreamPosition? {
+        let context = try context(.fetch)
+        var info: UnsafeMutablePointer<jsStreamInfo>?
+        var code = jsErrCode(0)
+        let status = js_GetStreamInfo(&info, context, name, nil, &code)
+        defer { if let info { jsStreamInfo_Destroy(info) } }
+        if status == NATS_NOT_FOUND { return nil }
+        try NATSStatus.check(status, .fetch, "stream info \(name)", jetStream: code)
+        guard let state = info?.pointee.State else { return nil }
+        return StreamPosition(first: state.FirstSeq, last: state.LastSeq, messages: state.Msgs)
+    }
+
+    /// Publishes `payload` on `subject` with `headers` and `Nats-Msg-Id: messageID`, stored only if the stream's last
+    /// sequence is `expectedLast` (0: the subject holds no message yet); waits for the acknowledgement.
+    /// - Throws: ``JetStreamError/Code/publish`` if JetStream refused for another reason or did not answer in time.
+    func publish(
+        subject: String, messageID: String, payload: [UInt8], headers: [(String, String)], expectedLast: UInt64
+    ) throws(JetStreamError) -> ExpectedPublish {
+        let context = try context(.publish)
+        var message: OpaquePointer?
+        let created = payload.withUnsafeBufferPointer {
+            natsMsg_Create(
+                &message, subject, nil, UnsafeRawPointer($0.baseAddress)?.assumingMemoryBound(to: CChar.self),
+                Int32($0.count))
+        }
+        try NATSStatus.check(created, .publish, "message")
+        defer { natsMsg_Destroy(message) }
+        for (name, value) in headers {
+            try NATSStatus.check(natsMsgHeader_Set(message, name, value), .publish, "header")
+        }
+        var options = jsPubOptions()
+        jsPubOptions_Init(&options)
+        options.MaxWait = ackTimeout.milliseconds
+        // The stream sequence survives purges, the subject's does not: the stream's is checked, except for the first
+        // message, which JetStream 2.9 can only require through "no message on the subject yet".
+        if expectedLast == 0 { options.ExpectNoMessage = true } else { options.ExpectLastSeq = expectedLast }
+        var ack: UnsafeMutablePointer<jsPubAck>?
+        var code = jsErrCode(0)
+        let status = messageID.withCString { id in
+            options.MsgId = id
+            return js_PublishMsg(&ack, context, message, &options, &code)
+        }
+        defer { if let ack { jsPubAck_Destroy(ack) } }
+        if code == JSStreamWrongLastSequenceErr { return .wrongLastSequence }
+        try NATSStatus.check(status, .publish, "publish", jetStream: code)
+        guard let ack else { throw JetStreamError(.publish, "publish: no acknowledgement") }
+        return .stored(sequence: ack.pointee.Sequence, duplicate: ack.pointee.Duplicate)
+    }
+
+    /// The message at `sequence` of stream `name` (payload and the headers asked for), or `nil` if it is gone.
+    func message(
+        stream name: String, sequence: UInt64, headers: [String]
+    ) throws(JetStreamError) -> (payload: [UInt8], headers: [String: String])? {
+        let context = try context(.fetch)
+        var message: OpaquePointer?
+        var code = jsErrCode(0)
+        let status = js_GetMsg(&message, context, name, sequence, nil, &code)
+        defer { if let message { natsMsg_Destroy(message) } }
+        if status == NATS_NOT_FOUND { return nil }
+        try NATSStatus.check(status, .fetch, "get \(name) #\(sequence)", jetStream: code)
+        var payload: [UInt8] = []
+        let length = Int(natsMsg_GetDataLength(message))
+        if length > 0, let data = natsMsg_GetData(message) {
+            payload = Array(UnsafeRawBufferPointer(start: data, count: length))
+        }
+        var found: [String: String] = [:]
+        for header in headers {
+            var value: UnsafePointer<CChar>?
+            if natsMsgHeader_Get(message, header, &value) == NATS_OK, let value {
+                found[header] = String(cString: value)
+            }
+        }
+        return (payload, found)
+    }
+
+    /// Purges the messages of stream `name` below sequence `below`.
+    func purge(stream name: String, below: UInt64) throws(JetStreamError) {
+        let context = try context(.stream)
+        var options = jsOptions()
+        jsOptions_Init(&options)
+        options.Stream.Purge.Sequence = below
+        var code = jsErrCode(0)
+        try NATSStatus.check(js_PurgeStream(context, name, &options, &code), .stream, "purge \(name)", jetStream: code)
+    }
+}
