@@ -56,34 +56,48 @@ public final class SQLiteMessageQueue: MessageQueue {
     }
 
     public func accept(_ message: QueuedMessage) throws(MessageQueueError) -> MessageAcceptance {
+        try accept([message])[0]
+    }
+
+    /// One transaction, so one sync of the file, for the whole batch (`synchronous=FULL` syncs each commit).
+    public func accept(_ messages: [QueuedMessage]) throws(MessageQueueError) -> [MessageAcceptance] {
         try run("accept") { database throws(StorageError) in
-            try database.transaction { database throws(StorageError) -> MessageAcceptance in
-                if let existing = try Self.record(id: message.id, in: database) { return .duplicate(existing) }
-                _ = try database.query(
-                    """
-                    INSERT INTO messages (id, sender, recipient, purpose, subject, envelope, message_hash,
-                        accepted_ms, expires_ms, state, next_attempt_ms)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?8)
-                    """,
-                    [
-                        .text(message.id), .text(message.sender), .text(message.recipient), .text(message.purpose),
-                        .text(message.subject), .blob(message.envelope), .text(message.messageHash),
-                        .integer(Self.milliseconds(message.acceptedAt)), .integer(Self.milliseconds(message.expiresAt)),
-                    ])
-                for (position, attachment) in message.attachments.enumerated() {
-                    _ = try database.query(
-                        """
-                        INSERT INTO message_attachments (message_id, position, name, media_type, sha256, length)
-                        VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                        """,
-                        [
-                            .text(message.id), .integer(Int64(position)), .text(attachment.name),
-                            .text(attachment.mediaType), .text(attachment.sha256), .integer(Int64(attachment.length)),
-                        ])
-                }
-                return .stored
+            try database.transaction { database throws(StorageError) -> [MessageAcceptance] in
+                var acceptances: [MessageAcceptance] = []
+                for message in messages { acceptances.append(try Self.insert(message, in: database)) }
+                return acceptances
             }
         }
+    }
+
+    /// Inserts `message` unless its id is stored (within the caller's transaction).
+    private static func insert(
+        _ message: QueuedMessage, in database: SQLiteDatabase
+    ) throws(StorageError) -> MessageAcceptance {
+        if let existing = try Self.record(id: message.id, in: database) { return .duplicate(existing) }
+        _ = try database.query(
+            """
+            INSERT INTO messages (id, sender, recipient, purpose, subject, envelope, message_hash,
+                accepted_ms, expires_ms, state, next_attempt_ms)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?8)
+            """,
+            [
+                .text(message.id), .text(message.sender), .text(message.recipient), .text(message.purpose),
+                .text(message.subject), .blob(message.envelope), .text(message.messageHash),
+                .integer(Self.milliseconds(message.acceptedAt)), .integer(Self.milliseconds(message.expiresAt)),
+            ])
+        for (position, attachment) in message.attachments.enumerated() {
+            _ = try database.query(
+                """
+                INSERT INTO message_attachments (message_id, position, name, media_type, sha256, length)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                """,
+                [
+                    .text(message.id), .integer(Int64(position)), .text(attachment.name),
+                    .text(attachment.mediaType), .text(attachment.sha256), .integer(Int64(attachment.length)),
+                ])
+        }
+        return .stored
     }
 
     public func due(at now: Date, limit: Int) throws(MessageQueueError) -> [MessageRecord] {
