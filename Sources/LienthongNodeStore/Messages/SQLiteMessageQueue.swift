@@ -5,8 +5,10 @@ import Synchronization
 /// The embedded message queue: `messages.sqlite` in the node's data directory, its own file beside the audit log.
 ///
 /// WAL with `synchronous=FULL`, as the audit log: a message accepted, delivered or acknowledged survives a process
-/// crash and a power cut once the call returns. One connection behind a mutex; the operator's CLI may open the same
-/// file from another process (SQLite's locks and busy timeout serialise them).
+/// crash and a power cut once the call returns. One connection behind a mutex writes; the reads have a connection
+/// of their own, so a lookup (a send's check for its id, `GET /v1/messages/{id}`) never waits behind a commit's
+/// sync. The operator's CLI may open the same file from another process (SQLite's locks and busy timeout serialise
+/// them).
 public final class SQLiteMessageQueue: MessageQueue {
     private struct State: @unchecked Sendable {
         // Only touched under the mutex.
@@ -14,6 +16,8 @@ public final class SQLiteMessageQueue: MessageQueue {
     }
 
     private let state: Mutex<State>
+    /// The connection of the reads; WAL lets it read the last commit while the writer commits the next.
+    private let reader: Mutex<State>
 
     /// The columns every record query selects, in ``row(_:attachments:)`` order.
     private static let columns = """
@@ -50,6 +54,7 @@ public final class SQLiteMessageQueue: MessageQueue {
                 try database.execute("ALTER TABLE messages ADD COLUMN receipt_return_ms INTEGER")
             }
             state = Mutex(State(database: database))
+            reader = Mutex(State(database: try SQLiteDatabase(path: path.path, mode: .readOnly)))
         } catch {
             throw MessageQueueError(.storage, "open \(path.lastPathComponent): \(error.code)")
         }
@@ -157,7 +162,7 @@ public final class SQLiteMessageQueue: MessageQueue {
     }
 
     public func record(id: String) throws(MessageQueueError) -> MessageRecord? {
-        try run("read") { database throws(StorageError) in try Self.record(id: id, in: database) }
+        try run("read", reading: true) { database throws(StorageError) in try Self.record(id: id, in: database) }
     }
 
     public func inbox(recipient: String, limit: Int) throws(MessageQueueError) -> [MessageRecord] {
@@ -206,10 +211,20 @@ public final class SQLiteMessageQueue: MessageQueue {
 
     // MARK: - Rows
 
+    /// Runs `body` on the writing connection, or with `reading` on the reads' connection.
     private func run<T>(
-        _ operation: String, _ body: (SQLiteDatabase) throws(StorageError) -> T
+        _ operation: String, reading: Bool = false, _ body: (SQLiteDatabase) throws(StorageError) -> T
     ) throws(MessageQueueError) -> T {
-        try state.withLock { state throws(MessageQueueError) -> T in
+        if reading {
+            return try reader.withLock { state throws(MessageQueueError) -> T in
+                do throws(StorageError) {
+                    return try body(state.database)
+                } catch {
+                    throw MessageQueueError(.storage, "\(operation): \(error.code)")
+                }
+            }
+        }
+        return try state.withLock { state throws(MessageQueueError) -> T in
             do throws(StorageError) {
                 return try body(state.database)
             } catch {
@@ -227,7 +242,7 @@ public final class SQLiteMessageQueue: MessageQueue {
     }
 
     private func records(_ clause: String, _ bindings: [SQLiteValue]) throws(MessageQueueError) -> [MessageRecord] {
-        try run("read") { database throws(StorageError) in
+        try run("read", reading: true) { database throws(StorageError) in
             try database.query("SELECT \(Self.columns) FROM messages \(clause)", bindings).map {
                 row throws(StorageError) in try Self.row(row, attachments: Self.attachments(of: row, in: database))
             }
