@@ -47,6 +47,10 @@ public final class JetStreamMessageQueue: MessageQueue {
     private let settings: Settings
     /// The consumer of each member's stream made so far, by stream name.
     private let consumers = Mutex<[String: PullConsumer]>([:])
+    /// Stored messages whose acknowledgement failed, to acknowledge at the next pull.
+    private let unacknowledged = Mutex<[FetchedMessage]>([])
+    /// The most of them kept: the consumer's ack-pending limit (`MaxAckPending`).
+    static let maxUnacknowledged = 4096
 
     /// Connects, and creates or updates the stream (and binds the consumer) of every member in `members`.
     /// - Throws: ``JetStreamError`` if the cluster cannot be reached or refuses a stream.
@@ -99,9 +103,14 @@ public final class JetStreamMessageQueue: MessageQueue {
         return try await local.claim(at: now, limit: limit, lease: lease)
     }
 
-    /// Moves up to `limit` messages per member stream from JetStream into the node store, in stream order, each
-    /// acknowledged once stored.
+    /// Moves up to `limit` messages per member stream from JetStream into the node store, in stream order: each
+    /// fetched batch stored in one commit, then acknowledged with one round trip.
     private func pull(limit: Int) async throws(MessageQueueError) {
+        acknowledge(
+            unacknowledged.withLock { waiting in
+                defer { waiting = [] }
+                return waiting
+            })
         for consumer in consumers.withLock({ Array($0.values) }) {
             let fetched: [FetchedMessage]
             do throws(JetStreamError) {
@@ -109,10 +118,23 @@ public final class JetStreamMessageQueue: MessageQueue {
             } catch {
                 throw MessageQueueError(.storage, error.description)
             }
-            for message in fetched {
-                // A payload that is no message (nothing this node published) is acknowledged away, not retried.
-                if let queued = QueuedMessage(busPayload: message.payload) { _ = try await local.accept(queued) }
-                try? message.acknowledge()
+            guard !fetched.isEmpty else { continue }
+            // A payload that is no message (nothing this node published) is acknowledged away, not retried.
+            _ = try await local.accept(fetched.compactMap { QueuedMessage(busPayload: $0.payload) })
+            acknowledge(fetched)
+        }
+    }
+
+    /// Acknowledges messages the node store holds; a batch whose ack fails is acknowledged again at the next pull
+    /// (meanwhile JetStream may deliver it again after the ack wait, which the store takes as repeats).
+    private func acknowledge(_ batch: [FetchedMessage]) {
+        do throws(JetStreamError) {
+            try FetchedMessage.acknowledge(batch)
+        } catch {
+            unacknowledged.withLock { waiting in
+                waiting.append(contentsOf: batch)
+                // Past the consumer's ack-pending limit the oldest have been delivered again long ago.
+                waiting.removeFirst(max(0, waiting.count - Self.maxUnacknowledged))
             }
         }
     }

@@ -109,6 +109,17 @@ public final class FetchedMessage: Sendable {
         }
     }
 
+    /// Acknowledges `batch` with one round trip: every ack but the last leaves without waiting, the last
+    /// (``acknowledge()``) waits for the server's confirmation, which comes after the earlier ones (one connection
+    /// carries them in order to the consumer's leader).
+    public static func acknowledge(_ batch: [FetchedMessage]) throws(JetStreamError) {
+        guard let last = batch.last else { return }
+        for message in batch.dropLast() {
+            try NATSStatus.check(natsMsg_Ack(message.handle.message, nil), .fetch, "ack")
+        }
+        try last.acknowledge()
+    }
+
     /// Acknowledges it and waits for the server to confirm: the stream may forget it. An ack left in the client's
     /// buffer when the connection closes would be lost, and the stream would hand the message to the next puller
     /// after the ack wait (which the receiver must still take as a repeat, after a crash).

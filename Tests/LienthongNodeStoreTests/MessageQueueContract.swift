@@ -79,6 +79,17 @@ struct MessageQueueContract {
         #expect(try queue.receiptsToReturn(at: now + 3600, limit: 10).isEmpty)
     }
 
+    /// A batch a bus consumer handed over: each id stored once (one stored before, or twice in the batch, is a
+    /// repeat), due in the batch's order.
+    func aBatchIsAcceptedInItsOrderOnce() async throws {
+        let queue = try open()
+        #expect(try await queue.accept(message("m1")) == .stored)
+        let acceptances = try await queue.accept([message("m3"), message("m1"), message("m2"), message("m3")])
+        #expect(acceptances.map { $0 == .stored } == [true, false, true, false])
+        #expect(try await queue.due(at: now + 5, limit: 10).map(\.message.id) == ["m1", "m3", "m2"])
+        #expect(try open().record(id: "m2")?.message == message("m2"))
+    }
+
     func aBatchIsDeliveredInItsOrderOnce() async throws {
         let queue = try open()
         for (offset, id) in ["b1", "b2", "b3"].enumerated() {

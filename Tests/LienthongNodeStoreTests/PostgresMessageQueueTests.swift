@@ -35,6 +35,7 @@ struct PostgresMessageQueueTests {
     }
 
     @Test func aBatchIsDeliveredInItsOrderOnce() async throws { try await contract().aBatchIsDeliveredInItsOrderOnce() }
+    @Test func aBatchIsAcceptedInItsOrderOnce() async throws { try await contract().aBatchIsAcceptedInItsOrderOnce() }
 
     @Test func attachmentChunksRoundTrip() throws {
         let url = try database()

@@ -45,6 +45,7 @@ struct SQLiteMessageQueueTests {
     }
 
     @Test func aBatchIsDeliveredInItsOrderOnce() async throws { try await contract().aBatchIsDeliveredInItsOrderOnce() }
+    @Test func aBatchIsAcceptedInItsOrderOnce() async throws { try await contract().aBatchIsAcceptedInItsOrderOnce() }
 
     @Test func attachmentFilesRoundTrip() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-attachments-\(UUID())")

@@ -13,6 +13,11 @@ public protocol MessageQueue: Sendable {
     ///   when its id is already stored (whatever the new one holds).
     func accept(_ message: QueuedMessage) async throws(MessageQueueError) -> MessageAcceptance
 
+    /// Stores `messages` in the given order, each once per id, durable together (one commit where the engine can):
+    /// a batch a bus consumer handed over.
+    /// - Returns: for each, what accepting it alone would have answered.
+    func accept(_ messages: [QueuedMessage]) async throws(MessageQueueError) -> [MessageAcceptance]
+
     /// The queued messages whose next attempt is due at `now`, oldest first, at most `limit`.
     func due(at now: Date, limit: Int) async throws(MessageQueueError) -> [MessageRecord]
 
@@ -71,6 +76,13 @@ extension MessageQueue {
         id: String, recipient: String, receipt: [UInt8], at time: Date
     ) throws(MessageQueueError) -> Bool {
         try acknowledge(id: id, recipient: recipient, receipt: receipt, at: time, returnAt: nil)
+    }
+
+    /// One acceptance after the other, for engines whose writes commit one at a time anyway.
+    public func accept(_ messages: [QueuedMessage]) async throws(MessageQueueError) -> [MessageAcceptance] {
+        var acceptances: [MessageAcceptance] = []
+        for message in messages { acceptances.append(try await accept(message)) }
+        return acceptances
     }
 
     /// One ``deliver(id:receipt:at:)`` after the other, for engines whose writes commit one at a time anyway.

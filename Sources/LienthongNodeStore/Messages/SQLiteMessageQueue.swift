@@ -5,8 +5,10 @@ import Synchronization
 /// The embedded message queue: `messages.sqlite` in the node's data directory, its own file beside the audit log.
 ///
 /// WAL with `synchronous=FULL`, as the audit log: a message accepted, delivered or acknowledged survives a process
-/// crash and a power cut once the call returns. One connection behind a mutex; the operator's CLI may open the same
-/// file from another process (SQLite's locks and busy timeout serialise them).
+/// crash and a power cut once the call returns. One connection behind a mutex writes; the reads have a connection
+/// of their own, so a lookup (a send's check for its id, `GET /v1/messages/{id}`) never waits behind a commit's
+/// sync. The operator's CLI may open the same file from another process (SQLite's locks and busy timeout serialise
+/// them).
 public final class SQLiteMessageQueue: MessageQueue {
     private struct State: @unchecked Sendable {
         // Only touched under the mutex.
@@ -14,6 +16,8 @@ public final class SQLiteMessageQueue: MessageQueue {
     }
 
     private let state: Mutex<State>
+    /// The connection of the reads; WAL lets it read the last commit while the writer commits the next.
+    private let reader: Mutex<State>
 
     /// The columns every record query selects, in ``row(_:attachments:)`` order.
     private static let columns = """
@@ -50,40 +54,55 @@ public final class SQLiteMessageQueue: MessageQueue {
                 try database.execute("ALTER TABLE messages ADD COLUMN receipt_return_ms INTEGER")
             }
             state = Mutex(State(database: database))
+            reader = Mutex(State(database: try SQLiteDatabase(path: path.path, mode: .readOnly)))
         } catch {
             throw MessageQueueError(.storage, "open \(path.lastPathComponent): \(error.code)")
         }
     }
 
     public func accept(_ message: QueuedMessage) throws(MessageQueueError) -> MessageAcceptance {
+        try accept([message])[0]
+    }
+
+    /// One transaction, so one sync of the file, for the whole batch (`synchronous=FULL` syncs each commit).
+    public func accept(_ messages: [QueuedMessage]) throws(MessageQueueError) -> [MessageAcceptance] {
         try run("accept") { database throws(StorageError) in
-            try database.transaction { database throws(StorageError) -> MessageAcceptance in
-                if let existing = try Self.record(id: message.id, in: database) { return .duplicate(existing) }
-                _ = try database.query(
-                    """
-                    INSERT INTO messages (id, sender, recipient, purpose, subject, envelope, message_hash,
-                        accepted_ms, expires_ms, state, next_attempt_ms)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?8)
-                    """,
-                    [
-                        .text(message.id), .text(message.sender), .text(message.recipient), .text(message.purpose),
-                        .text(message.subject), .blob(message.envelope), .text(message.messageHash),
-                        .integer(Self.milliseconds(message.acceptedAt)), .integer(Self.milliseconds(message.expiresAt)),
-                    ])
-                for (position, attachment) in message.attachments.enumerated() {
-                    _ = try database.query(
-                        """
-                        INSERT INTO message_attachments (message_id, position, name, media_type, sha256, length)
-                        VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                        """,
-                        [
-                            .text(message.id), .integer(Int64(position)), .text(attachment.name),
-                            .text(attachment.mediaType), .text(attachment.sha256), .integer(Int64(attachment.length)),
-                        ])
-                }
-                return .stored
+            try database.transaction { database throws(StorageError) -> [MessageAcceptance] in
+                var acceptances: [MessageAcceptance] = []
+                for message in messages { acceptances.append(try Self.insert(message, in: database)) }
+                return acceptances
             }
         }
+    }
+
+    /// Inserts `message` unless its id is stored (within the caller's transaction).
+    private static func insert(
+        _ message: QueuedMessage, in database: SQLiteDatabase
+    ) throws(StorageError) -> MessageAcceptance {
+        if let existing = try Self.record(id: message.id, in: database) { return .duplicate(existing) }
+        _ = try database.query(
+            """
+            INSERT INTO messages (id, sender, recipient, purpose, subject, envelope, message_hash,
+                accepted_ms, expires_ms, state, next_attempt_ms)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?8)
+            """,
+            [
+                .text(message.id), .text(message.sender), .text(message.recipient), .text(message.purpose),
+                .text(message.subject), .blob(message.envelope), .text(message.messageHash),
+                .integer(Self.milliseconds(message.acceptedAt)), .integer(Self.milliseconds(message.expiresAt)),
+            ])
+        for (position, attachment) in message.attachments.enumerated() {
+            _ = try database.query(
+                """
+                INSERT INTO message_attachments (message_id, position, name, media_type, sha256, length)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                """,
+                [
+                    .text(message.id), .integer(Int64(position)), .text(attachment.name),
+                    .text(attachment.mediaType), .text(attachment.sha256), .integer(Int64(attachment.length)),
+                ])
+        }
+        return .stored
     }
 
     public func due(at now: Date, limit: Int) throws(MessageQueueError) -> [MessageRecord] {
@@ -143,7 +162,7 @@ public final class SQLiteMessageQueue: MessageQueue {
     }
 
     public func record(id: String) throws(MessageQueueError) -> MessageRecord? {
-        try run("read") { database throws(StorageError) in try Self.record(id: id, in: database) }
+        try run("read", reading: true) { database throws(StorageError) in try Self.record(id: id, in: database) }
     }
 
     public func inbox(recipient: String, limit: Int) throws(MessageQueueError) -> [MessageRecord] {
@@ -192,10 +211,20 @@ public final class SQLiteMessageQueue: MessageQueue {
 
     // MARK: - Rows
 
+    /// Runs `body` on the writing connection, or with `reading` on the reads' connection.
     private func run<T>(
-        _ operation: String, _ body: (SQLiteDatabase) throws(StorageError) -> T
+        _ operation: String, reading: Bool = false, _ body: (SQLiteDatabase) throws(StorageError) -> T
     ) throws(MessageQueueError) -> T {
-        try state.withLock { state throws(MessageQueueError) -> T in
+        if reading {
+            return try reader.withLock { state throws(MessageQueueError) -> T in
+                do throws(StorageError) {
+                    return try body(state.database)
+                } catch {
+                    throw MessageQueueError(.storage, "\(operation): \(error.code)")
+                }
+            }
+        }
+        return try state.withLock { state throws(MessageQueueError) -> T in
             do throws(StorageError) {
                 return try body(state.database)
             } catch {
@@ -213,7 +242,7 @@ public final class SQLiteMessageQueue: MessageQueue {
     }
 
     private func records(_ clause: String, _ bindings: [SQLiteValue]) throws(MessageQueueError) -> [MessageRecord] {
-        try run("read") { database throws(StorageError) in
+        try run("read", reading: true) { database throws(StorageError) in
             try database.query("SELECT \(Self.columns) FROM messages \(clause)", bindings).map {
                 row throws(StorageError) in try Self.row(row, attachments: Self.attachments(of: row, in: database))
             }
