@@ -5,7 +5,10 @@ import LienthongTrust
 // lienthong-bench-crypto: ES256 and EdDSA sign/s and verify/s through LienthongTrust for an envelope-sized
 // (~1 KB JCS) message, next to `openssl speed` figures parsed from --openssl FILE. Prints a Markdown table.
 //
-//   lienthong-bench-crypto [--seconds N] [--openssl FILE] [--sample-envelope FILE]
+//   lienthong-bench-crypto [--seconds N] [--openssl FILE] [--sample-envelope FILE] [--profile-verify]
+//
+// --profile-verify runs only the cached envelope verification (each algorithm for N CPU seconds) and prints its
+// rate: the loop to put under `perf record -g`, without the other figures' samples.
 //
 // Two LienthongTrust figures per operation:
 // - "JWS": JWSSigningIdentity.sign (the node's prepared signer) / PublicKey.verify over the JWS signing input (protected || "." || JCS(message)),
@@ -22,14 +25,17 @@ struct BenchError: Error, CustomStringConvertible {
 var seconds = 3.0
 var opensslFile: String?
 var sampleFile: String?
+var profileVerify = false
 var arguments = CommandLine.arguments.dropFirst()
 while let word = arguments.popFirst() {
     switch word {
     case "--seconds": seconds = Double(arguments.popFirst() ?? "") ?? seconds
     case "--openssl": opensslFile = arguments.popFirst()
     case "--sample-envelope": sampleFile = arguments.popFirst()
+    case "--profile-verify": profileVerify = true
     default:
-        FileHandle.standardError.write(Data("usage: lienthong-bench-crypto [--seconds N] [--openssl FILE]\n".utf8))
+        FileHandle.standardError.write(
+            Data("usage: lienthong-bench-crypto [--seconds N] [--openssl FILE] [--profile-verify]\n".utf8))
         exit(2)
     }
 }
@@ -145,6 +151,13 @@ do {
         let publicKey = key.publicKey
         guard publicKey.verify(signature: signature, data: input, algorithm: algorithm) else {
             throw BenchError(description: "\(algorithm.rawValue) signature does not verify")
+        }
+
+        if profileVerify {
+            _ = try EnvelopeVerifier.verify(envelope, trust: verifier, at: now)
+            let rate = try measure(seconds: seconds) { _ = try EnvelopeVerifier.verify(envelope, trust: verifier, at: now) }
+            print("\(algorithm.rawValue) envelope verify, chain cached: \(String(format: "%.0f", rate))/s")
+            continue
         }
 
         // `openssl speed` signs a 20-byte buffer: the same input isolates Lienthong's own overhead.
