@@ -98,8 +98,9 @@ extension CertificateVerifier {
         }
         let entry = ChainCache.Entry(
             leaf: leaf, chain: built, publicKey: publicKey,
-            verifiers: (try? publicKey.get()).map(PreparedVerifier.all(for:)) ?? [:], thumbprint: leaf.sha256Thumbprint, member: leaf.member,
-            allowsDigitalSignature: leaf.allowsDigitalSignature, validFrom: from, validUntil: until)
+            verifiers: (try? publicKey.get()).map(PreparedVerifier.all(for:)) ?? [:],
+            thumbprint: leaf.sha256Thumbprint, member: leaf.member, allowsDigitalSignature: leaf.allowsDigitalSignature,
+            validFrom: from, validUntil: until)
         trustStore.chains.store(entry, for: key)
         return entry
     }
@@ -118,6 +119,7 @@ extension CertificateVerifier {
         if let expectedMember, !member.hasSameCodePoints(as: expectedMember) {
             throw TrustError(.wrongMember, "certificate names \(member), expected \(expectedMember)")
         }
-        return VerifiedChain(leaf: entry.leaf, chain: entry.chain, member: member, leafKey: entry.publicKey, verifiers: entry.verifiers)
+        return VerifiedChain(
+            leaf: entry.leaf, chain: entry.chain, member: member, leafKey: entry.publicKey, verifiers: entry.verifiers)
     }
 }
