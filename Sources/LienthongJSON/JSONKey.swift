@@ -1,3 +1,5 @@
+import Foundation
+
 /// A string that compares and hashes by its Unicode code points (its UTF-8 bytes), as JSON compares member
 /// names and strings (RFC 8259 §8.3, RFC 8785, JSON Schema equality).
 ///
@@ -74,13 +76,16 @@ extension String {
     ///
     /// Use it wherever JSON text or a signed value is compared with an expected one: `==` would also accept a
     /// canonically equivalent string (NFD for NFC, U+212A KELVIN SIGN for "K").
-    @inlinable
     public func hasSameCodePoints(as other: String) -> Bool {
         let lhs = utf8
         let rhs = other.utf8
         guard lhs.count == rhs.count else { return false }
         let contiguous: Bool?? = lhs.withContiguousStorageIfAvailable { left in
-            rhs.withContiguousStorageIfAvailable { right in left.elementsEqual(right) }
+            rhs.withContiguousStorageIfAvailable { right in
+                // memcmp: `elementsEqual` walks byte by byte, and a signature's `x5c` or header text is kilobytes.
+                guard let first = left.baseAddress, let second = right.baseAddress else { return true }
+                return memcmp(first, second, left.count) == 0
+            }
         }
         if let contiguous, let equal = contiguous { return equal }
         return lhs.elementsEqual(rhs)

@@ -20,14 +20,16 @@ public enum JWSVerifier {
     public static func verify(
         _ signature: JWSSignature, payload: [UInt8], trust: CertificateVerifier, expectedMember: String?, at time: Date
     ) throws(TrustError) -> VerifiedSignature {
-        let header = try JWSHeader(protected: signature.protected)
+        // A header seen before (same text, chain still valid) comes from the trust store's HeaderCache, chain and all.
+        let signer = try trust.signer(protected: signature.protected, at: time)
+        let header = signer.header
         let bytes: [UInt8]
         do {
             bytes = try Base64URL.decode(signature.signature)
         } catch {
             throw TrustError(.malformedBase64, "signature is not base64url (kid \(header.keyID))")
         }
-        let chain = try trust.verify(signer: header, expectedMember: expectedMember, at: time)
+        let (chain, entry) = try trust.verify(signer, expectedMember: expectedMember, at: time)
         let publicKey = try chain.publicKey
         guard publicKey.type.supports(header.algorithm) else {
             throw TrustError(
@@ -45,6 +47,7 @@ public enum JWSVerifier {
         guard chain.verify(signature: bytes, data: input, algorithm: header.algorithm) else {
             throw TrustError(.badSignature, "signature of kid \(header.keyID) does not verify")
         }
+        trust.keep(signer, chain: entry)
         return VerifiedSignature(
             algorithm: header.algorithm, keyID: header.keyID, issuedAt: header.issuedAt, member: chain.member,
             chain: chain.chain, canonicalValue: Base64URL.encode(canonicalForm(of: bytes, algorithm: header.algorithm)))

@@ -1,6 +1,52 @@
 public import Foundation
+import LienthongJSON
 
 extension CertificateVerifier {
+    /// A protected header as read for a signature: from the store's ``HeaderCache`` with its validated chain, or
+    /// freshly parsed (its chain not yet checked).
+    struct Signer {
+        /// The header.
+        let header: JWSHeader
+        /// Its validated chain, if the same header text was read and its chain validated before and that still holds.
+        let cached: ChainCache.Entry?
+        /// Where the header is kept once its chain is validated.
+        let key: HeaderCache.Key
+    }
+
+    /// Reads the protected header `protected`: from the store's ``HeaderCache`` if the same text (by code points) was
+    /// read and its chain validated before and that validation holds at `time`, else with
+    /// ``JWSHeader/init(protected:)``.
+    /// - Throws: what ``JWSHeader/init(protected:)`` throws.
+    func signer(protected: String, at time: Date) throws(TrustError) -> Signer {
+        let key = HeaderCache.Key(protected: JSONKey(protected), revocation: revocationCheck)
+        if let entry = trustStore.headers.entry(for: key, at: time) {
+            return Signer(header: entry.header, cached: entry.chain, key: key)
+        }
+        return Signer(header: try JWSHeader(protected: protected), cached: nil, key: key)
+    }
+
+    /// Verifies the `x5c` chain of a header read by ``signer(protected:at:)``: a header found in the store's
+    /// ``HeaderCache`` has its chain already; otherwise as ``verify(signer:expectedMember:at:)``.
+    /// - Returns: the verified chain and the cache entry to ``keep(_:chain:)`` once the signature verified.
+    func verify(
+        _ signer: Signer, expectedMember: String?, at time: Date
+    ) throws(TrustError) -> (verified: VerifiedChain, entry: ChainCache.Entry) {
+        let entry: ChainCache.Entry
+        if let cached = signer.cached {
+            entry = cached
+        } else {
+            entry = try chainEntry(for: signer.header, at: time)
+        }
+        return (try accept(entry, expectedMember: expectedMember, requireDigitalSignature: true), entry)
+    }
+
+    /// Keeps a header read from its text in the store's ``HeaderCache`` with its validated chain: called once a
+    /// signature under it verified, so that only headers that signed something are kept.
+    func keep(_ signer: Signer, chain entry: ChainCache.Entry) {
+        guard signer.cached == nil else { return }
+        trustStore.headers.store(HeaderCache.Entry(header: signer.header, chain: entry), for: signer.key)
+    }
+
     /// Verifies the `x5c` chain of a JWS header like ``verify(chain:expectedMember:at:requireDigitalSignature:)``;
     /// a chain already in the store's ``ChainCache`` (by its `x5c` text) is not even decoded.
     /// - Throws: what ``JWSHeader/certificateChain()`` throws for a chain not yet cached, then what
@@ -8,15 +54,18 @@ extension CertificateVerifier {
     public func verify(signer header: JWSHeader, expectedMember: String?, at time: Date) throws(TrustError)
         -> VerifiedChain
     {
+        try accept(chainEntry(for: header, at: time), expectedMember: expectedMember, requireDigitalSignature: true)
+    }
+
+    /// The validated chain of `header`'s `x5c`, from the ``ChainCache`` (after checking the `kid` against it) or
+    /// validated now.
+    private func chainEntry(for header: JWSHeader, at time: Date) throws(TrustError) -> ChainCache.Entry {
         let key = ChainCache.Key(x5c: header.encodedChain, revocation: revocationCheck)
-        let entry: ChainCache.Entry
         if let cached = trustStore.chains.entry(for: key, at: time) {
             try header.checkKeyID(thumbprint: cached.thumbprint)
-            entry = cached
-        } else {
-            entry = try validate(header.certificateChain(), key: key, at: time)
+            return cached
         }
-        return try accept(entry, expectedMember: expectedMember, requireDigitalSignature: true)
+        return try validate(header.certificateChain(), key: key, at: time)
     }
 
     /// Validates `chain` (trying again `clockSkew` earlier or later for an expired or not yet valid certificate)
@@ -49,8 +98,9 @@ extension CertificateVerifier {
         }
         let entry = ChainCache.Entry(
             leaf: leaf, chain: built, publicKey: publicKey,
-            verifiers: (try? publicKey.get()).map(PreparedVerifier.all(for:)) ?? [:], thumbprint: leaf.sha256Thumbprint, member: leaf.member,
-            allowsDigitalSignature: leaf.allowsDigitalSignature, validFrom: from, validUntil: until)
+            verifiers: (try? publicKey.get()).map(PreparedVerifier.all(for:)) ?? [:],
+            thumbprint: leaf.sha256Thumbprint, member: leaf.member, allowsDigitalSignature: leaf.allowsDigitalSignature,
+            validFrom: from, validUntil: until)
         trustStore.chains.store(entry, for: key)
         return entry
     }
@@ -69,6 +119,7 @@ extension CertificateVerifier {
         if let expectedMember, !member.hasSameCodePoints(as: expectedMember) {
             throw TrustError(.wrongMember, "certificate names \(member), expected \(expectedMember)")
         }
-        return VerifiedChain(leaf: entry.leaf, chain: entry.chain, member: member, leafKey: entry.publicKey, verifiers: entry.verifiers)
+        return VerifiedChain(
+            leaf: entry.leaf, chain: entry.chain, member: member, leafKey: entry.publicKey, verifiers: entry.verifiers)
     }
 }

@@ -19,6 +19,8 @@ public struct TrustStore: Sendable {
     let store: X509StoreBox
     /// The chains validated against this store.
     public let chains: ChainCache
+    /// The signatures' protected headers read, with their chains validated against this store.
+    public let headers: HeaderCache
     /// The trust anchors.
     public let anchors: [Certificate]
     /// The configured CRLs.
@@ -31,7 +33,8 @@ public struct TrustStore: Sendable {
         try self.init(anchors: anchors, revocationLists: revocationLists, cachedChains: ChainCache.defaultCapacity)
     }
 
-    /// A store like ``init(anchors:revocationLists:)`` that keeps up to `cachedChains` validated chains.
+    /// A store like ``init(anchors:revocationLists:)`` that keeps up to `cachedChains` validated chains (and as many
+    /// signature headers).
     /// - Throws: ``TrustError/Code/untrustedCertificate`` without anchors.
     public init(
         anchors: [Certificate], revocationLists: [CertificateRevocationList], cachedChains: Int
@@ -53,6 +56,7 @@ public struct TrustStore: Sendable {
         self.anchors = anchors
         self.revocationLists = revocationLists
         self.chains = ChainCache(capacity: cachedChains)
+        self.headers = HeaderCache(capacity: cachedChains)
     }
 
     /// A store from PEM files: every certificate in `anchorFiles` is an anchor; each of `revocationListFiles` is a CRL.

@@ -5,15 +5,19 @@ import LienthongTrust
 // lienthong-bench-crypto: ES256 and EdDSA sign/s and verify/s through LienthongTrust for an envelope-sized
 // (~1 KB JCS) message, next to `openssl speed` figures parsed from --openssl FILE. Prints a Markdown table.
 //
-//   lienthong-bench-crypto [--seconds N] [--openssl FILE] [--sample-envelope FILE]
+//   lienthong-bench-crypto [--seconds N] [--openssl FILE] [--sample-envelope FILE] [--profile-verify]
+//
+// --profile-verify runs only the cached envelope verification (each algorithm for N CPU seconds) and prints its
+// rate: the loop to put under `perf record -g`, without the other figures' samples.
 //
 // Two LienthongTrust figures per operation:
-// - "JWS": JWSSigningIdentity.sign (the node's prepared signer) / PublicKey.verify over the JWS signing input (protected || "." || JCS(message)),
-//   the same primitive `openssl speed` measures (plus SHA-256 of ~2.6 KB);
-// - "envelope": EnvelopeSigner.sign with the node's identity (JCS, header with x5c, base64url) and EnvelopeVerifier.verify (header parse,
-//   x5c decode, the chain from the trust store's ChainCache, member check, signature), what the gateway pays per response,
-//   with its ratio to openssl speed (issue 14 target for verify: >= 0.7); then verify from the envelope's bytes (JSON parse
-//   included) and with the chain validated every time (a new trust store per call: the cost before the cache).
+// - "JWS": JWSSigningIdentity.sign (the node's prepared signer) / PublicKey.verify over the JWS signing input
+//   (protected || "." || JCS(message)), the same primitive `openssl speed` measures (plus SHA-256 of ~2.6 KB);
+// - "envelope": EnvelopeSigner.sign with the node's identity (JCS, header with x5c, base64url) and
+//   EnvelopeVerifier.verify (the header and its chain from the trust store's HeaderCache, member check, JCS,
+//   signature), what the gateway pays per response, with its ratio to openssl speed (issue 14 target for verify:
+//   >= 0.7); then verify from the envelope's bytes (JSON parse included) and with the chain validated every time
+//   (a new trust store per call: the cost before the cache).
 
 struct BenchError: Error, CustomStringConvertible {
     var description: String
@@ -22,14 +26,17 @@ struct BenchError: Error, CustomStringConvertible {
 var seconds = 3.0
 var opensslFile: String?
 var sampleFile: String?
+var profileVerify = false
 var arguments = CommandLine.arguments.dropFirst()
 while let word = arguments.popFirst() {
     switch word {
     case "--seconds": seconds = Double(arguments.popFirst() ?? "") ?? seconds
     case "--openssl": opensslFile = arguments.popFirst()
     case "--sample-envelope": sampleFile = arguments.popFirst()
+    case "--profile-verify": profileVerify = true
     default:
-        FileHandle.standardError.write(Data("usage: lienthong-bench-crypto [--seconds N] [--openssl FILE]\n".utf8))
+        FileHandle.standardError.write(
+            Data("usage: lienthong-bench-crypto [--seconds N] [--openssl FILE] [--profile-verify]\n".utf8))
         exit(2)
     }
 }
@@ -116,11 +123,13 @@ do {
         let build = "release build"
     #endif
     print("JCS(message) = \(payload.count) bytes; \(seconds) CPU s per figure, counted per CPU second like openssl speed; \(build)")
-    print("")
-    print("| algorithm | operation | openssl speed /s (20-byte input) | LienthongTrust /s, same 20 bytes | ratio "
-        + "| LienthongTrust /s, JWS signing input | ratio | LienthongTrust envelope /s | ratio "
-        + "| envelope from bytes /s | envelope, chain validated each time /s |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    if !profileVerify {
+        print("")
+        print("| algorithm | operation | openssl speed /s (20-byte input) | LienthongTrust /s, same 20 bytes | ratio "
+            + "| LienthongTrust /s, JWS signing input | ratio | LienthongTrust envelope /s | ratio "
+            + "| envelope from bytes /s | envelope, chain validated each time /s |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    }
     var inputSizes: [String] = []
     for (type, algorithm, marker) in [
         (KeyType.p256, JWSAlgorithm.es256, "(nistp256)"), (.ed25519, .edDSA, "(Ed25519)"),
@@ -145,6 +154,15 @@ do {
         let publicKey = key.publicKey
         guard publicKey.verify(signature: signature, data: input, algorithm: algorithm) else {
             throw BenchError(description: "\(algorithm.rawValue) signature does not verify")
+        }
+
+        if profileVerify {
+            _ = try EnvelopeVerifier.verify(envelope, trust: verifier, at: now)
+            let rate = try measure(seconds: seconds) {
+                _ = try EnvelopeVerifier.verify(envelope, trust: verifier, at: now)
+            }
+            print("\(algorithm.rawValue) envelope verify, chain cached: \(String(format: "%.0f", rate))/s")
+            continue
         }
 
         // `openssl speed` signs a 20-byte buffer: the same input isolates Lienthong's own overhead.
