@@ -47,7 +47,7 @@ public struct PostgresConnector: RegistryConnector {
             .init(
                 conninfo: conninfo, maximumConnections: max(1, configuration.poolSize),
                 connectTimeout: .milliseconds(configuration.connectTimeoutMs),
-                checkoutTimeout: .milliseconds(configuration.checkoutTimeoutMs)))
+                checkoutTimeout: .milliseconds(configuration.checkoutTimeoutMs), onEventLoops: true))
     }
 
     /// Runs the lookup query with `key` as `$1`.

@@ -81,7 +81,9 @@ final class LoopSocketWatch: SocketWatch {
 }
 
 private let loopSocketReady: @convention(c) (Int32, Int16, UnsafeMutableRawPointer?) -> Void = { _, events, context in
-    Unmanaged<LoopSocketWatch>.fromOpaque(context!).takeUnretainedValue().fire(events)
+    // Its owner may let it go from inside `ready` (a connection dropped when its work ends): keep it until then.
+    let watch = Unmanaged<LoopSocketWatch>.fromOpaque(context!).takeUnretainedValue()
+    withExtendedLifetime(watch) { watch.fire(events) }
 }
 
 /// The event loops as seen from modules below LienthongHTTP (`SocketLoops` in LienthongCore).

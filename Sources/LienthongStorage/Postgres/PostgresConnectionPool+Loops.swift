@@ -4,16 +4,16 @@ import Synchronization
 extension PostgresConnectionPool {
     /// Runs `work` on one connection, statement after statement, and returns every result.
     ///
-    /// On an event loop (or, for a caller on none, the auxiliary loop) the work runs on that loop's own
-    /// connections of this pool, through libpq's nonblocking API driven by the loop's events: no thread waits, and
-    /// the caller resumes on the loop. Only a process without event loops (some tools, the storage's own unit tests)
-    /// runs it blocking on a pooled connection's queue instead.
+    /// With ``Configuration/onEventLoops``, on an event loop (or, for a caller on none, the auxiliary loop) the work
+    /// runs on that loop's own connections of this pool, through libpq's nonblocking API driven by the loop's
+    /// events: no thread waits, and the caller resumes on the loop. Otherwise, or in a process without event loops
+    /// (some tools), it runs blocking on a pooled connection's queue.
     /// - Parameter work: Chooses each statement from the results so far; `nil` ends the work.
     /// - Returns: The results of the statements, in order.
     /// - Throws: The first statement's failure (an open transaction is rolled back first), or as
     ///   ``query(_:_:prepared:)``.
     public nonisolated func run(_ work: @escaping PostgresWork) async throws(PostgresError) -> [PostgresResult] {
-        guard let loop = SocketLoops.forCaller else {
+        guard configuration.onEventLoops, let loop = SocketLoops.forCaller else {
             return try await withConnection { connection throws(PostgresError) in
                 var results: [PostgresResult] = []
                 while let statement = work(results) {
@@ -73,6 +73,12 @@ final class PostgresPoolLoops: Sendable {
 
     private let state = Mutex(State())
     private let requestIDs = Atomic<UInt64>(0)
+    /// The key of this pool's residents: each of them keeps it alive, so its identity is never reused while one
+    /// is left on a loop (a removal still under way when the pool goes cannot hit a newer pool's).
+    private let key = ResidentKey()
+
+    /// Closes the pool's connections on the loops when the pool goes without ``PostgresConnectionPool/close()``.
+    deinit { close() }
 
     func nextRequestID() -> UInt64 { requestIDs.add(1, ordering: .relaxed).newValue }
 
@@ -85,8 +91,8 @@ final class PostgresPoolLoops: Sendable {
     func connections(on loop: any SocketLoop, configuration: PostgresConnectionPool.Configuration)
         -> PostgresLoopConnections
     {
-        let resident = loop.resident(ObjectIdentifier(self)) {
-            let made = PostgresLoopConnections(configuration: configuration, loop: loop)
+        let resident = loop.resident(ObjectIdentifier(key)) {
+            let made = PostgresLoopConnections(configuration: configuration, loop: loop, key: key)
             state.withLock { $0.loops[ObjectIdentifier(loop)] = (loop, made) }
             return made
         }
@@ -106,7 +112,7 @@ final class PostgresPoolLoops: Sendable {
             defer { state.loops = [:] }
             return Array(state.loops.values)
         }
-        let key = ObjectIdentifier(self)
+        let key = ObjectIdentifier(self.key)
         for (loop, connections) in loops {
             loop.postToLoop {
                 _ = loop.removeResident(key)
@@ -115,3 +121,6 @@ final class PostgresPoolLoops: Sendable {
         }
     }
 }
+
+/// Identifies one pool's residents on the loops.
+final class ResidentKey: Sendable {}

@@ -2,7 +2,8 @@ import Dispatch
 
 /// A bounded pool of ``PostgresConnection``s shared by many tasks.
 ///
-/// Statements (``query(_:_:prepared:)``, ``run(_:)``) run on the event loop of the calling task, or the
+/// With ``Configuration/onEventLoops`` (the PostgreSQL connector, the replay window), statements
+/// (``query(_:_:prepared:)``, ``run(_:)``) run on the event loop of the calling task, or the
 /// auxiliary loop for a task on none: each loop has up to ``Configuration/maximumConnections`` nonblocking
 /// connections of the pool (`PostgresLoopConnections`), opened with `PQconnectStart` and driven by the loop's
 /// events, so no thread waits for the server and the caller resumes on its loop. A task that finds all of them busy
@@ -10,7 +11,8 @@ import Dispatch
 ///
 /// ``withConnection(_:)`` lends a blocking connection instead, for work that holds one across many statements
 /// (bulk loads, tools); it runs on that connection's own serial `DispatchQueue`, never on a loop, and so do
-/// statements in a process that has no event loops. ``statistics`` counts these blocking connections only.
+/// statements of a pool without ``Configuration/onEventLoops`` or in a process that has no event loops.
+/// ``statistics`` counts these blocking connections only: the two kinds are bounded separately.
 ///
 /// Broken connections are dropped, never handed out again: one that failed with
 /// ``PostgresError/Code/connectionLost`` is discarded when returned, and an idle one is checked
@@ -35,6 +37,10 @@ public actor PostgresConnectionPool {
         /// How long a caller waits for a busy pool to free a connection before
         /// ``PostgresError/Code/timeout``.
         public var checkoutTimeout: Duration
+        /// Whether statements run on the caller's event loop, through nonblocking connections of that loop, when
+        /// the process has loops (see ``PostgresConnectionPool/run(_:)``); otherwise on the blocking connections
+        /// that ``PostgresConnectionPool/withConnection(_:)`` lends.
+        public var onEventLoops: Bool
 
         /// Creates a configuration.
         /// - Parameters:
@@ -42,16 +48,19 @@ public actor PostgresConnectionPool {
         ///   - maximumConnections: The most connections open at once (at least 1).
         ///   - connectTimeout: How long opening one connection may take.
         ///   - checkoutTimeout: How long a caller waits for a free connection.
+        ///   - onEventLoops: Whether statements run on the caller's event loop (each loop's own connections).
         public init(
             conninfo: String,
             maximumConnections: Int = 4,
             connectTimeout: Duration = .seconds(5),
-            checkoutTimeout: Duration = .seconds(10)
+            checkoutTimeout: Duration = .seconds(10),
+            onEventLoops: Bool = false
         ) {
             self.conninfo = conninfo
             self.maximumConnections = maximumConnections
             self.connectTimeout = connectTimeout
             self.checkoutTimeout = checkoutTimeout
+            self.onEventLoops = onEventLoops
         }
     }
 

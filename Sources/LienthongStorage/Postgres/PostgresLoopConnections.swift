@@ -23,9 +23,13 @@ final class PostgresLoopConnections: LoopResident, @unchecked Sendable {
     /// Why new requests fail at once: the pool closed or the loop stopped.
     private var ended: PostgresError?
 
-    init(configuration: PostgresConnectionPool.Configuration, loop: any SocketLoop) {
+    /// The key this set is kept under on its loop, alive as long as the set.
+    private let key: ResidentKey
+
+    init(configuration: PostgresConnectionPool.Configuration, loop: any SocketLoop, key: ResidentKey) {
         self.configuration = configuration
         self.loop = loop
+        self.key = key
     }
 
     /// Connections open or opening on this loop, and requests waiting for one.
