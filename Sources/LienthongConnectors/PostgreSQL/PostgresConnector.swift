@@ -1,7 +1,11 @@
+import LienthongHTTP
 public import LienthongJSON
 import LienthongStorage
 
 /// A connector to a registry kept in PostgreSQL, read through a bounded pool of libpq connections.
+///
+/// A lookup runs on the calling task's event loop through libpq's nonblocking API (see ``PostgresConnectionPool``):
+/// while it waits for the server, the loop serves other requests.
 ///
 /// Rows come back as JSON objects by native column name: integer and floating columns as numbers, `boolean` as
 /// `true`/`false`, `json`/`jsonb` parsed, everything else (text, dates, numeric) as the server's text, `NULL`
@@ -37,11 +41,13 @@ public struct PostgresConnector: RegistryConnector {
         }
         self.registry = registry
         self.configuration = configuration
+        // Lookups run on the caller's event loop (the auxiliary loop off the loops), never blocking a thread.
+        EventLoopSockets.install()
         self.pool = PostgresConnectionPool(
             .init(
                 conninfo: conninfo, maximumConnections: max(1, configuration.poolSize),
                 connectTimeout: .milliseconds(configuration.connectTimeoutMs),
-                checkoutTimeout: .milliseconds(configuration.checkoutTimeoutMs)))
+                checkoutTimeout: .milliseconds(configuration.checkoutTimeoutMs), onEventLoops: true))
     }
 
     /// Runs the lookup query with `key` as `$1`.

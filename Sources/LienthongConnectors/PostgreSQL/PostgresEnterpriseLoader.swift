@@ -40,6 +40,7 @@ public enum PostgresEnterpriseLoader {
         let insert = "INSERT INTO \(spec.table) VALUES (\(placeholders))"
         let rows = csv.rows.map { $0.map { $0.isEmpty ? nil : $0 } as [String?] }
 
+        // A bulk load by a tool or a test, in one transaction: blocking on the pool's connection queue, no loop.
         let pool = PostgresConnectionPool(.init(conninfo: conninfo, maximumConnections: 1))
         defer { Task { await pool.close() } }
         do throws(PostgresError) {

@@ -1,6 +1,7 @@
 internal import CEvent
 internal import CLienthongShims
 internal import COpenSSL
+import LienthongCore
 import Synchronization
 private import Foundation
 
@@ -110,6 +111,8 @@ final class EventLoop: @unchecked Sendable {
     /// The libcurl multi handle of each client that made requests on this loop, by client id (see
     /// `EventLoop+Curl.swift`).
     var curlMultis: [UInt64: CurlMulti] = [:]
+    /// What other modules keep on this loop (their PostgreSQL connections), by key (see `EventLoop+SocketWatch.swift`).
+    var residents: [ObjectIdentifier: any LoopResident] = [:]
 
     init(
         index: Int,
@@ -283,6 +286,10 @@ final class EventLoop: @unchecked Sendable {
         // Transfers under way fail with `cancelled`; their tasks resume on the global executor (the inbox is closed).
         for multi in curlMultis.values { multi.stop(because: "the event loop stopped") }
         curlMultis = [:]
+        // The same for work other modules wait on here (queries on this loop's PostgreSQL connections).
+        let stoppedResidents = residents.values
+        residents = [:]
+        for resident in stoppedResidents { resident.loopStopped() }
         // Requests still with the handler are abandoned; evhttp_free frees them with their connections.
         pending = [:]
         for context in connections.values { bodyLostConnection(context) }

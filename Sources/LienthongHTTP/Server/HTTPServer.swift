@@ -225,6 +225,7 @@ enum HTTPServerRuntime {
         evthread_use_pthreads()
         // A peer closing mid-write must produce EPIPE, not kill the process.
         signal(SIGPIPE, SIG_IGN)
+        EventLoop.installSocketLoops()
         return true
     }()
 

@@ -37,10 +37,11 @@ public struct PostgresNodeStore: NodeStateStore {
         } catch {
             throw TrustError(.replayStore, "replay window in PostgreSQL: \(error.code.wireCode)")
         }
+        // Admissions run on the request's loop, through that loop's own nonblocking connections.
         let pool = PostgresConnectionPool(
             .init(
                 conninfo: conninfo, maximumConnections: replayConnections, connectTimeout: .seconds(2),
-                checkoutTimeout: .seconds(2)))
+                checkoutTimeout: .seconds(2), onEventLoops: true))
         return PostgresReplayGuard(pool: pool, configuration: configuration)
     }
 

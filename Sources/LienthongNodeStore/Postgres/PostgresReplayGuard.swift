@@ -9,8 +9,8 @@ import Synchronization
 /// Admission is one `INSERT … ON CONFLICT` on the table's primary key, never a read then a write: of two nodes
 /// admitting the same id at once, the database lets exactly one row in, and the other sees a row count of 0. A row
 /// whose expiry has passed counts as absent (the same statement takes it over); expired rows are deleted every
-/// ``purgeInterval`` admissions. The `iat` checks are the pure ``ReplayWindow``'s. Blocking calls run on the pool's
-/// connection threads.
+/// ``purgeInterval`` admissions. The `iat` checks are the pure ``ReplayWindow``'s. The statements run on the
+/// calling loop's connections of the pool, without blocking it.
 ///
 /// ```swift
 /// let replay = PostgresReplayGuard(pool: pool, configuration: .init(window: 600))
@@ -51,21 +51,24 @@ public final class PostgresReplayGuard: ReplayAdmitter {
         let purge = admissions.add(count, ordering: .relaxed).newValue % Self.purgeInterval < count
         let admitted: Bool
         do throws(PostgresError) {
-            admitted = try await pool.withConnection { connection throws(PostgresError) -> Bool in
-                // Several ids are all or none: a transaction, rolled back when one of them was taken.
-                if count > 1 { try connection.execute("BEGIN") }
-                do throws(PostgresError) {
-                    let inserted = try connection.query(sql, bound, prepared: count == 1).affectedRows ?? 0
-                    if count > 1 { try connection.execute(inserted == count ? "COMMIT" : "ROLLBACK") }
-                    if purge {
-                        try connection.query(
-                            "DELETE FROM lienthong.replay_window WHERE expires_at_ms <= $1::bigint", [String(nowMs)])
+            // Several ids are all or none: a transaction, rolled back when one of them was taken (and by the pool
+            // when a statement fails). The statements are chosen as results come, on the caller's loop.
+            let insert = PostgresStatement(sql, bound, prepared: count == 1)
+            let results = try await pool.run { done in
+                let next: PostgresStatement? =
+                    switch (done.count, count > 1) {
+                    case (0, false): insert
+                    case (0, true): PostgresStatement("BEGIN")
+                    case (1, true): insert
+                    case (2, true): PostgresStatement((done[1].affectedRows ?? 0) == count ? "COMMIT" : "ROLLBACK")
+                    default: nil
                     }
-                    return inserted == count
-                } catch {
-                    if count > 1 { _ = try? connection.execute("ROLLBACK") }
-                    throw error
-                }
+                return next
+            }
+            admitted = (results[count > 1 ? 1 : 0].affectedRows ?? 0) == count
+            if purge {
+                try await pool.query(
+                    "DELETE FROM lienthong.replay_window WHERE expires_at_ms <= $1::bigint", [String(nowMs)])
             }
         } catch {
             throw TrustError(.replayStore, "replay window in PostgreSQL: \(error.code.wireCode)")

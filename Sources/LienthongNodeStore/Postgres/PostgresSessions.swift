@@ -3,6 +3,10 @@ import Synchronization
 
 /// A few ``PostgresSession``s taken in turn, for a store whose calls are synchronous and short (the message queue,
 /// the attachment chunks): concurrent requests use different connections instead of waiting on one.
+///
+/// Still blocking, inline on the caller's thread (a loop for a handler): the stores on it implement `MessageQueue`,
+/// `AttachmentStore` and `EventLog`, synchronous protocols shared with SQLite, so they cannot await the loops'
+/// nonblocking connections (`PostgresConnectionPool` with `onEventLoops`) until those protocols become async.
 final class PostgresSessions: Sendable {
     private let sessions: [PostgresSession]
     private let next = Atomic<Int>(0)

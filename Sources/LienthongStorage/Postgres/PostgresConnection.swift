@@ -140,7 +140,7 @@ public final class PostgresConnection: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard prepared else {
-            return try withParameters(parameters) { values throws(PostgresError) in
+            return try Self.withParameters(parameters) { values throws(PostgresError) in
                 let result = PQexecParams(handle, sql, Int32(parameters.count), nil, values, nil, nil, 0)
                 return try consume(result, operation: "query")
             }
@@ -202,7 +202,7 @@ public final class PostgresConnection: @unchecked Sendable {
     private func executePreparedLocked(_ name: String, _ parameters: [String?]) throws(PostgresError)
         -> PostgresResult
     {
-        try withParameters(parameters) { values throws(PostgresError) in
+        try Self.withParameters(parameters) { values throws(PostgresError) in
             let result = PQexecPrepared(handle, name, Int32(parameters.count), values, nil, nil, 0)
             return try consume(result, operation: "execute prepared")
         }
@@ -227,6 +227,13 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     private func failure(_ result: OpaquePointer, operation: String) -> PostgresError {
+        Self.failure(result, connection: handle, endpoint: endpoint, operation: operation)
+    }
+
+    /// The error for failed `result` of `connection`: lost connection, or a statement the server refused.
+    static func failure(
+        _ result: OpaquePointer, connection handle: OpaquePointer, endpoint: String, operation: String
+    ) -> PostgresError {
         let sqlState = Self.errorField(result, "C")
         // Class 08 is connection exceptions; 57P01-57P03 are the server shutting down or starting.
         let lost =
@@ -247,7 +254,7 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Calls `body` with the parameters as C strings (NULL for `nil`) that live for the call.
-    private func withParameters<T>(
+    static func withParameters<T>(
         _ parameters: [String?],
         _ body: (UnsafePointer<UnsafePointer<CChar>?>?) throws(PostgresError) -> T
     ) throws(PostgresError) -> T {
@@ -262,7 +269,7 @@ public final class PostgresConnection: @unchecked Sendable {
         return try values.withUnsafeBufferPointer { buffer throws(PostgresError) in try body(buffer.baseAddress) }
     }
 
-    private static func copy(_ result: OpaquePointer) -> PostgresResult {
+    static func copy(_ result: OpaquePointer) -> PostgresResult {
         let columnCount = PQnfields(result)
         let rowCount = PQntuples(result)
         let columns = (0..<columnCount).map { String(cString: PQfname(result, $0)) }
@@ -288,14 +295,14 @@ public final class PostgresConnection: @unchecked Sendable {
         PQresultErrorField(result, Int32(code.value)).map { String(cString: $0) }
     }
 
-    private static func endpoint(of connection: OpaquePointer) -> String {
+    static func endpoint(of connection: OpaquePointer) -> String {
         let host = PQhost(connection).map { String(cString: $0) } ?? "?"
         let port = PQport(connection).map { String(cString: $0) } ?? "?"
         let database = PQdb(connection).map { String(cString: $0) } ?? "?"
         return "\(host):\(port)/\(database)"
     }
 
-    private static func firstLine(_ message: UnsafeMutablePointer<CChar>?) -> String {
+    static func firstLine(_ message: UnsafeMutablePointer<CChar>?) -> String {
         guard let message else { return "unknown error" }
         let line = String(cString: message).split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
         return line.isEmpty ? "unknown error" : line
@@ -303,7 +310,7 @@ public final class PostgresConnection: @unchecked Sendable {
 }
 
 /// Calls `body` with the strings as a NULL-terminated array of C strings that live for the call.
-private func withCStringArray<T>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> T) -> T {
+func withCStringArray<T>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> T) -> T {
     let copies = strings.map { strdup($0) } + [nil]
     defer {
         for copy in copies { free(copy) }

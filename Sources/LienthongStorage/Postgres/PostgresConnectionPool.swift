@@ -2,10 +2,17 @@ import Dispatch
 
 /// A bounded pool of ``PostgresConnection``s shared by many tasks.
 ///
-/// Connections open lazily, up to ``Configuration/maximumConnections``. A task that finds all
-/// of them busy waits, first come first served, for at most ``Configuration/checkoutTimeout``.
-/// Each connection has its own serial `DispatchQueue`, and every blocking libpq call (connect,
-/// query) runs there, so Swift's cooperative threads only wait on a continuation.
+/// With ``Configuration/onEventLoops`` (the PostgreSQL connector, the replay window), statements
+/// (``query(_:_:prepared:)``, ``run(_:)``) run on the event loop of the calling task, or the
+/// auxiliary loop for a task on none: each loop has up to ``Configuration/maximumConnections`` nonblocking
+/// connections of the pool (`PostgresLoopConnections`), opened with `PQconnectStart` and driven by the loop's
+/// events, so no thread waits for the server and the caller resumes on its loop. A task that finds all of them busy
+/// waits, first come first served, for at most ``Configuration/checkoutTimeout``.
+///
+/// ``withConnection(_:)`` lends a blocking connection instead, for work that holds one across many statements
+/// (bulk loads, tools); it runs on that connection's own serial `DispatchQueue`, never on a loop, and so do
+/// statements of a pool without ``Configuration/onEventLoops`` or in a process that has no event loops.
+/// ``statistics`` counts these blocking connections only: the two kinds are bounded separately.
 ///
 /// Broken connections are dropped, never handed out again: one that failed with
 /// ``PostgresError/Code/connectionLost`` is discarded when returned, and an idle one is checked
@@ -30,6 +37,10 @@ public actor PostgresConnectionPool {
         /// How long a caller waits for a busy pool to free a connection before
         /// ``PostgresError/Code/timeout``.
         public var checkoutTimeout: Duration
+        /// Whether statements run on the caller's event loop, through nonblocking connections of that loop, when
+        /// the process has loops (see ``PostgresConnectionPool/run(_:)``); otherwise on the blocking connections
+        /// that ``PostgresConnectionPool/withConnection(_:)`` lends.
+        public var onEventLoops: Bool
 
         /// Creates a configuration.
         /// - Parameters:
@@ -37,16 +48,19 @@ public actor PostgresConnectionPool {
         ///   - maximumConnections: The most connections open at once (at least 1).
         ///   - connectTimeout: How long opening one connection may take.
         ///   - checkoutTimeout: How long a caller waits for a free connection.
+        ///   - onEventLoops: Whether statements run on the caller's event loop (each loop's own connections).
         public init(
             conninfo: String,
             maximumConnections: Int = 4,
             connectTimeout: Duration = .seconds(5),
-            checkoutTimeout: Duration = .seconds(10)
+            checkoutTimeout: Duration = .seconds(10),
+            onEventLoops: Bool = false
         ) {
             self.conninfo = conninfo
             self.maximumConnections = maximumConnections
             self.connectTimeout = connectTimeout
             self.checkoutTimeout = checkoutTimeout
+            self.onEventLoops = onEventLoops
         }
     }
 
@@ -95,6 +109,8 @@ public actor PostgresConnectionPool {
 
     /// The configuration the pool was created with.
     public nonisolated let configuration: Configuration
+    /// The pool's connections on event loops (see `PostgresConnectionPool+Loops.swift`).
+    nonisolated let loops = PostgresPoolLoops()
 
     private var idle: [PooledConnection] = []
     /// Connections open or being opened, idle or checked out.
@@ -150,9 +166,9 @@ public actor PostgresConnectionPool {
     public nonisolated func query(_ sql: String, _ parameters: [String?] = [], prepared: Bool = false)
         async throws(PostgresError) -> PostgresResult
     {
-        try await withConnection { connection throws(PostgresError) in
-            try connection.query(sql, parameters, prepared: prepared)
-        }
+        let statement = PostgresStatement(sql, parameters, prepared: prepared)
+        let results = try await run { done in done.isEmpty ? statement : nil }
+        return results[0]
     }
 
     /// Closes the pool: waiting callers fail with ``PostgresError/Code/poolClosed``, idle
@@ -160,6 +176,7 @@ public actor PostgresConnectionPool {
     public func close() {
         guard !isClosed else { return }
         isClosed = true
+        loops.close()
         let waiting = waiters
         waiters.removeAll()
         for waiter in waiting {
