@@ -139,3 +139,37 @@ struct ResilientConnectorTests {
         #expect(rest.deadline == .milliseconds(3_000))
     }
 }
+
+/// A back end that says it runs inline and reports the task each lookup ran in.
+final class InlineConnector: RegistryConnector {
+    let tasks = Mutex<[Int]>([])
+    var runsInline: Bool { true }
+
+    func lookup(key: String) async throws(ConnectorError) -> NativeRecord? {
+        let task = withUnsafeCurrentTask { $0?.hashValue ?? 0 }
+        tasks.withLock { $0.append(task) }
+        return ["id": .string(key)]
+    }
+
+    func health() async -> ConnectorHealth { .up }
+    func close() async {}
+}
+
+/// An inline back end (SQLite) is called in the caller's task: a deadline timer could not end its call sooner, and
+/// a task group and a timer per call cost more than the read.
+struct ResilientInlineConnectorTests {
+    @Test func anInlineBackEndIsCalledInTheCallersTask() async throws {
+        let base = InlineConnector()
+        let connector = ResilientConnector(
+            base: base, registry: "test", configuration: .init(), deadline: .seconds(5), clock: ManualClock())
+        let caller = withUnsafeCurrentTask { $0?.hashValue ?? -1 }
+        #expect(try await connector.lookup(key: "7") == ["id": "7"])
+        #expect(base.tasks.withLock { $0 } == [caller])
+    }
+
+    @Test func theSQLiteConnectorRunsInline() throws {
+        let connector = SQLiteConnector(
+            registry: "population", configuration: .init(path: ":memory:", lookup: "SELECT 1 WHERE ?1 IS NOT NULL"))
+        #expect(connector.runsInline)
+    }
+}

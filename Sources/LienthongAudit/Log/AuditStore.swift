@@ -12,6 +12,9 @@ struct AuditStore {
     /// writing (their records, and so their hashes, stay as they are) and read them as NULL when opened read-only.
     private static let laterColumns = ["request_sha256", "document_sha256"]
 
+    /// The WAL size, in pages, beyond which the writer checkpoints in a commit after all (about 64 MiB).
+    static let writerCheckpointPages = 16_384
+
     let database: SQLiteDatabase
     private let insert: SQLiteStatement
     /// The columns read and written, in `record(from:)` order, with NULL for a later column this log lacks.
@@ -24,6 +27,10 @@ struct AuditStore {
             try database.enableWAL()
             // In WAL mode, FULL syncs the log at every commit: a committed record survives a crash.
             try database.execute("PRAGMA synchronous=FULL")
+            // The WAL is copied into the database by the indexer thread (`AuditIndexer`), off the commit path: a
+            // checkpoint in a commit (SQLite's default, every 1,000 pages) holds that batch's callers for the copy
+            // and a second fsync. The writer checkpoints only if the WAL outgrows this (an indexer that is stuck).
+            try database.execute("PRAGMA wal_autocheckpoint=\(Self.writerCheckpointPages)")
             try database.execute(
                 """
                 CREATE TABLE IF NOT EXISTS audit_records (

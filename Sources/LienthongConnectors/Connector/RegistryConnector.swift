@@ -31,11 +31,18 @@ public protocol RegistryConnector: Sendable {
     /// Whether the back end answers now.
     func health() async -> ConnectorHealth
 
+    /// Whether lookups and searches run to completion on the caller's thread (an SQLite read): nothing could stop
+    /// one midway, so a ``ResilientConnector`` does not race it against a deadline timer.
+    var runsInline: Bool { get }
+
     /// Releases connections and files; later lookups fail with `connector-closed`.
     func close() async
 }
 
 extension RegistryConnector {
+    /// Most back ends wait on I/O: a call may hang, and the deadline must be able to end it.
+    public var runsInline: Bool { false }
+
     /// Searching is optional: by default it is unsupported.
     public func search(field: String, value: String, limit: Int) async throws(ConnectorError) -> [NativeRecord] {
         // The protocol does not know the registry's name; MappedRegistry reports it.

@@ -123,10 +123,15 @@ public final class ResilientConnector<C: Clock>: RegistryConnector where C.Durat
         }
     }
 
-    /// Runs one attempt, cancelled at `end` (then `upstream-timeout`).
+    /// Runs one attempt, cancelled at `end` (then `upstream-timeout`); an inline back end's attempt runs in the
+    /// calling task, since no timer could end it sooner, and a timer and a task group per call cost more than the
+    /// read itself.
     private func attempt<T: Sendable>(
         until end: C.Instant, _ operation: @escaping @Sendable () async throws(ConnectorError) -> T
     ) async -> Result<T, ConnectorError> {
+        if base.runsInline {
+            do throws(ConnectorError) { return .success(try await operation()) } catch { return .failure(error) }
+        }
         let clock = self.clock
         let timeout = ConnectorError(code: .timeout, registry: registry, detail: "no answer within the deadline", cause: "deadline")
         return await withTaskGroup(of: Result<T, ConnectorError>?.self) { group in

@@ -44,6 +44,9 @@ public struct SQLiteConnector: RegistryConnector {
         )
     }
 
+    /// `true`: a read runs on the caller's thread while it holds a pooled connection (a few microseconds).
+    public var runsInline: Bool { true }
+
     /// Runs the lookup query with `key` bound as `?1`.
     /// - Returns: The row as an object (column name to value), or `nil` when no row matches.
     /// - Throws: `registry-unavailable` on a storage error, `upstream-contract-violation` when two rows match.

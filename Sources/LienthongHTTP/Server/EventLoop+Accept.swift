@@ -32,6 +32,7 @@ extension EventLoop {
             evconnlistener_disable(listener)
             listenerPaused = true
         }
+        balanceAccepting()
         return bufferEvent
     }
 
@@ -84,6 +85,7 @@ extension EventLoop {
         evbuffer_remove_cb(bufferevent_get_input(context.bufferEvent), connectionInputChanged, pointer)
         evbuffer_remove_cb(bufferevent_get_output(context.bufferEvent), connectionOutputChanged, pointer)
         connections[context.bufferEvent] = nil
+        _ = settings.balance?.update(loop: index, connections: connections.count)
         if listenerPaused, connections.count < settings.maxConnections, let listener, !draining {
             evconnlistener_enable(listener)
             listenerPaused = false

@@ -21,6 +21,8 @@ struct LoopSettings: Sendable {
     var deadlineCheckInterval: timeval
     /// Told of the server's own answers, connections and handshakes.
     var observer: HTTPServerObserver?
+    /// Spreads the server's connections over its loops; `nil` for a loop without listener.
+    var balance: AcceptBalance? = nil
 }
 
 /// Where a loop gets its listening socket.
@@ -104,6 +106,8 @@ final class EventLoop: @unchecked Sendable {
     var streams: [UInt64: StreamingReply] = [:]
     var unconfigured: [ConnectionContext] = []
     var listenerPaused = false
+    /// A one-shot timer will resume accepting after a pause for balance (see `EventLoop+AcceptBalance.swift`).
+    var resumeAcceptingArmed = false
     private(set) var draining = false
     private var stopping = false
     /// True while this loop writes its own response, so the output watcher leaves it alone.

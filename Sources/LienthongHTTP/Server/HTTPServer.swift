@@ -121,6 +121,17 @@ public final class HTTPServer: Sendable {
         try context.replace(with: tls)
     }
 
+    /// The open connections of each loop, by loop index (empty before start).
+    var connectionsPerLoop: [Int] {
+        let loops = state.withLock { state -> [EventLoop] in
+            switch state {
+            case .started(let loops, _), .running(let loops, _): loops
+            default: []
+            }
+        }
+        return loops.first?.settings.balance?.connectionsPerLoop ?? []
+    }
+
     /// Stops accepting and starts the drain of ``run()``; safe from any thread, repeatable.
     public func shutdown() {
         let loops = state.withLock { state -> [EventLoop] in
@@ -148,7 +159,8 @@ public final class HTTPServer: Sendable {
             try ReloadableTLSContext(configuration)
         }
         tlsContext.withLock { $0 = tls }
-        let settings = Self.loopSettings(configuration)
+        var settings = Self.loopSettings(configuration)
+        settings.balance = AcceptBalance(loops: configuration.eventLoops)
         let addresses = AddressLimiter(limit: configuration.maxConnectionsPerAddress)
         let handler = self.handler
         var loops: [EventLoop] = []
