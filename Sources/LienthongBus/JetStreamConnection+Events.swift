@@ -1,9 +1,10 @@
 import CNats
 import Foundation
 
-/// The synchronous calls the change-event log makes: a Limits stream per registry, a publish that names the stream
-/// sequence it must follow, reads and purges by sequence. Each blocks the caller for one round trip (as a PostgreSQL
-/// call does); the event log is called from the change publisher and from `GET /v1/events`.
+/// The synchronous calls the change-event log makes besides making its stream (``JetStreamConnection/ensureStream``,
+/// with Limits retention): a publish that names the stream sequence it must follow, reads and purges by sequence.
+/// Each blocks the caller for one round trip (as a PostgreSQL call does); the event log is called from the change
+/// publisher and from `GET /v1/events`.
 extension JetStreamConnection {
     /// Where a stream stands: its first and last sequence and how many messages it holds.
     struct StreamPosition: Sendable, Equatable {
@@ -18,50 +19,6 @@ extension JetStreamConnection {
         case stored(sequence: UInt64, duplicate: Bool)
         /// The stream's last sequence was not the one expected: another writer published first.
         case wrongLastSequence
-    }
-
-    /// Limits of an event stream: how many messages and how old (`nil`: no limit).
-    struct StreamLimits: Sendable, Hashable {
-        var maxMessages: Int?
-        var maxAge: Duration?
-    }
-
-    /// Creates the Limits stream `name` over the one `subject`, or updates its limits and replicas.
-    func ensureLimitsStream(
-        name: String, subject: String, replicas: Int, duplicateWindow: Duration, limits: StreamLimits
-    ) throws(JetStreamError) {
-        let context = try context(.stream)
-        var existing: UnsafeMutablePointer<jsStreamInfo>?
-        var code = jsErrCode(0)
-        let found = js_GetStreamInfo(&existing, context, name, nil, &code)
-        if let existing { jsStreamInfo_Destroy(existing) }
-        guard found == NATS_OK || found == NATS_NOT_FOUND else {
-            throw JetStreamError(.stream, NATSStatus.describe(found, "stream info \(name)", jetStream: code))
-        }
-        try NATSStatus.withCStrings([subject]) { list throws(JetStreamError) in
-            var config = jsStreamConfig()
-            jsStreamConfig_Init(&config)
-            let status = name.withCString { cName in
-                config.Name = cName
-                config.Subjects = list
-                config.SubjectsLen = 1
-                config.Storage = js_FileStorage
-                config.Retention = js_LimitsPolicy
-                config.Discard = js_DiscardOld
-                config.MaxMsgs = Int64(limits.maxMessages ?? -1)
-                config.MaxAge = limits.maxAge?.nanoseconds ?? 0
-                config.Replicas = Int64(replicas)
-                config.Duplicates = Int64(duplicateWindow.nanoseconds)
-                var info: UnsafeMutablePointer<jsStreamInfo>?
-                let status =
-                    found == NATS_OK
-                    ? js_UpdateStream(&info, context, &config, nil, &code)
-                    : js_AddStream(&info, context, &config, nil, &code)
-                if let info { jsStreamInfo_Destroy(info) }
-                return status
-            }
-            try NATSStatus.check(status, .stream, "stream \(name)", jetStream: code)
-        }
     }
 
     /// The position of stream `name`, or `nil` if there is no such stream.

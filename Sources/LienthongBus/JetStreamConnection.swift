@@ -116,11 +116,20 @@ public final class JetStreamConnection: Sendable {
         }
     }
 
+    /// How a stream keeps its messages.
+    public enum StreamRetention: Sendable, Hashable {
+        /// Until its consumer acknowledges them: documents, gone once the recipient's node has them in its inbox.
+        case workQueue
+        /// For any reader, within limits (`nil`: none), the oldest dropped first: change events, read by sequence.
+        case limits(maxMessages: Int?, maxAge: Duration?)
+    }
+
     /// Creates the stream `name` over `subjects`, or updates it to this configuration when it exists.
     /// - Throws: ``JetStreamError/Code/stream`` if JetStream refuses, or the stream exists over other subjects (a
     ///   name two members would share).
     public func ensureStream(
-        name: String, subjects: [String], replicas: Int, duplicateWindow: Duration
+        name: String, subjects: [String], replicas: Int, duplicateWindow: Duration,
+        retention: StreamRetention = .workQueue
     ) throws(JetStreamError) {
         let context = try context(.stream)
         var existing: UnsafeMutablePointer<jsStreamInfo>?
@@ -144,8 +153,15 @@ public final class JetStreamConnection: Sendable {
                 config.Subjects = list
                 config.SubjectsLen = Int32(subjects.count)
                 config.Storage = js_FileStorage
-                // A message leaves the stream once the recipient's node acknowledged it into its inbox.
-                config.Retention = js_WorkQueuePolicy
+                switch retention {
+                case .workQueue:
+                    config.Retention = js_WorkQueuePolicy
+                case .limits(let maxMessages, let maxAge):
+                    config.Retention = js_LimitsPolicy
+                    config.Discard = js_DiscardOld
+                    config.MaxMsgs = Int64(maxMessages ?? -1)
+                    config.MaxAge = maxAge?.nanoseconds ?? 0
+                }
                 config.Replicas = Int64(replicas)
                 config.Duplicates = Int64(duplicateWindow.nanoseconds)
                 var info: UnsafeMutablePointer<jsStreamInfo>?

@@ -67,10 +67,10 @@ extension JetStreamEventLog {
     func prepare(_ subjects: EventSubjects) throws(EventLogError) {
         guard !preparedStreams.withLock({ $0.contains(subjects.stream) }) else { return }
         try bus("stream") { () throws(JetStreamError) in
-            try connection.ensureLimitsStream(
-                name: subjects.stream, subject: subjects.subject, replicas: settings.replicas,
+            try connection.ensureStream(
+                name: subjects.stream, subjects: [subjects.subject], replicas: settings.replicas,
                 duplicateWindow: settings.duplicateWindow,
-                limits: .init(maxMessages: settings.retentionEvents, maxAge: settings.retention))
+                retention: .limits(maxMessages: settings.retentionEvents, maxAge: settings.retention))
         }
         preparedStreams.withLock { _ = $0.insert(subjects.stream) }
     }

@@ -1,6 +1,5 @@
 import Foundation
 import LienthongJSON
-import Synchronization
 
 /// Certificate chains a ``CertificateVerifier`` validated, so that a signature from a chain seen before costs its
 /// signature check, not another X.509 path validation (which verifies every certificate's signature again).
@@ -76,36 +75,22 @@ public final class ChainCache: Sendable {
     }
 
     /// The most chains kept.
-    public let capacity: Int
-    private let entries = Mutex<[Key: Entry]>([:])
+    public var capacity: Int { entries.capacity }
+    private let entries: ValidityBoundedCache<Key, Entry>
 
     /// An empty cache holding at most `capacity` chains.
     public init(capacity: Int = ChainCache.defaultCapacity) {
-        self.capacity = max(1, capacity)
+        entries = ValidityBoundedCache(capacity: capacity)
     }
 
     /// How many chains are held.
-    public var count: Int { entries.withLock { $0.count } }
+    public var count: Int { entries.count }
 
-    /// The entry for `key` if its validation holds at `time`; an entry whose validity ended by `time` is dropped.
-    func entry(for key: Key, at time: Date) -> Entry? {
-        entries.withLock { entries in
-            guard let entry = entries[key] else { return nil }
-            if entry.covers(time) { return entry }
-            if time >= entry.validUntil { entries[key] = nil }
-            return nil
-        }
-    }
+    /// The entry for `key` if it holds at `time`; an entry whose validity ended by `time` is dropped.
+    func entry(for key: Key, at time: Date) -> Entry? { entries.entry(for: key, at: time) }
 
     /// Keeps `entry` for `key`; when full, first drops the entry whose validity ends first.
-    func store(_ entry: Entry, for key: Key) {
-        entries.withLock { entries in
-            if entries.count >= capacity, entries[key] == nil,
-                let first = entries.min(by: { $0.value.validUntil < $1.value.validUntil })
-            {
-                entries[first.key] = nil
-            }
-            entries[key] = entry
-        }
-    }
+    func store(_ entry: Entry, for key: Key) { entries.store(entry, for: key) }
 }
+
+extension ChainCache.Entry: ValidityBounded {}

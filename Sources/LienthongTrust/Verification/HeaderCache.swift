@@ -1,6 +1,5 @@
 import Foundation
 import LienthongJSON
-import Synchronization
 
 /// Protected headers a ``CertificateVerifier`` read and whose `x5c` chain it validated, so that a signature whose
 /// header is byte for byte one seen before costs its signature check, not a base64url decoding and JSON parse of the
@@ -29,36 +28,25 @@ public final class HeaderCache: Sendable {
     }
 
     /// The most headers kept.
-    public let capacity: Int
-    private let entries = Mutex<[Key: Entry]>([:])
+    public var capacity: Int { entries.capacity }
+    private let entries: ValidityBoundedCache<Key, Entry>
 
     /// An empty cache holding at most `capacity` headers.
     public init(capacity: Int = ChainCache.defaultCapacity) {
-        self.capacity = max(1, capacity)
+        entries = ValidityBoundedCache(capacity: capacity)
     }
 
     /// How many headers are held.
-    public var count: Int { entries.withLock { $0.count } }
+    public var count: Int { entries.count }
 
-    /// The entry for `key` if its chain's validation holds at `time`; an entry whose validity ended is dropped.
-    func entry(for key: Key, at time: Date) -> Entry? {
-        entries.withLock { entries in
-            guard let entry = entries[key] else { return nil }
-            if entry.chain.covers(time) { return entry }
-            if time >= entry.chain.validUntil { entries[key] = nil }
-            return nil
-        }
-    }
+    /// The entry for `key` if it holds at `time`; an entry whose validity ended by `time` is dropped.
+    func entry(for key: Key, at time: Date) -> Entry? { entries.entry(for: key, at: time) }
 
     /// Keeps `entry` for `key`; when full, first drops the entry whose validity ends first.
-    func store(_ entry: Entry, for key: Key) {
-        entries.withLock { entries in
-            if entries.count >= capacity, entries[key] == nil,
-                let first = entries.min(by: { $0.value.chain.validUntil < $1.value.chain.validUntil })
-            {
-                entries[first.key] = nil
-            }
-            entries[key] = entry
-        }
-    }
+    func store(_ entry: Entry, for key: Key) { entries.store(entry, for: key) }
+}
+
+extension HeaderCache.Entry: ValidityBounded {
+    func covers(_ time: Date) -> Bool { chain.covers(time) }
+    var validUntil: Date { chain.validUntil }
 }
