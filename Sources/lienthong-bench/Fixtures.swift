@@ -139,9 +139,17 @@ enum ConfigRewrite {
         }
         land["connector"] = .object(connector)
         // The upstream nginx serves records and documents, not the demo agency's change feed: a node polling it would
-        // log a failure twice a second for the whole run.
+        // log a failure twice a second for the whole run. Without the land registry's events, their grants go too.
+        let landEvents = Set(land["events"]?["types"]?.arrayValue?.compactMap { $0["type"]?.stringValue } ?? [])
         land["events"] = nil
         try write(.object(land), to: landPath)
+        let grantsPath = config + "/grants.json"
+        guard case .array(let grants) = try read(grantsPath) else { throw BenchError("\(grantsPath): not an array") }
+        let kept = grants.filter { grant in
+            grant["kind"]?.stringValue != "events"
+                || !(grant["eventTypes"]?.arrayValue ?? []).contains { landEvents.contains($0.stringValue ?? "") }
+        }
+        try write(.array(kept), to: grantsPath)
     }
 
     private static func read(_ path: String) throws -> JSONValue {
