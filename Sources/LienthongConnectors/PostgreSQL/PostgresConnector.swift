@@ -50,6 +50,17 @@ public struct PostgresConnector: RegistryConnector {
                 checkoutTimeout: .milliseconds(configuration.checkoutTimeoutMs), onEventLoops: true))
     }
 
+    /// Runs the read-only `sql`, once more on a new connection if the one it got was lost: a session the server
+    /// ended while idle can look alive for a moment (its end of file not read yet), and a lookup is safe to repeat.
+    private func read(_ sql: String, _ parameters: [String?]) async throws(PostgresError) -> PostgresResult {
+        do {
+            return try await pool.query(sql, parameters, prepared: true)
+        } catch {
+            guard error.code == .connectionLost else { throw error }
+            return try await pool.query(sql, parameters, prepared: true)
+        }
+    }
+
     /// Runs the lookup query with `key` as `$1`.
     /// - Returns: The row as an object, or `nil` when no row matches.
     /// - Throws: `upstream-unavailable` when the server cannot be reached or the connection broke,
@@ -58,7 +69,7 @@ public struct PostgresConnector: RegistryConnector {
     public func lookup(key: String) async throws(ConnectorError) -> NativeRecord? {
         let result: PostgresResult
         do {
-            result = try await pool.query(configuration.lookup, [key], prepared: true)
+            result = try await read(configuration.lookup, [key])
         } catch {
             throw connectorError(error)
         }
@@ -89,7 +100,7 @@ public struct PostgresConnector: RegistryConnector {
             }
         }
         do {
-            let result = try await pool.query(search.sql, values, prepared: true)
+            let result = try await read(search.sql, values)
             return Array(Self.records(of: result).prefix(query.limit))
         } catch {
             throw connectorError(error)

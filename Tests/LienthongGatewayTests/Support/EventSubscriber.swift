@@ -61,6 +61,9 @@ struct EventSubscriber {
         var next = after
         _ = try await Poll.until(within: .seconds(30), every: .milliseconds(50)) {
             let answer = try await read(subscription, after: next, wait: 2, limit: limit)
+            // 503 says "try again" (the store is not answering now: a JetStream stream just made, its leader not
+            // elected yet); a client reads again, as this does within its bound.
+            if answer.status == 503 { return false }
             guard answer.status == 200 else { throw GatewayProcessError(message: "read: \(answer.status)") }
             events += answer.json["events"]?.arrayValue ?? []
             next = Int64(answer.json["next"]?.numberValue?.int ?? Int(next))
