@@ -41,17 +41,8 @@ extension JetStreamConnection {
         subject: String, messageID: String, payload: [UInt8], headers: [(String, String)], expectedLast: UInt64
     ) throws(JetStreamError) -> ExpectedPublish {
         let context = try context(.publish)
-        var message: OpaquePointer?
-        let created = payload.withUnsafeBufferPointer {
-            natsMsg_Create(
-                &message, subject, nil, UnsafeRawPointer($0.baseAddress)?.assumingMemoryBound(to: CChar.self),
-                Int32($0.count))
-        }
-        try NATSStatus.check(created, .publish, "message")
+        let message = try Self.message(subject: subject, payload: payload, headers: headers)
         defer { natsMsg_Destroy(message) }
-        for (name, value) in headers {
-            try NATSStatus.check(natsMsgHeader_Set(message, name, value), .publish, "header")
-        }
         var options = jsPubOptions()
         jsPubOptions_Init(&options)
         options.MaxWait = ackTimeout.milliseconds

@@ -88,10 +88,11 @@ public final class JetStreamConnection: Sendable {
         return try result.get()
     }
 
-    private static func send(
-        _ context: OpaquePointer, subject: String, messageID: String, payload: [UInt8], token: UInt64,
-        maxWait: Duration
-    ) throws(JetStreamError) {
+    /// A libnats message of `payload` on `subject` with `headers`, owned by the caller (destroyed here if a header
+    /// cannot be set).
+    static func message(
+        subject: String, payload: [UInt8], headers: [(String, String)]
+    ) throws(JetStreamError) -> OpaquePointer? {
         var message: OpaquePointer?
         let created = payload.withUnsafeBufferPointer {
             natsMsg_Create(
@@ -100,7 +101,23 @@ public final class JetStreamConnection: Sendable {
         }
         try NATSStatus.check(created, .publish, "message")
         do throws(JetStreamError) {
-            try NATSStatus.check(natsMsgHeader_Set(message, PendingAcks.tokenHeader, String(token)), .publish, "header")
+            for (name, value) in headers {
+                try NATSStatus.check(natsMsgHeader_Set(message, name, value), .publish, "header")
+            }
+        } catch {
+            natsMsg_Destroy(message)
+            throw error
+        }
+        return message
+    }
+
+    private static func send(
+        _ context: OpaquePointer, subject: String, messageID: String, payload: [UInt8], token: UInt64,
+        maxWait: Duration
+    ) throws(JetStreamError) {
+        var message = try Self.message(
+            subject: subject, payload: payload, headers: [(PendingAcks.tokenHeader, String(token))])
+        do throws(JetStreamError) {
             var options = jsPubOptions()
             jsPubOptions_Init(&options)
             options.MaxWait = Int64(maxWait.milliseconds)

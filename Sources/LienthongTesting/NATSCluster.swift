@@ -115,6 +115,28 @@ public final class NATSCluster: Sendable {
         return object["num_connections"] as? Int
     }
 
+    /// What the first server that answers its `/jsz` reports of stream `name` (`state`, `cluster` with its
+    /// `leader`, …), or `nil` if none reports it.
+    public func stream(_ name: String) -> [String: Any]? {
+        func find(_ value: Any) -> [String: Any]? {
+            if let object = value as? [String: Any] {
+                if object["name"] as? String == name, object["state"] != nil { return object }
+                return object.values.lazy.compactMap(find).first
+            }
+            return (value as? [Any])?.lazy.compactMap(find).first
+        }
+        for server in servers {
+            guard
+                let output = try? ChildProcess.run(
+                    tool: "curl", ["-sf", "http://127.0.0.1:\(server.monitorPort)/jsz?accounts=true&streams=true"]),
+                output.status == 0, let json = try? JSONSerialization.jsonObject(with: Data(output.stdout.utf8)),
+                let stream = find(json)
+            else { continue }
+            return stream
+        }
+        return nil
+    }
+
     /// kill -9 of server `index`.
     public func kill(_ index: Int) {
         _ = Glibc.kill(servers[index].pid, SIGKILL)

@@ -11,25 +11,7 @@ import Testing
 struct ChangeEventJetStreamTests {
     /// The messages of `stream` the cluster holds, from a monitoring endpoint.
     static func messages(_ cluster: NATSCluster, stream: String) -> Int? {
-        func find(_ value: Any) -> Int? {
-            if let object = value as? [String: Any] {
-                if object["name"] as? String == stream, let state = object["state"] as? [String: Any] {
-                    return state["messages"] as? Int
-                }
-                return object.values.lazy.compactMap(find).first
-            }
-            return (value as? [Any])?.lazy.compactMap(find).first
-        }
-        for server in cluster.servers {
-            guard
-                let output = try? ChildProcess.run(
-                    tool: "curl", ["-sf", "http://127.0.0.1:\(server.monitorPort)/jsz?accounts=true&streams=true"]),
-                output.status == 0, let json = try? JSONSerialization.jsonObject(with: Data(output.stdout.utf8)),
-                let count = find(json)
-            else { continue }
-            return count
-        }
-        return nil
+        (cluster.stream(stream)?["state"] as? [String: Any])?["messages"] as? Int
     }
 
     @Test func aDetectedChangeIsPublishedOnItsRegistrysStreamAndReadFromIt() async throws {

@@ -77,25 +77,7 @@ struct JetStreamEventLogReliabilityTests {
 
     /// The name of the server leading `stream`, from a monitoring endpoint of the cluster.
     static func leader(_ cluster: NATSCluster, stream: String) -> String? {
-        func find(_ value: Any) -> String? {
-            if let object = value as? [String: Any] {
-                if object["name"] as? String == stream, let leader = (object["cluster"] as? [String: Any])?["leader"] {
-                    return leader as? String
-                }
-                return object.values.lazy.compactMap(find).first
-            }
-            return (value as? [Any])?.lazy.compactMap(find).first
-        }
-        for server in cluster.servers {
-            guard
-                let output = try? ChildProcess.run(
-                    tool: "curl", ["-sf", "http://127.0.0.1:\(server.monitorPort)/jsz?accounts=true&streams=true"]),
-                output.status == 0, let json = try? JSONSerialization.jsonObject(with: Data(output.stdout.utf8)),
-                let leader = find(json)
-            else { continue }
-            return leader
-        }
-        return nil
+        (cluster.stream(stream)?["cluster"] as? [String: Any])?["leader"] as? String
     }
 
     /// Appends acknowledged so far, in order, by all the nodes.
