@@ -28,11 +28,12 @@ RUN --mount=type=cache,target=/src/.build,sharing=locked \
  && install -D "$(swift build -c release --show-bin-path)/lienthong" /out/lienthong
 
 FROM ${RUNTIME_IMAGE}
-# The C libraries the binary links (ldd), CA certificates for libcurl, and curl for the health check.
+# The C libraries the binary links (ldd), OpenSSL's PKCS#11 engine for signing keys in a hardware token (the token's
+# own module is mounted from the host: README "Container"), CA certificates for libcurl, and curl for the health check.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libssl3 libcurl4 libevent-2.1-7 libevent-core-2.1-7 libevent-extra-2.1-7 libevent-openssl-2.1-7 \
-      libevent-pthreads-2.1-7 libsqlite3-0 libpq5 libnats3.4 \
+      libevent-pthreads-2.1-7 libsqlite3-0 libpq5 libnats3.4 libengine-pkcs11-openssl \
       ca-certificates tzdata curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --no-create-home --uid 10001 --user-group --home-dir /app --shell /usr/sbin/nologin lienthong \
