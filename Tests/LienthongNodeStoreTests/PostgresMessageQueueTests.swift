@@ -1,8 +1,9 @@
 import Foundation
-import LienthongNodeStore
 import LienthongStorage
 import LienthongTesting
 import Testing
+
+@testable import LienthongNodeStore
 
 /// The message queue and attachment bytes shared by the nodes of one agency, in one real PostgreSQL: the
 /// ``MessageQueueContract`` of every engine, and what sharing adds (one stored message per id whichever node
@@ -97,6 +98,20 @@ struct PostgresMessageQueueTests {
         #expect(all.count == 90 && Set(all).count == 90, "every message claimed by exactly one node")
         // Within its lease no worker gets a claimed message again, whichever node asks.
         #expect(try await nodes[1].claim(at: contract.now + 159, limit: 100, lease: .seconds(60)).isEmpty)
+    }
+
+    /// A database that commits asynchronously by default: the node's stores must not, or an accepted document
+    /// could be lost with a crash of the server.
+    @Test func theStoresSessionsCommitDurablyWhateverTheServersDefault() async throws {
+        let url = try database()
+        try PostgresConnection(url).execute(
+            "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET synchronous_commit = off', current_database()); END $$")
+        #expect(try PostgresConnection(url).query("SHOW synchronous_commit").rows == [["off"]])
+        let pool = PostgresConnectionPool.nodeState(conninfo: url, connections: 1, applicationName: "node-state")
+        let result = try await pool.query(
+            "SELECT current_setting('synchronous_commit'), current_setting('application_name')")
+        #expect(result.rows == [["on", "node-state"]])
+        await pool.close()
     }
 
     @Test func aClaimNotEndedIsTakenOverAfterItsLease() async throws {
