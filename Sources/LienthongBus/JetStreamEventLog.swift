@@ -67,8 +67,8 @@ public final class JetStreamEventLog: EventLog {
         }
     }
 
-    public func state(registry: String) throws(EventLogError) -> EventRegistryState? {
-        try state(registry: registry, local: local.state(registry: registry))
+    public func state(registry: String) async throws(EventLogError) -> EventRegistryState? {
+        try state(registry: registry, local: await local.state(registry: registry))
     }
 
     /// The registry's state from the stream's position and, for the cursor, whichever of the node store and the
@@ -110,8 +110,8 @@ public final class JetStreamEventLog: EventLog {
     public func append(
         registry: String, from previous: EventRegistryState?, events: [StoredEvent], cursor: String,
         baselines: [String: [UInt8]]
-    ) throws(EventLogError) {
-        let stored = try local.state(registry: registry)
+    ) async throws(EventLogError) {
+        let stored = try await local.state(registry: registry)
         let current = try state(registry: registry, local: stored)
         guard EventRegistryState.accepts(events, from: previous, at: current) else {
             throw EventLogError(.sequenceConflict, "append to \(registry)")
@@ -126,7 +126,7 @@ public final class JetStreamEventLog: EventLog {
         }
         let last = events.last?.sequence ?? current?.lastSequence ?? 0
         do throws(EventLogError) {
-            try local.append(
+            try await local.append(
                 registry: registry, from: stored, events: [],
                 cursor: Mark(sequence: UInt64(last), cursor: cursor).encoded, baselines: baselines)
         } catch {
@@ -135,8 +135,8 @@ public final class JetStreamEventLog: EventLog {
         }
     }
 
-    public func baseline(registry: String, key: String) throws(EventLogError) -> [UInt8]? {
-        try local.baseline(registry: registry, key: key)
+    public func baseline(registry: String, key: String) async throws(EventLogError) -> [UInt8]? {
+        try await local.baseline(registry: registry, key: key)
     }
 
     public func events(registry: String, after: Int64, limit: Int) throws(EventLogError) -> [StoredEvent] {
@@ -186,16 +186,16 @@ public final class JetStreamEventLog: EventLog {
         }
     }
 
-    public func subscribe(_ subscription: EventSubscription) throws(EventLogError) {
-        try local.subscribe(subscription)
+    public func subscribe(_ subscription: EventSubscription) async throws(EventLogError) {
+        try await local.subscribe(subscription)
     }
 
-    public func subscription(id: String) throws(EventLogError) -> EventSubscription? {
-        try local.subscription(id: id)
+    public func subscription(id: String) async throws(EventLogError) -> EventSubscription? {
+        try await local.subscription(id: id)
     }
 
-    public func unsubscribe(id: String, consumer: String) throws(EventLogError) -> Bool {
-        try local.unsubscribe(id: id, consumer: consumer)
+    public func unsubscribe(id: String, consumer: String) async throws(EventLogError) -> Bool {
+        try await local.unsubscribe(id: id, consumer: consumer)
     }
 
     /// Closes the connection.

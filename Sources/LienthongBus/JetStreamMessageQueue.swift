@@ -75,7 +75,7 @@ public final class JetStreamMessageQueue: MessageQueue {
     }
 
     public func accept(_ message: QueuedMessage) async throws(MessageQueueError) -> MessageAcceptance {
-        if let existing = try local.record(id: message.id) { return .duplicate(existing) }
+        if let existing = try await local.record(id: message.id) { return .duplicate(existing) }
         guard let recipient = ExchangeID(message.recipient) else {
             throw MessageQueueError(.storage, "publish: recipient is not an identifier")
         }
@@ -90,7 +90,7 @@ public final class JetStreamMessageQueue: MessageQueue {
         guard ack.duplicate else { return .stored }
         // Published before within the duplicate window: its record once the node store has it; until then the
         // stream holds the first one, not yet delivered.
-        return .duplicate(try local.record(id: message.id) ?? MessageRecord(message: message, state: .queued))
+        return .duplicate(try await local.record(id: message.id) ?? MessageRecord(message: message, state: .queued))
     }
 
     public func due(at now: Date, limit: Int) async throws(MessageQueueError) -> [MessageRecord] {
@@ -139,42 +139,42 @@ public final class JetStreamMessageQueue: MessageQueue {
         }
     }
 
-    public func deliver(id: String, receipt: [UInt8], at time: Date) throws(MessageQueueError) -> Bool {
-        try local.deliver(id: id, receipt: receipt, at: time)
+    public func deliver(id: String, receipt: [UInt8], at time: Date) async throws(MessageQueueError) -> Bool {
+        try await local.deliver(id: id, receipt: receipt, at: time)
     }
 
-    public func retry(id: String, nextAttemptAt: Date, error: String) throws(MessageQueueError) {
-        try local.retry(id: id, nextAttemptAt: nextAttemptAt, error: error)
+    public func retry(id: String, nextAttemptAt: Date, error: String) async throws(MessageQueueError) {
+        try await local.retry(id: id, nextAttemptAt: nextAttemptAt, error: error)
     }
 
-    public func deadLetter(id: String, error: String) throws(MessageQueueError) {
-        try local.deadLetter(id: id, error: error)
+    public func deadLetter(id: String, error: String) async throws(MessageQueueError) {
+        try await local.deadLetter(id: id, error: error)
     }
 
-    public func record(id: String) throws(MessageQueueError) -> MessageRecord? { try local.record(id: id) }
+    public func record(id: String) async throws(MessageQueueError) -> MessageRecord? { try await local.record(id: id) }
 
-    public func inbox(recipient: String, limit: Int) throws(MessageQueueError) -> [MessageRecord] {
-        try local.inbox(recipient: recipient, limit: limit)
+    public func inbox(recipient: String, limit: Int) async throws(MessageQueueError) -> [MessageRecord] {
+        try await local.inbox(recipient: recipient, limit: limit)
     }
 
-    public func receiptsToReturn(at now: Date, limit: Int) throws(MessageQueueError) -> [MessageRecord] {
-        try local.receiptsToReturn(at: now, limit: limit)
+    public func receiptsToReturn(at now: Date, limit: Int) async throws(MessageQueueError) -> [MessageRecord] {
+        try await local.receiptsToReturn(at: now, limit: limit)
     }
 
-    public func returnReceipt(id: String, nextAttemptAt: Date?) throws(MessageQueueError) {
-        try local.returnReceipt(id: id, nextAttemptAt: nextAttemptAt)
+    public func returnReceipt(id: String, nextAttemptAt: Date?) async throws(MessageQueueError) {
+        try await local.returnReceipt(id: id, nextAttemptAt: nextAttemptAt)
     }
 
     public func acknowledge(
         id: String, recipient: String, receipt: [UInt8], at time: Date, returnAt: Date?
-    ) throws(MessageQueueError) -> Bool {
-        try local.acknowledge(id: id, recipient: recipient, receipt: receipt, at: time, returnAt: returnAt)
+    ) async throws(MessageQueueError) -> Bool {
+        try await local.acknowledge(id: id, recipient: recipient, receipt: receipt, at: time, returnAt: returnAt)
     }
 
-    public func deadLetters() throws(MessageQueueError) -> [MessageRecord] { try local.deadLetters() }
+    public func deadLetters() async throws(MessageQueueError) -> [MessageRecord] { try await local.deadLetters() }
 
-    public func requeue(id: String, at now: Date, expiresAt: Date) throws(MessageQueueError) -> Bool {
-        try local.requeue(id: id, at: now, expiresAt: expiresAt)
+    public func requeue(id: String, at now: Date, expiresAt: Date) async throws(MessageQueueError) -> Bool {
+        try await local.requeue(id: id, at: now, expiresAt: expiresAt)
     }
 
     /// Closes the connection; publishes still waiting fail.

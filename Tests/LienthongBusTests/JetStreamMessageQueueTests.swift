@@ -67,14 +67,14 @@ struct JetStreamMessageQueueTests {
         #expect(repeated.message.id == "m1")
         #expect(try await queue.accept(Self.message("m2")) == .stored)
         // Not in the node store before the pull; both after it, once each, in stream order, content intact.
-        #expect(try queue.record(id: "m1") == nil)
+        #expect(try await queue.record(id: "m1") == nil)
         #expect(try await Self.pulled(queue, count: 2) == ["m1", "m2"])
         let due = try await queue.due(at: Date().addingTimeInterval(1), limit: 10)
         #expect(due.first?.message == first)
         // Acknowledged on the stream: a second pull brings nothing again.
         #expect(try await queue.due(at: Date().addingTimeInterval(1), limit: 10).count == 2)
-        #expect(try queue.deliver(id: "m1", receipt: [1], at: Date()))
-        #expect(try queue.inbox(recipient: Self.recipient, limit: 10).map(\.message.id) == ["m1"])
+        #expect(try await queue.deliver(id: "m1", receipt: [1], at: Date()))
+        #expect(try await queue.inbox(recipient: Self.recipient, limit: 10).map(\.message.id) == ["m1"])
         // Known to the node store now: a repeat is answered from it.
         guard case .duplicate(let delivered) = try await queue.accept(Self.message("m1")) else {
             Issue.record("a delivered id was published again")
@@ -129,6 +129,6 @@ struct JetStreamMessageQueueTests {
         // The send must end in an error (503 for the caller), not wait forever in libnats' reconnect buffer.
         await #expect(throws: MessageQueueError.self) { try await queue.accept(Self.message("m1")) }
         #expect(ContinuousClock.now - started < .seconds(30))
-        #expect(try queue.record(id: "m1") == nil)
+        #expect(try await queue.record(id: "m1") == nil)
     }
 }

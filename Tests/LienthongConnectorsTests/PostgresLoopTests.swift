@@ -105,6 +105,21 @@ extension SerializedSuites {
             }
         }
 
+        @Test func parametersReachTheLoopConnectionsFromTheFirstStatement() async throws {
+            EventLoopSockets.install()
+            try await PostgresCluster.with { cluster in
+                let pool = PostgresConnectionPool(
+                    .init(
+                        conninfo: cluster.url("application_name=from_conninfo"), maximumConnections: 1,
+                        onEventLoops: true,
+                        parameters: ["application_name": "from_parameters", "options": "-c lock_timeout=4321"]))
+                let result = try await pool.query(
+                    "SELECT current_setting('application_name'), current_setting('lock_timeout')")
+                #expect(result.rows == [["from_parameters", "4321ms"]])
+                await pool.close()
+            }
+        }
+
         @Test func aConnectionTheServerEndedIsReplaced() async throws {
             try await PostgresCluster.with { cluster in
                 let connector = try Self.sleepyConnector(cluster, application: "terminated", poolSize: 1)

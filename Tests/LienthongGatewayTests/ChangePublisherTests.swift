@@ -91,8 +91,8 @@ struct ChangePublisherTests {
         }
 
         /// The messages of every event published so far.
-        func messages() throws -> [JSONValue] {
-            try publisher.log.events(registry: "population", after: 0, limit: 100).map {
+        func messages() async throws -> [JSONValue] {
+            try await publisher.log.events(registry: "population", after: 0, limit: 100).map {
                 let envelope = try JSONValue.parse($0.envelope)
                 _ = try EnvelopeVerifier.verify(envelope, trust: trust, at: Date())
                 return try #require(envelope["message"])
@@ -106,11 +106,11 @@ struct ChangePublisherTests {
         // The first poll takes what the file holds as history.
         #expect(try await fixture.publisher.poll(source) == false)
         #expect(try await fixture.publisher.poll(source) == false)
-        #expect(try fixture.messages().isEmpty)
+        #expect(try await fixture.messages().isEmpty)
 
         try Fixture.write("001090012345,Số 9,alive\n079200000001,Số 2,deceased\n", to: fixture.csv)
         #expect(try await fixture.publisher.poll(source))
-        var messages = try fixture.messages()
+        var messages = try await fixture.messages()
         #expect(messages.map { $0["eventType"]?.stringValue } == ["person.address-changed", "person.deceased"])
         #expect(messages.map { $0["sequence"]?.numberValue?.int } == [1, 2])
         #expect(messages[0]["record"] == ["personalId": "001090012345", "permanentAddress": ["addressLine": "Số 9"]])
@@ -119,11 +119,11 @@ struct ChangePublisherTests {
 
         // No new version: nothing more.
         #expect(try await fixture.publisher.poll(source) == false)
-        #expect(try fixture.messages().count == 2)
+        #expect(try await fixture.messages().count == 2)
         // A version that only adds a row (an insert, no value of a record changed) publishes nothing, but is read.
         try Fixture.write("001090012345,Số 9,alive\n079200000001,Số 2,deceased\n300000000000,Số 3,alive\n", to: fixture.csv)
         #expect(try await fixture.publisher.poll(source))
-        #expect(try fixture.messages().count == 2)
+        #expect(try await fixture.messages().count == 2)
 
         // Another process over the same log and file (a restart) goes on from sequence 3.
         let restarted = try Fixture(directory: fixture.directory, keys: fixture.keys)
@@ -131,7 +131,7 @@ struct ChangePublisherTests {
         #expect(try await restarted.publisher.poll(again) == false)
         try Fixture.write("001090012345,Số 10,alive\n079200000001,Số 2,deceased\n", to: fixture.csv)
         #expect(try await restarted.publisher.poll(again))
-        messages = try restarted.messages()
+        messages = try await restarted.messages()
         #expect(messages.map { $0["sequence"]?.numberValue?.int } == [1, 2, 3])
         #expect(messages[2]["record"]?["permanentAddress"]?["addressLine"] == "Số 10")
     }
@@ -145,26 +145,31 @@ extension ChangePublisherTests {
         let log: any EventLog
         let pinned: EventRegistryState?
 
-        func state(registry: String) throws(EventLogError) -> EventRegistryState? { pinned }
+        func state(registry: String) async throws(EventLogError) -> EventRegistryState? { pinned }
         func append(
             registry: String, from previous: EventRegistryState?, events: [StoredEvent], cursor: String,
             baselines: [String: [UInt8]]
-        ) throws(EventLogError) {
-            try log.append(registry: registry, from: previous, events: events, cursor: cursor, baselines: baselines)
+        ) async throws(EventLogError) {
+            try await log.append(
+                registry: registry, from: previous, events: events, cursor: cursor, baselines: baselines)
         }
-        func baseline(registry: String, key: String) throws(EventLogError) -> [UInt8]? {
-            try log.baseline(registry: registry, key: key)
+        func baseline(registry: String, key: String) async throws(EventLogError) -> [UInt8]? {
+            try await log.baseline(registry: registry, key: key)
         }
-        func events(registry: String, after: Int64, limit: Int) throws(EventLogError) -> [StoredEvent] {
-            try log.events(registry: registry, after: after, limit: limit)
+        func events(registry: String, after: Int64, limit: Int) async throws(EventLogError) -> [StoredEvent] {
+            try await log.events(registry: registry, after: after, limit: limit)
         }
-        func prune(registry: String, before: Date, keepLast: Int) throws(EventLogError) -> Int {
-            try log.prune(registry: registry, before: before, keepLast: keepLast)
+        func prune(registry: String, before: Date, keepLast: Int) async throws(EventLogError) -> Int {
+            try await log.prune(registry: registry, before: before, keepLast: keepLast)
         }
-        func subscribe(_ subscription: EventSubscription) throws(EventLogError) { try log.subscribe(subscription) }
-        func subscription(id: String) throws(EventLogError) -> EventSubscription? { try log.subscription(id: id) }
-        func unsubscribe(id: String, consumer: String) throws(EventLogError) -> Bool {
-            try log.unsubscribe(id: id, consumer: consumer)
+        func subscribe(_ subscription: EventSubscription) async throws(EventLogError) {
+            try await log.subscribe(subscription)
+        }
+        func subscription(id: String) async throws(EventLogError) -> EventSubscription? {
+            try await log.subscription(id: id)
+        }
+        func unsubscribe(id: String, consumer: String) async throws(EventLogError) -> Bool {
+            try await log.unsubscribe(id: id, consumer: consumer)
         }
     }
 
@@ -176,7 +181,7 @@ extension ChangePublisherTests {
         #expect(try await a.publisher.poll(a.publisher.sources[0]))
         // B diffs the file against the version it read last: the same two changes, up to the cursor A moved to.
         #expect(try await b.publisher.poll(b.publisher.sources[0]) == false)
-        #expect(try b.messages().map { $0["sequence"]?.numberValue?.int } == [1, 2])
+        #expect(try await b.messages().map { $0["sequence"]?.numberValue?.int } == [1, 2])
     }
 
     @Test func anAppendAnotherNodeOvertookIsNoErrorAndPublishesNothing() async throws {
@@ -184,7 +189,7 @@ extension ChangePublisherTests {
         let source = a.publisher.sources[0]
         #expect(try await a.publisher.poll(source) == false)
         #expect(try await a.publisher.poll(source) == false)
-        let before = try a.publisher.log.state(registry: "population")
+        let before = try await a.publisher.log.state(registry: "population")
         try Fixture.write("001090012345,Số 9,alive\n079200000001,Số 2,alive\n", to: a.csv)
         #expect(try await a.publisher.poll(source))
         // B read the state before A's append and the file after it: its append is refused, quietly.
@@ -195,6 +200,6 @@ extension ChangePublisherTests {
         #expect(try await late.poll(late.sources[0]) == false, "B's source had no version before: nothing read")
         try Fixture.write("001090012345,Số 9,alive\n079200000001,Số 3,alive\n", to: a.csv)
         #expect(try await late.poll(late.sources[0]), "overtaken: the next poll comes at once")
-        #expect(try a.messages().map { $0["sequence"]?.numberValue?.int } == [1])
+        #expect(try await a.messages().map { $0["sequence"]?.numberValue?.int } == [1])
     }
 }

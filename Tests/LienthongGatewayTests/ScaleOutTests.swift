@@ -17,7 +17,7 @@ struct ScaleOutTests {
         return cluster.url.replacingOccurrences(of: "/lienthong", with: "/\(name)")
     }
 
-    private func lookup(
+    func lookup(
         _ node: GatewayProcess, _ personalID: String, requestID: String? = nil
     ) async throws -> HTTPClientResponse {
         var headers = [
@@ -28,7 +28,7 @@ struct ScaleOutTests {
             "/v1/records/population/\(personalID)?fields=personalId,fullName", headers: headers, client: node.client())
     }
 
-    private func person(_ index: Int = 0) throws -> String {
+    func person(_ index: Int = 0) throws -> String {
         try #require(Seeds.rows("population.csv").dropFirst(index).first?["so_dinh_danh"])
     }
 

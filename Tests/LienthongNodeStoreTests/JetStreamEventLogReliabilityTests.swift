@@ -19,15 +19,15 @@ struct JetStreamEventLogReliabilityTests {
     }
 
     /// Appends changes `range` in batches of `batch` from `log`'s state each time, the cursor being the last change.
-    static func publish(_ log: any EventLog, _ range: ClosedRange<Int>, batch: Int = 4) throws {
+    static func publish(_ log: any EventLog, _ range: ClosedRange<Int>, batch: Int = 4) async throws {
         var change = range.lowerBound
         while change <= range.upperBound {
-            let state = try log.state(registry: "population")
+            let state = try await log.state(registry: "population")
             let through = min(change + batch - 1, range.upperBound)
             let events = (change...through).enumerated().map { offset, change in
                 event(change, sequence: (state?.lastSequence ?? 0) + Int64(offset) + 1, node: "a")
             }
-            try log.append(
+            try await log.append(
                 registry: "population", from: state, events: events, cursor: String(through), baselines: [:])
             change = through + 1
         }
@@ -39,7 +39,7 @@ struct JetStreamEventLogReliabilityTests {
     ) async throws -> [StoredEvent] {
         var seen: [StoredEvent] = []
         _ = try await Poll.until(within: within, every: .milliseconds(5)) {
-            seen += try log.events(registry: "population", after: seen.last?.sequence ?? after, limit: 7)
+            seen += try await log.events(registry: "population", after: seen.last?.sequence ?? after, limit: 7)
             return seen.count >= count
         }
         return seen
@@ -48,18 +48,18 @@ struct JetStreamEventLogReliabilityTests {
     @Test func aSubscriberThatFellBehindAndReconnectsGetsEveryLaterEventOncePerID() async throws {
         try await JetStreamEventLogTests.withCluster { cluster, directory in
             let writer = try JetStreamEventLogTests.log(cluster, directory, node: "writer")
-            try writer.append(registry: "population", from: nil, events: [], cursor: "0", baselines: [:])
-            try Self.publish(writer, 1...40)
+            try await writer.append(registry: "population", from: nil, events: [], cursor: "0", baselines: [:])
+            try await Self.publish(writer, 1...40)
             // The subscriber reads through another node, up to sequence 25, then goes away.
             var reader = try JetStreamEventLogTests.log(cluster, directory, node: "reader")
             let before = try await Self.follow(reader, after: 0, until: 25).prefix(25)
             reader.close()
             // Meanwhile the registry goes on; it comes back, through a new connection, with its last sequence, while
             // the writer appends more.
-            try Self.publish(writer, 41...120)
+            try await Self.publish(writer, 41...120)
             reader = try JetStreamEventLogTests.log(cluster, directory, node: "reader")
             let last = try #require(before.last?.sequence)
-            let more = Task { try Self.publish(writer, 121...180) }
+            let more = Task { try await Self.publish(writer, 121...180) }
             let after = try await Self.follow(reader, after: last, until: 180 - 25)
             try await more.value
 
@@ -96,7 +96,7 @@ struct JetStreamEventLogReliabilityTests {
     ) async throws -> Int {
         var refused = 0
         while ContinuousClock.now < deadline {
-            guard let state = try? log.state(registry: "population") else {
+            guard let state = try? await log.state(registry: "population") else {
                 try await Task.sleep(for: .milliseconds(20))
                 continue
             }
@@ -107,7 +107,7 @@ struct JetStreamEventLogReliabilityTests {
                 event(change, sequence: state.lastSequence + Int64(offset) + 1, node: node)
             }
             do {
-                try log.append(
+                try await log.append(
                     registry: "population", from: state, events: events, cursor: String(batch.upperBound),
                     baselines: [:])
                 acknowledged.events.withLock { $0 += events }
@@ -125,7 +125,7 @@ struct JetStreamEventLogReliabilityTests {
     @Test func killingOneOfThreeServersWhileTwoNodesAppendLosesNoAcknowledgedEventAndKeepsOrder() async throws {
         try await JetStreamEventLogTests.withCluster { cluster, directory in
             let nodes = try ["a", "b"].map { try JetStreamEventLogTests.log(cluster, directory, node: $0) }
-            try nodes[0].append(registry: "population", from: nil, events: [], cursor: "0", baselines: [:])
+            try await nodes[0].append(registry: "population", from: nil, events: [], cursor: "0", baselines: [:])
             let acknowledged = Acknowledged()
             let changes = 300
             let deadline = ContinuousClock.now + .seconds(180)

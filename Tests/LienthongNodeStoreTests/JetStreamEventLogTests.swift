@@ -39,46 +39,51 @@ struct JetStreamEventLogTests {
 
     @Test func eventsContinueTheSequenceWithTheirCursorAndSurviveReopening() async throws {
         try await Self.withCluster {
-            try Self.contract($0, $1).eventsContinueTheSequenceWithTheirCursorAndSurviveReopening()
+            try await Self.contract($0, $1).eventsContinueTheSequenceWithTheirCursorAndSurviveReopening()
         }
     }
 
     @Test func anAppendFromAStateThatMovedOnIsRefusedAndNothingMoves() async throws {
-        try await Self.withCluster { try Self.contract($0, $1).anAppendFromAStateThatMovedOnIsRefusedAndNothingMoves() }
+        try await Self.withCluster {
+            try await Self.contract($0, $1).anAppendFromAStateThatMovedOnIsRefusedAndNothingMoves()
+        }
     }
 
     @Test func retentionKeepsTheNewestByCountAndDropsTheOldByAge() async throws {
-        try await Self.withCluster { try Self.contract($0, $1).retentionKeepsTheNewestByCountAndDropsTheOldByAge() }
+        try await Self.withCluster {
+            try await Self.contract($0, $1).retentionKeepsTheNewestByCountAndDropsTheOldByAge()
+        }
     }
 
     @Test func aSubscriptionIsItsConsumersToEnd() async throws {
-        try await Self.withCluster { try Self.contract($0, $1).aSubscriptionIsItsConsumersToEnd() }
+        try await Self.withCluster { try await Self.contract($0, $1).aSubscriptionIsItsConsumersToEnd() }
     }
 
     @Test func twoNodesAppendingFromTheSameStateAreOneStoredAndOneRefused() async throws {
         try await Self.withCluster { cluster, directory in
             let (a, b) = (try Self.log(cluster, directory, node: "a"), try Self.log(cluster, directory, node: "b"))
             let contract = Self.contract(cluster, directory)
-            try a.append(registry: "population", from: nil, events: [], cursor: "0", baselines: [:])
-            try b.append(registry: "population", from: nil, events: [], cursor: "0", baselines: [:])
+            try await a.append(registry: "population", from: nil, events: [], cursor: "0", baselines: [:])
+            try await b.append(registry: "population", from: nil, events: [], cursor: "0", baselines: [:])
             let start = EventRegistryState(cursor: "0", lastSequence: 0, firstRetained: 1)
-            #expect(try a.state(registry: "population") == start)
-            #expect(try b.state(registry: "population") == start)
+            #expect(try await a.state(registry: "population") == start)
+            #expect(try await b.state(registry: "population") == start)
             // Both read change 1 from the same state; each node's own store would take its append. Here b comes after
             // a's publish and sees it; the race below is where the stream's expected sequence refuses.
-            try a.append(registry: "population", from: start, events: [contract.event(1)], cursor: "1", baselines: [:])
-            #expect(throws: EventLogError(.sequenceConflict, "")) {
-                try b.append(
+            try await a.append(
+                registry: "population", from: start, events: [contract.event(1)], cursor: "1", baselines: [:])
+            await #expect(throws: EventLogError(.sequenceConflict, "")) {
+                try await b.append(
                     registry: "population", from: start, events: [contract.event(1)], cursor: "1", baselines: [:])
             }
             // The refused node reads on from what the other published, its cursor included.
             let moved = EventRegistryState(cursor: "1", lastSequence: 1, firstRetained: 1)
-            #expect(try b.state(registry: "population") == moved)
-            try b.append(
+            #expect(try await b.state(registry: "population") == moved)
+            try await b.append(
                 registry: "population", from: moved, events: [contract.event(2), contract.event(3)], cursor: "3",
                 baselines: [:])
             #expect(try a.events(registry: "population", after: 0, limit: 10).map(\.sequence) == [1, 2, 3])
-            #expect(try a.state(registry: "population")?.cursor == "3")
+            #expect(try await a.state(registry: "population")?.cursor == "3")
 
             // Racing for real, as the change publishers of two nodes do.
             let changes = 150
@@ -106,37 +111,37 @@ struct JetStreamEventLogTests {
             let b = try Self.log(cluster, directory, node: "b", ackTimeout: .seconds(1))
             let contract = Self.contract(cluster, directory)
             let first = contract.event(1)
-            try a.append(registry: "population", from: nil, events: [first], cursor: "1", baselines: [:])
+            try await a.append(registry: "population", from: nil, events: [first], cursor: "1", baselines: [:])
             let one = EventRegistryState(cursor: "1", lastSequence: 1, firstRetained: 1)
             // a's append of changes 2 to 4 stops after its first event, as a crash would stop it: its second event
             // repeats an id the stream already holds, so JetStream stores nothing at 3.
             var repeated = contract.event(3)
             repeated.id = first.id
-            #expect(throws: EventLogError(.sequenceConflict, "")) {
-                try a.append(
+            await #expect(throws: EventLogError(.sequenceConflict, "")) {
+                try await a.append(
                     registry: "population", from: one, events: [contract.event(2), repeated, contract.event(4)],
                     cursor: "4", baselines: [:])
             }
             #expect(try b.events(registry: "population", after: 0, limit: 10).map(\.sequence) == [1, 2])
             // Meanwhile it holds its place: b reads the state before it, and an append from there is refused.
-            #expect(try b.state(registry: "population") == one)
-            #expect(throws: EventLogError(.sequenceConflict, "")) {
-                try b.append(
+            #expect(try await b.state(registry: "population") == one)
+            await #expect(throws: EventLogError(.sequenceConflict, "")) {
+                try await b.append(
                     registry: "population", from: one, events: [contract.event(2)], cursor: "2", baselines: [:])
             }
             // Abandoned (three acknowledgement timeouts without a publish): detection resumes at its start, after the
             // event that was stored, so the changes are read again: published at least once, never lost.
             var resumed: EventRegistryState?
             _ = try await Poll.until(within: .seconds(20), every: .milliseconds(200)) {
-                resumed = try b.state(registry: "population")
+                resumed = try await b.state(registry: "population")
                 return resumed?.lastSequence == 2
             }
             #expect(resumed == EventRegistryState(cursor: "1", lastSequence: 2, firstRetained: 1))
-            try b.append(
+            try await b.append(
                 registry: "population", from: resumed, events: [contract.event(3), contract.event(4)], cursor: "3",
                 baselines: [:])
             let after = EventRegistryState(cursor: "3", lastSequence: 4, firstRetained: 1)
-            #expect(try a.state(registry: "population") == after)
+            #expect(try await a.state(registry: "population") == after)
         }
     }
 }

@@ -35,20 +35,20 @@ struct MessageQueueContract {
         #expect(first.message == message("m1"))
         #expect(try await queue.due(at: now + 5, limit: 10).map(\.message.id) == ["m1", "m2"])
 
-        #expect(try queue.deliver(id: "m2", receipt: [1], at: now + 2))
-        #expect(try queue.deliver(id: "m1", receipt: [2], at: now + 3))
-        #expect(try !queue.deliver(id: "m1", receipt: [3], at: now + 4), "delivered once")
+        #expect(try await queue.deliver(id: "m2", receipt: [1], at: now + 2))
+        #expect(try await queue.deliver(id: "m1", receipt: [2], at: now + 3))
+        #expect(try await !queue.deliver(id: "m1", receipt: [3], at: now + 4), "delivered once")
         #expect(try await queue.due(at: now + 5, limit: 10).isEmpty)
-        #expect(try queue.inbox(recipient: "VN/GOV/BTC/THUE", limit: 10).map(\.message.id) == ["m2", "m1"])
-        #expect(try queue.inbox(recipient: "VN/GOV/HCM/MOTCUA", limit: 10).isEmpty)
+        #expect(try await queue.inbox(recipient: "VN/GOV/BTC/THUE", limit: 10).map(\.message.id) == ["m2", "m1"])
+        #expect(try await queue.inbox(recipient: "VN/GOV/HCM/MOTCUA", limit: 10).isEmpty)
 
-        #expect(try !queue.acknowledge(id: "m1", recipient: "VN/GOV/HCM/MOTCUA", receipt: [9], at: now + 6))
-        #expect(try queue.acknowledge(id: "m1", recipient: "VN/GOV/BTC/THUE", receipt: [9], at: now + 6))
-        #expect(try queue.inbox(recipient: "VN/GOV/BTC/THUE", limit: 10).map(\.message.id) == ["m2"])
+        #expect(try await !queue.acknowledge(id: "m1", recipient: "VN/GOV/HCM/MOTCUA", receipt: [9], at: now + 6))
+        #expect(try await queue.acknowledge(id: "m1", recipient: "VN/GOV/BTC/THUE", receipt: [9], at: now + 6))
+        #expect(try await queue.inbox(recipient: "VN/GOV/BTC/THUE", limit: 10).map(\.message.id) == ["m2"])
 
         // Reopened, the storage holds the same.
         let reopened = try open()
-        let record = try #require(try reopened.record(id: "m1"))
+        let record = try #require(try await reopened.record(id: "m1"))
         #expect(record.state == .acknowledged)
         #expect(record.deliveryReceipt == [2] && record.readReceipt == [9])
         #expect(record.message == message("m1"))
@@ -61,22 +61,22 @@ struct MessageQueueContract {
         let queue = try open()
         for id in ["back", "local"] {
             _ = try await queue.accept(message(id))
-            #expect(try queue.deliver(id: id, receipt: [1], at: now + 1))
+            #expect(try await queue.deliver(id: id, receipt: [1], at: now + 1))
         }
         #expect(
-            try queue.acknowledge(
+            try await queue.acknowledge(
                 id: "back", recipient: "VN/GOV/BTC/THUE", receipt: [7], at: now + 2, returnAt: now + 2))
-        #expect(try queue.acknowledge(id: "local", recipient: "VN/GOV/BTC/THUE", receipt: [8], at: now + 2))
-        #expect(try queue.receiptsToReturn(at: now + 1, limit: 10).isEmpty)
-        let due = try queue.receiptsToReturn(at: now + 2, limit: 10)
+        #expect(try await queue.acknowledge(id: "local", recipient: "VN/GOV/BTC/THUE", receipt: [8], at: now + 2))
+        #expect(try await queue.receiptsToReturn(at: now + 1, limit: 10).isEmpty)
+        let due = try await queue.receiptsToReturn(at: now + 2, limit: 10)
         #expect(due.map(\.message.id) == ["back"])
         #expect(due.first?.readReceipt == [7])
 
-        try queue.returnReceipt(id: "back", nextAttemptAt: now + 10)
-        #expect(try queue.receiptsToReturn(at: now + 9, limit: 10).isEmpty)
-        #expect(try open().receiptsToReturn(at: now + 10, limit: 10).map(\.message.id) == ["back"])
-        try queue.returnReceipt(id: "back", nextAttemptAt: nil)
-        #expect(try queue.receiptsToReturn(at: now + 3600, limit: 10).isEmpty)
+        try await queue.returnReceipt(id: "back", nextAttemptAt: now + 10)
+        #expect(try await queue.receiptsToReturn(at: now + 9, limit: 10).isEmpty)
+        #expect(try await open().receiptsToReturn(at: now + 10, limit: 10).map(\.message.id) == ["back"])
+        try await queue.returnReceipt(id: "back", nextAttemptAt: nil)
+        #expect(try await queue.receiptsToReturn(at: now + 3600, limit: 10).isEmpty)
     }
 
     /// A batch a bus consumer handed over: each id stored once (one stored before, or twice in the batch, is a
@@ -87,7 +87,7 @@ struct MessageQueueContract {
         let acceptances = try await queue.accept([message("m3"), message("m1"), message("m2"), message("m3")])
         #expect(acceptances.map { $0 == .stored } == [true, false, true, false])
         #expect(try await queue.due(at: now + 5, limit: 10).map(\.message.id) == ["m1", "m3", "m2"])
-        #expect(try open().record(id: "m2")?.message == message("m2"))
+        #expect(try await open().record(id: "m2")?.message == message("m2"))
     }
 
     func aBatchIsDeliveredInItsOrderOnce() async throws {
@@ -95,30 +95,30 @@ struct MessageQueueContract {
         for (offset, id) in ["b1", "b2", "b3"].enumerated() {
             #expect(try await queue.accept(message(id, accepted: TimeInterval(offset))) == .stored)
         }
-        #expect(try queue.deliver(id: "b2", receipt: [2], at: now + 1))
+        #expect(try await queue.deliver(id: "b2", receipt: [2], at: now + 1))
         let batch = ["b3", "b2", "b1"].map { MessageDelivery(id: $0, receipt: Array($0.utf8), receivedAt: now + 2) }
-        #expect(try queue.deliver(batch) == [true, false, true], "b2 was delivered already")
-        #expect(try queue.inbox(recipient: "VN/GOV/BTC/THUE", limit: 10).map(\.message.id) == ["b2", "b3", "b1"])
+        #expect(try await queue.deliver(batch) == [true, false, true], "b2 was delivered already")
+        #expect(try await queue.inbox(recipient: "VN/GOV/BTC/THUE", limit: 10).map(\.message.id) == ["b2", "b3", "b1"])
         let reopened = try open()
-        #expect(try reopened.record(id: "b1")?.deliveryReceipt == Array("b1".utf8))
-        #expect(try reopened.record(id: "b2")?.deliveryReceipt == [2])
+        #expect(try await reopened.record(id: "b1")?.deliveryReceipt == Array("b1".utf8))
+        #expect(try await reopened.record(id: "b2")?.deliveryReceipt == [2])
     }
 
     func failedAttemptsBackOffThenDeadLettersAreRequeued() async throws {
         let queue = try open()
         _ = try await queue.accept(message("m1"))
-        try queue.retry(id: "m1", nextAttemptAt: now + 10, error: "message.unknown-recipient")
+        try await queue.retry(id: "m1", nextAttemptAt: now + 10, error: "message.unknown-recipient")
         #expect(try await queue.due(at: now + 9, limit: 10).isEmpty)
         #expect(try await queue.due(at: now + 10, limit: 10).map(\.attempts) == [1])
-        try queue.deadLetter(id: "m1", error: "message.expired")
+        try await queue.deadLetter(id: "m1", error: "message.expired")
         #expect(try await queue.due(at: now + 100, limit: 10).isEmpty)
-        #expect(try queue.deadLetters().map(\.lastError) == ["message.expired"])
-        #expect(try queue.requeue(id: "m1", at: now + 200, expiresAt: now + 900))
-        #expect(try !queue.requeue(id: "m1", at: now + 200, expiresAt: now + 900), "only a dead letter")
+        #expect(try await queue.deadLetters().map(\.lastError) == ["message.expired"])
+        #expect(try await queue.requeue(id: "m1", at: now + 200, expiresAt: now + 900))
+        #expect(try await !queue.requeue(id: "m1", at: now + 200, expiresAt: now + 900), "only a dead letter")
         let due = try await queue.due(at: now + 200, limit: 10)
         #expect(due.map(\.message.id) == ["m1"])
         #expect(due.first?.message.expiresAt == now + 900)
-        #expect(try queue.deadLetters().isEmpty)
+        #expect(try await queue.deadLetters().isEmpty)
     }
 
     func aClaimTakesTheDueMessagesOldestFirst() async throws {
@@ -128,29 +128,29 @@ struct MessageQueueContract {
         let claimed = try await queue.claim(at: now + 10, limit: 2, lease: .seconds(30))
         #expect(claimed.map(\.message.id) == ["c2", "c1"])
         #expect(claimed.first?.message == message("c2", accepted: 0))
-        #expect(try queue.deliver(id: "c2", receipt: [1], at: now + 11))
-        #expect(try !queue.deliver(id: "c2", receipt: [1], at: now + 12), "a delivered claim is delivered once")
+        #expect(try await queue.deliver(id: "c2", receipt: [1], at: now + 11))
+        #expect(try await !queue.deliver(id: "c2", receipt: [1], at: now + 12), "a delivered claim is delivered once")
     }
 
     /// Attachment bytes written in uneven pieces come back whole and in order; the same content committed twice is
     /// one copy; a discarded upload leaves nothing under any name.
-    static func attachmentsRoundTrip(_ store: any AttachmentStore) throws {
+    static func attachmentsRoundTrip(_ store: any AttachmentStore) async throws {
         let bytes = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) }
         let sha256 = Base64URL.encode(Digest.sha256(bytes))
-        #expect(try !store.contains(sha256: sha256))
+        #expect(try await !store.contains(sha256: sha256))
         #expect(try store.open(sha256: sha256) == nil)
         for _ in 0..<2 {
             let sink = try store.begin()
             var offset = 0
             for size in [1, 65_535, 70_000, 3] + Array(repeating: 20_000, count: 4) {
-                try sink.write(Array(bytes[offset..<offset + size]))
+                try await sink.write(Array(bytes[offset..<offset + size]))
                 offset += size
             }
-            try sink.write(Array(bytes[offset...]))
-            try sink.finish()
-            try sink.commit(sha256: sha256)
+            try await sink.write(Array(bytes[offset...]))
+            try await sink.finish()
+            try await sink.commit(sha256: sha256)
         }
-        #expect(try store.contains(sha256: sha256))
+        #expect(try await store.contains(sha256: sha256))
         let source = try #require(try store.open(sha256: sha256))
         var read: [UInt8] = []
         var pieces = 0
@@ -165,9 +165,9 @@ struct MessageQueueContract {
 
         let other = Array("discarded".utf8)
         let sink = try store.begin()
-        try sink.write(other)
-        try sink.finish()
-        sink.discard()
-        #expect(try !store.contains(sha256: Base64URL.encode(Digest.sha256(other))))
+        try await sink.write(other)
+        try await sink.finish()
+        await sink.discard()
+        #expect(try await !store.contains(sha256: Base64URL.encode(Digest.sha256(other))))
     }
 }

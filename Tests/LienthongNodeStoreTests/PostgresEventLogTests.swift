@@ -22,19 +22,21 @@ struct PostgresEventLogTests {
         return EventLogContract { try PostgresEventLog(conninfo: url, connections: 1) }
     }
 
-    @Test func eventsContinueTheSequenceWithTheirCursorAndSurviveReopening() throws {
-        try contract().eventsContinueTheSequenceWithTheirCursorAndSurviveReopening()
+    @Test func eventsContinueTheSequenceWithTheirCursorAndSurviveReopening() async throws {
+        try await contract().eventsContinueTheSequenceWithTheirCursorAndSurviveReopening()
     }
 
-    @Test func anAppendFromAStateThatMovedOnIsRefusedAndNothingMoves() throws {
-        try contract().anAppendFromAStateThatMovedOnIsRefusedAndNothingMoves()
+    @Test func anAppendFromAStateThatMovedOnIsRefusedAndNothingMoves() async throws {
+        try await contract().anAppendFromAStateThatMovedOnIsRefusedAndNothingMoves()
     }
 
-    @Test func retentionKeepsTheNewestByCountAndDropsTheOldByAge() throws {
-        try contract().retentionKeepsTheNewestByCountAndDropsTheOldByAge()
+    @Test func retentionKeepsTheNewestByCountAndDropsTheOldByAge() async throws {
+        try await contract().retentionKeepsTheNewestByCountAndDropsTheOldByAge()
     }
 
-    @Test func aSubscriptionIsItsConsumersToEnd() throws { try contract().aSubscriptionIsItsConsumersToEnd() }
+    @Test func aSubscriptionIsItsConsumersToEnd() async throws {
+        try await contract().aSubscriptionIsItsConsumersToEnd()
+    }
 
     /// One node's detection loop as the publisher runs it, over a source of `changes` changes numbered from 1 (the
     /// cursor is the last number read): read the state, take the next few changes, append them from that state.
@@ -43,9 +45,9 @@ struct PostgresEventLogTests {
     static func detect(_ log: any EventLog, changes: Int, node: String) async throws -> Int {
         var refused = 0
         while true {
-            guard let state = try log.state(registry: "population") else {
-                if try overtaken({ () throws(EventLogError) in
-                    try log.append(registry: "population", from: nil, events: [], cursor: "0", baselines: [:])
+            guard let state = try await log.state(registry: "population") else {
+                if try await overtaken({ () async throws(EventLogError) in
+                    try await log.append(registry: "population", from: nil, events: [], cursor: "0", baselines: [:])
                 }) { refused += 1 }
                 continue
             }
@@ -59,8 +61,8 @@ struct PostgresEventLogTests {
                     key: "person-\(change)", detectedAt: Date(), envelope: Array("{\"by\":\"\(node)\"}".utf8))
             }
             let baselines = Dictionary(uniqueKeysWithValues: batch.map { ("person-\($0)", Array(node.utf8)) })
-            if try overtaken({ () throws(EventLogError) in
-                try log.append(
+            if try await overtaken({ () async throws(EventLogError) in
+                try await log.append(
                     registry: "population", from: state, events: events, cursor: String(batch.upperBound),
                     baselines: baselines)
             }) { refused += 1 }
@@ -68,9 +70,9 @@ struct PostgresEventLogTests {
     }
 
     /// Whether `append` was refused because another node appended first.
-    static func overtaken(_ append: () throws(EventLogError) -> Void) throws(EventLogError) -> Bool {
+    static func overtaken(_ append: () async throws(EventLogError) -> Void) async throws(EventLogError) -> Bool {
         do {
-            try append()
+            try await append()
             return false
         } catch {
             guard error.code == .sequenceConflict else { throw error }
@@ -92,7 +94,8 @@ struct PostgresEventLogTests {
                 var seen: [StoredEvent] = []
                 let deadline = ContinuousClock.now + .seconds(60)
                 while seen.count < changes, ContinuousClock.now < deadline {
-                    let page = try reader.events(registry: "population", after: seen.last?.sequence ?? 0, limit: 7)
+                    let page = try await reader.events(
+                        registry: "population", after: seen.last?.sequence ?? 0, limit: 7)
                     seen += page
                     if page.isEmpty { try await Task.sleep(for: .milliseconds(2)) }
                 }
@@ -102,9 +105,9 @@ struct PostgresEventLogTests {
         }
         #expect(seen.map(\.sequence) == (1...Int64(changes)).map { $0 }, "the reader saw a gap or a repeat")
         #expect(seen.map(\.key) == (1...changes).map { "person-\($0)" }, "a change published twice or not at all")
-        let stored = try PostgresEventLog(conninfo: url).events(registry: "population", after: 0, limit: 1000)
+        let stored = try await PostgresEventLog(conninfo: url).events(registry: "population", after: 0, limit: 1000)
         #expect(stored == seen)
-        #expect(try reader.state(registry: "population")?.lastSequence == Int64(changes))
+        #expect(try await reader.state(registry: "population")?.lastSequence == Int64(changes))
         // Both nodes published some: they did race, and the refusals are what kept the log whole.
         #expect(Set(stored.map { $0.id.prefix(6) }) == ["node-0", "node-1"])
         #expect(refused > 0)

@@ -9,17 +9,19 @@ struct SQLiteEventLogTests {
         return EventLogContract { try SQLiteEventLog(path: file) }
     }
 
-    @Test func eventsContinueTheSequenceWithTheirCursorAndSurviveReopening() throws {
-        try contract().eventsContinueTheSequenceWithTheirCursorAndSurviveReopening()
+    @Test func eventsContinueTheSequenceWithTheirCursorAndSurviveReopening() async throws {
+        try await contract().eventsContinueTheSequenceWithTheirCursorAndSurviveReopening()
     }
 
-    @Test func anAppendFromAStateThatMovedOnIsRefusedAndNothingMoves() throws {
-        try contract().anAppendFromAStateThatMovedOnIsRefusedAndNothingMoves()
+    @Test func anAppendFromAStateThatMovedOnIsRefusedAndNothingMoves() async throws {
+        try await contract().anAppendFromAStateThatMovedOnIsRefusedAndNothingMoves()
     }
 
-    @Test func retentionKeepsTheNewestByCountAndDropsTheOldByAge() throws {
-        try contract().retentionKeepsTheNewestByCountAndDropsTheOldByAge()
+    @Test func retentionKeepsTheNewestByCountAndDropsTheOldByAge() async throws {
+        try await contract().retentionKeepsTheNewestByCountAndDropsTheOldByAge()
     }
 
-    @Test func aSubscriptionIsItsConsumersToEnd() throws { try contract().aSubscriptionIsItsConsumersToEnd() }
+    @Test func aSubscriptionIsItsConsumersToEnd() async throws {
+        try await contract().aSubscriptionIsItsConsumersToEnd()
+    }
 }

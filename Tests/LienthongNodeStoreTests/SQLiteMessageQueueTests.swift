@@ -47,10 +47,10 @@ struct SQLiteMessageQueueTests {
     @Test func aBatchIsDeliveredInItsOrderOnce() async throws { try await contract().aBatchIsDeliveredInItsOrderOnce() }
     @Test func aBatchIsAcceptedInItsOrderOnce() async throws { try await contract().aBatchIsAcceptedInItsOrderOnce() }
 
-    @Test func attachmentFilesRoundTrip() throws {
+    @Test func attachmentFilesRoundTrip() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-attachments-\(UUID())")
         defer { try? FileManager.default.removeItem(at: folder) }
-        try MessageQueueContract.attachmentsRoundTrip(try FileAttachmentStore(directory: folder))
+        try await MessageQueueContract.attachmentsRoundTrip(try FileAttachmentStore(directory: folder))
         let incoming = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("incoming").path)
         #expect(incoming.isEmpty, "every upload was renamed or removed")
     }

@@ -93,6 +93,18 @@ extension PostgresServerTests {
             await pool.close()
         }
 
+        @Test func parametersOverrideTheConnectionStringFromTheFirstStatement() async throws {
+            let cluster = try PostgresServerTests.cluster()
+            let pool = PostgresConnectionPool(
+                .init(
+                    conninfo: cluster.url("application_name=from_conninfo"), maximumConnections: 1,
+                    parameters: ["application_name": "from_parameters", "options": "-c lock_timeout=4321"]))
+            let result = try await pool.query(
+                "SELECT current_setting('application_name'), current_setting('lock_timeout')")
+            #expect(result.rows == [["from_parameters", "4321ms"]])
+            await pool.close()
+        }
+
         @Test func checkoutTimesOutWhenEveryConnectionIsBusy() async throws {
             let pool = try pool("pool_timeout_test", size: 1, checkoutTimeout: .milliseconds(300))
             let release = DispatchSemaphore(value: 0)

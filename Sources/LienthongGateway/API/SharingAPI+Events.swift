@@ -5,7 +5,7 @@ extension SharingAPI {
             await asConsumer(routed) { await events.subscribe(routed.request, consumer: $0) }
         }
         group.on(.subscription, .get) { routed in
-            await asConsumer(routed) { events.subscription(routed.parameters[0], consumer: $0) }
+            await asConsumer(routed) { await events.subscription(routed.parameters[0], consumer: $0) }
         }
         group.on(.subscription, .delete) { routed in
             await asConsumer(routed) { await events.unsubscribe(routed.parameters[0], consumer: $0) }

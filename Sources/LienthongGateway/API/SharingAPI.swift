@@ -75,17 +75,17 @@ struct SharingAPI: Sendable {
                 await asConsumer(routed) { await messages.send(routed.request, consumer: $0) }
             }
             group.on(.message, .get) { routed in
-                await asConsumer(routed) { messages.status(routed.parameters[0], consumer: $0) }
+                await asConsumer(routed) { await messages.status(routed.parameters[0], consumer: $0) }
             }
             group.on(.inbox, .get) { routed in
                 await asConsumer(routed) { await messages.inbox(routed.request, consumer: $0) }
             }
             group.on(.inboxMessage, .get) { routed in
-                await asConsumer(routed) { messages.envelope(routed.parameters[0], consumer: $0) }
+                await asConsumer(routed) { await messages.envelope(routed.parameters[0], consumer: $0) }
             }
             group.on(.inboxAttachment, .get) { routed in
                 await asConsumer(routed) {
-                    messages.attachment(routed.parameters[0], name: routed.parameters[1], consumer: $0)
+                    await messages.attachment(routed.parameters[0], name: routed.parameters[1], consumer: $0)
                 }
             }
             group.on(.inboxAck, .post) { routed in

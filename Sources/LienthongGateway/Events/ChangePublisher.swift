@@ -68,18 +68,19 @@ struct ChangePublisher: Sendable {
             // After new events the count bound may be passed; the age bound moves on its own, checked each minute.
             if busy || ContinuousClock.now - lastPrune > .seconds(60) {
                 lastPrune = ContinuousClock.now
-                prune(onError: onError)
+                await prune(onError: onError)
             }
             if !busy { try? await Task.sleep(for: interval) }
         }
     }
 
     /// Drops the events past the retention of every registry.
-    func prune(onError: (String, String) -> Void) {
+    func prune(onError: (String, String) -> Void) async {
         let before = Date().addingTimeInterval(-settings.retention.secondsValue)
         for source in sources {
             do {
-                try log.prune(registry: source.descriptor.name, before: before, keepLast: settings.retentionEvents)
+                try await log.prune(
+                    registry: source.descriptor.name, before: before, keepLast: settings.retentionEvents)
             } catch {
                 onError(source.descriptor.name, "\(error)")
             }
@@ -91,11 +92,11 @@ struct ChangePublisher: Sendable {
     @discardableResult
     func poll(_ source: Source) async throws -> Bool {
         let registry = source.descriptor.name
-        guard let state = try log.state(registry: registry) else {
+        guard let state = try await log.state(registry: registry) else {
             // First start: what the back end holds now is history; detection begins past it.
             let head = try await source.changes.head()
-            try appendUnlessAnotherNodeDid { () throws(EventLogError) in
-                try log.append(registry: registry, from: nil, events: [], cursor: head, baselines: [:])
+            try await appendUnlessAnotherNodeDid { () async throws(EventLogError) in
+                try await log.append(registry: registry, from: nil, events: [], cursor: head, baselines: [:])
             }
             return false
         }
@@ -115,7 +116,7 @@ struct ChangePublisher: Sendable {
             let before: [String: JSONValue]?
             if let native = change.before, let old = try? source.mapping.map(native) {
                 before = source.events.watchedValues(of: old)
-            } else if let seen = try baselines[change.key] ?? log.baseline(registry: registry, key: change.key) {
+            } else if let seen = try await baseline(registry, change.key, pending: baselines) {
                 before = (try? JSONValue.parse(seen))?.objectValue.map(Self.values)
             } else {
                 before = nil
@@ -137,20 +138,31 @@ struct ChangePublisher: Sendable {
             }
             baselines[change.key] = JSONValue.object(JSONObject(after)).serializedBytes()
         }
-        try appendUnlessAnotherNodeDid { () throws(EventLogError) in
-            try log.append(registry: registry, from: state, events: events, cursor: last.cursor, baselines: baselines)
+        try await appendUnlessAnotherNodeDid { () async throws(EventLogError) in
+            try await log.append(
+                registry: registry, from: state, events: events, cursor: last.cursor, baselines: baselines)
         }
         return true
     }
 
     /// Runs `append`; a conflict means another node sharing the log appended these changes first (its events are
     /// the published ones), so it is no error: the next poll reads on from that node's cursor.
-    private func appendUnlessAnotherNodeDid(_ append: () throws(EventLogError) -> Void) throws(EventLogError) {
+    private func appendUnlessAnotherNodeDid(
+        _ append: () async throws(EventLogError) -> Void
+    ) async throws(EventLogError) {
         do {
-            try append()
+            try await append()
         } catch {
             guard error.code == .sequenceConflict else { throw error }
         }
+    }
+
+    /// The values of record `key` seen last: in this batch, else in the log.
+    private func baseline(
+        _ registry: String, _ key: String, pending: [String: [UInt8]]
+    ) async throws(EventLogError) -> [UInt8]? {
+        if let seen = pending[key] { return seen }
+        return try await log.baseline(registry: registry, key: key)
     }
 
     private static func values(_ object: JSONObject) -> [String: JSONValue] {

@@ -27,7 +27,7 @@ extension EventExchange {
         case .success(let parsed): query = parsed
         }
         let subscription: EventSubscription
-        switch owned(query.subscription, by: consumer) {
+        switch await owned(query.subscription, by: consumer) {
         case .failure(let problem): return .problem(problem, requestID: nil)
         case .success(let found): subscription = found
         }
@@ -48,7 +48,7 @@ extension EventExchange {
         }
         var after = query.after ?? subscription.startAfter
         do {
-            let firstRetained = try log.state(registry: subscription.registry)?.firstRetained ?? 1
+            let firstRetained = try await log.state(registry: subscription.registry)?.firstRetained ?? 1
             if after < firstRetained - 1 { return await refuse(EventProblems.sequenceExpired(firstRetained: firstRetained)) }
         } catch {
             return .problem(EventProblems.storeUnavailable, requestID: nil)
@@ -60,7 +60,7 @@ extension EventExchange {
         while true {
             let page: [StoredEvent]
             do {
-                page = try log.events(registry: subscription.registry, after: after, limit: query.limit)
+                page = try await log.events(registry: subscription.registry, after: after, limit: query.limit)
             } catch {
                 return .problem(EventProblems.storeUnavailable, requestID: nil)
             }

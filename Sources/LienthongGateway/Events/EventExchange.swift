@@ -72,12 +72,12 @@ struct EventExchange: Sendable {
         }
         let subscription: EventSubscription
         do {
-            let head = try log.state(registry: publisher.descriptor.name)?.lastSequence ?? 0
+            let head = try await log.state(registry: publisher.descriptor.name)?.lastSequence ?? 0
             subscription = EventSubscription(
                 id: RandomUUID.lowercased(), consumer: consumer.id.description, service: asked.service,
                 registry: publisher.descriptor.name, eventTypes: asked.eventTypes, purpose: asked.purpose,
                 filter: asked.filter?.json.serializedBytes(), createdAt: started, startAfter: head)
-            try log.subscribe(subscription)
+            try await log.subscribe(subscription)
         } catch {
             return .problem(EventProblems.storeUnavailable, requestID: nil)
         }
@@ -93,8 +93,8 @@ struct EventExchange: Sendable {
     }
 
     /// `GET /v1/subscriptions/{id}`: the subscription, to its consumer only.
-    func subscription(_ id: String, consumer: Consumer) -> HTTPResponse {
-        switch owned(id, by: consumer) {
+    func subscription(_ id: String, consumer: Consumer) async -> HTTPResponse {
+        switch await owned(id, by: consumer) {
         case .failure(let problem): .problem(problem, requestID: nil)
         case .success(let subscription): .json(Self.body(subscription))
         }
@@ -105,7 +105,7 @@ struct EventExchange: Sendable {
         let started = now()
         let deleted: Bool
         do {
-            deleted = try log.unsubscribe(id: id, consumer: consumer.id.description)
+            deleted = try await log.unsubscribe(id: id, consumer: consumer.id.description)
         } catch {
             return .problem(EventProblems.storeUnavailable, requestID: nil)
         }
@@ -126,9 +126,10 @@ struct EventExchange: Sendable {
     }
 
     /// The subscription `id` if `consumer` holds it; any other is not found, revealing nothing of others'.
-    func owned(_ id: String, by consumer: Consumer) -> Result<EventSubscription, Problem> {
+    func owned(_ id: String, by consumer: Consumer) async -> Result<EventSubscription, Problem> {
         do {
-            guard let found = try log.subscription(id: id), found.consumer.hasSameCodePoints(as: consumer.id.description)
+            guard let found = try await log.subscription(id: id),
+                found.consumer.hasSameCodePoints(as: consumer.id.description)
             else { return .failure(EventProblems.subscriptionNotFound) }
             return .success(found)
         } catch {

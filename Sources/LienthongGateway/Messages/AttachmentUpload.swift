@@ -19,27 +19,27 @@ final class AttachmentUpload {
     }
 
     /// Appends `bytes`. - Returns: `false` once the attachment is over the limit (the bytes are then dropped).
-    func write(_ bytes: [UInt8]) throws(MessageQueueError) -> Bool {
+    func write(_ bytes: [UInt8]) async throws(MessageQueueError) -> Bool {
         length += bytes.count
         guard length <= limit else { return false }
         hasher.update(bytes)
-        try sink.write(bytes)
+        try await sink.write(bytes)
         return true
     }
 
     /// Makes the bytes durable and fixes their hash.
-    func finish() throws(MessageQueueError) {
+    func finish() async throws(MessageQueueError) {
         sha256 = Base64URL.encode(hasher.finalize())
-        try sink.finish()
+        try await sink.finish()
     }
 
     /// Stores the finished bytes under their hash, durably, before the message row that names them.
-    func commit() throws(MessageQueueError) {
-        try sink.commit(sha256: sha256)
+    func commit() async throws(MessageQueueError) {
+        try await sink.commit(sha256: sha256)
     }
 
     /// Removes what was written.
-    func discard() {
-        sink.discard()
+    func discard() async {
+        await sink.discard()
     }
 }

@@ -34,7 +34,7 @@ extension MessageExchange {
         }
         // In due order and durable together; a failed write leaves the rows queued and due: the next pass tries
         // again.
-        _ = try? queue.deliver(prepared.compactMap { $0 })
+        _ = try? await queue.deliver(prepared.compactMap { $0 })
         return due.count + (await returnReadReceipts())
     }
 
@@ -43,7 +43,9 @@ extension MessageExchange {
     /// wait up to their maximum), one refused for good is not sent again.
     /// - Returns: how many were due.
     private func returnReadReceipts() async -> Int {
-        guard let peers, let due = try? queue.receiptsToReturn(at: now(), limit: Self.deliveryBatch) else { return 0 }
+        guard let peers, let due = try? await queue.receiptsToReturn(at: now(), limit: Self.deliveryBatch) else {
+            return 0
+        }
         await withTaskGroup(of: Void.self) { group in
             for record in due {
                 group.addTask {
@@ -56,7 +58,7 @@ extension MessageExchange {
                     let waited = now().timeIntervalSince(record.acknowledgedAt ?? now())
                     let wait = min(max(waited, settings.retryInitial.secondsValue), settings.retryMax.secondsValue)
                     // Taken, refused for good, or its sender's node gone from the configuration: not sent again.
-                    try? queue.returnReceipt(
+                    try? await queue.returnReceipt(
                         id: record.message.id, nextAttemptAt: again ? now().addingTimeInterval(wait) : nil)
                 }
             }
@@ -85,10 +87,10 @@ extension MessageExchange {
             await fail(record, code: MessageProblems.unknownRecipient.code, at: started)
             return nil
         }
-        let stored: Bool
+        var stored = true
         do {
-            stored = try message.attachments.allSatisfy { attachment throws(MessageQueueError) in
-                try store.contains(sha256: attachment.sha256)
+            for attachment in message.attachments where stored {
+                stored = try await store.contains(sha256: attachment.sha256)
             }
         } catch {
             // The store did not answer: the message stays queued and is claimed again after its lease.
@@ -148,12 +150,12 @@ extension MessageExchange {
         do {
             switch action {
             case .retry(let at):
-                try queue.retry(id: record.message.id, nextAttemptAt: at, error: code)
+                try await queue.retry(id: record.message.id, nextAttemptAt: at, error: code)
             case .deadLetter:
                 await self.record(
                     .deadLetter, record.message, actor: record.message.recipient, status: 504, started: time,
                     problemCode: code)
-                try queue.deadLetter(id: record.message.id, error: code)
+                try await queue.deadLetter(id: record.message.id, error: code)
             }
         } catch {
             // Left as it was: the next pass decides again.

@@ -6,8 +6,8 @@ import LienthongNodeStore
 
 extension MessageExchange {
     /// `GET /v1/messages/{id}` for its sender: the state and both receipts (each the signed envelope).
-    func status(_ id: String, consumer: Consumer) -> HTTPResponse {
-        switch lookUp(id) {
+    func status(_ id: String, consumer: Consumer) async -> HTTPResponse {
+        switch await lookUp(id) {
         case .failure(let problem): return .problem(problem, requestID: nil)
         case .success(let record):
             guard let record, record.message.sender.hasSameCodePoints(as: consumer.id.description) else {
@@ -42,7 +42,7 @@ extension MessageExchange {
         while true {
             let listed: [MessageRecord]
             do {
-                listed = try queue.inbox(recipient: consumer.id.description, limit: Self.inboxPageSize)
+                listed = try await queue.inbox(recipient: consumer.id.description, limit: Self.inboxPageSize)
             } catch {
                 return .problem(MessageProblems.storeUnavailable, requestID: nil)
             }
@@ -55,17 +55,17 @@ extension MessageExchange {
     }
 
     /// `GET /v1/inbox/{id}`: the signed envelope as the sender sent it.
-    func envelope(_ id: String, consumer: Consumer) -> HTTPResponse {
-        switch received(id, by: consumer) {
+    func envelope(_ id: String, consumer: Consumer) async -> HTTPResponse {
+        switch await received(id, by: consumer) {
         case .failure(let problem): return .problem(problem, requestID: nil)
         case .success(let record): return .jsonBytes(record.message.envelope)
         }
     }
 
     /// `GET /v1/inbox/{id}/attachments/{name}`: the attachment's bytes streamed from the store a piece at a time.
-    func attachment(_ id: String, name: String, consumer: Consumer) -> HTTPResponse {
+    func attachment(_ id: String, name: String, consumer: Consumer) async -> HTTPResponse {
         let record: MessageRecord
-        switch received(id, by: consumer) {
+        switch await received(id, by: consumer) {
         case .failure(let problem): return .problem(problem, requestID: nil)
         case .success(let found): record = found
         }
@@ -96,7 +96,7 @@ extension MessageExchange {
     func acknowledge(_ id: String, consumer: Consumer) async -> HTTPResponse {
         let started = now()
         let record: MessageRecord
-        switch received(id, by: consumer) {
+        switch await received(id, by: consumer) {
         case .failure(let problem): return .problem(problem, requestID: nil)
         case .success(let found): record = found
         }
@@ -116,12 +116,12 @@ extension MessageExchange {
         }
         do {
             guard
-                try queue.acknowledge(
+                try await queue.acknowledge(
                     id: id, recipient: record.message.recipient, receipt: receipt.body, at: started,
                     returnAt: fromPeer ? started : nil)
             else {
                 // Acknowledged meanwhile by another request: answer the receipt that one stored.
-                return acknowledgedAgain(id, consumer: consumer)
+                return await acknowledgedAgain(id, consumer: consumer)
             }
         } catch {
             return .problem(MessageProblems.storeUnavailable, requestID: nil)
@@ -129,8 +129,8 @@ extension MessageExchange {
         return .json(["id": .string(id), "state": "acknowledged", "readReceipt": Self.envelope(receipt.body) ?? nil])
     }
 
-    private func acknowledgedAgain(_ id: String, consumer: Consumer) -> HTTPResponse {
-        guard case .success(let record) = received(id, by: consumer),
+    private func acknowledgedAgain(_ id: String, consumer: Consumer) async -> HTTPResponse {
+        guard case .success(let record) = await received(id, by: consumer),
             let receipt = record.readReceipt.flatMap(Self.envelope)
         else { return .problem(MessageProblems.notFound, requestID: nil) }
         return .json(["id": .string(id), "state": "acknowledged", "readReceipt": receipt])
@@ -138,8 +138,8 @@ extension MessageExchange {
 
     /// A message in `consumer`'s inbox (delivered or acknowledged); any other is not found, so an inbox reveals
     /// nothing of other recipients' messages.
-    private func received(_ id: String, by consumer: Consumer) -> Result<MessageRecord, Problem> {
-        lookUp(id).flatMap { record in
+    private func received(_ id: String, by consumer: Consumer) async -> Result<MessageRecord, Problem> {
+        await lookUp(id).flatMap { record in
             guard let record, record.message.recipient.hasSameCodePoints(as: consumer.id.description),
                 record.state == .delivered || record.state == .acknowledged
             else { return .failure(MessageProblems.notFound) }
@@ -147,9 +147,9 @@ extension MessageExchange {
         }
     }
 
-    private func lookUp(_ id: String) -> Result<MessageRecord?, Problem> {
+    private func lookUp(_ id: String) async -> Result<MessageRecord?, Problem> {
         do {
-            return .success(try queue.record(id: id))
+            return .success(try await queue.record(id: id))
         } catch {
             return .failure(MessageProblems.storeUnavailable)
         }

@@ -39,18 +39,18 @@ extension MessageExchange {
         let queued = queued(message, acceptedAt: started)
         let stored: MessageRecord
         do {
-            if let first = try queue.record(id: message.id) {
-                for upload in uploads { upload.discard() }
+            if let first = try await queue.record(id: message.id) {
+                for upload in uploads { await upload.discard() }
                 stored = first
             } else {
-                for upload in uploads { try upload.commit() }
+                for upload in uploads { try await upload.commit() }
                 switch try await queue.accept(queued) {
                 case .duplicate(let first): stored = first
                 case .stored: stored = MessageRecord(message: queued, state: .queued)
                 }
             }
         } catch {
-            for upload in uploads { upload.discard() }
+            for upload in uploads { await upload.discard() }
             return .problem(MessageProblems.storeUnavailable, requestID: message.id)
         }
         guard stored.message.messageHash.hasSameCodePoints(as: message.messageHash),
@@ -74,11 +74,13 @@ extension MessageExchange {
             return .problem(problem, requestID: id)
         }
         do {
-            if try queue.deliver(id: id, receipt: receipt.body, at: started) {
+            if try await queue.deliver(id: id, receipt: receipt.body, at: started) {
                 return .jsonBytes(receipt.body, requestID: id)
             }
             // Delivered meanwhile (this node's worker, or a concurrent retry): the receipt stored is the one.
-            if let receipt = try queue.record(id: id)?.deliveryReceipt { return .jsonBytes(receipt, requestID: id) }
+            if let receipt = try await queue.record(id: id)?.deliveryReceipt {
+                return .jsonBytes(receipt, requestID: id)
+            }
         } catch {}
         return .problem(MessageProblems.storeUnavailable, requestID: id)
     }
@@ -133,7 +135,7 @@ extension MessageExchange {
         else { return .problem(MessageProblems.invalidReceipt("not a read receipt"), requestID: nil) }
         let found: MessageRecord?
         do {
-            found = try queue.record(id: id)
+            found = try await queue.record(id: id)
         } catch {
             return .problem(MessageProblems.storeUnavailable, requestID: id)
         }
@@ -166,7 +168,8 @@ extension MessageExchange {
             return .problem(problem, requestID: id)
         }
         do {
-            _ = try queue.acknowledge(id: id, recipient: record.message.recipient, receipt: request.body, at: readAt)
+            _ = try await queue.acknowledge(
+                id: id, recipient: record.message.recipient, receipt: request.body, at: readAt)
         } catch {
             return .problem(MessageProblems.storeUnavailable, requestID: id)
         }

@@ -54,15 +54,15 @@ struct MessageExchange: Sendable {
         let acceptance: MessageAcceptance
         do {
             // A repeated id keeps nothing of the new request; `accept` still settles two that race.
-            if let first = try queue.record(id: message.id) {
-                for upload in uploads { upload.discard() }
+            if let first = try await queue.record(id: message.id) {
+                for upload in uploads { await upload.discard() }
                 return Self.repeated(message, first: first)
             }
             // The bytes are in place, synced, before the row that names them.
-            for upload in uploads { try upload.commit() }
+            for upload in uploads { try await upload.commit() }
             acceptance = try await queue.accept(queued)
         } catch {
-            for upload in uploads { upload.discard() }
+            for upload in uploads { await upload.discard() }
             return .problem(MessageProblems.storeUnavailable, requestID: message.id)
         }
         switch acceptance {

@@ -29,7 +29,7 @@ struct MessageUpload {
     ) async -> Result<(DocumentMessage, [AttachmentUpload]), Problem> {
         var uploads: [AttachmentUpload] = []
         let result = await read(request, admit: admit, uploads: &uploads)
-        if case .failure = result { for upload in uploads { upload.discard() } }
+        if case .failure = result { for upload in uploads { await upload.discard() } }
         return result.map { ($0, uploads) }
     }
 
@@ -122,7 +122,7 @@ struct MessageUpload {
         case .body(let bytes):
             if let upload = state.current {
                 do {
-                    guard try upload.write(bytes) else {
+                    guard try await upload.write(bytes) else {
                         return MessageProblems.attachmentTooLarge(upload.name, limit: maxAttachmentBytes)
                     }
                 } catch {
@@ -137,7 +137,7 @@ struct MessageUpload {
         case .partEnd:
             if let upload = state.current {
                 state.current = nil
-                return finish(upload, declared: state.message!.attachments[uploads.count - 1])
+                return await finish(upload, declared: state.message!.attachments[uploads.count - 1])
             }
             guard state.message == nil, let envelope = state.envelope else { return nil }
             switch DocumentMessage.read(envelope, schema: schema) {
@@ -150,9 +150,9 @@ struct MessageUpload {
         return nil
     }
 
-    private func finish(_ upload: AttachmentUpload, declared: DocumentMessage.Attachment) -> Problem? {
+    private func finish(_ upload: AttachmentUpload, declared: DocumentMessage.Attachment) async -> Problem? {
         do {
-            try upload.finish()
+            try await upload.finish()
         } catch {
             return MessageProblems.storeUnavailable
         }

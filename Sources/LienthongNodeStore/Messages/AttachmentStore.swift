@@ -3,13 +3,14 @@
 /// ``PostgresAttachmentStore`` shared by the nodes of one agency.
 ///
 /// Bytes go in through a sink while a request uploads them, and come out through a source a piece at a time: no
-/// attachment is ever held whole in memory.
+/// attachment is ever held whole in memory. The sink and the lookups may wait on the network (PostgreSQL) without
+/// holding the caller's thread; a source reads synchronously, as libcurl's read callback needs.
 public protocol AttachmentStore: Sendable {
     /// A new, unnamed place for the bytes of one attachment as they arrive.
     func begin() throws(MessageQueueError) -> any AttachmentSink
 
     /// Whether the bytes named `sha256` are stored.
-    func contains(sha256: String) throws(MessageQueueError) -> Bool
+    func contains(sha256: String) async throws(MessageQueueError) -> Bool
 
     /// The bytes named `sha256`, to read piece by piece; `nil` when none are stored under that name.
     func open(sha256: String) throws(MessageQueueError) -> (any AttachmentSource)?
@@ -18,17 +19,17 @@ public protocol AttachmentStore: Sendable {
 /// The bytes of one attachment while they arrive: written, made durable, then named by their hash (or thrown away).
 public protocol AttachmentSink: AnyObject {
     /// Appends `bytes`.
-    func write(_ bytes: [UInt8]) throws(MessageQueueError)
+    func write(_ bytes: [UInt8]) async throws(MessageQueueError)
 
     /// Makes what was written durable; nothing is written after it.
-    func finish() throws(MessageQueueError)
+    func finish() async throws(MessageQueueError)
 
     /// Names the finished bytes `sha256` (their hash, which the caller computed), durably when it returns; bytes
     /// already stored under that name are kept and these dropped.
-    func commit(sha256: String) throws(MessageQueueError)
+    func commit(sha256: String) async throws(MessageQueueError)
 
     /// Removes what was written (a refused or repeated message).
-    func discard()
+    func discard() async
 }
 
 /// The stored bytes of one attachment, read in order a piece at a time.

@@ -5,8 +5,9 @@ public import Foundation
 /// ``PostgresMessageQueue`` shared by the nodes of one agency; the JetStream engine (LienthongBus) carries messages
 /// from acceptance to the recipient's node and keeps the rest in one of those.
 ///
-/// Every method that changes state returns only once the change is durable. `accept` and `due` may wait on the
-/// network (an acknowledged publish, a fetch), and so may `claim`; the embedded engine answers them without waiting.
+/// Every method that changes state returns only once the change is durable. Every method may wait on the network
+/// (PostgreSQL, an acknowledged publish, a fetch) without holding its thread: on an event loop the caller suspends and
+/// the loop serves other requests meanwhile. The embedded engine answers inline, without suspending.
 public protocol MessageQueue: Sendable {
     /// Stores `message` due for delivery now, once per id.
     /// - Returns: ``MessageAcceptance/stored``, or ``MessageAcceptance/duplicate(_:)`` with the first message's record
@@ -29,53 +30,53 @@ public protocol MessageQueue: Sendable {
 
     /// Moves a queued message into its recipient's inbox with its delivery receipt.
     /// - Returns: `false` if the message is not queued (delivered already, or dead): nothing changed.
-    func deliver(id: String, receipt: [UInt8], at time: Date) throws(MessageQueueError) -> Bool
+    func deliver(id: String, receipt: [UInt8], at time: Date) async throws(MessageQueueError) -> Bool
 
     /// Moves queued messages into their recipients' inboxes in the given order, durable together (one commit where
     /// the engine can): a delivery worker's batch.
     /// - Returns: for each, whether it was queued and is now delivered.
-    func deliver(_ deliveries: [MessageDelivery]) throws(MessageQueueError) -> [Bool]
+    func deliver(_ deliveries: [MessageDelivery]) async throws(MessageQueueError) -> [Bool]
 
     /// Records a failed attempt of a queued message and when to try again.
-    func retry(id: String, nextAttemptAt: Date, error: String) throws(MessageQueueError)
+    func retry(id: String, nextAttemptAt: Date, error: String) async throws(MessageQueueError)
 
     /// Moves a queued message to the dead letters.
-    func deadLetter(id: String, error: String) throws(MessageQueueError)
+    func deadLetter(id: String, error: String) async throws(MessageQueueError)
 
     /// The record of message `id`, if stored.
-    func record(id: String) throws(MessageQueueError) -> MessageRecord?
+    func record(id: String) async throws(MessageQueueError) -> MessageRecord?
 
     /// The delivered messages `recipient` has not acknowledged, in delivery order, at most `limit`.
-    func inbox(recipient: String, limit: Int) throws(MessageQueueError) -> [MessageRecord]
+    func inbox(recipient: String, limit: Int) async throws(MessageQueueError) -> [MessageRecord]
 
     /// Marks a delivered message of `recipient` acknowledged, with its read receipt; with `returnAt`, the receipt is
     /// also due then to go back to the sender's node (a message that came from another node), in the same write.
     /// - Returns: `false` if it is not in that recipient's inbox as delivered: nothing changed.
     func acknowledge(
         id: String, recipient: String, receipt: [UInt8], at time: Date, returnAt: Date?
-    ) throws(MessageQueueError) -> Bool
+    ) async throws(MessageQueueError) -> Bool
 
     /// The acknowledged messages whose read receipt is due at `now` to go back to the sender's node, at most `limit`.
-    func receiptsToReturn(at now: Date, limit: Int) throws(MessageQueueError) -> [MessageRecord]
+    func receiptsToReturn(at now: Date, limit: Int) async throws(MessageQueueError) -> [MessageRecord]
 
     /// Schedules the next attempt to return message `id`'s read receipt, or with `nil` ends the returning (the
     /// sender's node took it, or refused it for good).
-    func returnReceipt(id: String, nextAttemptAt: Date?) throws(MessageQueueError)
+    func returnReceipt(id: String, nextAttemptAt: Date?) async throws(MessageQueueError)
 
     /// The dead letters, oldest first.
-    func deadLetters() throws(MessageQueueError) -> [MessageRecord]
+    func deadLetters() async throws(MessageQueueError) -> [MessageRecord]
 
     /// Makes a dead letter queued again, due at `now`, with a new time to live until `expiresAt`.
     /// - Returns: `false` if it is not a dead letter.
-    func requeue(id: String, at now: Date, expiresAt: Date) throws(MessageQueueError) -> Bool
+    func requeue(id: String, at now: Date, expiresAt: Date) async throws(MessageQueueError) -> Bool
 }
 
 extension MessageQueue {
     /// Marks a delivered message of `recipient` acknowledged, with its read receipt (a message sent on this node).
     public func acknowledge(
         id: String, recipient: String, receipt: [UInt8], at time: Date
-    ) throws(MessageQueueError) -> Bool {
-        try acknowledge(id: id, recipient: recipient, receipt: receipt, at: time, returnAt: nil)
+    ) async throws(MessageQueueError) -> Bool {
+        try await acknowledge(id: id, recipient: recipient, receipt: receipt, at: time, returnAt: nil)
     }
 
     /// One acceptance after the other, for engines whose writes commit one at a time anyway.
@@ -86,10 +87,10 @@ extension MessageQueue {
     }
 
     /// One ``deliver(id:receipt:at:)`` after the other, for engines whose writes commit one at a time anyway.
-    public func deliver(_ deliveries: [MessageDelivery]) throws(MessageQueueError) -> [Bool] {
+    public func deliver(_ deliveries: [MessageDelivery]) async throws(MessageQueueError) -> [Bool] {
         var delivered: [Bool] = []
         for delivery in deliveries {
-            delivered.append(try deliver(id: delivery.id, receipt: delivery.receipt, at: delivery.receivedAt))
+            delivered.append(try await deliver(id: delivery.id, receipt: delivery.receipt, at: delivery.receivedAt))
         }
         return delivered
     }

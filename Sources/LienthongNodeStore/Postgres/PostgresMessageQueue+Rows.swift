@@ -3,60 +3,58 @@ import LienthongStorage
 import LienthongTrust
 
 extension PostgresMessageQueue {
+    /// Runs `body`, its failure as a ``MessageQueueError/Code/storage`` of `operation`.
     func run<T>(
-        _ operation: String, _ body: (PostgresConnection) throws(PostgresError) -> T
-    ) throws(MessageQueueError) -> T {
+        _ operation: String, _ body: () async throws(PostgresError) -> T
+    ) async throws(MessageQueueError) -> T {
         do throws(PostgresError) {
-            return try sessions.run(body)
-        } catch {
-            throw MessageQueueError(.storage, "\(operation): \(error.code.wireCode)")
-        }
-    }
-
-    func transaction<T>(
-        _ operation: String, _ body: (PostgresConnection) throws(PostgresError) -> T
-    ) throws(MessageQueueError) -> T {
-        do throws(PostgresError) {
-            return try sessions.transaction(body)
+            return try await body()
         } catch {
             throw MessageQueueError(.storage, "\(operation): \(error.code.wireCode)")
         }
     }
 
     /// Runs one statement that changes at most one row; whether it did.
-    func change(_ sql: String, _ parameters: [String?]) throws(MessageQueueError) -> Bool {
-        try run("write") { connection throws(PostgresError) in
-            try connection.query(sql, parameters, prepared: true).affectedRows == 1
+    func change(_ sql: String, _ parameters: [String?]) async throws(MessageQueueError) -> Bool {
+        try await run("write") { () async throws(PostgresError) in
+            try await pool.query(sql, parameters, prepared: true).affectedRows == 1
         }
     }
 
     /// The records a `SELECT` of ``columns`` with `clause` finds.
-    func records(_ clause: String, _ parameters: [String?]) throws(MessageQueueError) -> [MessageRecord] {
-        try rows("read", "SELECT \(Self.columns) FROM lienthong.messages \(clause)", parameters)
+    func records(_ clause: String, _ parameters: [String?]) async throws(MessageQueueError) -> [MessageRecord] {
+        try await rows("read", "SELECT \(Self.columns) FROM lienthong.messages \(clause)", parameters)
     }
 
     /// The records of a statement returning ``columns``, each with its attachments (read on the same connection).
-    func rows(_ operation: String, _ sql: String, _ parameters: [String?]) throws(MessageQueueError) -> [MessageRecord] {
-        try run(operation) { connection throws(PostgresError) -> [MessageRecord] in
-            let found = try connection.query(sql, parameters, prepared: true).rows
-            guard !found.isEmpty else { return [] }
-            let ids = found.map { $0[0] ?? "" }
-            let attachments = try connection.query(
-                """
-                SELECT message_id, name, media_type, sha256, length FROM lienthong.message_attachments
-                WHERE message_id = ANY($1::text[]) ORDER BY message_id, position
-                """, [Self.textArray(ids)], prepared: true
-            ).rows
-            let byMessage = Dictionary(grouping: attachments) { $0[0] ?? "" }
-            return found.map { row in
-                Self.record(
-                    row,
-                    attachments: (byMessage[row[0] ?? ""] ?? []).map {
-                        QueuedMessage.Attachment(
-                            name: $0[1] ?? "", mediaType: $0[2] ?? "", sha256: $0[3] ?? "",
-                            length: Int($0[4] ?? "") ?? 0)
-                    })
+    func rows(
+        _ operation: String, _ sql: String, _ parameters: [String?]
+    ) async throws(MessageQueueError) -> [MessageRecord] {
+        let found = PostgresStatement(sql, parameters, prepared: true)
+        let results = try await run(operation) { () async throws(PostgresError) in
+            try await pool.run { done in
+                switch done.count {
+                case 0: return found
+                case 1 where !done[0].rows.isEmpty:
+                    return PostgresStatement(
+                        """
+                        SELECT message_id, name, media_type, sha256, length FROM lienthong.message_attachments
+                        WHERE message_id = ANY($1::text[]) ORDER BY message_id, position
+                        """, [Self.textArray(done[0].rows.map { $0[0] ?? "" })], prepared: true)
+                default: return nil
+                }
             }
+        }
+        guard results.count == 2 else { return [] }
+        let byMessage = Dictionary(grouping: results[1].rows) { $0[0] ?? "" }
+        return results[0].rows.map { row in
+            Self.record(
+                row,
+                attachments: (byMessage[row[0] ?? ""] ?? []).map {
+                    QueuedMessage.Attachment(
+                        name: $0[1] ?? "", mediaType: $0[2] ?? "", sha256: $0[3] ?? "",
+                        length: Int($0[4] ?? "") ?? 0)
+                })
         }
     }
 

@@ -14,7 +14,7 @@ import LienthongStorage
 public final class PostgresMessageQueue: MessageQueue {
     /// The node whose worker claims messages through this queue.
     public let nodeID: String
-    let sessions: PostgresSessions
+    let pool: PostgresConnectionPool
 
     /// The columns every record query selects, in ``record(_:attachments:)`` order.
     static let columns = """
@@ -31,60 +31,61 @@ public final class PostgresMessageQueue: MessageQueue {
 
     /// The queue of node `nodeID` on `conninfo`, creating the tables if they are missing.
     /// - Throws: ``MessageQueueError/Code/storage`` if the server cannot be reached or the tables cannot be created.
-    public init(conninfo: String, nodeID: String, connections: Int = 4, now: Date = Date()) throws(MessageQueueError) {
+    public init(conninfo: String, nodeID: String, connections: Int = 2, now: Date = Date()) throws(MessageQueueError) {
         self.nodeID = nodeID
-        sessions = PostgresSessions(conninfo: conninfo, count: connections, applicationName: "lienthong-messages")
-        try run("open") { connection throws(PostgresError) in
-            try PostgresNodeSchema.ensure(connection, months: PostgresNodeSchema.Month(now).andFollowing(3))
+        pool = .nodeState(conninfo: conninfo, connections: connections, applicationName: "lienthong-messages")
+        try PostgresNodeSchema.ensure(conninfo: conninfo, now: now) { error in
+            MessageQueueError(.storage, "open: \(error.code.wireCode)")
         }
     }
 
-    public func accept(_ message: QueuedMessage) throws(MessageQueueError) -> MessageAcceptance {
-        let stored = try transaction("accept") { connection throws(PostgresError) -> Bool in
-            let inserted = try connection.query(
+    public func accept(_ message: QueuedMessage) async throws(MessageQueueError) -> MessageAcceptance {
+        let insert = PostgresStatement(
+            """
+            INSERT INTO lienthong.messages (id, sender, recipient, purpose, subject, envelope, message_hash,
+                accepted_ms, expires_ms, state, next_attempt_ms)
+            VALUES ($1, $2, $3, $4, $5, $6::bytea, $7, $8::bigint, $9::bigint, 'queued', $8::bigint)
+            ON CONFLICT (id) DO NOTHING
+            """,
+            [
+                message.id, message.sender, message.recipient, message.purpose, message.subject,
+                Self.bytea(message.envelope), message.messageHash, Self.milliseconds(message.acceptedAt),
+                Self.milliseconds(message.expiresAt),
+            ], prepared: true)
+        let attachments = message.attachments.enumerated().map { position, attachment in
+            PostgresStatement(
                 """
-                INSERT INTO lienthong.messages (id, sender, recipient, purpose, subject, envelope, message_hash,
-                    accepted_ms, expires_ms, state, next_attempt_ms)
-                VALUES ($1, $2, $3, $4, $5, $6::bytea, $7, $8::bigint, $9::bigint, 'queued', $8::bigint)
-                ON CONFLICT (id) DO NOTHING
+                INSERT INTO lienthong.message_attachments (message_id, position, name, media_type, sha256, length)
+                VALUES ($1, $2::integer, $3, $4, $5, $6::bigint)
                 """,
                 [
-                    message.id, message.sender, message.recipient, message.purpose, message.subject,
-                    Self.bytea(message.envelope), message.messageHash, Self.milliseconds(message.acceptedAt),
-                    Self.milliseconds(message.expiresAt),
+                    message.id, String(position), attachment.name, attachment.mediaType, attachment.sha256,
+                    String(attachment.length),
                 ], prepared: true)
-            // Another node's insert of this id committed first (or was waited for): its row stays as it is.
-            guard inserted.affectedRows == 1 else { return false }
-            for (position, attachment) in message.attachments.enumerated() {
-                try connection.query(
-                    """
-                    INSERT INTO lienthong.message_attachments (message_id, position, name, media_type, sha256, length)
-                    VALUES ($1, $2::integer, $3, $4, $5, $6::bigint)
-                    """,
-                    [
-                        message.id, String(position), attachment.name, attachment.mediaType, attachment.sha256,
-                        String(attachment.length),
-                    ], prepared: true)
-            }
-            return true
         }
-        if stored { return .stored }
-        guard let first = try record(id: message.id) else {
+        // Another node's insert of this id committed first (or was waited for): its row stays as it is.
+        let transaction = PostgresTransaction([
+            { _ in [insert] }, { inserted in inserted.last?.affectedRows == 1 ? attachments : nil },
+        ])
+        if try await run("accept", { () async throws(PostgresError) in try await transaction.run(on: pool) }) != nil {
+            return .stored
+        }
+        guard let first = try await record(id: message.id) else {
             throw MessageQueueError(.storage, "accept: the stored message disappeared")
         }
         return .duplicate(first)
     }
 
-    public func due(at now: Date, limit: Int) throws(MessageQueueError) -> [MessageRecord] {
-        try records(
+    public func due(at now: Date, limit: Int) async throws(MessageQueueError) -> [MessageRecord] {
+        try await records(
             "WHERE state = 'queued' AND next_attempt_ms <= $1::bigint ORDER BY next_attempt_ms, accepted_ms LIMIT $2",
             [Self.milliseconds(now), String(limit)])
     }
 
-    public func claim(at now: Date, limit: Int, lease: Duration) throws(MessageQueueError) -> [MessageRecord] {
+    public func claim(at now: Date, limit: Int, lease: Duration) async throws(MessageQueueError) -> [MessageRecord] {
         let until = now.addingTimeInterval(lease.secondsValue)
         // One statement: the rows another worker is claiming right now are skipped, not waited for.
-        let claimed = try rows(
+        let claimed = try await rows(
             "claim",
             """
             WITH due AS (
@@ -100,8 +101,8 @@ public final class PostgresMessageQueue: MessageQueue {
         return claimed.sorted { ($0.nextAttemptAt ?? now, $0.message.acceptedAt) < ($1.nextAttemptAt ?? now, $1.message.acceptedAt) }
     }
 
-    public func deliver(id: String, receipt: [UInt8], at time: Date) throws(MessageQueueError) -> Bool {
-        try change(
+    public func deliver(id: String, receipt: [UInt8], at time: Date) async throws(MessageQueueError) -> Bool {
+        try await change(
             """
             UPDATE lienthong.messages SET state = 'delivered', delivered_ms = $2::bigint, delivery_receipt = $3::bytea,
                 next_attempt_ms = NULL, claimed_by = NULL, claimed_until_ms = NULL,
@@ -110,8 +111,8 @@ public final class PostgresMessageQueue: MessageQueue {
             """, [id, Self.milliseconds(time), Self.bytea(receipt)])
     }
 
-    public func retry(id: String, nextAttemptAt: Date, error: String) throws(MessageQueueError) {
-        _ = try change(
+    public func retry(id: String, nextAttemptAt: Date, error: String) async throws(MessageQueueError) {
+        _ = try await change(
             """
             UPDATE lienthong.messages SET attempts = attempts + 1, next_attempt_ms = $2::bigint, last_error = $3,
                 claimed_by = NULL, claimed_until_ms = NULL
@@ -119,8 +120,8 @@ public final class PostgresMessageQueue: MessageQueue {
             """, [id, Self.milliseconds(nextAttemptAt), error])
     }
 
-    public func deadLetter(id: String, error: String) throws(MessageQueueError) {
-        _ = try change(
+    public func deadLetter(id: String, error: String) async throws(MessageQueueError) {
+        _ = try await change(
             """
             UPDATE lienthong.messages SET state = 'dead-letter', attempts = attempts + 1, next_attempt_ms = NULL,
                 last_error = $2, claimed_by = NULL, claimed_until_ms = NULL
@@ -128,19 +129,19 @@ public final class PostgresMessageQueue: MessageQueue {
             """, [id, error])
     }
 
-    public func record(id: String) throws(MessageQueueError) -> MessageRecord? {
-        try records("WHERE id = $1", [id]).first
+    public func record(id: String) async throws(MessageQueueError) -> MessageRecord? {
+        try await records("WHERE id = $1", [id]).first
     }
 
-    public func inbox(recipient: String, limit: Int) throws(MessageQueueError) -> [MessageRecord] {
-        try records(
+    public func inbox(recipient: String, limit: Int) async throws(MessageQueueError) -> [MessageRecord] {
+        try await records(
             "WHERE recipient = $1 AND state = 'delivered' ORDER BY inbox_sequence LIMIT $2", [recipient, String(limit)])
     }
 
     public func acknowledge(
         id: String, recipient: String, receipt: [UInt8], at time: Date, returnAt: Date?
-    ) throws(MessageQueueError) -> Bool {
-        try change(
+    ) async throws(MessageQueueError) -> Bool {
+        try await change(
             """
             UPDATE lienthong.messages SET state = 'acknowledged', acknowledged_ms = $3::bigint,
                 read_receipt = $4::bytea, receipt_return_ms = $5::bigint
@@ -148,27 +149,27 @@ public final class PostgresMessageQueue: MessageQueue {
             """, [id, recipient, Self.milliseconds(time), Self.bytea(receipt), returnAt.map(Self.milliseconds)])
     }
 
-    public func receiptsToReturn(at now: Date, limit: Int) throws(MessageQueueError) -> [MessageRecord] {
-        try records(
+    public func receiptsToReturn(at now: Date, limit: Int) async throws(MessageQueueError) -> [MessageRecord] {
+        try await records(
             """
             WHERE state = 'acknowledged' AND receipt_return_ms <= $1::bigint ORDER BY receipt_return_ms
             LIMIT $2::bigint
             """, [Self.milliseconds(now), String(limit)])
     }
 
-    public func returnReceipt(id: String, nextAttemptAt: Date?) throws(MessageQueueError) {
-        _ = try change(
+    public func returnReceipt(id: String, nextAttemptAt: Date?) async throws(MessageQueueError) {
+        _ = try await change(
             """
             UPDATE lienthong.messages SET receipt_return_ms = $2::bigint WHERE id = $1 AND state = 'acknowledged'
             """, [id, nextAttemptAt.map(Self.milliseconds)])
     }
 
-    public func deadLetters() throws(MessageQueueError) -> [MessageRecord] {
-        try records("WHERE state = 'dead-letter' ORDER BY accepted_ms", [])
+    public func deadLetters() async throws(MessageQueueError) -> [MessageRecord] {
+        try await records("WHERE state = 'dead-letter' ORDER BY accepted_ms", [])
     }
 
-    public func requeue(id: String, at now: Date, expiresAt: Date) throws(MessageQueueError) -> Bool {
-        try change(
+    public func requeue(id: String, at now: Date, expiresAt: Date) async throws(MessageQueueError) -> Bool {
+        try await change(
             """
             UPDATE lienthong.messages SET state = 'queued', attempts = 0, next_attempt_ms = $2::bigint,
                 expires_ms = $3::bigint, claimed_by = NULL, claimed_until_ms = NULL
@@ -177,5 +178,5 @@ public final class PostgresMessageQueue: MessageQueue {
     }
 
     /// Closes the connections.
-    public func close() { sessions.close() }
+    public func close() async { await pool.close() }
 }

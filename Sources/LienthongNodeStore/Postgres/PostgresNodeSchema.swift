@@ -84,6 +84,21 @@ enum PostgresNodeSchema {
         }
     }
 
+    /// Creates what is missing through a connection of its own, when a store opens (a node starting, a tool): the
+    /// tables, and the partitions of the month of `now` and the two after it. Every node may start first.
+    /// - Throws: `failure` of why the server could not be reached or the tables could not be made.
+    static func ensure<Failure: Error>(
+        conninfo: String, now: Date, _ failure: (PostgresError) -> Failure
+    ) throws(Failure) {
+        do throws(PostgresError) {
+            try PostgresSession(conninfo: conninfo).run { connection throws(PostgresError) in
+                try ensure(connection, months: Month(now).andFollowing(3))
+            }
+        } catch {
+            throw failure(error)
+        }
+    }
+
     /// Creates the partitions of `months` that are missing.
     static func ensurePartitions(_ connection: PostgresConnection, months: [Month]) throws(PostgresError) {
         try locked(connection) { () throws(PostgresError) in

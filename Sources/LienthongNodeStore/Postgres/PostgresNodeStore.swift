@@ -29,13 +29,9 @@ public struct PostgresNodeStore: NodeStateStore {
     public func openReplay(_ configuration: ReplayWindow.Configuration, now: Date) throws(TrustError)
         -> any ReplayAdmitter
     {
-        do {
-            // The tables are made once, before any admission: every node may start first.
-            try PostgresSession(conninfo: conninfo).run { connection throws(PostgresError) in
-                try PostgresNodeSchema.ensure(connection, months: PostgresNodeSchema.Month(now).andFollowing(3))
-            }
-        } catch {
-            throw TrustError(.replayStore, "replay window in PostgreSQL: \(error.code.wireCode)")
+        // The tables are made once, before any admission.
+        try PostgresNodeSchema.ensure(conninfo: conninfo, now: now) { error in
+            TrustError(.replayStore, "replay window in PostgreSQL: \(error.code.wireCode)")
         }
         // Admissions run on the request's loop, through that loop's own nonblocking connections.
         let pool = PostgresConnectionPool(

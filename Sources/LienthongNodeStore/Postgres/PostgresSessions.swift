@@ -1,12 +1,12 @@
 import LienthongStorage
 import Synchronization
 
-/// A few ``PostgresSession``s taken in turn, for a store whose calls are synchronous and short (the message queue,
-/// the attachment chunks): concurrent requests use different connections instead of waiting on one.
+/// A few ``PostgresSession``s taken in turn, for calls that must stay synchronous and short (reading attachment
+/// chunks out): concurrent readers use different connections instead of waiting on one.
 ///
-/// Still blocking, inline on the caller's thread (a loop for a handler): the stores on it implement `MessageQueue`,
-/// `AttachmentStore` and `EventLog`, synchronous protocols shared with SQLite, so they cannot await the loops'
-/// nonblocking connections (`PostgresConnectionPool` with `onEventLoops`) until those protocols become async.
+/// Still blocking, inline on the caller's thread: an `AttachmentSource` is read by libcurl's synchronous read
+/// callback (a document sent to another node), which cannot await the loops' nonblocking connections
+/// (`PostgresConnectionPool.nodeState`) that the rest of the node's state in PostgreSQL uses.
 final class PostgresSessions: Sendable {
     private let sessions: [PostgresSession]
     private let next = Atomic<Int>(0)

@@ -32,9 +32,12 @@ public final class PostgresConnection: @unchecked Sendable {
     ///     `postgresql://user@host:port/database?...` URI.
     ///   - connectTimeout: How long to wait for the server to accept the connection (libpq
     ///     `connect_timeout`, whole seconds, at least 2); overrides one given in `conninfo`.
+    ///   - parameters: More libpq keywords (`application_name`, `options`), overriding those of `conninfo`.
     /// - Throws: ``PostgresError/Code/connect`` when the string is malformed or the server cannot
     ///   be reached or refuses the session.
-    public init(_ conninfo: String, connectTimeout: Duration = .seconds(10)) throws(PostgresError) {
+    public init(
+        _ conninfo: String, connectTimeout: Duration = .seconds(10), parameters: [String: String] = [:]
+    ) throws(PostgresError) {
         // Parsing first keeps libpq's parse messages, which can quote parts of the string (a
         // password among them), out of our errors.
         var parseMessage: UnsafeMutablePointer<CChar>?
@@ -47,8 +50,9 @@ public final class PostgresConnection: @unchecked Sendable {
         let seconds = max(2, Int((connectTimeout + .milliseconds(999)).components.seconds))
         // Later keywords win over those expanded from `dbname`: the timeout and the encoding
         // (results are decoded as UTF-8) are ours to set.
-        let keywords = ["dbname", "fallback_application_name", "connect_timeout", "client_encoding"]
-        let values = [conninfo, "lienthong", String(seconds), "UTF8"]
+        let extra = parameters.sorted { $0.key < $1.key }
+        let keywords = ["dbname", "fallback_application_name", "connect_timeout", "client_encoding"] + extra.map(\.key)
+        let values = [conninfo, "lienthong", String(seconds), "UTF8"] + extra.map(\.value)
         let connection = withCStringArray(keywords) { keywords in
             withCStringArray(values) { values in PQconnectdbParams(keywords, values, 1) }
         }

@@ -41,6 +41,9 @@ public actor PostgresConnectionPool {
         /// the process has loops (see ``PostgresConnectionPool/run(_:)``); otherwise on the blocking connections
         /// that ``PostgresConnectionPool/withConnection(_:)`` lends.
         public var onEventLoops: Bool
+        /// More libpq keywords for every connection, overriding those of ``conninfo``: `application_name`, and
+        /// `options` for session settings (`-c synchronous_commit=on`) that hold from the first statement on.
+        public var parameters: [String: String]
 
         /// Creates a configuration.
         /// - Parameters:
@@ -49,18 +52,21 @@ public actor PostgresConnectionPool {
         ///   - connectTimeout: How long opening one connection may take.
         ///   - checkoutTimeout: How long a caller waits for a free connection.
         ///   - onEventLoops: Whether statements run on the caller's event loop (each loop's own connections).
+        ///   - parameters: More libpq keywords for every connection, overriding those of `conninfo`.
         public init(
             conninfo: String,
             maximumConnections: Int = 4,
             connectTimeout: Duration = .seconds(5),
             checkoutTimeout: Duration = .seconds(10),
-            onEventLoops: Bool = false
+            onEventLoops: Bool = false,
+            parameters: [String: String] = [:]
         ) {
             self.conninfo = conninfo
             self.maximumConnections = maximumConnections
             self.connectTimeout = connectTimeout
             self.checkoutTimeout = checkoutTimeout
             self.onEventLoops = onEventLoops
+            self.parameters = parameters
         }
     }
 
@@ -218,7 +224,9 @@ public actor PostgresConnectionPool {
         let configuration = configuration
         let result = await Self.run(on: queue) {
             Result { () throws(PostgresError) -> PostgresConnection in
-                try PostgresConnection(configuration.conninfo, connectTimeout: configuration.connectTimeout)
+                try PostgresConnection(
+                    configuration.conninfo, connectTimeout: configuration.connectTimeout,
+                    parameters: configuration.parameters)
             }
         }
         // Re-check: the pool may have closed while we connected.

@@ -37,9 +37,10 @@ final class PostgresLoopConnection {
     /// A statement just prepared, to run next.
     private var preparedStatement: PostgresStatement?
 
-    /// Starts connecting (`PQconnectStartParams`); `connected` is called on the loop when that ends.
+    /// Starts connecting (`PQconnectStartParams`), with `parameters` overriding keywords of `conninfo`; `connected`
+    /// is called on the loop when that ends.
     init(
-        conninfo: String, connectTimeout: Duration, loop: any SocketLoop,
+        conninfo: String, parameters: [String: String] = [:], connectTimeout: Duration, loop: any SocketLoop,
         connected: @escaping (PostgresError?) -> Void
     ) throws(PostgresError) {
         var parseMessage: UnsafeMutablePointer<CChar>?
@@ -48,8 +49,9 @@ final class PostgresLoopConnection {
             throw PostgresError(.connect, "the connection string is malformed")
         }
         PQconninfoFree(options)
-        let keywords = ["dbname", "fallback_application_name", "client_encoding"]
-        let values = [conninfo, "lienthong", "UTF8"]
+        let extra = parameters.sorted { $0.key < $1.key }
+        let keywords = ["dbname", "fallback_application_name", "client_encoding"] + extra.map(\.key)
+        let values = [conninfo, "lienthong", "UTF8"] + extra.map(\.value)
         let started = withCStringArray(keywords) { keywords in
             withCStringArray(values) { values in PQconnectStartParams(keywords, values, 1) }
         }

@@ -101,7 +101,8 @@ final class PostgresLoopConnections: LoopResident, @unchecked Sendable {
         var opening: PostgresLoopConnection?
         do throws(PostgresError) {
             opening = try PostgresLoopConnection(
-                conninfo: configuration.conninfo, connectTimeout: configuration.connectTimeout, loop: loop
+                conninfo: configuration.conninfo, parameters: configuration.parameters,
+                connectTimeout: configuration.connectTimeout, loop: loop
             ) { [weak self] error in
                 guard let self, let connection = opening else { return }
                 opening = nil

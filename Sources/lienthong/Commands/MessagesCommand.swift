@@ -35,11 +35,11 @@ struct MessagesCommand: LienthongCommand {
 
     init(_ arguments: Arguments) { self.arguments = arguments }
 
-    func run() throws -> Int32 {
+    func run() async throws -> Int32 {
         let queue = try openQueue()
         switch arguments.subcommand {
         case "dead-letters":
-            for record in try queue.deadLetters() {
+            for record in try await queue.deadLetters() {
                 let message = record.message
                 print(
                     "\(message.id)  \(message.sender) -> \(message.recipient)  attempts \(record.attempts)  "
@@ -50,7 +50,7 @@ struct MessagesCommand: LienthongCommand {
             let id = arguments.positional[0]
             let ttl = Double(arguments.option("ttl") ?? "86400") ?? 86_400
             let now = Date()
-            guard try queue.requeue(id: id, at: now, expiresAt: now.addingTimeInterval(ttl)) else {
+            guard try await queue.requeue(id: id, at: now, expiresAt: now.addingTimeInterval(ttl)) else {
                 FileHandle.standardError.write(Data("lienthong: \(id) is not a dead letter\n".utf8))
                 return 1
             }
