@@ -44,7 +44,6 @@ public struct FileAttachmentStore: AttachmentStore {
         guard let digest = try? Base64URL.decode(sha256), digest.count == 32 else { return nil }
         return attachments.appendingPathComponent(Hex.encode(digest))
     }
-
 }
 
 /// One upload in `messages/incoming/`, renamed under its content name by ``commit(sha256:)`` (or, sharing the syncs
@@ -53,7 +52,8 @@ final class FileAttachmentSink: AttachmentSink {
     let file: URL
     private let handle: FileHandle
     private let store: FileAttachmentStore
-    /// The content name once a commit started; the syncer holds it until ``keep()`` or ``discard()``.
+    /// The content name once committed by ``AttachmentStore/commit(_:)``; the syncer holds it until ``keep()`` or
+    /// ``discard()``.
     private var committed: URL?
 
     init(in folder: URL, store: FileAttachmentStore) throws(MessageQueueError) {
