@@ -62,6 +62,31 @@ struct DocumentJetStreamTests {
         #expect(try AuditLog.verify(path: gateway.auditPath, trust: trust).isValid)
     }
 
+    /// A document refused after its attachment was committed (no server takes the publish) answers 503 and leaves
+    /// no attachment file behind: the bytes no stored message names go with it.
+    @Test func documentTheClusterCannotTakeLeavesNoAttachmentBehind() async throws {
+        let cluster = try await NATSCluster.start()
+        defer { cluster.stop() }
+        let gateway = try Self.gateway(cluster)
+        defer { gateway.stop() }
+        let sender = try DocumentSender(gateway)
+        for index in 0..<3 { cluster.kill(index) }
+        let bytes = Array("refused after its commit \(UUID())\n".utf8)
+        let attachment = DocumentSender.Attachment(name: "scan.pdf", bytes: bytes)
+        let message = DocumentSender.message(attachments: [attachment])
+        let id = try #require(message["id"]?.stringValue)
+
+        let sent = try await sender.send(message, parts: [attachment])
+        #expect(sent.status == 503, "\(String(decoding: sent.body, as: UTF8.self))")
+        #expect(sent.problemCode == "message.store-unavailable")
+        #expect(try await sender.get("/v1/messages/\(id)", token: "motcua.token").problemCode == "message.not-found")
+        let messages = gateway.dataDirectory.appendingPathComponent("messages")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: messages.appendingPathComponent("incoming").path)
+            .isEmpty)
+        let named = Hex.encode(Digest.sha256(bytes))
+        #expect(!FileManager.default.fileExists(atPath: messages.appendingPathComponent("attachments/\(named)").path))
+    }
+
     /// What each client saw answered 202, in its sending order.
     actor Accepted {
         var byClient: [Int: [String]] = [:]

@@ -11,4 +11,5 @@
 #include "event_shims.h"
 #include "sqlite_shims.h"
 #include "thread_shims.h"
+#include "file_shims.h"
 #endif

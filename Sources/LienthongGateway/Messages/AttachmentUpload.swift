@@ -27,18 +27,24 @@ final class AttachmentUpload {
         return true
     }
 
-    /// Makes the bytes durable and fixes their hash.
+    /// Ends the writing and fixes the bytes' hash.
     func finish() async throws(MessageQueueError) {
         sha256 = Base64URL.encode(hasher.finalize())
         try await sink.finish()
     }
 
-    /// Stores the finished bytes under their hash, durably, before the message row that names them.
-    func commit() async throws(MessageQueueError) {
-        try await sink.commit(sha256: sha256)
+    /// Stores the finished bytes of `uploads` under their hashes, durably, before the message row that names them:
+    /// the store shares the syncs with other sends where it can. Each is then kept or discarded.
+    static func commit(_ uploads: [AttachmentUpload], into store: any AttachmentStore) async throws(MessageQueueError) {
+        try await store.commit(uploads.map { ($0.sink, $0.sha256) })
     }
 
-    /// Removes what was written.
+    /// The message naming the committed bytes is stored.
+    func keep() {
+        sink.keep()
+    }
+
+    /// Removes what was written, or after a commit the bytes unless another message keeps them.
     func discard() async {
         await sink.discard()
     }

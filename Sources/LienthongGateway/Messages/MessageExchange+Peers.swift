@@ -43,10 +43,14 @@ extension MessageExchange {
                 for upload in uploads { await upload.discard() }
                 stored = first
             } else {
-                for upload in uploads { try await upload.commit() }
+                try await AttachmentUpload.commit(uploads, into: store)
                 switch try await queue.accept(queued) {
-                case .duplicate(let first): stored = first
-                case .stored: stored = MessageRecord(message: queued, state: .queued)
+                case .duplicate(let first):
+                    for upload in uploads { await upload.discard() }
+                    stored = first
+                case .stored:
+                    for upload in uploads { upload.keep() }
+                    stored = MessageRecord(message: queued, state: .queued)
                 }
             }
         } catch {

@@ -59,15 +59,19 @@ struct MessageExchange: Sendable {
                 return Self.repeated(message, first: first)
             }
             // The bytes are in place, synced, before the row that names them.
-            for upload in uploads { try await upload.commit() }
+            try await AttachmentUpload.commit(uploads, into: store)
             acceptance = try await queue.accept(queued)
         } catch {
+            // Refused after the commit: bytes that no stored message names go too.
             for upload in uploads { await upload.discard() }
             return .problem(MessageProblems.storeUnavailable, requestID: message.id)
         }
         switch acceptance {
-        case .duplicate(let first): return Self.repeated(message, first: first)
+        case .duplicate(let first):
+            for upload in uploads { await upload.discard() }
+            return Self.repeated(message, first: first)
         case .stored:
+            for upload in uploads { upload.keep() }
             if let problem = await record(.send, queued, actor: message.sender, status: 202, started: started) {
                 return .problem(problem, requestID: message.id)
             }

@@ -21,14 +21,15 @@ public protocol AttachmentSink: AnyObject {
     /// Appends `bytes`.
     func write(_ bytes: [UInt8]) async throws(MessageQueueError)
 
-    /// Makes what was written durable; nothing is written after it.
+    /// Ends the writing: nothing is written after it (``commit(sha256:)`` makes the bytes durable).
     func finish() async throws(MessageQueueError)
 
     /// Names the finished bytes `sha256` (their hash, which the caller computed), durably when it returns; bytes
     /// already stored under that name are kept and these dropped.
     func commit(sha256: String) async throws(MessageQueueError)
 
-    /// Removes what was written (a refused or repeated message).
+    /// Removes what was written (a refused or repeated message); after ``AttachmentStore/commit(_:)``, the named
+    /// bytes unless they were there before or another message keeps them.
     func discard() async
 }
 

@@ -1,10 +1,6 @@
 public import Foundation
 import LienthongTrust
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// Attachment bytes in the data directory, the embedded default: `messages/incoming/` while a request uploads them,
 /// `messages/attachments/<hex SHA-256>` once their message is accepted. Seen by this node only.
 public struct FileAttachmentStore: AttachmentStore {
@@ -48,21 +44,17 @@ public struct FileAttachmentStore: AttachmentStore {
         guard let digest = try? Base64URL.decode(sha256), digest.count == 32 else { return nil }
         return attachments.appendingPathComponent(Hex.encode(digest))
     }
-
-    /// fsync(2) of a folder, which makes a rename in it durable.
-    static func sync(directory: URL) throws(MessageQueueError) {
-        let descriptor = Glibc.open(directory.path, O_RDONLY | O_DIRECTORY)
-        guard descriptor >= 0 else { throw MessageQueueError(.storage, "opening messages/attachments") }
-        defer { Glibc.close(descriptor) }
-        guard fsync(descriptor) == 0 else { throw MessageQueueError(.storage, "syncing messages/attachments") }
-    }
 }
 
-/// One upload in `messages/incoming/`, renamed under its content name by ``commit(sha256:)``.
+/// One upload in `messages/incoming/`, renamed under its content name by ``commit(sha256:)`` (or, sharing the syncs
+/// with other sends, by ``AttachmentStore/commit(_:)``) through the ``AttachmentSyncer``.
 final class FileAttachmentSink: AttachmentSink {
     let file: URL
     private let handle: FileHandle
     private let store: FileAttachmentStore
+    /// The content name once committed by ``AttachmentStore/commit(_:)``; the syncer holds it until ``keep()`` or
+    /// ``discard()``.
+    private var committed: URL?
 
     init(in folder: URL, store: FileAttachmentStore) throws(MessageQueueError) {
         self.store = store
@@ -81,24 +73,48 @@ final class FileAttachmentSink: AttachmentSink {
         }
     }
 
+    /// Closes the file; the commit syncs it, with every other upload of its batch.
     func finish() throws(MessageQueueError) {
         do {
-            try handle.synchronize()
             try handle.close()
         } catch {
-            throw MessageQueueError(.storage, "syncing an upload")
+            throw MessageQueueError(.storage, "closing an upload")
         }
     }
 
-    /// The file is synced (``finish()``) before the rename and the folder after it, so the message row that follows
-    /// never names bytes a power cut could lose.
+    /// The syncer makes the bytes durable before the rename and the folder after it, so the message row that follows
+    /// never names bytes a power cut could lose. The caller's thread waits; the message is taken as stored.
     func commit(sha256: String) throws(MessageQueueError) {
-        guard let target = store.file(sha256: sha256) else { throw MessageQueueError(.storage, "naming an upload") }
-        guard rename(file.path, target.path) == 0 else { throw MessageQueueError(.storage, "renaming an upload") }
-        try FileAttachmentStore.sync(directory: store.attachments)
+        let target = try name(sha256)
+        try AttachmentSyncer.shared.commitWaiting(upload: file, target: target)
+        AttachmentSyncer.shared.settle([target], kept: true)
     }
 
+    /// The content name `sha256` of these bytes.
+    func name(_ sha256: String) throws(MessageQueueError) -> URL {
+        guard let target = store.file(sha256: sha256) else { throw MessageQueueError(.storage, "naming an upload") }
+        return target
+    }
+
+    /// The syncer committed the bytes under `target` and holds it for this upload.
+    func committed(as target: URL) {
+        committed = target
+    }
+
+    /// The message naming the committed bytes is stored.
+    func keep() {
+        guard let target = committed else { return }
+        committed = nil
+        AttachmentSyncer.shared.settle([target], kept: true)
+    }
+
+    /// Before a commit, removes the upload; after it, lets go of the name, whose file goes if nothing else keeps it.
     func discard() {
+        if let target = committed {
+            committed = nil
+            AttachmentSyncer.shared.settle([target], kept: false)
+            return
+        }
         try? handle.close()
         try? FileManager.default.removeItem(at: file)
     }
