@@ -269,7 +269,12 @@ public final class AuditLog: @unchecked Sendable {
             }
         }
         var next = chain
-        let records = batch.map { next.append($0.event, subjectHMAC: $0.subjectHMAC) }
+        // By index: iterating the batch copies each element (every string of its event retained and released).
+        var records: [AuditRecord] = []
+        records.reserveCapacity(batch.count)
+        for index in batch.indices {
+            records.append(next.append(batch[index].event, subjectHMAC: batch[index].subjectHMAC))
+        }
         do throws(AuditError) {
             var checkpoint: AuditCheckpoint?
             var time = Date()
@@ -300,9 +305,9 @@ public final class AuditLog: @unchecked Sendable {
                 try witness?.witness(checkpoint)
                 afterCheckpoint?(checkpoint)
             }
-            for (record, appended) in zip(records, batch) { appended.continuation.resume(returning: record) }
+            for index in batch.indices { batch[index].continuation.resume(returning: records[index]) }
         } catch {
-            for appended in batch { appended.continuation.resume(throwing: error) }
+            for index in batch.indices { batch[index].continuation.resume(throwing: error) }
         }
     }
 
