@@ -1,6 +1,5 @@
 import Foundation
 import LienthongCore
-import LienthongJSON
 import LienthongTrust
 
 /// The head of the hash chain and the rule that extends it: pure, no storage.
@@ -56,8 +55,6 @@ public struct AuditChain: Sendable, Hashable {
 
     /// The hash a record must carry: hex SHA-256 of JCS(content).
     public static func hash(of record: AuditRecord) -> String {
-        // Every value in `content` is a string or an integer: canonicalisation cannot fail.
-        let canonical = (try? JCS.canonicalize(record.content)) ?? []
-        return Hex.encode(Digest.sha256(canonical))
+        Hex.encode(Digest.sha256(record.canonicalContent()))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LienthongStorage
+import Synchronization
 
 /// The thread that keeps an ``AuditLookupIndex`` up to date: every second it adds the entries of the records
 /// committed since, in batches of at most ``batchLimit`` records, then checkpoints the log's WAL.
@@ -7,6 +8,13 @@ import LienthongStorage
 /// It reads the log through its own read-only connection and writes only the index file, so it never holds the
 /// log's write lock: appends do not wait for it. Its checkpoints are passive (they copy what no reader still
 /// needs and never wait for the writer), so that the writer's commits do not carry them (see ``AuditStore``).
+///
+/// Under steady appends its checkpoint never lets SQLite start the WAL again from its beginning: a commit lands while
+/// it copies, so the WAL is never wholly copied when the writer's next transaction starts, and it grows by every
+/// commit (each `fdatasync` then also writes the file's size and new blocks) up to the writer's own checkpoint at
+/// 16,384 pages, a 64 MiB copy inside a commit. So after each checkpoint it asks the writer to copy what is left
+/// (``takeCheckpointRequest()``): the frames of the commits made meanwhile, with no commit able to land during that
+/// copy, after which the writer's next commit starts the WAL again.
 final class AuditIndexer: @unchecked Sendable {
     // @unchecked: `index` and `log` are used only with `lock` held; the semaphores are made for use between threads.
     private let lock = NSLock()
@@ -14,6 +22,8 @@ final class AuditIndexer: @unchecked Sendable {
     private let log: AuditStore
     /// A read-write connection to the log, used only to checkpoint it (a read-only one may not).
     private let checkpointer: SQLiteDatabase
+    /// A checkpoint ran since the writer last finished one.
+    private let checkpointed = Atomic<Bool>(false)
     private let stop = ThreadSemaphore()
     private let stopped = ThreadSemaphore()
 
@@ -50,7 +60,17 @@ final class AuditIndexer: @unchecked Sendable {
     func checkpointLog() throws(StorageError) {
         lock.lock()
         defer { lock.unlock() }
-        _ = try checkpointer.query("PRAGMA wal_checkpoint(PASSIVE)")
+        // One row: busy, frames in the WAL, frames copied (-1 each when the log is not in WAL mode). Even when the
+        // two counts are equal they are this checkpoint's view: the writer may have committed since.
+        let row = try checkpointer.query("PRAGMA wal_checkpoint(PASSIVE)").first ?? []
+        if row.count == 3, case .integer(let frames) = row[1], frames > 0 {
+            checkpointed.store(true, ordering: .relaxed)
+        }
+    }
+
+    /// For the writer, before a commit: whether a checkpoint ran since it last finished one (then it is reset).
+    func takeCheckpointRequest() -> Bool {
+        checkpointed.exchange(false, ordering: .relaxed)
     }
 
     /// Stops the thread; the index keeps what it has, and the next open continues from there.

@@ -44,11 +44,12 @@ public final class AuditLog: @unchecked Sendable {
     /// ending the wait once the last batch's size is pending took it to 0.88-1.0 (five runs each, 2026-11-26).
     static let gatherWindow: TimeInterval = 0.001
 
-    /// An event waiting for the writer, with the parts its caller already computed.
+    /// The events of one caller waiting for the writer, with the keyed hashes the caller already computed: they
+    /// are written in one batch and the caller is resumed once for all of them.
     private struct PendingAppend {
-        var event: AuditEvent
-        var subjectHMAC: String?
-        var continuation: CheckedContinuation<AuditRecord, any Error>
+        var events: [AuditEvent]
+        var subjectHMACs: [String?]
+        var continuation: CheckedContinuation<[AuditRecord], any Error>
     }
 
     /// The break the start check found, if any: the log then takes no record and signs nothing until an operator
@@ -125,6 +126,15 @@ public final class AuditLog: @unchecked Sendable {
     /// Appends an event and returns its record once it is durable.
     /// - Throws: ``AuditError`` if the log is closed or the store fails; the caller must not send the response.
     public func append(_ event: AuditEvent) async throws(AuditError) -> AuditRecord {
+        let records = try await append(contentsOf: [event])
+        return records[0]
+    }
+
+    /// Appends events as consecutive records, in order, and returns them once all are durable: the events of one
+    /// exchange (a profile's parts) wait for one commit and wake their caller once, not once per event.
+    /// - Throws: ``AuditError`` if the log is closed or the store fails; none of the records may be relied on then.
+    public func append(contentsOf events: [AuditEvent]) async throws(AuditError) -> [AuditRecord] {
+        guard !events.isEmpty else { return [] }
         if let unverifiedBreak {
             throw AuditError(
                 code: .unverified,
@@ -132,10 +142,11 @@ public final class AuditLog: @unchecked Sendable {
         }
         // The keyed hash does not depend on the chain: the caller computes it, in parallel with other callers, and
         // the single writer only links, hashes and stores.
-        let subjectHMAC = event.subjectKey.map(subjectHMAC)
+        let subjectHMACs = events.map { $0.subjectKey.map(subjectHMAC) }
         do {
             return try await withCheckedThrowingContinuation { continuation in
-                if !queue.enqueue(PendingAppend(event: event, subjectHMAC: subjectHMAC, continuation: continuation)) {
+                let pending = PendingAppend(events: events, subjectHMACs: subjectHMACs, continuation: continuation)
+                if !queue.enqueue(pending) {
                     continuation.resume(throwing: AuditError(code: .closed, detail: "the audit log is closed"))
                 }
             }
@@ -269,7 +280,14 @@ public final class AuditLog: @unchecked Sendable {
             }
         }
         var next = chain
-        let records = batch.map { next.append($0.event, subjectHMAC: $0.subjectHMAC) }
+        // By index: iterating the batch copies each element (every string of its events retained and released).
+        var records: [AuditRecord] = []
+        records.reserveCapacity(batch.count)
+        for index in batch.indices {
+            for (event, hmac) in zip(batch[index].events, batch[index].subjectHMACs) {
+                records.append(next.append(event, subjectHMAC: hmac))
+            }
+        }
         do throws(AuditError) {
             var checkpoint: AuditCheckpoint?
             var time = Date()
@@ -284,12 +302,12 @@ public final class AuditLog: @unchecked Sendable {
                 try storage.insert(records, checkpoint: checkpoint)
             } catch {
                 headInDoubt = true
-                counters.update { $0.committed(size: batch.count, seconds: 0, failed: true) }
+                counters.update { $0.committed(size: records.count, seconds: 0, failed: true) }
                 throw error
             }
             let seconds = started.duration(to: .now).secondsValue
             counters.update {
-                $0.committed(size: batch.count, seconds: seconds, failed: false)
+                $0.committed(size: records.count, seconds: seconds, failed: false)
                 $0.headSeq = Int(next.lastSeq)
             }
             chain = next
@@ -300,9 +318,14 @@ public final class AuditLog: @unchecked Sendable {
                 try witness?.witness(checkpoint)
                 afterCheckpoint?(checkpoint)
             }
-            for (record, appended) in zip(records, batch) { appended.continuation.resume(returning: record) }
+            var first = 0
+            for index in batch.indices {
+                let count = batch[index].events.count
+                batch[index].continuation.resume(returning: Array(records[first..<first + count]))
+                first += count
+            }
         } catch {
-            for appended in batch { appended.continuation.resume(throwing: error) }
+            for index in batch.indices { batch[index].continuation.resume(throwing: error) }
         }
     }
 

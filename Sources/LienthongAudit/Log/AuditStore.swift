@@ -210,6 +210,13 @@ struct AuditStore {
         return hash
     }
 
+    /// Copies the WAL frames no reader still needs into the database file (passive: waits for nobody); when that is
+    /// all of them, the next write transaction starts the WAL from its beginning. A failure changes nothing and is
+    /// left to the next checkpoint.
+    func finishCheckpoint() {
+        _ = try? database.query("PRAGMA wal_checkpoint(PASSIVE)")
+    }
+
     /// Inserts records and, if given, the checkpoint covering them in one transaction (one fsync).
     func insert(_ records: [AuditRecord], checkpoint: AuditCheckpoint? = nil) throws(StorageError) {
         try database.transaction { _ throws(StorageError) in

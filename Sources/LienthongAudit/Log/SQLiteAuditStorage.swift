@@ -6,7 +6,8 @@ import LienthongStorage
 public final class SQLiteAuditStorage: AuditStorage, @unchecked Sendable {
     // @unchecked: `store` is used by the writer thread only; `indexer` is thread-safe; `path` is immutable.
     private let store: AuditStore
-    private let indexer: AuditIndexer
+    /// Internal for tests, which run its checkpoint at a chosen moment.
+    let indexer: AuditIndexer
     /// The database file.
     public let path: String
 
@@ -43,6 +44,9 @@ public final class SQLiteAuditStorage: AuditStorage, @unchecked Sendable {
 
     /// Stores a batch and its checkpoint in one transaction; durable when this returns.
     public func insert(_ records: [AuditRecord], checkpoint: AuditCheckpoint?) throws(AuditError) {
+        // Once a second, after the indexer's checkpoint: copy what it could not, so that this commit starts the WAL
+        // again instead of growing it (see ``AuditIndexer``).
+        if indexer.takeCheckpointRequest() { store.finishCheckpoint() }
         do {
             try store.insert(records, checkpoint: checkpoint)
         } catch {

@@ -1,5 +1,8 @@
 /// A set of path templates (``Route``, ``AdminRoute``): a `{name}` segment matches any one path segment.
-protocol PathTemplate: RawRepresentable<String>, CaseIterable, Hashable, Sendable {}
+protocol PathTemplate: RawRepresentable<String>, CaseIterable, Hashable, Sendable {
+    /// Every case's template, parsed once (each conforming set keeps `static let templates = PathTemplates()`).
+    static var templates: PathTemplates<Self> { get }
+}
 
 extension PathTemplate {
     /// The template's segments.
@@ -9,21 +12,6 @@ extension PathTemplate {
     ///
     /// No two templates of a set match the same path, so the order of the cases does not matter.
     static func match(_ path: [String]) -> (route: Self, parameters: [String])? {
-        for route in allCases {
-            let template = route.segments
-            guard template.count == path.count else { continue }
-            var parameters: [String] = []
-            var matches = true
-            for (expected, actual) in zip(template, path) {
-                if expected.hasPrefix("{") {
-                    parameters.append(actual)
-                } else if expected != actual {
-                    matches = false
-                    break
-                }
-            }
-            if matches { return (route, parameters) }
-        }
-        return nil
+        templates.match(path)
     }
 }

@@ -31,4 +31,7 @@ enum Route: String, PathTemplate {
     case subscriptions = "/v1/subscriptions"
     case subscription = "/v1/subscriptions/{id}"
     case events = "/v1/events"
+
+    /// The templates, parsed once.
+    static let templates = PathTemplates<Self>()
 }

@@ -21,4 +21,7 @@ enum AdminRoute: String, PathTemplate {
     case dashboard = "/dashboard"
     case dashboardLogin = "/dashboard/login"
     case dashboardLogout = "/dashboard/logout"
+
+    /// The templates, parsed once.
+    static let templates = PathTemplates<Self>()
 }

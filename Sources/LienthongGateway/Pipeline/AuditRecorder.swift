@@ -20,8 +20,8 @@ struct AuditRecorder: Sendable {
             return nil
         }
         do {
-            for event in events {
-                let record = try await log.append(event)
+            // One append for all of an exchange's events: one commit to wait for, one wake-up.
+            for record in try await log.append(contentsOf: events) {
                 if let hmac = record.subjectHMAC { trace?.subject(hmac: hmac) }
             }
             return nil

@@ -25,10 +25,7 @@ public enum JWSSigner {
 
     /// Signs `payload` with an identity checked beforehand (the fast path for a node signing many messages).
     public static func sign(payload: [UInt8], identity: JWSSigningIdentity, issuedAt: Date) throws(TrustError) -> JWSSignature {
-        let header = JWSHeader.json(
-            algorithm: identity.algorithm, keyID: identity.keyID, encodedChain: identity.encodedChain,
-            issuedAt: issuedAt)
-        let protected = Base64URL.encode(header.serializedBytes())
+        let protected = identity.protectedHeader(issuedAt: issuedAt)
         let signature = try identity.sign(JWSSignature.signingInput(protected: protected, payload: payload))
         return JWSSignature(protected: protected, signature: Base64URL.encode(signature))
     }

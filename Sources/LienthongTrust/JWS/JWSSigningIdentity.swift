@@ -1,3 +1,5 @@
+import Foundation
+
 /// A key with its certificate chain and algorithm, checked once and ready to sign many messages.
 ///
 /// Checking that the key is the leaf's, computing the `kid`, encoding the `x5c` chain and initialising the OpenSSL
@@ -15,6 +17,7 @@ public struct JWSSigningIdentity: Sendable {
     let encodedChain: [String]
     /// The signing context for `key` and `algorithm`, set up once.
     private let signer: PreparedSigner
+    private let headers = ProtectedHeaderCache()
 
     /// Checks that `key` is the leaf's key and that `algorithm` (default: the key's) fits it.
     /// - Throws: ``TrustError/Code/keyMismatch`` or ``TrustError/Code/unsupportedAlgorithm``.
@@ -33,6 +36,15 @@ public struct JWSSigningIdentity: Sendable {
         self.keyID = leaf.sha256Thumbprint
         self.encodedChain = chain.map { Base64.encode($0.derBytes) }
         self.signer = try PreparedSigner(key: key, algorithm: algorithm)
+    }
+
+    /// The base64url protected header of a signature made at `issuedAt` (`iat` in whole seconds).
+    func protectedHeader(issuedAt: Date) -> String {
+        headers.header(issuedAt: issuedAt) { time in
+            let header = JWSHeader.json(
+                algorithm: algorithm, keyID: keyID, encodedChain: encodedChain, issuedAt: time)
+            return Base64URL.encode(header.serializedBytes())
+        }
     }
 
     /// The JOSE-format signature of a JWS signing input (`protected || "." || payload`) with this identity's key.
