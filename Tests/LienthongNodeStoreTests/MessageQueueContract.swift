@@ -149,6 +149,7 @@ struct MessageQueueContract {
             try await sink.write(Array(bytes[offset...]))
             try await sink.finish()
             try await sink.commit(sha256: sha256)
+            sink.keep()
         }
         #expect(try await store.contains(sha256: sha256))
         let source = try #require(try store.open(sha256: sha256))

@@ -14,6 +14,17 @@ public protocol AttachmentStore: Sendable {
 
     /// The bytes named `sha256`, to read piece by piece; `nil` when none are stored under that name.
     func open(sha256: String) throws(MessageQueueError) -> (any AttachmentSource)?
+
+    /// Names each finished upload of this store by its hash (which the caller computed), durably when it returns;
+    /// the store may share its syncs among them and with other sends. Each sink is then kept or discarded.
+    func commit(_ uploads: [(sink: any AttachmentSink, sha256: String)]) async throws(MessageQueueError)
+}
+
+extension AttachmentStore {
+    /// One upload after the other, each with its own commit.
+    public func commit(_ uploads: [(sink: any AttachmentSink, sha256: String)]) async throws(MessageQueueError) {
+        for (sink, sha256) in uploads { try await sink.commit(sha256: sha256) }
+    }
 }
 
 /// The bytes of one attachment while they arrive: written, made durable, then named by their hash (or thrown away).
@@ -25,11 +36,14 @@ public protocol AttachmentSink: AnyObject {
     func finish() async throws(MessageQueueError)
 
     /// Names the finished bytes `sha256` (their hash, which the caller computed), durably when it returns; bytes
-    /// already stored under that name are kept and these dropped.
+    /// already stored under that name are kept and these dropped. Then ``keep()`` or ``discard()``.
     func commit(sha256: String) async throws(MessageQueueError)
 
-    /// Removes what was written (a refused or repeated message); after ``AttachmentStore/commit(_:)``, the named
-    /// bytes unless they were there before or another message keeps them.
+    /// After the commit: the message naming these bytes is stored, so they stay.
+    func keep()
+
+    /// Removes what was written (a refused or repeated message); after the commit, the named bytes unless they were
+    /// there before or another message keeps them.
     func discard() async
 }
 

@@ -68,22 +68,6 @@ final class AttachmentSyncer: Sendable {
         try result.get()
     }
 
-    /// ``commit(_:)`` for a caller with no task to suspend: the calling thread waits.
-    func commitWaiting(upload: URL, target: URL) throws(MessageQueueError) {
-        let finished = ThreadSemaphore()
-        let outcome = Mutex(Result<Void, MessageQueueError>.success(()))
-        enqueue([
-            Job(upload: upload, target: target) { result in
-                outcome.withLock { $0 = result }
-                finished.post()
-            }
-        ])
-        finished.wait()
-        let result = outcome.withLock { $0 }
-        if case .failure = result { settle([target], kept: false) }
-        try result.get()
-    }
-
     /// Ends the holds on `targets`: their messages were stored (`kept`) or not. A name whose last holder lets go is
     /// removed if a commit here made its file and no holder kept it.
     func settle(_ targets: [URL], kept: Bool) {

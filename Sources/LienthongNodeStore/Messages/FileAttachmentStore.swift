@@ -34,6 +34,19 @@ public struct FileAttachmentStore: AttachmentStore {
         file(sha256: sha256).map { FileManager.default.fileExists(atPath: $0.path) } ?? false
     }
 
+    /// Every upload joins the ``AttachmentSyncer``'s next batch: one sync for every send waiting.
+    public func commit(_ uploads: [(sink: any AttachmentSink, sha256: String)]) async throws(MessageQueueError) {
+        var files: [(sink: FileAttachmentSink, target: URL)] = []
+        for (sink, sha256) in uploads {
+            guard let upload = sink as? FileAttachmentSink, let target = file(sha256: sha256) else {
+                throw MessageQueueError(.storage, "naming an upload")
+            }
+            files.append((upload, target))
+        }
+        try await AttachmentSyncer.shared.commit(files.map { ($0.sink.file, $0.target) })
+        for (sink, target) in files { sink.committed(as: target) }
+    }
+
     public func open(sha256: String) -> (any AttachmentSource)? {
         guard let file = file(sha256: sha256), let handle = try? FileHandle(forReadingFrom: file) else { return nil }
         return FileAttachmentSource(handle: handle)
@@ -46,14 +59,13 @@ public struct FileAttachmentStore: AttachmentStore {
     }
 }
 
-/// One upload in `messages/incoming/`, renamed under its content name by ``commit(sha256:)`` (or, sharing the syncs
-/// with other sends, by ``AttachmentStore/commit(_:)``) through the ``AttachmentSyncer``.
+/// One upload in `messages/incoming/`, renamed under its content name by its store's ``FileAttachmentStore/commit(_:)``
+/// through the ``AttachmentSyncer``.
 final class FileAttachmentSink: AttachmentSink {
     let file: URL
     private let handle: FileHandle
     private let store: FileAttachmentStore
-    /// The content name once committed by ``AttachmentStore/commit(_:)``; the syncer holds it until ``keep()`` or
-    /// ``discard()``.
+    /// The content name once committed; the syncer holds it until ``keep()`` or ``discard()``.
     private var committed: URL?
 
     init(in folder: URL, store: FileAttachmentStore) throws(MessageQueueError) {
@@ -83,17 +95,9 @@ final class FileAttachmentSink: AttachmentSink {
     }
 
     /// The syncer makes the bytes durable before the rename and the folder after it, so the message row that follows
-    /// never names bytes a power cut could lose. The caller's thread waits; the message is taken as stored.
-    func commit(sha256: String) throws(MessageQueueError) {
-        let target = try name(sha256)
-        try AttachmentSyncer.shared.commitWaiting(upload: file, target: target)
-        AttachmentSyncer.shared.settle([target], kept: true)
-    }
-
-    /// The content name `sha256` of these bytes.
-    func name(_ sha256: String) throws(MessageQueueError) -> URL {
-        guard let target = store.file(sha256: sha256) else { throw MessageQueueError(.storage, "naming an upload") }
-        return target
+    /// never names bytes a power cut could lose.
+    func commit(sha256: String) async throws(MessageQueueError) {
+        try await store.commit([(self, sha256)])
     }
 
     /// The syncer committed the bytes under `target` and holds it for this upload.

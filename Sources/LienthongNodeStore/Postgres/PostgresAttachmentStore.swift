@@ -151,6 +151,9 @@ final class PostgresAttachmentSink: AttachmentSink {
         _ = try await store.run("commit") { () async throws(PostgresError) in try await transaction.run(on: pool) }
     }
 
+    /// Nothing to do: the commit's transaction already named the bytes for good.
+    func keep() {}
+
     func discard() async {
         let drop = PostgresStatement("DELETE FROM lienthong.attachment_chunks WHERE key = $1", [key], prepared: true)
         _ = try? await store.pool.run { done in done.isEmpty ? drop : nil }
