@@ -15,7 +15,7 @@ struct PathTemplates<Template: PathTemplate>: Sendable {
     init() {
         var groups: [Int: [(template: Template, segments: [Segment])]] = [:]
         for template in Template.allCases {
-            let segments = template.rawValue.split(separator: "/").map { text -> Segment in
+            let segments = template.segments.map { text -> Segment in
                 text.hasPrefix("{") ? .parameter : .literal(String(text))
             }
             groups[segments.count, default: []].append((template, segments))
