@@ -6,6 +6,11 @@ import Glibc
 #endif
 
 /// A bare TCP listener on 127.0.0.1 that misbehaves below HTTP.
+///
+/// One thread accepts and serves the connections one at a time. ``stop()`` returns only once that thread has
+/// ended, and only then closes the listening socket: a thread still serving a connection when the socket closed
+/// used to call `accept` afterwards on whatever the process opened next under the same descriptor number (the next
+/// test's listener) and take that listener's connections.
 final class RawTCPListener: Sendable {
     enum Behaviour: Sendable {
         /// Accept, then close with `SO_LINGER` 0: the client sees a reset.
@@ -24,9 +29,19 @@ final class RawTCPListener: Sendable {
         let accepted = Atomic<Int>(0)
     }
 
+    /// What ``stop()`` and the accept thread share.
+    private struct State {
+        /// The connection being served, which ``stop()`` shuts down so that a `stream` nobody reads ends.
+        var serving: Int32 = -1
+        var stopped = false
+    }
+
     let port: Int
     let counters = Counters()
     private let fd: Int32
+    private let state = Mutex(State())
+    /// Signalled by the accept thread as it ends.
+    private let ended = DispatchSemaphore(value: 0)
 
     init(_ behaviour: Behaviour) throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -48,26 +63,42 @@ final class RawTCPListener: Sendable {
         }
         self.fd = fd
         self.port = Int(UInt16(bigEndian: address.sin_port))
-        let counters = self.counters
-        let thread = Thread {
-            while true {
-                let client = accept(fd, nil, nil)
-                guard client >= 0 else { return }  // the listener was shut down
-                counters.accepted.add(1, ordering: .relaxed)
-                Self.serve(client, behaviour, counters: counters)
-            }
-        }
-        thread.start()
+        Thread { [self] in acceptUntilStopped(behaviour) }.start()
     }
 
+    private func acceptUntilStopped(_ behaviour: Behaviour) {
+        defer { ended.signal() }
+        while true {
+            let client = accept(fd, nil, nil)
+            guard client >= 0 else {
+                if errno == EINTR || errno == ECONNABORTED { continue }
+                return  // the listener was shut down
+            }
+            let serve = state.withLock { state in
+                if state.stopped { return false }
+                state.serving = client
+                return true
+            }
+            guard serve else {
+                close(client)
+                return
+            }
+            counters.accepted.add(1, ordering: .relaxed)
+            Self.serve(client, behaviour, counters: counters)
+            // Cleared before the close, so that stop() never shuts down a descriptor number the process reused.
+            state.withLock { $0.serving = -1 }
+            close(client)
+        }
+    }
+
+    /// Answers one connection as `behaviour` says; the caller closes it.
     private static func serve(_ client: Int32, _ behaviour: Behaviour, counters: Counters) {
         switch behaviour {
         case .reset:
             var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
             setsockopt(client, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
-            close(client)
         case .close:
-            close(client)
+            break
         case .stream:
             var head = [UInt8](repeating: 0, count: 4096)
             _ = recv(client, &head, head.count, 0)
@@ -81,13 +112,19 @@ final class RawTCPListener: Sendable {
                 total += sent
                 counters.bytesStreamed.add(sent, ordering: .relaxed)
             }
-            close(client)
         }
     }
 
-    /// Stops accepting; the accept loop ends.
+    /// Stops accepting and ends the connection being served; returns once the accept thread has ended.
     func stop() {
+        let first = state.withLock { state in
+            defer { state.stopped = true }
+            if !state.stopped, state.serving >= 0 { shutdown(state.serving, Int32(SHUT_RDWR)) }
+            return !state.stopped
+        }
+        guard first else { return }
         shutdown(fd, Int32(SHUT_RDWR))
+        ended.wait()
         close(fd)
     }
 }
