@@ -221,9 +221,8 @@ public final class AuditLog: @unchecked Sendable {
         var condition = AuditLookupIndex.condition(key, indexed: through != nil)
         // An outcome is one of a fixed set of words, never caller text.
         if let outcome { condition += " AND outcome = '\(outcome.rawValue)'" }
-        let indexParameters: [SQLiteValue] =
-            through.map { [.integer($0), .integer(AuditLookupIndex.hashKey(value))] } ?? []
-        return try reader.records(where: condition, [.text(value)] + indexParameters)
+        return try reader.records(
+            where: condition, [.text(value)] + AuditLookupIndex.parameters(value, through: through))
     }
 
     static func openReader(_ path: String) throws(AuditError) -> AuditStore {
