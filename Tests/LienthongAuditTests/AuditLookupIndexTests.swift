@@ -68,6 +68,33 @@ struct AuditLookupIndexTests {
         log.close()
     }
 
+    @Test func aBatchRewritesTheNewestBucketOfTheIndexNotAllOfIt() async throws {
+        let log = try AuditLog(path: path, subjectKey: key)
+        func appendDistinct(_ range: Range<Int>) async throws {
+            for start in stride(from: range.lowerBound, to: range.upperBound, by: 1_000) {
+                let events = (start..<min(start + 1_000, range.upperBound)).map { auditEvent($0, subject: "s-\($0)") }
+                _ = try await log.append(contentsOf: events)
+            }
+        }
+        try await appendDistinct(1..<20_001)
+        try log.indexLookups()
+        let index = try SQLiteDatabase(path: indexPath, mode: .readWrite)
+        _ = try index.query("PRAGMA wal_checkpoint(TRUNCATE)")
+
+        try await appendDistinct(20_001..<21_001)
+        try log.indexLookups()
+        // One row: busy, frames in the WAL (the pages the batch wrote, once each), frames copied. Keyed by the random
+        // key alone, 1,000 new keys land on nearly every leaf of the 20,000 records' two tables (some 180 pages).
+        let row = try index.query("PRAGMA wal_checkpoint(PASSIVE)").first ?? []
+        let frames = try #require(row.count == 3 ? row[1] : nil)
+        guard case .integer(let written) = frames else { Issue.record("no frame count: \(frames)"); return }
+        #expect(written > 0)
+        #expect(written < 100)
+        #expect(try log.records(requestID: "req-20500").map(\.seq) == [20_500])
+        #expect(try log.records(subjectKey: "s-7").map(\.seq) == [7])
+        log.close()
+    }
+
     @Test func aTamperedIndexEntryFindsNothingItShouldNot() async throws {
         let log = try AuditLog(path: path, subjectKey: key)
         _ = try await append(log, 1...4)
