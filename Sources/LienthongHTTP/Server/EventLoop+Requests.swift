@@ -106,10 +106,23 @@ extension EventLoop {
         } else if !response.body.isEmpty {
             evbuffer_add(body, response.body, response.body.count)
         }
+        // Taken before the reply: evhttp may free the request once the response is queued.
+        let output = tls == nil ? nil : Self.output(of: request)
         sendingOwnResponse = true
         evhttp_send_reply(request, Int32(response.status), ReasonPhrase.of(response.status), body)
         sendingOwnResponse = false
         evbuffer_free(body)
+        // The head and the body are two chains of the output buffer, and OpenSSL's bufferevent makes one TLS record
+        // and one `write` of each: joined, a response is one record, one system call and one TCP segment.
+        if let output { evbuffer_pullup(output, -1) }
+    }
+
+    /// The output buffer of the connection `request` came on, if it still has one.
+    private static func output(of request: OpaquePointer) -> OpaquePointer? {
+        guard let connection = evhttp_request_get_connection(request),
+            let bufferEvent = evhttp_connection_get_bufferevent(connection)
+        else { return nil }
+        return bufferevent_get_output(bufferEvent)
     }
 
     // MARK: - Reading an evhttp request
