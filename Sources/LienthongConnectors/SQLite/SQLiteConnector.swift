@@ -165,8 +165,9 @@ public struct SQLiteConnector: RegistryConnector {
     }
 
     static func record(of statement: SQLiteStatement) -> NativeRecord {
-        var object: JSONObject = [:]
-        for index in 0..<statement.columnCount {
+        let columns = statement.columnCount
+        var object = JSONObject([JSONKey: JSONValue](minimumCapacity: Int(columns)))
+        for index in 0..<columns {
             object[statement.columnName(at: index)] =
                 switch statement.value(at: index) {
                 case .integer(let value): .number(JSONNumber(Int(value)))
