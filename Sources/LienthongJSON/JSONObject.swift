@@ -42,9 +42,7 @@ public struct JSONObject: Sendable, Hashable, ExpressibleByDictionaryLiteral {
     /// The member named exactly `name`, or `defaultValue` (stored on first mutation).
     public subscript(name: String, default defaultValue: @autoclosure () -> JSONValue) -> JSONValue {
         get { members[JSONKey(name), default: defaultValue()] }
-        // Changed in place: with a getter and a setter, changing a member object (a mapped record's nested
-        // address, member by member) copied it, and hashed its name twice, for every change.
-        _modify { yield &members[JSONKey(name), default: defaultValue()] }
+        set { members[JSONKey(name)] = newValue }
     }
 
     /// How many members.

@@ -164,9 +164,14 @@ extension JSONValue {
         }
         var object = objectValue ?? [:]
         // Drop this value's hold on the dictionary so that it (and the child below) is changed in place, not
-        // copied: a copy per field made mapping a record quadratic in its fields.
+        // copied: a copy per field made mapping a record quadratic in its fields. The child is taken out and put
+        // back for the same reason; changing it through a subscript of JSONObject (another module) allocated the
+        // accessor's frame for every field.
         self = .null
-        object[first, default: .object([:])].set(value, at: tokens.dropFirst())
+        let key = JSONKey(first)
+        var child = object.members.removeValue(forKey: key) ?? .object([:])
+        child.set(value, at: tokens.dropFirst())
+        object.members[key] = child
         self = .object(object)
     }
 }

@@ -78,14 +78,14 @@ extension EventLoop {
         startHandler(id, incoming)
     }
 
+    /// The fields evhttp writes itself from the response it sends.
+    private static let framingFields = ["Content-Length", "Transfer-Encoding", "Connection"]
+
     /// Copies the response's header fields onto the evhttp request; the server sets the framing ones itself.
     func addHeaders(of response: HTTPResponse, to request: OpaquePointer, close: Bool) {
         let headers = evhttp_request_get_output_headers(request)
-        for field in response.headers {
-            switch field.name.lowercased() {
-            case "content-length", "transfer-encoding", "connection": continue
-            default: evhttp_add_header(headers, field.name, field.value)
-            }
+        for field in response.headers where !Self.framingFields.contains(where: { HTTPHeaders.same($0, field.name) }) {
+            evhttp_add_header(headers, field.name, field.value)
         }
         // Set already when the request left a body unread (`handle`).
         if close && evhttp_find_header(headers, "Connection") == nil {
