@@ -91,7 +91,9 @@ public enum ValueTransform: Sendable, Equatable {
             return .string(iso)
         case .codeList(_, let entries):
             // Swift compares strings by canonical equivalence, so an NFD code finds its NFC entry.
-            guard let mapped = entries[try text(value)] else { throw MappingStepFailure(code: .unknownCode, rule: rule) }
+            guard let mapped = entries[try text(value)] else {
+                throw MappingStepFailure(code: .unknownCode, rule: rule)
+            }
             return .string(mapped)
         case .integer:
             if case .number(let number) = value {
