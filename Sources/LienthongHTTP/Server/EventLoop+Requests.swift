@@ -113,9 +113,13 @@ extension EventLoop {
         sendingOwnResponse = false
         evbuffer_free(body)
         // The head and the body are two chains of the output buffer, and OpenSSL's bufferevent makes one TLS record
-        // and one `write` of each: joined, a response is one record, one system call and one TCP segment.
-        if let output { evbuffer_pullup(output, -1) }
+        // and one `write` of each: joined, a response is one record, one system call and one TCP segment. Only what
+        // fits one TLS record is joined: a larger output is several records anyway, and would be copied for nothing.
+        if let output, evbuffer_get_length(output) <= Self.joinedOutputLimit { evbuffer_pullup(output, -1) }
     }
+
+    /// The largest output joined into one chain before it is written: a TLS record's plaintext limit.
+    private static let joinedOutputLimit = 16 * 1024
 
     /// The output buffer of the connection `request` came on, if it still has one.
     private static func output(of request: OpaquePointer) -> OpaquePointer? {
