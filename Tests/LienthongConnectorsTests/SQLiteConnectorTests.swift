@@ -36,6 +36,22 @@ struct SQLiteConnectorTests {
         await connector.close()
     }
 
+    /// A pooled connection (which maps the file) sees what another connection commits afterwards: an update, and
+    /// a row added once the file has grown past what was mapped when the connection first read it.
+    @Test func lookupSeesChangesCommittedAfterItsConnectionOpened() async throws {
+        let path = try database()
+        let connector = connector(path)
+        #expect(try await connector.lookup(key: "001190012345")?["ho_ten"] == "Nguyễn Thị Hương")
+        let writer = try SQLiteDatabase(path: path, mode: .readWrite)
+        try writer.execute("UPDATE cong_dan SET ho_ten = 'Trần Văn An' WHERE so_dinh_danh = '001190012345'")
+        #expect(try await connector.lookup(key: "001190012345")?["ho_ten"] == "Trần Văn An")
+        try writer.execute(
+            "WITH RECURSIVE n(value) AS (SELECT 1 UNION ALL SELECT value + 1 FROM n WHERE value < 2000) "
+                + "INSERT INTO cong_dan SELECT printf('%012d', value), hex(randomblob(200)), value, 0.5, NULL FROM n")
+        #expect(try await connector.lookup(key: "000000001999")?["so"] == 1999)
+        await connector.close()
+    }
+
     @Test func lookupMissReturnsNil() async throws {
         let connector = connector(try database())
         #expect(try await connector.lookup(key: "001190099999") == nil)

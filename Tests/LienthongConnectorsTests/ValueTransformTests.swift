@@ -119,9 +119,31 @@ struct ValueTransformTests {
     }
 
     @Test func blankOrNullSourceIsMissing() throws {
-        for value: JSONValue in [.null, "", "   "] {
+        // Blank is every character white space: a character's first scalar decides, a combining mark follows it.
+        for value: JSONValue in [.null, "", "   ", "\t\r\n", "\u{00A0}\u{3000}", " \u{0301}"] {
             let error = try failure(value, ["trim"])
             #expect(error.code == .missingField && error.rule == "required")
         }
+        #expect(try map("\u{0301}", ["nfc"]) == "\u{0301}")
+    }
+
+    /// Text beyond plain ASCII, and patterns with a literal beyond one ASCII byte, are read character by character:
+    /// a literal matches a canonically equivalent one (U+212A KELVIN SIGN is "K") and CR LF is one character.
+    @Test(arguments: [
+        ("yyyy'\u{212A}'MM", "2020K05", "2020-05-01"), ("yyyy'\r\n'MM", "2020\r\n05", "2020-05-01"),
+        ("dd.MM.yyyy", "05.09.0990", "0990-09-05"), ("yyyy'é'MM", "2020e\u{0301}05", "2020-05-01"),
+    ])
+    func datesReadCharacterByCharacter(pattern: String, input: String, iso: String) throws {
+        #expect(try map(.string(input), [["date": .string(pattern)]]) == .string(iso))
+    }
+
+    /// A digit carrying a combining mark, or a digit other than ASCII, is no digit; a CR alone is not CR LF.
+    @Test(arguments: [
+        ("dd/MM/yyyy", "05/0\u{0301}9/1990"), ("yyyy'\r\n'MM", "2020\r05"),
+        ("yyyyMM", "\u{FF12}\u{FF10}\u{FF12}\u{FF10}05"), ("yyyy'\u{212A}'MM", "2020k05"),
+        ("dd/MM/yyyy", "05/09/1990\u{0301}"),
+    ])
+    func datesWithMarksOrOtherDigitsAreInvalid(pattern: String, input: String) throws {
+        #expect(try failure(.string(input), [["date": .string(pattern)]]).code == .invalidDate)
     }
 }

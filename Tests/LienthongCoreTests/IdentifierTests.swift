@@ -1,3 +1,4 @@
+import Foundation
 import LienthongCore
 import Testing
 
@@ -101,5 +102,15 @@ struct ExchangeIDTests {
         #expect(ExchangeID("VN/GOV") == nil)
         #expect(ExchangeID("VN/GOV/BCA/../x") == nil)
         #expect(ExchangeID("VN/GOV//DANCU") == nil)
+    }
+
+    @Test func derivedAndParsedIdsAreEqualHashAlikeAndEncodeAsText() throws {
+        let subsystem = try #require(ExchangeID("VN/GOV/BCA/DANCU/person")?.subsystem)
+        let parsed = try #require(ExchangeID("VN/GOV/BCA/DANCU"))
+        #expect(subsystem == parsed && Set([subsystem]).contains(parsed))
+        #expect(subsystem != ExchangeID("VN/GOV/BCA/DANCUX"))
+        let encoded = try JSONEncoder().encode([parsed])
+        #expect(try JSONDecoder().decode([String].self, from: encoded) == ["VN/GOV/BCA/DANCU"])
+        #expect(try JSONDecoder().decode([ExchangeID].self, from: encoded) == [subsystem])
     }
 }

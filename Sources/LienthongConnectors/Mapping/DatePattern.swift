@@ -10,6 +10,12 @@ public struct DatePattern: Sendable, Hashable, CustomStringConvertible {
         case literal(Character)
 
         var width: Int { self == .year ? 4 : 2 }
+
+        /// A field, or a literal of one ASCII byte (which only that byte matches in ASCII text).
+        var isASCIIByteOrField: Bool {
+            guard case .literal(let character) = self else { return true }
+            return character.utf8.count == 1
+        }
     }
 
     /// The pattern as configured.
@@ -49,7 +55,43 @@ public struct DatePattern: Sendable, Hashable, CustomStringConvertible {
 
     /// The ISO day of `text`, or `nil` if `text` does not match the pattern or is not a real date.
     public func isoDate(from text: String) -> String? {
-        var values: [Token: Int] = [:]
+        var text = text
+        // ASCII text without CR (every character one byte) against a pattern whose literals are ASCII bytes: read
+        // byte by byte. Otherwise character by character (a literal or a digit may carry combining marks).
+        let fast: String?? = text.withUTF8 { bytes in
+            guard bytes.allSatisfy({ $0 < 0x80 && $0 != 0x0D }), tokens.allSatisfy(\.isASCIIByteOrField) else {
+                return nil
+            }
+            return .some(isoDate(ascii: bytes))
+        }
+        if let fast { return fast }
+        return isoDate(characters: text)
+    }
+
+    private func isoDate(ascii bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var fields = Fields()
+        var position = 0
+        for token in tokens {
+            if case .literal(let character) = token {
+                guard position < bytes.count, bytes[position] == character.utf8.first else { return nil }
+                position += 1
+                continue
+            }
+            guard bytes.count - position >= token.width else { return nil }
+            var value = 0
+            for byte in bytes[position..<position + token.width] {
+                guard (0x30...0x39).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            fields.set(token, value)
+            position += token.width
+        }
+        guard position == bytes.count else { return nil }
+        return fields.isoDay()
+    }
+
+    private func isoDate(characters text: String) -> String? {
+        var fields = Fields()
         var rest = Substring(text)
         for token in tokens {
             if case .literal(let character) = token {
@@ -61,17 +103,58 @@ public struct DatePattern: Sendable, Hashable, CustomStringConvertible {
             guard digits.count == token.width, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
                 let value = Int(digits)
             else { return nil }
-            values[token] = value
+            fields.set(token, value)
             rest = rest.dropFirst(token.width)
         }
-        guard rest.isEmpty, let year = values[.year], let month = values[.month], (1...12).contains(month) else {
-            return nil
+        guard rest.isEmpty else { return nil }
+        return fields.isoDay()
+    }
+
+    /// The fields read so far.
+    private struct Fields {
+        var year: Int?
+        var month: Int?
+        var day: Int?
+        var hour = 0
+        var minute = 0
+        var second = 0
+
+        mutating func set(_ token: Token, _ value: Int) {
+            switch token {
+            case .year: year = value
+            case .month: month = value
+            case .day: day = value
+            case .hour: hour = value
+            case .minute: minute = value
+            case .second: second = value
+            case .literal: break
+            }
         }
-        let day = values[.day] ?? 1
-        guard year >= 1, (1...Self.days(in: month, of: year)).contains(day),
-            (values[.hour] ?? 0) < 24, (values[.minute] ?? 0) < 60, (values[.second] ?? 0) < 60
-        else { return nil }
-        return "\(Self.pad(year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2))"
+
+        /// `YYYY-MM-DD` if the fields name a real day and time (without a day, the first of the month).
+        func isoDay() -> String? {
+            guard let year, let month, (1...12).contains(month) else { return nil }
+            let day = day ?? 1
+            guard year >= 1, (1...DatePattern.days(in: month, of: year)).contains(day), hour < 24, minute < 60,
+                second < 60
+            else { return nil }
+            // Four digits for the year (a pattern reads at most four), two for month and day.
+            return String(unsafeUninitializedCapacity: 10) { buffer in
+                func digits(_ value: Int, endingAt end: Int, width: Int) {
+                    var rest = value
+                    for position in stride(from: end - 1, through: end - width, by: -1) {
+                        buffer[position] = UInt8(0x30 + rest % 10)
+                        rest /= 10
+                    }
+                }
+                digits(year, endingAt: 4, width: 4)
+                buffer[4] = 0x2D
+                digits(month, endingAt: 7, width: 2)
+                buffer[7] = 0x2D
+                digits(day, endingAt: 10, width: 2)
+                return 10
+            }
+        }
     }
 
     public var description: String { pattern }
@@ -82,10 +165,5 @@ public struct DatePattern: Sendable, Hashable, CustomStringConvertible {
         case 4, 6, 9, 11: 30
         default: 31
         }
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return String(repeating: "0", count: max(0, width - text.count)) + text
     }
 }

@@ -114,7 +114,9 @@ public struct FieldMapping: Sendable, Equatable {
             let raw = condition.source.value(in: record)
             guard raw?.stringValue ?? raw?.numberValue?.literal == condition.equals else { return }
         }
-        guard var value = try rawValue(in: record, context: context()) else {
+        let raw: JSONValue?
+        do { raw = try rawValue(in: record) } catch { throw context().error(error) }
+        guard var value = raw else {
             if isOptional { return }
             throw context().error(.missingField, "required")
         }
@@ -125,20 +127,20 @@ public struct FieldMapping: Sendable, Equatable {
             for element in elements {
                 guard case .object = element else { throw context().error(.typeMismatch, "each needs objects") }
                 var item: JSONValue = .object([:])
-                for field in each {
-                    try field.apply(to: element, into: &item, registry: registry, fieldPrefix: elementPrefix)
+                for index in each.indices {
+                    try each[index].apply(to: element, into: &item, registry: registry, fieldPrefix: elementPrefix)
                 }
                 mapped.append(item)
             }
             value = .array(mapped)
         }
-        for transform in transforms { value = try transform.apply(to: value, context: context()) }
+        for index in transforms.indices {
+            do { value = try transforms[index].apply(to: value) } catch { throw context().error(error) }
+        }
         output.set(value, at: target.tokens[...])
     }
 
-    private func rawValue(in record: JSONValue, context: @autoclosure () -> MappingContext) throws(MappingError)
-        -> JSONValue?
-    {
+    private func rawValue(in record: JSONValue) throws(MappingStepFailure) -> JSONValue? {
         guard case .concat(let parts, let separator) = source else { return source.value(in: record) }
         var texts: [String] = []
         for part in parts {
@@ -146,7 +148,7 @@ public struct FieldMapping: Sendable, Equatable {
             case nil: return nil
             case .string(let text): texts.append(text)
             case .number(let number): texts.append(number.literal)
-            default: throw context().error(.typeMismatch, "concat needs text")
+            default: throw MappingStepFailure(code: .typeMismatch, rule: "concat needs text")
             }
         }
         return .string(texts.joined(separator: separator))
@@ -162,9 +164,14 @@ extension JSONValue {
         }
         var object = objectValue ?? [:]
         // Drop this value's hold on the dictionary so that it (and the child below) is changed in place, not
-        // copied: a copy per field made mapping a record quadratic in its fields.
+        // copied: a copy per field made mapping a record quadratic in its fields. The child is taken out and put
+        // back for the same reason; changing it through a subscript of JSONObject (another module) allocated the
+        // accessor's frame for every field.
         self = .null
-        object[first, default: .object([:])].set(value, at: tokens.dropFirst())
+        let key = JSONKey(first)
+        var child = object.members.removeValue(forKey: key) ?? .object([:])
+        child.set(value, at: tokens.dropFirst())
+        object.members[key] = child
         self = .object(object)
     }
 }

@@ -37,8 +37,16 @@ public enum FieldSource: Sendable, Equatable {
             }
         switch raw {
         case nil, .null: return nil
-        case .string(let text) where text.allSatisfy(\.isWhitespace): return nil
+        case .string(let text) where Self.isBlank(text): return nil
         default: return raw
         }
+    }
+
+    /// Whether every character of `text` is white space. Text that starts with an ASCII byte other than white space
+    /// (a character's first scalar decides `isWhitespace`) is settled by that byte, without breaking the text into
+    /// characters.
+    static func isBlank(_ text: String) -> Bool {
+        if let first = text.utf8.first, first < 0x80, first != 0x20, !(0x09...0x0D).contains(first) { return false }
+        return text.allSatisfy(\.isWhitespace)
     }
 }

@@ -50,8 +50,12 @@ public struct RecordMapping: Sendable, Equatable {
         guard case .object = record else {
             throw MappingError(code: .typeMismatch, registry: registry, field: "record", target: "", rule: "an object")
         }
-        var output: JSONValue = .object([:])
-        for field in fields { try field.apply(to: record, into: &output, registry: registry, fieldPrefix: "") }
+        // Sized once: grown member by member, the dictionary was rehashed four times per record.
+        var output: JSONValue = .object(JSONObject([JSONKey: JSONValue](minimumCapacity: fields.count)))
+        // By index: `for field in fields` copies each mapping, retaining and releasing every member of it.
+        for index in fields.indices {
+            try fields[index].apply(to: record, into: &output, registry: registry, fieldPrefix: "")
+        }
         return output
     }
 }

@@ -71,40 +71,43 @@ public enum ValueTransform: Sendable, Equatable {
         }
     }
 
-    /// Applies the transform; arrays are transformed element by element. `context` is only built for an error.
-    func apply(to value: JSONValue, context: @autoclosure () -> MappingContext) throws(MappingError) -> JSONValue {
+    /// Applies the transform; arrays are transformed element by element. The caller names the field in the error:
+    /// a context built (or captured) for every value was a copy of the whole field mapping per transform.
+    func apply(to value: JSONValue) throws(MappingStepFailure) -> JSONValue {
         if case .array(let elements) = value {
             var result: [JSONValue] = []
-            for element in elements { result.append(try apply(to: element, context: context())) }
+            for element in elements { result.append(try apply(to: element)) }
             return .array(result)
         }
         switch self {
         case .trim:
-            return .string(Self.trimmed(try text(value, context())))
+            return .string(Self.trimmed(try text(value)))
         case .nfc:
-            return .string(Self.nfc(try text(value, context())))
+            return .string(Self.nfc(try text(value)))
         case .date(let pattern):
-            guard let iso = pattern.isoDate(from: try text(value, context())) else {
-                throw context().error(.invalidDate, rule)
+            guard let iso = pattern.isoDate(from: try text(value)) else {
+                throw MappingStepFailure(code: .invalidDate, rule: rule)
             }
             return .string(iso)
         case .codeList(_, let entries):
             // Swift compares strings by canonical equivalence, so an NFD code finds its NFC entry.
-            guard let mapped = entries[try text(value, context())] else { throw context().error(.unknownCode, rule) }
+            guard let mapped = entries[try text(value)] else {
+                throw MappingStepFailure(code: .unknownCode, rule: rule)
+            }
             return .string(mapped)
         case .integer:
             if case .number(let number) = value {
-                guard let int = number.int else { throw context().error(.invalidInteger, rule) }
+                guard let int = number.int else { throw MappingStepFailure(code: .invalidInteger, rule: rule) }
                 return .number(JSONNumber(int))
             }
-            let digits = try text(value, context()).trimmingCharacters(in: .whitespaces)
-            guard let int = Int(digits) else { throw context().error(.invalidInteger, rule) }
+            let digits = try text(value).trimmingCharacters(in: .whitespaces)
+            guard let int = Int(digits) else { throw MappingStepFailure(code: .invalidInteger, rule: rule) }
             return .number(JSONNumber(int))
         case .decimal:
             if case .number = value { return value }
-            return .number(try Self.decimal(try text(value, context()), context: context(), rule: rule))
+            return .number(try Self.decimal(try text(value), rule: rule))
         case .split(let separator):
-            let parts = try text(value, context()).components(separatedBy: separator)
+            let parts = try text(value).components(separatedBy: separator)
                 .map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty }
             return .array(parts.map { .string($0) })
@@ -122,17 +125,18 @@ public enum ValueTransform: Sendable, Equatable {
     }
 
     /// `text` in Unicode NFC. Text already in NFC (all ASCII text, and most registry text) is returned as it is:
-    /// the standard library's full NFC check is much cheaper than Foundation's normalisation.
+    /// the standard library's NFC checks are much cheaper than Foundation's normalisation. The quick check (the
+    /// scalars' `NFC_Quick_Check` property) settles precomposed text such as Vietnamese names; only a "maybe" takes
+    /// the full check.
     static func nfc(_ text: String) -> String {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
         var span = text.utf8Span
-        return span.checkForNFC(quickCheck: false) ? text : text.precomposedStringWithCanonicalMapping
+        if span.checkForNFC(quickCheck: true) || span.checkForNFC(quickCheck: false) { return text }
+        return text.precomposedStringWithCanonicalMapping
     }
 
     /// `123,5`, `123.5`, `1.234,5` (point as thousands separator when a comma is present) to a number.
-    private static func decimal(_ raw: String, context: @autoclosure () -> MappingContext, rule: String)
-        throws(MappingError) -> JSONNumber
-    {
+    private static func decimal(_ raw: String, rule: String) throws(MappingStepFailure) -> JSONNumber {
         var text = raw.trimmingCharacters(in: .whitespaces)
         if text.contains(",") {
             text = text.replacingOccurrences(of: ".", with: "").replacingOccurrences(of: ",", with: ".")
@@ -143,16 +147,16 @@ public enum ValueTransform: Sendable, Equatable {
         guard (1...2).contains(parts.count),
             parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
             let double = Double(text), double.isFinite
-        else { throw context().error(.invalidDecimal, rule) }
+        else { throw MappingStepFailure(code: .invalidDecimal, rule: rule) }
         return JSONNumber(double)
     }
 
     /// Text, or a number's literal; anything else is a type mismatch.
-    private func text(_ value: JSONValue, _ context: @autoclosure () -> MappingContext) throws(MappingError) -> String {
+    private func text(_ value: JSONValue) throws(MappingStepFailure) -> String {
         switch value {
         case .string(let text): return text
         case .number(let number): return number.literal
-        default: throw context().error(.typeMismatch, "\(rule) needs text")
+        default: throw MappingStepFailure(code: .typeMismatch, rule: "\(rule) needs text")
         }
     }
 }
@@ -166,4 +170,13 @@ struct MappingContext: Sendable {
     func error(_ code: MappingError.Code, _ rule: String) -> MappingError {
         MappingError(code: code, registry: registry, field: field, target: target, rule: rule)
     }
+
+    /// The error of a step that failed here.
+    func error(_ failure: MappingStepFailure) -> MappingError { error(failure.code, failure.rule) }
+}
+
+/// A transform's (or a source's) failure, before the field mapping adds where it happened (``MappingContext``).
+struct MappingStepFailure: Error {
+    var code: MappingError.Code
+    var rule: String
 }

@@ -8,6 +8,9 @@ public struct ExchangeID: Sendable, Hashable, Codable, CustomStringConvertible, 
 
     /// The `/`-separated components, e.g. `["VN", "GOV", "BCA", "DANCU"]`.
     public let components: [String]
+    /// The identifier as text, `VN/GOV/BCA/DANCU`: joined once, since a lookup writes its consumer's and
+    /// provider's ids several times (trace, request hash, message, audit record).
+    public let description: String
 
     /// Parses an identifier of 3 (member), 4 (subsystem) or 5 (service) components.
     /// - Returns: `nil` when the text is not of that shape.
@@ -22,7 +25,7 @@ public struct ExchangeID: Sendable, Hashable, Codable, CustomStringConvertible, 
                     }
             })
         else { return nil }
-        self.components = parts
+        self.init(components: parts)
     }
 
     /// The member this identifier belongs to (its first three components).
@@ -30,8 +33,6 @@ public struct ExchangeID: Sendable, Hashable, Codable, CustomStringConvertible, 
 
     /// The subsystem this identifier belongs to, if it names one.
     public var subsystem: ExchangeID? { components.count >= 4 ? ExchangeID(components: Array(components.prefix(4))) : nil }
-
-    public var description: String { components.joined(separator: "/") }
 
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
@@ -50,5 +51,14 @@ public struct ExchangeID: Sendable, Hashable, Codable, CustomStringConvertible, 
 
     public static func < (lhs: ExchangeID, rhs: ExchangeID) -> Bool { lhs.description < rhs.description }
 
-    private init(components: [String]) { self.components = components }
+    private init(components: [String]) {
+        self.components = components
+        self.description = components.joined(separator: "/")
+    }
+
+    /// Equal when the components are: the text is made of them.
+    public static func == (lhs: ExchangeID, rhs: ExchangeID) -> Bool { lhs.components == rhs.components }
+
+    /// Hashes the components, as equality compares them.
+    public func hash(into hasher: inout Hasher) { hasher.combine(components) }
 }

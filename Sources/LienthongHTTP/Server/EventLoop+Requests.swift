@@ -78,14 +78,14 @@ extension EventLoop {
         startHandler(id, incoming)
     }
 
+    /// The fields evhttp writes itself from the response it sends.
+    private static let framingFields = ["Content-Length", "Transfer-Encoding", "Connection"]
+
     /// Copies the response's header fields onto the evhttp request; the server sets the framing ones itself.
     func addHeaders(of response: HTTPResponse, to request: OpaquePointer, close: Bool) {
         let headers = evhttp_request_get_output_headers(request)
-        for field in response.headers {
-            switch field.name.lowercased() {
-            case "content-length", "transfer-encoding", "connection": continue
-            default: evhttp_add_header(headers, field.name, field.value)
-            }
+        for field in response.headers where !Self.framingFields.contains(where: { HTTPHeaders.same($0, field.name) }) {
+            evhttp_add_header(headers, field.name, field.value)
         }
         // Set already when the request left a body unread (`handle`).
         if close && evhttp_find_header(headers, "Connection") == nil {
@@ -106,10 +106,27 @@ extension EventLoop {
         } else if !response.body.isEmpty {
             evbuffer_add(body, response.body, response.body.count)
         }
+        // Taken before the reply: evhttp may free the request once the response is queued.
+        let output = tls == nil ? nil : Self.output(of: request)
         sendingOwnResponse = true
         evhttp_send_reply(request, Int32(response.status), ReasonPhrase.of(response.status), body)
         sendingOwnResponse = false
         evbuffer_free(body)
+        // The head and the body are two chains of the output buffer, and OpenSSL's bufferevent makes one TLS record
+        // and one `write` of each: joined, a response is one record, one system call and one TCP segment. Only what
+        // fits one TLS record is joined: a larger output is several records anyway, and would be copied for nothing.
+        if let output, evbuffer_get_length(output) <= Self.joinedOutputLimit { evbuffer_pullup(output, -1) }
+    }
+
+    /// The largest output joined into one chain before it is written: a TLS record's plaintext limit.
+    private static let joinedOutputLimit = 16 * 1024
+
+    /// The output buffer of the connection `request` came on, if it still has one.
+    private static func output(of request: OpaquePointer) -> OpaquePointer? {
+        guard let connection = evhttp_request_get_connection(request),
+            let bufferEvent = evhttp_connection_get_bufferevent(connection)
+        else { return nil }
+        return bufferevent_get_output(bufferEvent)
     }
 
     // MARK: - Reading an evhttp request

@@ -64,6 +64,15 @@ public struct HTTPRequest: Sendable {
     /// `/v1/records/a%2Fb` gives `["v1", "records", "a/b"]`: an encoded slash stays inside its segment.
     public var pathSegments: [String]? {
         var segments: [String] = []
+        // An ASCII path (any path a client percent-encodes) is split on its bytes: splitting the String walks its
+        // characters, and only outside ASCII can a "/" begin a longer character (a combining mark after it).
+        if path.utf8.allSatisfy({ $0 < 0x80 }) {
+            for raw in path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true) {
+                guard let decoded = PercentDecoding.decode(Substring(raw), plusAsSpace: false) else { return nil }
+                segments.append(decoded)
+            }
+            return segments
+        }
         for raw in path.split(separator: "/", omittingEmptySubsequences: true) {
             guard let decoded = PercentDecoding.decode(raw, plusAsSpace: false) else { return nil }
             segments.append(decoded)
@@ -99,6 +108,10 @@ enum PercentDecoding {
 
     /// Decodes `%XX` escapes (and `+` when asked); `nil` for a bad escape or invalid UTF-8.
     static func decode(_ text: Substring, plusAsSpace: Bool) -> String? {
+        // Nothing to decode (most segments and values): the text as it is.
+        if !text.utf8.contains(UInt8(ascii: "%")), !plusAsSpace || !text.utf8.contains(UInt8(ascii: "+")) {
+            return String(text)
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
         var iterator = text.utf8.makeIterator()
