@@ -152,6 +152,11 @@ public final class JetStreamMessageQueue: MessageQueue {
         try await local.deliver(id: id, receipt: receipt, at: time)
     }
 
+    /// The node store's batch, in one commit: the protocol's default would commit (and sync) each delivery alone.
+    public func deliver(_ deliveries: [MessageDelivery]) async throws(MessageQueueError) -> [Bool] {
+        try await local.deliver(deliveries)
+    }
+
     public func retry(id: String, nextAttemptAt: Date, error: String) async throws(MessageQueueError) {
         try await local.retry(id: id, nextAttemptAt: nextAttemptAt, error: error)
     }

@@ -137,6 +137,29 @@ struct JetStreamMessageQueueTests {
         await #expect(throws: MessageQueueError.self) { try await queue.receive(limit: 10) }
     }
 
+    /// A delivery worker's batch reaches the node store as one batch (one commit, one sync), not one write per
+    /// message: the protocol's default for an engine without its own.
+    @Test func aBatchOfDeliveriesIsOneWriteOfTheNodeStore() async throws {
+        let cluster = try await NATSCluster.start()
+        defer { cluster.stop() }
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let local = RecordingMessageQueue(
+            try SQLiteMessageQueue(path: directory.appendingPathComponent("messages.sqlite")))
+        let queue = try JetStreamMessageQueue(
+            local: local, settings: .init(servers: cluster.urls, replicas: 3),
+            members: [ExchangeID(Self.recipient)!], name: "test")
+        defer { queue.close() }
+        for id in ["m1", "m2", "m3"] { #expect(try await queue.accept(Self.message(id)) == .stored) }
+        #expect(try await Self.pulled(queue, count: 3) == ["m1", "m2", "m3"])
+        let delivered = try await queue.deliver(
+            ["m1", "m2", "m3"].map { MessageDelivery(id: $0, receipt: [1], receivedAt: Date()) })
+        #expect(delivered == [true, true, true])
+        #expect(local.deliveries.withLock { $0.batches } == [3])
+        #expect(local.deliveries.withLock { $0.singles } == 0)
+        #expect(try await queue.inbox(recipient: Self.recipient, limit: 10).map(\.message.id) == ["m1", "m2", "m3"])
+    }
+
     @Test func aPublishNoServerAcknowledgesFailsWithinTheAckTimeout() async throws {
         let cluster = try await NATSCluster.start()
         let directory = try Self.temporaryDirectory()
