@@ -93,24 +93,31 @@ public final class JetStreamMessageQueue: MessageQueue {
         return .duplicate(try await local.record(id: message.id) ?? MessageRecord(message: message, state: .queued))
     }
 
+    /// The due messages of the node store; ``receive(limit:)`` brings them in from the streams.
     public func due(at now: Date, limit: Int) async throws(MessageQueueError) -> [MessageRecord] {
-        try await pull(limit: limit)
-        return try await local.due(at: now, limit: limit)
+        try await local.due(at: now, limit: limit)
     }
 
+    /// Claims due messages of the node store; ``receive(limit:)`` brings them in from the streams.
     public func claim(at now: Date, limit: Int, lease: Duration) async throws(MessageQueueError) -> [MessageRecord] {
-        try await pull(limit: limit)
-        return try await local.claim(at: now, limit: limit, lease: lease)
+        try await local.claim(at: now, limit: limit, lease: lease)
     }
 
     /// Moves up to `limit` messages per member stream from JetStream into the node store, in stream order: each
     /// fetched batch stored in one commit, then acknowledged with one round trip.
-    private func pull(limit: Int) async throws(MessageQueueError) {
+    ///
+    /// The node's intake task calls it again and again beside the delivery worker, so that fetching the next batch
+    /// overlaps delivering the last one. Its libnats calls block the calling thread for their round trips (up to
+    /// ``Settings/fetchWait``, or ``Settings/ackTimeout`` for an ack during a failover).
+    /// - Returns: how many messages were fetched (0: the streams had none ready).
+    @discardableResult
+    public func receive(limit: Int) async throws(MessageQueueError) -> Int {
         acknowledge(
             unacknowledged.withLock { waiting in
                 defer { waiting = [] }
                 return waiting
             })
+        var received = 0
         for consumer in consumers.withLock({ Array($0.values) }) {
             let fetched: [FetchedMessage]
             do throws(JetStreamError) {
@@ -122,7 +129,9 @@ public final class JetStreamMessageQueue: MessageQueue {
             // A payload that is no message (nothing this node published) is acknowledged away, not retried.
             _ = try await local.accept(fetched.compactMap { QueuedMessage(busPayload: $0.payload) })
             acknowledge(fetched)
+            received += fetched.count
         }
+        return received
     }
 
     /// Acknowledges messages the node store holds; a batch whose ack fails is acknowledged again at the next pull
@@ -141,6 +150,11 @@ public final class JetStreamMessageQueue: MessageQueue {
 
     public func deliver(id: String, receipt: [UInt8], at time: Date) async throws(MessageQueueError) -> Bool {
         try await local.deliver(id: id, receipt: receipt, at: time)
+    }
+
+    /// The node store's batch, in one commit: the protocol's default would commit (and sync) each delivery alone.
+    public func deliver(_ deliveries: [MessageDelivery]) async throws(MessageQueueError) -> [Bool] {
+        try await local.deliver(deliveries)
     }
 
     public func retry(id: String, nextAttemptAt: Date, error: String) async throws(MessageQueueError) {

@@ -179,11 +179,12 @@ public final class GatewayNode: Sendable {
         logWriter?.close()
     }
 
-    /// The API server until it has drained, with the document delivery worker and the federation refresh beside it
-    /// as child tasks, cancelled then.
+    /// The API server until it has drained, with the document delivery worker, the bus intake and the federation
+    /// refresh beside it as child tasks, cancelled then.
     private func runAPI() async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await self.deliverMessages() }
+            group.addTask { await self.receiveFromBus() }
             group.addTask { await self.publishEvents() }
             if let federationRefresh { group.addTask { await federationRefresh.run() } }
             try await server.run()

@@ -22,12 +22,13 @@ struct JetStreamMessageQueueTests {
             acceptedAt: time, expiresAt: time.addingTimeInterval(3600))
     }
 
-    /// The ids due in `queue`'s node store once at least `count` were pulled. A replicated consumer's pending count
-    /// can trail a publish just acknowledged by the stream, so one pass may bring nothing yet: the delivery worker
-    /// simply pulls again, and so does this, with a bound.
+    /// The ids due in `queue`'s node store once at least `count` were received. A replicated consumer's pending count
+    /// can trail a publish just acknowledged by the stream, so one pass may bring nothing yet: the node's intake
+    /// simply receives again, and so does this, with a bound.
     static func pulled(_ queue: JetStreamMessageQueue, count: Int) async throws -> [String] {
         var due: [String] = []
         try await Poll.until {
+            try await queue.receive(limit: 10)
             due = try await queue.due(at: Date().addingTimeInterval(1), limit: 10).map(\.message.id)
             return due.count >= count
         }
@@ -72,6 +73,7 @@ struct JetStreamMessageQueueTests {
         let due = try await queue.due(at: Date().addingTimeInterval(1), limit: 10)
         #expect(due.first?.message == first)
         // Acknowledged on the stream: a second pull brings nothing again.
+        #expect(try await queue.receive(limit: 10) == 0)
         #expect(try await queue.due(at: Date().addingTimeInterval(1), limit: 10).count == 2)
         #expect(try await queue.deliver(id: "m1", receipt: [1], at: Date()))
         #expect(try await queue.inbox(recipient: Self.recipient, limit: 10).map(\.message.id) == ["m1"])
@@ -116,6 +118,46 @@ struct JetStreamMessageQueueTests {
         creator.close()
         #expect(try await staying.accept(Self.message("m1")) == .stored)
         #expect(try await Self.pulled(staying, count: 1) == ["m1"])
+    }
+
+    /// The delivery worker's claims answer from the node store alone (the node's intake is what talks to the
+    /// streams): with every server gone, the documents already received are still delivered.
+    @Test func theNodeStoresDueMessagesAreClaimedWithoutTheCluster() async throws {
+        let cluster = try await NATSCluster.start()
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let queue = try Self.queue(cluster, directory: directory, ackTimeout: .seconds(1))
+        defer { queue.close() }
+        #expect(try await queue.accept(Self.message("m1")) == .stored)
+        #expect(try await Self.pulled(queue, count: 1) == ["m1"])
+        cluster.stop()
+        let claimed = try await queue.claim(at: Date().addingTimeInterval(1), limit: 10, lease: .seconds(30))
+        #expect(claimed.map(\.message.id) == ["m1"])
+        #expect(try await queue.deliver(id: "m1", receipt: [1], at: Date()))
+        await #expect(throws: MessageQueueError.self) { try await queue.receive(limit: 10) }
+    }
+
+    /// A delivery worker's batch reaches the node store as one batch (one commit, one sync), not one write per
+    /// message: the protocol's default for an engine without its own.
+    @Test func aBatchOfDeliveriesIsOneWriteOfTheNodeStore() async throws {
+        let cluster = try await NATSCluster.start()
+        defer { cluster.stop() }
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let local = RecordingMessageQueue(
+            try SQLiteMessageQueue(path: directory.appendingPathComponent("messages.sqlite")))
+        let queue = try JetStreamMessageQueue(
+            local: local, settings: .init(servers: cluster.urls, replicas: 3),
+            members: [ExchangeID(Self.recipient)!], name: "test")
+        defer { queue.close() }
+        for id in ["m1", "m2", "m3"] { #expect(try await queue.accept(Self.message(id)) == .stored) }
+        #expect(try await Self.pulled(queue, count: 3) == ["m1", "m2", "m3"])
+        let delivered = try await queue.deliver(
+            ["m1", "m2", "m3"].map { MessageDelivery(id: $0, receipt: [1], receivedAt: Date()) })
+        #expect(delivered == [true, true, true])
+        #expect(local.deliveries.withLock { $0.batches } == [3])
+        #expect(local.deliveries.withLock { $0.singles } == 0)
+        #expect(try await queue.inbox(recipient: Self.recipient, limit: 10).map(\.message.id) == ["m1", "m2", "m3"])
     }
 
     @Test func aPublishNoServerAcknowledgesFailsWithinTheAckTimeout() async throws {

@@ -11,11 +11,12 @@ final class AttachmentUpload {
     private(set) var length = 0
     private(set) var sha256 = ""
 
-    /// A new upload of attachment `name` into `store`.
-    init(name: String, store: any AttachmentStore, limit: Int) throws(MessageQueueError) {
+    /// A new upload of attachment `name`, declared to hash to `sha256`, into `store` (which keeps nothing new of
+    /// bytes it holds already: ``AttachmentStore/begin(expecting:)``).
+    init(name: String, sha256: String, store: any AttachmentStore, limit: Int) throws(MessageQueueError) {
         self.name = name
         self.limit = limit
-        sink = try store.begin()
+        sink = try store.begin(expecting: sha256)
     }
 
     /// Appends `bytes`. - Returns: `false` once the attachment is over the limit (the bytes are then dropped).

@@ -16,4 +16,16 @@ extension GatewayNode {
         return try JetStreamMessageQueue(
             local: local, settings: settings, members: configuration.policy.consumers.map(\.id), name: "lienthong")
     }
+
+    /// The bus intake beside the delivery worker (`bus.engine: jetstream`), until cancelled (at shutdown): moves the
+    /// documents of the members' streams into the node store, so that the worker delivers one batch while the next is
+    /// fetched, stored and acknowledged. A document the stream handed over is acknowledged only once stored; one a
+    /// crash interrupted comes again from the stream, and the store takes its id once.
+    func receiveFromBus() async {
+        guard let bus = services.messages as? JetStreamMessageQueue else { return }
+        while !Task.isCancelled {
+            let received = (try? await bus.receive(limit: MessageExchange.deliveryBatch)) ?? 0
+            if received == 0 { try? await Task.sleep(for: Self.deliveryPollInterval) }
+        }
+    }
 }

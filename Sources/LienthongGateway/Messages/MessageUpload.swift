@@ -113,7 +113,8 @@ struct MessageUpload {
                 return MessageProblems.attachmentTooLarge(declared.name, limit: maxAttachmentBytes)
             }
             do {
-                let upload = try AttachmentUpload(name: declared.name, store: store, limit: maxAttachmentBytes)
+                let upload = try AttachmentUpload(
+                    name: declared.name, sha256: declared.sha256, store: store, limit: maxAttachmentBytes)
                 uploads.append(upload)
                 state.current = upload
             } catch {

@@ -9,6 +9,10 @@ public protocol AttachmentStore: Sendable {
     /// A new, unnamed place for the bytes of one attachment as they arrive.
     func begin() throws(MessageQueueError) -> any AttachmentSink
 
+    /// A place for the bytes of an attachment declared to hash to `sha256`: a store that holds those bytes already
+    /// may keep nothing of the new ones (the caller still hashes them and refuses them if they differ).
+    func begin(expecting sha256: String) throws(MessageQueueError) -> any AttachmentSink
+
     /// Whether the bytes named `sha256` are stored.
     func contains(sha256: String) async throws(MessageQueueError) -> Bool
 
@@ -21,6 +25,9 @@ public protocol AttachmentStore: Sendable {
 }
 
 extension AttachmentStore {
+    /// A new upload, whatever the store holds.
+    public func begin(expecting sha256: String) throws(MessageQueueError) -> any AttachmentSink { try begin() }
+
     /// One upload after the other, each with its own commit.
     public func commit(_ uploads: [(sink: any AttachmentSink, sha256: String)]) async throws(MessageQueueError) {
         for (sink, sha256) in uploads { try await sink.commit(sha256: sha256) }

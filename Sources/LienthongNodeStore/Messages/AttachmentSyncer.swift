@@ -18,9 +18,11 @@ final class AttachmentSyncer: Sendable {
     /// The process's syncer; its thread starts on the first commit and lives as long as the process.
     static let shared = AttachmentSyncer()
 
-    /// One upload to name: `upload` in `messages/incoming`, `target` its content name in `messages/attachments`.
+    /// One upload to name: `upload` in `messages/incoming`, `target` its content name in `messages/attachments`;
+    /// without `upload`, bytes stored already under `target` (the job only holds the name and waits for it to be
+    /// durable).
     struct Job: Sendable {
-        let upload: URL
+        let upload: URL?
         let target: URL
         let done: @Sendable (Result<Void, MessageQueueError>) -> Void
     }
@@ -47,7 +49,7 @@ final class AttachmentSyncer: Sendable {
 
     /// Names each upload `target` durably (its bytes, then the name), together with whatever else waits.
     /// Each target is held until ``settle(_:kept:)``, except when this throws (then it is released here).
-    func commit(_ uploads: [(upload: URL, target: URL)]) async throws(MessageQueueError) {
+    func commit(_ uploads: [(upload: URL?, target: URL)]) async throws(MessageQueueError) {
         guard !uploads.isEmpty else { return }
         let result: Result<Void, MessageQueueError> = await withCheckedContinuation { continuation in
             let remaining = Mutex((count: uploads.count, failure: MessageQueueError?.none))
@@ -132,6 +134,7 @@ final class AttachmentSyncer: Sendable {
     /// One batch in one folder: the uploads' bytes synced together (one journal commit for all of them, rather than
     /// one `fsync` each), the renames, one `fsync` of the folder that makes them durable.
     private func name(_ jobs: [Job], in folder: String) {
+        let stored = jobs.filter { $0.upload == nil }
         let folderDescriptor = open(folder, O_RDONLY | O_DIRECTORY)
         guard folderDescriptor >= 0 else {
             for job in jobs { job.done(.failure(MessageQueueError(.storage, "opening messages/attachments"))) }
@@ -140,7 +143,8 @@ final class AttachmentSyncer: Sendable {
         defer { close(folderDescriptor) }
         var opened: [(job: Job, descriptor: Int32)] = []
         for job in jobs {
-            let descriptor = open(job.upload.path, O_RDONLY)
+            guard let upload = job.upload else { continue }
+            let descriptor = open(upload.path, O_RDONLY)
             if descriptor >= 0 {
                 opened.append((job, descriptor))
             } else {
@@ -151,19 +155,27 @@ final class AttachmentSyncer: Sendable {
         for (_, descriptor) in opened { close(descriptor) }
         guard synced else {
             for (job, _) in opened { job.done(.failure(MessageQueueError(.storage, "syncing an upload"))) }
+            for job in stored { job.done(.failure(MessageQueueError(.storage, "syncing an upload"))) }
             return
         }
         var renamed: [Job] = []
         for (job, _) in opened {
-            if rename(job.upload.path, job.target.path) == 0 {
+            if let upload = job.upload, rename(upload.path, job.target.path) == 0 {
                 renamed.append(job)
             } else {
                 job.done(.failure(MessageQueueError(.storage, "renaming an upload")))
             }
         }
+        // Also makes durable the name of a stored file that a process killed before its folder sync had renamed.
         let named = fsync(folderDescriptor) == 0
         for job in renamed {
             job.done(named ? .success(()) : .failure(MessageQueueError(.storage, "syncing messages/attachments")))
+        }
+        for job in stored {
+            // Named by an earlier batch (synced then) or by this one; gone only if the send that made it let go
+            // of it between the caller's check and this commit.
+            let present = named && FileManager.default.fileExists(atPath: job.target.path)
+            job.done(present ? .success(()) : .failure(MessageQueueError(.storage, "a stored attachment went away")))
         }
     }
 }

@@ -1,6 +1,10 @@
 public import Foundation
 import LienthongTrust
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Attachment bytes in the data directory, the embedded default: `messages/incoming/` while a request uploads them,
 /// `messages/attachments/<hex SHA-256>` once their message is accepted. Seen by this node only.
 public struct FileAttachmentStore: AttachmentStore {
@@ -30,20 +34,31 @@ public struct FileAttachmentStore: AttachmentStore {
         try FileAttachmentSink(in: incoming, store: self)
     }
 
+    /// Bytes stored already (a document resent, the same form attached again) are only hashed on their way: no
+    /// upload file, no sync, no rename over the stored file (whose old inode ext4 must then free).
+    public func begin(expecting sha256: String) throws(MessageQueueError) -> any AttachmentSink {
+        guard let target = file(sha256: sha256), FileManager.default.fileExists(atPath: target.path) else {
+            return try begin()
+        }
+        return StoredAttachmentSink(target: target, store: self)
+    }
+
     public func contains(sha256: String) -> Bool {
         file(sha256: sha256).map { FileManager.default.fileExists(atPath: $0.path) } ?? false
     }
 
     /// Every upload joins the ``AttachmentSyncer``'s next batch: one sync for every send waiting.
     public func commit(_ uploads: [(sink: any AttachmentSink, sha256: String)]) async throws(MessageQueueError) {
-        var files: [(sink: FileAttachmentSink, target: URL)] = []
+        var files: [(sink: any CommittableAttachment, target: URL)] = []
         for (sink, sha256) in uploads {
-            guard let upload = sink as? FileAttachmentSink, let target = file(sha256: sha256) else {
+            guard let upload = sink as? any CommittableAttachment, let target = file(sha256: sha256),
+                upload.accepts(target)
+            else {
                 throw MessageQueueError(.storage, "naming an upload")
             }
             files.append((upload, target))
         }
-        try await AttachmentSyncer.shared.commit(files.map { ($0.sink.file, $0.target) })
+        try await AttachmentSyncer.shared.commit(files.map { ($0.sink.upload, $0.target) })
         for (sink, target) in files { sink.committed(as: target) }
     }
 
@@ -61,7 +76,7 @@ public struct FileAttachmentStore: AttachmentStore {
 
 /// One upload in `messages/incoming/`, renamed under its content name by its store's ``FileAttachmentStore/commit(_:)``
 /// through the ``AttachmentSyncer``.
-final class FileAttachmentSink: AttachmentSink {
+final class FileAttachmentSink: CommittableAttachment {
     let file: URL
     private let handle: FileHandle
     private let store: FileAttachmentStore
@@ -71,11 +86,15 @@ final class FileAttachmentSink: AttachmentSink {
     init(in folder: URL, store: FileAttachmentStore) throws(MessageQueueError) {
         self.store = store
         file = folder.appendingPathComponent(UUID().uuidString.lowercased())
-        guard FileManager.default.createFile(atPath: file.path, contents: nil),
-            let handle = try? FileHandle(forWritingTo: file)
-        else { throw MessageQueueError(.storage, "creating an upload in messages/incoming") }
-        self.handle = handle
+        // One `open`: `FileManager.createFile` writes an empty file atomically (a temporary file, then a rename).
+        let descriptor = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw MessageQueueError(.storage, "creating an upload in messages/incoming") }
+        handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
     }
+
+    var upload: URL? { file }
+
+    func accepts(_ target: URL) -> Bool { true }
 
     func write(_ bytes: [UInt8]) throws(MessageQueueError) {
         do {

@@ -7,7 +7,8 @@ public import Foundation
 ///
 /// Every method that changes state returns only once the change is durable. Every method may wait on the network
 /// (PostgreSQL, an acknowledged publish, a fetch) without holding its thread: on an event loop the caller suspends and
-/// the loop serves other requests meanwhile. The embedded engine answers inline, without suspending.
+/// the loop serves other requests meanwhile. The embedded engine answers inline, without suspending, except a send
+/// that arrives while another commits: it waits for the next group commit (``SQLiteMessageQueue``).
 public protocol MessageQueue: Sendable {
     /// Stores `message` due for delivery now, once per id.
     /// - Returns: ``MessageAcceptance/stored``, or ``MessageAcceptance/duplicate(_:)`` with the first message's record

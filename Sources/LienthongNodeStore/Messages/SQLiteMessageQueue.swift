@@ -18,6 +18,8 @@ public final class SQLiteMessageQueue: MessageQueue {
     private let state: Mutex<State>
     /// The connection of the reads; WAL lets it read the last commit while the writer commits the next.
     private let reader: Mutex<State>
+    /// The sends waiting for the next commit.
+    private let accepting = AcceptGroup()
 
     /// The columns every record query selects, in ``row(_:attachments:)`` order.
     private static let columns = """
@@ -60,8 +62,10 @@ public final class SQLiteMessageQueue: MessageQueue {
         }
     }
 
-    public func accept(_ message: QueuedMessage) throws(MessageQueueError) -> MessageAcceptance {
-        try accept([message])[0]
+    /// Stores `message`, in one transaction with the sends that wait while another commits (``AcceptGroup``): one
+    /// `synchronous=FULL` sync for the group, rather than one each with the others blocked on the writer's mutex.
+    public func accept(_ message: QueuedMessage) async throws(MessageQueueError) -> MessageAcceptance {
+        try await accepting.accept(message) { messages throws(MessageQueueError) in try accept(messages) }
     }
 
     /// One transaction, so one sync of the file, for the whole batch (`synchronous=FULL` syncs each commit).
