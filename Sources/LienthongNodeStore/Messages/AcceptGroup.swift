@@ -30,13 +30,11 @@ final class AcceptGroup: Sendable {
     func accept(
         _ message: QueuedMessage, commit: ([QueuedMessage]) throws(MessageQueueError) -> [MessageAcceptance]
     ) async throws(MessageQueueError) -> MessageAcceptance {
-        if !lead() {
+        if !state.withLock({ Self.takeLead(&$0) }) {
             let turn = await withCheckedContinuation { (continuation: CheckedContinuation<Turn, Never>) in
+                // Checked again under the same lock as the append: the committing send may have finished meanwhile.
                 let leads = state.withLock { state -> Bool in
-                    guard state.committing else {
-                        state.committing = true
-                        return true
-                    }
+                    if Self.takeLead(&state) { return true }
                     state.waiting.append(Waiter(message: message, continuation: continuation))
                     return false
                 }
@@ -69,12 +67,10 @@ final class AcceptGroup: Sendable {
         return try result.map { $0[0] }.get()
     }
 
-    /// Whether this send commits now (no other is committing).
-    private func lead() -> Bool {
-        state.withLock { state in
-            guard !state.committing else { return false }
-            state.committing = true
-            return true
-        }
+    /// Whether this send commits now (no other is committing); if so, the others wait for it.
+    private static func takeLead(_ state: inout State) -> Bool {
+        guard !state.committing else { return false }
+        state.committing = true
+        return true
     }
 }
