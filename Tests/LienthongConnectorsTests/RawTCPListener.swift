@@ -117,12 +117,13 @@ final class RawTCPListener: Sendable {
 
     /// Stops accepting and ends the connection being served; returns once the accept thread has ended.
     func stop() {
-        let first = state.withLock { state in
-            defer { state.stopped = true }
-            if !state.stopped, state.serving >= 0 { shutdown(state.serving, Int32(SHUT_RDWR)) }
-            return !state.stopped
+        let running = state.withLock { state -> Bool in
+            guard !state.stopped else { return false }
+            state.stopped = true
+            if state.serving >= 0 { shutdown(state.serving, Int32(SHUT_RDWR)) }
+            return true
         }
-        guard first else { return }
+        guard running else { return }
         shutdown(fd, Int32(SHUT_RDWR))
         ended.wait()
         close(fd)
