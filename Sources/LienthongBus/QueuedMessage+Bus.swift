@@ -12,6 +12,7 @@ extension QueuedMessage {
             "envelope": .string(String(decoding: envelope, as: UTF8.self)), "messageHash": .string(messageHash),
             "acceptedAtMs": .number(JSONNumber(Self.milliseconds(acceptedAt))),
             "expiresAtMs": .number(JSONNumber(Self.milliseconds(expiresAt))),
+            "dueAtMs": .number(JSONNumber(Self.milliseconds(dueAt))),
             "attachments": .array(
                 attachments.map {
                     [
@@ -23,7 +24,8 @@ extension QueuedMessage {
         return object.serializedBytes()
     }
 
-    /// The message a stream's payload holds, or `nil` if the payload is not one (``busPayload``).
+    /// The message a stream's payload holds, or `nil` if the payload is not one (``busPayload``); one published before
+    /// `dueAtMs` was carried is due when accepted.
     public init?(busPayload payload: [UInt8]) {
         guard let object = try? JSONValue.parse(payload),
             let id = object["id"]?.stringValue, let sender = object["sender"]?.stringValue,
@@ -42,10 +44,12 @@ extension QueuedMessage {
             else { return nil }
             attachments.append(Attachment(name: name, mediaType: mediaType, sha256: sha256, length: bytes))
         }
+        // Published before the due time was carried: due when accepted, as every message then was.
+        let dueMs = object["dueAtMs"]?.numberValue?.int ?? acceptedMs
         self.init(
             id: id, sender: sender, recipient: recipient, purpose: purpose, subject: subject,
             envelope: Array(envelope.utf8), messageHash: messageHash, attachments: attachments,
-            acceptedAt: Self.date(acceptedMs), expiresAt: Self.date(expiresMs))
+            acceptedAt: Self.date(acceptedMs), expiresAt: Self.date(expiresMs), dueAt: Self.date(dueMs))
     }
 
     private static func milliseconds(_ date: Date) -> Int { Int((date.timeIntervalSince1970 * 1000).rounded()) }

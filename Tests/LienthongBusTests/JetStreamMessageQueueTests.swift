@@ -137,6 +137,52 @@ struct JetStreamMessageQueueTests {
         await #expect(throws: MessageQueueError.self) { try await queue.receive(limit: 10) }
     }
 
+    /// A message another node handed over (due for the worker a lease later) keeps its due time through the stream:
+    /// the node store holds it but the worker gets it only then; the receiving request delivers it meanwhile.
+    @Test func aMessageDueLaterStaysSoThroughTheStream() async throws {
+        let cluster = try await NATSCluster.start()
+        defer { cluster.stop() }
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let queue = try Self.queue(cluster, directory: directory)
+        defer { queue.close() }
+        var later = Self.message("later")
+        later.dueAt = later.acceptedAt.addingTimeInterval(30)
+        var handed = Self.message("handed")
+        handed.dueAt = later.dueAt
+        for message in [later, handed] { #expect(try await queue.accept(message) == .stored) }
+        #expect(
+            try await Poll.until {
+                try await queue.receive(limit: 10)
+                let later = try await queue.record(id: "later")
+                let handed = try await queue.record(id: "handed")
+                return later != nil && handed != nil
+            })
+        #expect(try await queue.record(id: "later")?.nextAttemptAt == later.dueAt)
+        let before = later.dueAt.addingTimeInterval(-0.001)
+        #expect(try await queue.due(at: before, limit: 10).isEmpty)
+        #expect(try await queue.claim(at: before, limit: 10, lease: .seconds(30)).isEmpty)
+        #expect(try await queue.deliver(id: "handed", receipt: [1], at: Date()))
+        #expect(try await queue.inbox(recipient: Self.recipient, limit: 10).map(\.message.id) == ["handed"])
+        let claimed = try await queue.claim(at: later.dueAt, limit: 10, lease: .seconds(30))
+        #expect(claimed.map(\.message.id) == ["later"])
+    }
+
+    /// A message published before the due time was carried on the stream is due when it was accepted.
+    @Test func aPayloadWithoutItsDueTimeIsDueWhenAccepted() throws {
+        var message = Self.message("m1")
+        message.dueAt = message.acceptedAt.addingTimeInterval(30)
+        #expect(QueuedMessage(busPayload: message.busPayload) == message)
+        let old = """
+            {"id":"old","sender":"VN/GOV/HCM/MOTCUA","recipient":"VN/GOV/BTC/THUE","purpose":"tax-administration",
+            "subject":"s","envelope":"{}","messageHash":"h","acceptedAtMs":1800000000000,"expiresAtMs":1800003600000,
+            "attachments":[]}
+            """
+        let decoded = try #require(QueuedMessage(busPayload: Array(old.utf8)))
+        #expect(decoded.acceptedAt == Date(timeIntervalSince1970: 1_800_000_000))
+        #expect(decoded.dueAt == decoded.acceptedAt)
+    }
+
     /// A delivery worker's batch reaches the node store as one batch (one commit, one sync), not one write per
     /// message: the protocol's default for an engine without its own.
     @Test func aBatchOfDeliveriesIsOneWriteOfTheNodeStore() async throws {

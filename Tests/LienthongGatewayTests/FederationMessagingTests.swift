@@ -2,6 +2,7 @@ import Foundation
 import LienthongAudit
 import LienthongHTTP
 import LienthongJSON
+import LienthongStorage
 import LienthongTesting
 import LienthongTrust
 import Testing
@@ -153,6 +154,58 @@ struct FederationMessagingTests {
             ])
         #expect(reconciled.status == 0, "\(reconciled.stdout)\(reconciled.stderr)")
         #expect(reconciled.stdout.contains("matched: 2, missing at peer: 0, missing here: 0"), "\(reconciled.stdout)")
+    }
+
+    /// Each document another node hands over is delivered by the request that received it, not also by the
+    /// recipient node's delivery worker: one audited delivery per message, with the receipt the sender got and the
+    /// inbox keeps. (The worker used to claim the row the request had just stored, due at once, and audit a second
+    /// delivery with a receipt of its own: 2 to 12 of these 160 messages, in every run measured.)
+    @Test(.timeLimit(.minutes(3)))
+    func documentsHandedOverAreDeliveredAndAuditedOnceEach() async throws {
+        let network = try await Self.network()
+        defer { network.stop() }
+        let (province, finance) = (try Self.node(network, "node-hcm"), try Self.node(network, "node-btc"))
+        let sender = try DocumentSender(province)
+        let certificate = network.nodeCertificate("node-hcm")
+        let count = 160
+        let envelopes = try (0..<count).map { _ in try sender.signer.sign(DocumentSender.message(attachments: [])) }
+        // Eight at a time, so that the finance node's worker polls while several rows are freshly stored.
+        var answers: [String: HTTPClientResponse] = [:]
+        for start in stride(from: 0, to: count, by: 8) {
+            try await withThrowingTaskGroup(of: (String, HTTPClientResponse).self) { group in
+                for envelope in envelopes[start..<min(start + 8, count)] {
+                    let id = try #require(envelope["message"]?["id"]?.stringValue)
+                    group.addTask { (id, try await Self.postToPeer(envelope, parts: [], to: finance, as: certificate)) }
+                }
+                for try await (id, answer) in group { answers[id] = answer }
+            }
+        }
+        #expect(answers.count == count)
+
+        let stored = try SQLiteDatabase(
+            path: finance.dataDirectory.appendingPathComponent("messages.sqlite").path, mode: .readOnly
+        ).query("SELECT id, state, delivery_receipt FROM messages")
+        var receipts: [String: [UInt8]] = [:]
+        for row in stored {
+            guard case .text(let id) = row[0], case .text(let state) = row[1] else { continue }
+            #expect(state == "delivered", "\(id)")
+            if case .blob(let receipt) = row[2] { receipts[id] = receipt }
+        }
+        for (id, answer) in answers {
+            #expect(answer.status == 200, "\(id): \(answer.json)")
+            #expect(answer.body == receipts[id], "\(id): the receipt answered is the one the inbox keeps")
+        }
+        let delivered = try AuditLog.allRecords(path: finance.auditPath)
+            .filter { $0.service == "lienthong:messages:deliver" }
+        let perMessage = Dictionary(grouping: delivered, by: \.requestID).mapValues(\.count)
+        let doubles = perMessage.filter { $0.value != 1 }
+        #expect(doubles.isEmpty, "\(doubles.count) of \(count) messages have more than one delivery audited")
+        #expect(Set(perMessage.keys) == Set(answers.keys))
+        // The delivery audited names the receipt the sender got (its message's hash).
+        for record in delivered {
+            let receipt = try #require(answers[record.requestID]?.json["message"])
+            #expect(record.documentSHA256 == Base64URL.encode(Digest.sha256(try JCS.canonicalize(receipt))))
+        }
     }
 
     @Test(.timeLimit(.minutes(5)))

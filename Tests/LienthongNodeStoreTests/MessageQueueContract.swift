@@ -132,6 +132,29 @@ struct MessageQueueContract {
         #expect(try await !queue.deliver(id: "c2", receipt: [1], at: now + 12), "a delivered claim is delivered once")
     }
 
+    /// A message another node handed over is due for the worker only at its `dueAt` (the receiving request delivers
+    /// it meanwhile): not listed nor claimed before, claimed then; delivered by id before then, it is in the inbox.
+    func aMessageDueLaterIsNotClaimedBeforeItsTime() async throws {
+        let queue = try open()
+        var later = message("later")
+        later.dueAt = now + 30
+        var handed = message("handed")
+        handed.dueAt = now + 30
+        #expect(try await queue.accept(later) == .stored)
+        #expect(try await queue.accept([handed]) == [.stored])
+        #expect(try await queue.accept(message("now", accepted: 1)) == .stored)
+        #expect(try await queue.record(id: "later")?.nextAttemptAt == now + 30)
+        #expect(try await queue.due(at: now + 29.999, limit: 10).map(\.message.id) == ["now"])
+        #expect(try await queue.claim(at: now + 29.999, limit: 10, lease: .seconds(30)).map(\.message.id) == ["now"])
+
+        #expect(try await queue.deliver(id: "now", receipt: [3], at: now + 2))
+        #expect(try await queue.deliver(id: "handed", receipt: [4], at: now + 2))
+        #expect(try await queue.inbox(recipient: "VN/GOV/BTC/THUE", limit: 10).map(\.message.id) == ["now", "handed"])
+        #expect(try await open().record(id: "handed")?.deliveryReceipt == [4])
+        #expect(try await open().due(at: now + 30, limit: 10).map(\.message.id) == ["later"])
+        #expect(try await open().claim(at: now + 30, limit: 10, lease: .seconds(30)).map(\.message.id) == ["later"])
+    }
+
     /// Attachment bytes written in uneven pieces come back whole and in order; the same content committed twice is
     /// one copy; a discarded upload leaves nothing under any name.
     static func attachmentsRoundTrip(_ store: any AttachmentStore) async throws {

@@ -31,6 +31,10 @@ struct PostgresMessageQueueTests {
 
     @Test func aClaimTakesTheDueMessagesOldestFirst() async throws { try await contract().aClaimTakesTheDueMessagesOldestFirst() }
 
+    @Test func aMessageDueLaterIsNotClaimedBeforeItsTime() async throws {
+        try await contract().aMessageDueLaterIsNotClaimedBeforeItsTime()
+    }
+
     @Test func readReceiptsDueToGoBackAreListedUntilReturned() async throws {
         try await contract().readReceiptsDueToGoBackAreListedUntilReturned()
     }

@@ -19,6 +19,10 @@ struct SQLiteMessageQueueTests {
 
     @Test func aClaimTakesTheDueMessagesOldestFirst() async throws { try await contract().aClaimTakesTheDueMessagesOldestFirst() }
 
+    @Test func aMessageDueLaterIsNotClaimedBeforeItsTime() async throws {
+        try await contract().aMessageDueLaterIsNotClaimedBeforeItsTime()
+    }
+
     @Test func readReceiptsDueToGoBackAreListedUntilReturned() async throws {
         try await contract().readReceiptsDueToGoBackAreListedUntilReturned()
     }

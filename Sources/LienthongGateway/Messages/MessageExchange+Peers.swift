@@ -13,6 +13,9 @@ extension MessageExchange {
     /// decide; attachments are checked against their declared hashes and lengths while stored. The message is
     /// stored once per id and put in the inbox; the answer is the signed delivery receipt (the same one again for a
     /// repeated id, so a retry after a lost answer gets what the first attempt got).
+    ///
+    /// This request delivers the message itself: it is stored due for this node's delivery worker only a delivery
+    /// lease later, so the worker takes it (and signs and audits its own receipt) only if this request died or failed.
     func receive(_ request: HTTPRequest, peers: PeerMessaging) async -> HTTPResponse {
         let started = now()
         let (configuration, trust): (GlobalConfiguration, CertificateVerifier)
@@ -36,7 +39,8 @@ extension MessageExchange {
             return .problem(problem, requestID: admitted?.id)
         case .success(let accepted): (message, uploads) = accepted
         }
-        let queued = queued(message, acceptedAt: started)
+        let queued = queued(
+            message, acceptedAt: started, dueAt: started.addingTimeInterval(settings.deliveryLease.secondsValue))
         let stored: MessageRecord
         do {
             if let first = try await queue.record(id: message.id) {
@@ -50,7 +54,7 @@ extension MessageExchange {
                     stored = first
                 case .stored:
                     for upload in uploads { upload.keep() }
-                    stored = MessageRecord(message: queued, state: .queued)
+                    stored = MessageRecord(message: queued, state: .queued, nextAttemptAt: queued.dueAt)
                 }
             }
         } catch {
@@ -64,7 +68,8 @@ extension MessageExchange {
     }
 
     /// Puts a message received from another node into its recipient's inbox with a signed, audited delivery
-    /// receipt, and answers that receipt; one already delivered answers the receipt it has.
+    /// receipt, and answers that receipt; one already delivered answers the receipt it has. The message is not due for
+    /// the delivery worker meanwhile (``receive(_:peers:)``), so one receipt is signed and audited for it.
     private func handOver(_ stored: MessageRecord, started: Date) async -> HTTPResponse {
         let id = stored.message.id
         if let receipt = stored.deliveryReceipt { return .jsonBytes(receipt, requestID: id) }

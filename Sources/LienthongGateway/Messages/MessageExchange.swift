@@ -79,15 +79,16 @@ struct MessageExchange: Sendable {
         }
     }
 
-    /// `message` as the queue keeps it, accepted at `time` and living the configured time to live.
-    func queued(_ message: DocumentMessage, acceptedAt time: Date) -> QueuedMessage {
+    /// `message` as the queue keeps it, accepted at `time` and living the configured time to live; due for the
+    /// delivery worker at `dueAt` (by default at once).
+    func queued(_ message: DocumentMessage, acceptedAt time: Date, dueAt: Date? = nil) -> QueuedMessage {
         QueuedMessage(
             id: message.id, sender: message.sender, recipient: message.recipient, purpose: message.purpose,
             subject: message.subject, envelope: message.bytes, messageHash: message.messageHash,
             attachments: message.attachments.map {
                 .init(name: $0.name, mediaType: $0.mediaType, sha256: $0.sha256, length: $0.length)
             },
-            acceptedAt: time, expiresAt: time.addingTimeInterval(settings.timeToLive.secondsValue))
+            acceptedAt: time, expiresAt: time.addingTimeInterval(settings.timeToLive.secondsValue), dueAt: dueAt)
     }
 
     /// Checks a document's envelope for `consumer`: its own message, every signature valid with the origin naming

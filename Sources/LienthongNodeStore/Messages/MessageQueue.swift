@@ -10,7 +10,7 @@ public import Foundation
 /// the loop serves other requests meanwhile. The embedded engine answers inline, without suspending, except a send
 /// that arrives while another commits: it waits for the next group commit (``SQLiteMessageQueue``).
 public protocol MessageQueue: Sendable {
-    /// Stores `message` due for delivery now, once per id.
+    /// Stores `message` due for delivery at its ``QueuedMessage/dueAt``, once per id.
     /// - Returns: ``MessageAcceptance/stored``, or ``MessageAcceptance/duplicate(_:)`` with the first message's record
     ///   when its id is already stored (whatever the new one holds).
     func accept(_ message: QueuedMessage) async throws(MessageQueueError) -> MessageAcceptance

@@ -53,7 +53,7 @@ public struct MessageRecord: Sendable, Hashable {
 
 /// What ``MessageQueue/accept(_:)`` did with a message.
 public enum MessageAcceptance: Sendable, Hashable {
-    /// Stored, durable, due for delivery now.
+    /// Stored, durable, due for delivery at its ``QueuedMessage/dueAt``.
     case stored
     /// A message with this id was already stored: nothing changed; the first one's record.
     case duplicate(MessageRecord)

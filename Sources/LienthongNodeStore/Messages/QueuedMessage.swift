@@ -43,11 +43,16 @@ public struct QueuedMessage: Sendable, Hashable {
     public var acceptedAt: Date
     /// When delivery stops being tried and the message goes to the dead letters.
     public var expiresAt: Date
+    /// When the delivery worker first takes it: `acceptedAt` for a message sent here; a lease later for one another
+    /// node hands over, which the receiving request delivers itself (the worker takes it only if that request died).
+    ///
+    /// The queue keeps it as the record's ``MessageRecord/nextAttemptAt``; a message read back has it at `acceptedAt`.
+    public var dueAt: Date
 
-    /// A message.
+    /// A message, due for the delivery worker at `dueAt` (by default when accepted).
     public init(
         id: String, sender: String, recipient: String, purpose: String, subject: String, envelope: [UInt8],
-        messageHash: String, attachments: [Attachment], acceptedAt: Date, expiresAt: Date
+        messageHash: String, attachments: [Attachment], acceptedAt: Date, expiresAt: Date, dueAt: Date? = nil
     ) {
         self.id = id
         self.sender = sender
@@ -59,5 +64,6 @@ public struct QueuedMessage: Sendable, Hashable {
         self.attachments = attachments
         self.acceptedAt = acceptedAt
         self.expiresAt = expiresAt
+        self.dueAt = dueAt ?? acceptedAt
     }
 }

@@ -88,12 +88,13 @@ public final class SQLiteMessageQueue: MessageQueue {
             """
             INSERT INTO messages (id, sender, recipient, purpose, subject, envelope, message_hash,
                 accepted_ms, expires_ms, state, next_attempt_ms)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?8)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10)
             """,
             [
                 .text(message.id), .text(message.sender), .text(message.recipient), .text(message.purpose),
                 .text(message.subject), .blob(message.envelope), .text(message.messageHash),
                 .integer(Self.milliseconds(message.acceptedAt)), .integer(Self.milliseconds(message.expiresAt)),
+                .integer(Self.milliseconds(message.dueAt)),
             ])
         for (position, attachment) in message.attachments.enumerated() {
             _ = try database.query(

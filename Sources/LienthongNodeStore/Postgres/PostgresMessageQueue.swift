@@ -44,13 +44,13 @@ public final class PostgresMessageQueue: MessageQueue {
             """
             INSERT INTO lienthong.messages (id, sender, recipient, purpose, subject, envelope, message_hash,
                 accepted_ms, expires_ms, state, next_attempt_ms)
-            VALUES ($1, $2, $3, $4, $5, $6::bytea, $7, $8::bigint, $9::bigint, 'queued', $8::bigint)
+            VALUES ($1, $2, $3, $4, $5, $6::bytea, $7, $8::bigint, $9::bigint, 'queued', $10::bigint)
             ON CONFLICT (id) DO NOTHING
             """,
             [
                 message.id, message.sender, message.recipient, message.purpose, message.subject,
                 Self.bytea(message.envelope), message.messageHash, Self.milliseconds(message.acceptedAt),
-                Self.milliseconds(message.expiresAt),
+                Self.milliseconds(message.expiresAt), Self.milliseconds(message.dueAt),
             ], prepared: true)
         let attachments = message.attachments.enumerated().map { position, attachment in
             PostgresStatement(
