@@ -1,6 +1,7 @@
 import Foundation
 import LienthongHTTP
 import LienthongJSON
+import Synchronization
 
 /// An agency API that misbehaves on purpose, chosen by the first path segment:
 /// `/ok/…` answers a valid parcel, `/slow/…` waits 30 s, `/garbage/…` answers broken JSON,
@@ -13,7 +14,11 @@ struct FaultHandler: HTTPHandler {
     ]
     static let hugeBody = [UInt8](repeating: UInt8(ascii: " "), count: 50 * 1024 * 1024)
 
+    /// The requests that reached each mode so far.
+    let arrivals = Arrivals()
+
     func handle(_ request: HTTPRequest) async -> HTTPResponse {
+        arrivals.count(request.pathSegments?.first ?? "")
         switch request.pathSegments?.first {
         case "ok":
             return .json(Array(Self.parcel.serializedString().utf8))
@@ -36,17 +41,31 @@ struct FaultHandler: HTTPHandler {
     }
 }
 
+/// Counts the requests that reached a ``FaultHandler``, by mode (first path segment).
+final class Arrivals: Sendable {
+    private let counts = Mutex<[String: Int]>([:])
+
+    func count(_ mode: String) { counts.withLock { $0[mode, default: 0] += 1 } }
+
+    /// The requests that reached `mode` so far.
+    subscript(_ mode: String) -> Int { counts.withLock { $0[mode] ?? 0 } }
+}
+
 /// A running ``HTTPServer`` on 127.0.0.1 and an ephemeral port, stopped by ``stop()``.
 final class FaultServer: Sendable {
     let server: HTTPServer
     let port: Int
+    /// The requests that reached each mode so far.
+    let arrivals: Arrivals
     private let running: Task<Void, any Error>
 
     init() async throws {
+        let handler = FaultHandler()
+        arrivals = handler.arrivals
         server = HTTPServer(
             configuration: HTTPServerConfiguration(
                 host: "127.0.0.1", port: 0, eventLoops: 1, shutdownGracePeriod: .milliseconds(200)),
-            handler: FaultHandler())
+            handler: handler)
         port = try await server.start()
         let server = self.server
         running = Task { try await server.run() }

@@ -18,23 +18,39 @@ extension SerializedSuites {
     /// PostgreSQL lookups run on the caller's event loop through libpq's nonblocking API: a query waiting on the
     /// server holds no thread, and its loop goes on serving.
     @Suite struct PostgresLoopTests {
-        /// A connector whose lookup of `slow` waits `seconds` on the server, any other key at once.
-        static func sleepyConnector(
-            _ cluster: PostgresCluster, application: String, poolSize: Int = 4, seconds: Int = 3
+        /// The advisory lock a lookup of `slow` waits on: a test holds it for as long as it needs the query waiting
+        /// on the server, however slow the machine, and releases it to let the query end.
+        static let slowLock = 4_242
+
+        /// A connector whose lookup of `slow` waits on the server (for ``slowLock``, shared, until its transaction
+        /// ends), any other key at once (a lock no one holds).
+        static func lockedConnector(
+            _ cluster: PostgresCluster, application: String, poolSize: Int = 4
         ) throws -> PostgresConnector {
             var configuration = PostgresConnectorConfiguration(
                 conninfo: cluster.url("application_name=\(application)"),
-                lookup: "SELECT $1::text AS k FROM pg_sleep(CASE WHEN $1 = 'slow' THEN \(seconds) ELSE 0 END)")
+                lookup: "SELECT $1::text AS k FROM pg_advisory_xact_lock_shared("
+                    + "CASE WHEN $1 = 'slow' THEN \(slowLock) ELSE \(slowLock + 1) END)")
             configuration.poolSize = poolSize
             return try PostgresConnector(registry: "sleepy", configuration: configuration)
         }
 
-        /// Sessions of `application` running `pg_sleep` now.
-        static func sleeping(_ observer: PostgresConnection, _ application: String) throws -> Int {
+        /// Sessions of `application` waiting on a lock now.
+        static func waiting(_ observer: PostgresConnection, _ application: String) throws -> Int {
             let result = try observer.query(
                 "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND state = 'active'"
-                    + " AND query LIKE '%pg_sleep%'", [application])
+                    + " AND wait_event_type = 'Lock'", [application])
             return Int(result.rows.first?.first.flatMap { $0 } ?? "") ?? 0
+        }
+
+        /// Holds ``slowLock`` in `observer`'s session, so that lookups of `slow` wait.
+        static func holdSlowLock(_ observer: PostgresConnection) throws {
+            _ = try observer.query("SELECT pg_advisory_lock(\(slowLock))")
+        }
+
+        /// Lets the waiting lookups of `slow` end.
+        static func releaseSlowLock(_ observer: PostgresConnection) throws {
+            #expect(try observer.query("SELECT pg_advisory_unlock(\(slowLock))").rows == [["t"]])
         }
 
         /// Looks up the key named by the path (`/slow`, `/fast`) and answers the row.
@@ -53,8 +69,9 @@ extension SerializedSuites {
 
         @Test func aQueryWaitingOnTheServerLeavesItsLoopServingOthers() async throws {
             try await PostgresCluster.with { cluster in
-                let connector = try Self.sleepyConnector(cluster, application: "loop_serves")
+                let connector = try Self.lockedConnector(cluster, application: "loop_serves")
                 let observer = try PostgresConnection(cluster.url)
+                try Self.holdSlowLock(observer)
                 let server = HTTPServer(
                     configuration: .init(port: 0, eventLoops: 1), handler: LookupHandler(connector: connector))
                 let port = try await server.start()
@@ -65,8 +82,8 @@ extension SerializedSuites {
                     defer { slowDone.set() }
                     return try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/slow"))
                 }
-                // The one loop has sent the slow query; the server is sleeping on it.
-                #expect(try await Poll.until { try Self.sleeping(observer, "loop_serves") == 1 })
+                // The one loop has sent the slow query; the server holds it waiting on the lock.
+                #expect(try await Poll.until { try Self.waiting(observer, "loop_serves") == 1 })
 
                 // Lookups of other keys on that same loop are answered meanwhile, on a second connection.
                 for _ in 0..<5 {
@@ -75,6 +92,7 @@ extension SerializedSuites {
                     #expect(String(decoding: fast.body, as: UTF8.self) == #"{"k":"fast"}"#)
                 }
                 #expect(!slowDone.isSet)
+                try Self.releaseSlowLock(observer)
                 let answer = try await slow.value
                 #expect(answer.status == 200)
                 #expect(String(decoding: answer.body, as: UTF8.self) == #"{"k":"slow"}"#)
@@ -89,17 +107,19 @@ extension SerializedSuites {
                 try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count
             }
             try await PostgresCluster.with { cluster in
-                let connector = try Self.sleepyConnector(cluster, application: "no_threads", poolSize: 8, seconds: 2)
+                let connector = try Self.lockedConnector(cluster, application: "no_threads", poolSize: 8)
                 let observer = try PostgresConnection(cluster.url)
+                try Self.holdSlowLock(observer)
                 // Starts the auxiliary loop, the one thread lookups of tasks on no loop use.
                 #expect(try await connector.lookup(key: "warm") == ["k": "warm"])
                 let before = try threads()
 
                 let lookups = (0..<8).map { _ in Task { try await connector.lookup(key: "slow") } }
-                #expect(try await Poll.until { try Self.sleeping(observer, "no_threads") == 8 })
+                #expect(try await Poll.until { try Self.waiting(observer, "no_threads") == 8 })
                 // Eight queries wait on the server at once: with a thread per connection there were eight more.
                 let during = try threads()
                 #expect(during - before < 4, "threads: \(before) before, \(during) while eight queries wait")
+                try Self.releaseSlowLock(observer)
                 for lookup in lookups { #expect(try await lookup.value == ["k": "slow"]) }
                 await connector.close()
             }
@@ -122,7 +142,7 @@ extension SerializedSuites {
 
         @Test func aConnectionTheServerEndedIsReplaced() async throws {
             try await PostgresCluster.with { cluster in
-                let connector = try Self.sleepyConnector(cluster, application: "terminated", poolSize: 1)
+                let connector = try Self.lockedConnector(cluster, application: "terminated", poolSize: 1)
                 let observer = try PostgresConnection(cluster.url)
                 #expect(try await connector.lookup(key: "first") == ["k": "first"])
 

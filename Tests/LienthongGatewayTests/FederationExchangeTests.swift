@@ -17,12 +17,14 @@ struct FederationExchangeTests {
 
     /// An authority, the population node (BCA), the enterprise node (BTC) and the province node (HCM), which keeps
     /// only the land and insurance registries.
-    static func network() async throws -> FederationNetwork {
+    /// The three nodes; `peerCoolDownSeconds` is the province node's (node-hcm's) breaker cool-down.
+    static func network(peerCoolDownSeconds: Double = 1) async throws -> FederationNetwork {
         let network = try FederationNetwork(nodeCertificates: ["node-hcm", "node-rogue", "node-removed"])
         try network.start("node-bca", members: ["VN/GOV/BCA"], registries: ["population"])
         try network.start("node-btc", members: ["VN/GOV/BTC"], registries: ["enterprise"])
         try network.start(
-            "node-hcm", members: ["VN/GOV/HCM"], registries: ["land", "insurance"], peerCertificate: "node-hcm")
+            "node-hcm", members: ["VN/GOV/HCM"], registries: ["land", "insurance"], peerCertificate: "node-hcm",
+            peerCoolDownSeconds: peerCoolDownSeconds)
         try await network.publish(
             clients: ["node-hcm": ["node-hcm", "node-removed"], "node-btc": ["node-rogue"]])
         return network

@@ -50,14 +50,15 @@ final class FederationNetwork {
     /// - Parameters:
     ///   - registries: the registries it keeps of the demo's four (the others are reached through their nodes).
     ///   - peerCertificate: the national client certificate it presents to other nodes, if it forwards.
+    ///   - peerCoolDownSeconds: how long its breaker for a failing peer node stays open before a probe.
     ///   - servicesCacheSeconds: how long it reuses a provider node's service list (its default when `nil`).
     ///   - messageGrants: whether it keeps the demo's `messages` grants (documents to its members).
     ///   - edit: a last change to its configuration directory.
     @discardableResult
     func start(
         _ id: String, members: [String], registries: Set<String>, peerCertificate: String? = nil,
-        peerTimeoutSeconds: Double = 3, servicesCacheSeconds: Double? = nil, messageGrants: Bool = false,
-        edit: (URL) throws -> Void = { _ in }
+        peerTimeoutSeconds: Double = 3, peerCoolDownSeconds: Double = 1, servicesCacheSeconds: Double? = nil,
+        messageGrants: Bool = false, edit: (URL) throws -> Void = { _ in }
     ) throws -> GatewayProcess {
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-data-\(UUID().uuidString)")
         let pki = data.appendingPathComponent("pki")
@@ -87,7 +88,7 @@ final class FederationNetwork {
                 section["peerCAFile"] = "pki/root-ca.crt.pem"
                 section["peerTimeoutSeconds"] = .number(JSONNumber(peerTimeoutSeconds))
                 section["peerFailureThreshold"] = 3
-                section["peerCoolDownSeconds"] = 1
+                section["peerCoolDownSeconds"] = .number(JSONNumber(peerCoolDownSeconds))
                 if let servicesCacheSeconds {
                     section["servicesCacheSeconds"] = .number(JSONNumber(servicesCacheSeconds))
                 }
