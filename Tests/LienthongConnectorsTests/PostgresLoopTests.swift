@@ -4,15 +4,7 @@ import LienthongHTTP
 import LienthongJSON
 import LienthongStorage
 import LienthongTesting
-import Synchronization
 import Testing
-
-/// Set by one task, read by another.
-private final class DoneFlag: Sendable {
-    private let value = Atomic<Bool>(false)
-    var isSet: Bool { value.load(ordering: .acquiring) }
-    func set() { value.store(true, ordering: .releasing) }
-}
 
 extension SerializedSuites {
     /// PostgreSQL lookups run on the caller's event loop through libpq's nonblocking API: a query waiting on the
@@ -77,7 +69,7 @@ extension SerializedSuites {
                 let port = try await server.start()
                 let running = Task { try await server.run() }
                 let client = HTTPClient()
-                let slowDone = DoneFlag()
+                let slowDone = Flag()
                 let slow = Task {
                     defer { slowDone.set() }
                     return try await client.send(HTTPClientRequest(url: "http://127.0.0.1:\(port)/slow"))

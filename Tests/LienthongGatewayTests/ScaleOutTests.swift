@@ -3,15 +3,7 @@ import LienthongHTTP
 import LienthongJSON
 import LienthongStorage
 import LienthongTesting
-import Synchronization
 import Testing
-
-/// Set by the task that stops and restarts PostgreSQL once PostgreSQL is back (or the task failed).
-private final class OutageOver: Sendable {
-    private let value = Atomic<Bool>(false)
-    var isSet: Bool { value.load(ordering: .acquiring) }
-    func set() { value.store(true, ordering: .releasing) }
-}
 
 /// Several nodes of one agency with their state in one real PostgreSQL (node.json `storage.kind: postgres`).
 @Suite(.serialized, .postgresCluster)
@@ -114,7 +106,8 @@ struct ScaleOutTests {
         // the stop, the start and the pool's reconnection take is the machine's business, bounded by `limit`.
         let clock = ContinuousClock()
         let limit = clock.now + .seconds(90)
-        let outageOver = OutageOver()
+        // Set by the outage task once PostgreSQL is back (or the task failed).
+        let outageOver = Flag()
         let outage = Task {
             defer { outageOver.set() }
             try await Task.sleep(for: .seconds(2))

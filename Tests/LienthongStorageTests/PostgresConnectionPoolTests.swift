@@ -1,15 +1,8 @@
 import Dispatch
 import Foundation
 import LienthongStorage
-import Synchronization
+import LienthongTesting
 import Testing
-
-/// A flag one task sets and another polls.
-private final class Flag: Sendable {
-    private let value = Atomic<Bool>(false)
-    var isSet: Bool { value.load(ordering: .acquiring) }
-    func set() { value.store(true, ordering: .releasing) }
-}
 
 extension PostgresServerTests {
     @Suite struct PostgresConnectionPoolTests {
