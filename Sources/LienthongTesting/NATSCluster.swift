@@ -43,6 +43,20 @@ public final class NATSCluster: Sendable {
     /// reports healthy, JetStream included.
     /// - Throws: ``ClusterError`` with the servers' logs when one does not start or become healthy.
     public static func start(servers count: Int = 3, within: Duration = .seconds(60)) async throws -> NATSCluster {
+        // A port free when chosen may be taken by another process before a server binds it: choose again, at most
+        // five tries in all, as scripts/postgres-cluster does.
+        for _ in 1..<5 {
+            do {
+                return try await attempt(servers: count, within: within)
+            } catch let error as ClusterError where error.output.contains("address already in use") {
+                continue
+            }
+        }
+        return try await attempt(servers: count, within: within)
+    }
+
+    /// One try of ``start(servers:within:)`` on ports chosen now; a server that exits ends the wait at once.
+    private static func attempt(servers count: Int, within: Duration) async throws -> NATSCluster {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("lienthong-nats-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -57,6 +71,7 @@ public final class NATSCluster: Sendable {
         let ports = try (0..<count).map { _ in (try distinctPort(), try distinctPort(), try distinctPort()) }
         let routes = ports.map { "nats-route://127.0.0.1:\($0.2)" }.joined(separator: ", ")
         var servers: [Server] = []
+        var processes: [Process] = []
         for (index, port) in ports.enumerated() {
             let name = "n\(index + 1)"
             let configuration = """
@@ -83,13 +98,17 @@ public final class NATSCluster: Sendable {
                 NATSCluster(directory: directory, servers: servers).stop()
                 throw error
             }
+            processes.append(process)
             servers.append(
                 Server(
                     name: name, port: port.0, monitorPort: port.1, routePort: port.2, pid: process.processIdentifier))
         }
         let cluster = NATSCluster(directory: directory, servers: servers)
-        let healthy = try await Poll.until(within: within, every: .milliseconds(100)) {
-            servers.allSatisfy { cluster.isHealthy($0) }
+        var healthy = false
+        try await Poll.until(within: within, every: .milliseconds(100)) {
+            healthy = servers.allSatisfy { cluster.isHealthy($0) }
+            // A server that exited (its port taken, say) will not become healthy: no use waiting.
+            return healthy || processes.contains { !$0.isRunning }
         }
         guard healthy else {
             let logs = cluster.logs()

@@ -171,13 +171,16 @@ struct FederationTests {
         try await Self.expectLine(node.standardError, [#""code":"federation.fetch-failed""#, "answered 503"])
         #expect(try await Self.component(node, client: client).detail.contains("federation.configuration-missing"))
 
-        // Published only now, so that a slow start cannot eat its few seconds of validity.
-        try federation.publish(to: published, validFor: 6)
+        // Valid for as long as the node may take to fetch it: a node that fetched it expired would refuse it.
+        let validity = 30
+        try federation.publish(to: published, validFor: validity)
         try await Self.expectLine(
-            node.standardOutput, [#""event":"federation-configuration-accepted""#, #""version":1"#])
+            node.standardOutput, [#""event":"federation-configuration-accepted""#, #""version":1"#],
+            within: Double(validity))
 
         var component = (status: "-", detail: "-")
-        try await Poll.until(within: .seconds(30), every: .milliseconds(200)) {
+        // Expiry is the event waited for: readiness polled until it says down, bounded past validity and grace.
+        try await Poll.until(within: .seconds(validity * 2), every: .milliseconds(200)) {
             component = try await Self.component(node, client: client)
             return component.status == "down"
         }

@@ -1,5 +1,6 @@
 import Foundation
 import LienthongStorage
+import LienthongTesting
 import Synchronization
 import Testing
 
@@ -36,7 +37,8 @@ struct BlockingPoolTests {
                 group.addTask {
                     await pool.run {
                         running.state.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
-                        usleep(5_000)
+                        // A barrier, not a sleep: the job holds its thread until two jobs have run at once.
+                        Poll.blockingUntil(every: .milliseconds(1)) { running.state.withLock { $0.most >= 2 } }
                         running.state.withLock { $0.now -= 1 }
                     }
                 }
