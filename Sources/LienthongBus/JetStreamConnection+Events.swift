@@ -91,8 +91,7 @@ extension JetStreamConnection {
     /// Purges the messages of stream `name` below sequence `below`.
     func purge(stream name: String, below: UInt64) throws(JetStreamError) {
         let context = try context(.stream)
-        var options = jsOptions()
-        jsOptions_Init(&options)
+        var options = managementOptions()
         options.Stream.Purge.Sequence = below
         var code = jsErrCode(0)
         try NATSStatus.check(js_PurgeStream(context, name, &options, &code), .stream, "purge \(name)", jetStream: code)

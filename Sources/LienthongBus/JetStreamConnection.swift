@@ -19,10 +19,17 @@ public final class JetStreamConnection: Sendable {
     private let pending: PendingAcks
     /// How long a publish waits for its acknowledgement before it fails.
     public let ackTimeout: Duration
+    /// How long making or reading a stream or a consumer waits for the cluster, never less than ``ackTimeout``: a
+    /// replicated stream is answered once the cluster has placed it and elected its leader, seconds in a cluster just
+    /// formed or replacing a server, and a node set to fail publishes fast must still make its streams.
+    public let managementTimeout: Duration
 
     /// Connects to `servers` (`nats://127.0.0.1:4222`, …) as `name`.
     /// - Throws: ``JetStreamError/Code/connect`` if no server answers.
-    public init(servers: [String], name: String, ackTimeout: Duration = .seconds(10)) throws(JetStreamError) {
+    public init(
+        servers: [String], name: String, ackTimeout: Duration = .seconds(10),
+        managementTimeout: Duration = .seconds(30)
+    ) throws(JetStreamError) {
         var options: OpaquePointer?
         try NATSStatus.check(natsOptions_Create(&options), .connect, "options")
         defer { natsOptions_Destroy(options) }
@@ -51,7 +58,16 @@ public final class JetStreamConnection: Sendable {
         }
         self.pending = pending
         self.ackTimeout = ackTimeout
+        self.managementTimeout = max(managementTimeout, ackTimeout)
         handles = Mutex(Handles(connection: connection, context: context))
+    }
+
+    /// Per-call JetStream options that wait ``managementTimeout`` for the cluster's answer.
+    func managementOptions() -> jsOptions {
+        var options = jsOptions()
+        jsOptions_Init(&options)
+        options.Wait = managementTimeout.milliseconds
+        return options
     }
 
     /// libnats' ack handler: hands the outcome to the publish's waiter, then frees the message (it is ours).
@@ -149,9 +165,10 @@ public final class JetStreamConnection: Sendable {
         retention: StreamRetention = .workQueue
     ) throws(JetStreamError) {
         let context = try context(.stream)
+        var options = managementOptions()
         var existing: UnsafeMutablePointer<jsStreamInfo>?
         var code = jsErrCode(0)
-        let found = js_GetStreamInfo(&existing, context, name, nil, &code)
+        let found = js_GetStreamInfo(&existing, context, name, &options, &code)
         if found == NATS_OK, let existing {
             defer { jsStreamInfo_Destroy(existing) }
             let config = existing.pointee.Config.pointee
@@ -184,8 +201,8 @@ public final class JetStreamConnection: Sendable {
                 var info: UnsafeMutablePointer<jsStreamInfo>?
                 let status =
                     found == NATS_OK
-                    ? js_UpdateStream(&info, context, &config, nil, &code)
-                    : js_AddStream(&info, context, &config, nil, &code)
+                    ? js_UpdateStream(&info, context, &config, &options, &code)
+                    : js_AddStream(&info, context, &config, &options, &code)
                 if let info { jsStreamInfo_Destroy(info) }
                 return status
             }
@@ -201,13 +218,14 @@ public final class JetStreamConnection: Sendable {
         let context = try context(.stream)
         var subscription: OpaquePointer?
         var code = jsErrCode(0)
+        var jetStreamOptions = managementOptions()
         var options = jsSubOptions()
         jsSubOptions_Init(&options)
         let status = stream.withCString { cStream in
             options.Stream = cStream
             options.Config.AckWait = Int64(ackWait.nanoseconds)
             options.Config.MaxAckPending = 4096
-            return js_PullSubscribe(&subscription, context, subject, durable, nil, &options, &code)
+            return js_PullSubscribe(&subscription, context, subject, durable, &jetStreamOptions, &options, &code)
         }
         try NATSStatus.check(status, .stream, "consumer \(durable) on \(stream)", jetStream: code)
         return PullConsumer(subscription: subscription, connection: self, stream: stream, durable: durable)
