@@ -36,11 +36,11 @@ struct JetStreamMessageQueueTests {
     }
 
     static func queue(
-        _ cluster: NATSCluster, directory: URL, ackTimeout: Duration = .seconds(10)
+        _ cluster: NATSCluster, directory: URL, ackTimeout: Duration = .seconds(10), ackWait: Duration = .seconds(30)
     ) throws -> JetStreamMessageQueue {
         try JetStreamMessageQueue(
             local: try SQLiteMessageQueue(path: directory.appendingPathComponent("messages.sqlite")),
-            settings: .init(servers: cluster.urls, replicas: 3, ackTimeout: ackTimeout),
+            settings: .init(servers: cluster.urls, replicas: 3, ackTimeout: ackTimeout, ackWait: ackWait),
             members: [ExchangeID(recipient)!], name: "test")
     }
 
@@ -204,6 +204,46 @@ struct JetStreamMessageQueueTests {
         #expect(local.deliveries.withLock { $0.batches } == [3])
         #expect(local.deliveries.withLock { $0.singles } == 0)
         #expect(try await queue.inbox(recipient: Self.recipient, limit: 10).map(\.message.id) == ["m1", "m2", "m3"])
+    }
+
+    /// A fetch whose answer was lost (the server that carried it killed under load) leaves its message delivered and
+    /// unacknowledged until the ack wait; the messages sent after it must not reach the node store, and so the
+    /// inbox, before it (run 1605 of the idle loop: two senders' documents reordered in the kill test).
+    @Test func messagesBehindOneDeliveredAndNotAcknowledgedWaitForItInStreamOrder() async throws {
+        let cluster = try await NATSCluster.start()
+        defer { cluster.stop() }
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let ackWait = Duration.seconds(2)
+        let queue = try Self.queue(cluster, directory: directory, ackWait: ackWait)
+        defer { queue.close() }
+        _ = try await queue.accept(Self.message("m1"))
+        // The lost answer: another puller of the same durable consumer takes m1 and never acknowledges it.
+        let elsewhere = try JetStreamConnection(servers: cluster.urls, name: "lost-fetch")
+        defer { elsewhere.close() }
+        let subjects = BusSubjects(recipient: try #require(ExchangeID(Self.recipient)))
+        let lost = try elsewhere.pullConsumer(
+            stream: subjects.stream, subject: subjects.filter, durable: BusSubjects.durable, ackWait: ackWait)
+        defer { lost.close() }
+        var taken: [FetchedMessage] = []
+        _ = try await Poll.until {
+            taken = try lost.fetch(batch: 1, timeout: .seconds(1))
+            return !taken.isEmpty
+        }
+        #expect(taken.map { QueuedMessage(busPayload: $0.payload)?.id } == ["m1"])
+        for id in ["m2", "m3"] { _ = try await queue.accept(Self.message(id)) }
+
+        // The node's intake, as it runs; whatever is due at any moment starts with m1.
+        var due: [String] = []
+        var seenWithoutM1: [[String]] = []
+        _ = try await Poll.until(within: .seconds(30)) {
+            try await queue.receive(limit: 10)
+            due = try await queue.due(at: Date().addingTimeInterval(1), limit: 10).map(\.message.id)
+            if !due.isEmpty, !due.contains("m1") { seenWithoutM1.append(due) }
+            return due.count >= 3
+        }
+        #expect(seenWithoutM1.isEmpty, "due before m1 came again: \(seenWithoutM1.first ?? [])")
+        #expect(due == ["m1", "m2", "m3"])
     }
 
     @Test func aPublishNoServerAcknowledgesFailsWithinTheAckTimeout() async throws {
