@@ -4,7 +4,8 @@ import Foundation
 /// The synchronous calls the change-event log makes besides making its stream (``JetStreamConnection/ensureStream``,
 /// with Limits retention): a publish that names the stream sequence it must follow, reads and purges by sequence.
 /// Each blocks the caller for one round trip (as a PostgreSQL call does); the event log is called from the change
-/// publisher and from `GET /v1/events`.
+/// publisher and from `GET /v1/events`. Reads and publishes wait the ack timeout, as they touch a stream that exists;
+/// only the purge, like making the stream, waits ``JetStreamConnection/managementTimeout``.
 extension JetStreamConnection {
     /// Where a stream stands: its first and last sequence and how many messages it holds.
     struct StreamPosition: Sendable, Equatable {

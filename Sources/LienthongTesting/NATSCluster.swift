@@ -1,4 +1,5 @@
 public import Foundation
+import Synchronization
 
 /// A throwaway JetStream cluster of `nats-server` processes on loopback: free ports, routes between every server, a
 /// store directory per server under one temporary directory.
@@ -33,6 +34,8 @@ public final class NATSCluster: Sendable {
 
     /// Every server's client URL.
     public var urls: [String] { servers.map(\.url) }
+    /// Whether ``stop()`` ran: a second call (a test that stopped the cluster, then its `defer`) does nothing.
+    private let stopped = Mutex(false)
 
     private init(directory: URL, servers: [Server]) {
         self.directory = directory
@@ -161,8 +164,10 @@ public final class NATSCluster: Sendable {
         _ = Glibc.kill(servers[index].pid, SIGKILL)
     }
 
-    /// Stops every server still running and deletes the directory.
+    /// Stops every server still running and deletes the directory; once.
     public func stop() {
+        guard !stopped.withLock({ $0 }) else { return }
+        stopped.withLock { $0 = true }
         for server in servers { _ = Glibc.kill(server.pid, SIGTERM) }
         // Foundation reaps its children: a server is gone once its pid no longer answers signal 0.
         for server in servers where !Poll.blockingUntil(within: .seconds(10), { Glibc.kill(server.pid, 0) != 0 }) {
