@@ -42,6 +42,16 @@ public final class NATSCluster: Sendable {
         self.servers = servers
     }
 
+    /// Runs `body` with a new three-server cluster and an empty node directory, both stopped and removed after it.
+    public static func withCluster(_ body: (NATSCluster, URL) async throws -> Void) async throws {
+        let cluster = try await start()
+        defer { cluster.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-node-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await body(cluster, directory)
+    }
+
     /// Starts `count` servers with JetStream and routes to each other, and waits (at most `within`) until every one
     /// reports healthy, JetStream included.
     /// - Throws: ``ClusterError`` with the servers' logs when one does not start or become healthy.

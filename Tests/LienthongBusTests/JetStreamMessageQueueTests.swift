@@ -44,15 +44,6 @@ struct JetStreamMessageQueueTests {
             members: [ExchangeID(recipient)!], name: "test")
     }
 
-    /// Runs `body` with a new cluster and a node directory, both removed after it.
-    static func withCluster(_ body: (NATSCluster, URL) async throws -> Void) async throws {
-        let cluster = try await NATSCluster.start()
-        defer { cluster.stop() }
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try await body(cluster, directory)
-    }
-
     static func temporaryDirectory() throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-bus-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -60,7 +51,7 @@ struct JetStreamMessageQueueTests {
     }
 
     @Test func aPublishedMessageIsStoredOnceAndPulledIntoTheNodeStore() async throws {
-        try await Self.withCluster { cluster, directory in
+        try await NATSCluster.withCluster { cluster, directory in
             let queue = try Self.queue(cluster, directory: directory)
             defer { queue.close() }
 
@@ -93,7 +84,7 @@ struct JetStreamMessageQueueTests {
     }
 
     @Test func aSecondNodeStoreGetsNothingTheFirstPulled() async throws {
-        try await Self.withCluster { cluster, directory in
+        try await NATSCluster.withCluster { cluster, directory in
             let queue = try Self.queue(cluster, directory: directory)
             #expect(try await queue.accept(Self.message("m1")) == .stored)
             #expect(try await Self.pulled(queue, count: 1) == ["m1"])
@@ -111,7 +102,7 @@ struct JetStreamMessageQueueTests {
     /// Nodes of one agency share the durable consumer: the node that created it stopping (a restart, a scale-in)
     /// must not delete it under the others, who would then pull nothing.
     @Test func closingTheNodeThatCreatedTheConsumerLeavesItToTheOthers() async throws {
-        try await Self.withCluster { cluster, directory in
+        try await NATSCluster.withCluster { cluster, directory in
             let creator = try Self.queue(cluster, directory: directory)
             let other = try Self.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: other) }
@@ -126,7 +117,7 @@ struct JetStreamMessageQueueTests {
     /// The delivery worker's claims answer from the node store alone (the node's intake is what talks to the
     /// streams): with every server gone, the documents already received are still delivered.
     @Test func theNodeStoresDueMessagesAreClaimedWithoutTheCluster() async throws {
-        try await Self.withCluster { cluster, directory in
+        try await NATSCluster.withCluster { cluster, directory in
             let queue = try Self.queue(cluster, directory: directory, ackTimeout: .seconds(1))
             defer { queue.close() }
             #expect(try await queue.accept(Self.message("m1")) == .stored)
@@ -142,7 +133,7 @@ struct JetStreamMessageQueueTests {
     /// A message another node handed over (due for the worker a lease later) keeps its due time through the stream:
     /// the node store holds it but the worker gets it only then; the receiving request delivers it meanwhile.
     @Test func aMessageDueLaterStaysSoThroughTheStream() async throws {
-        try await Self.withCluster { cluster, directory in
+        try await NATSCluster.withCluster { cluster, directory in
             let queue = try Self.queue(cluster, directory: directory)
             defer { queue.close() }
             var later = Self.message("later")
@@ -186,7 +177,7 @@ struct JetStreamMessageQueueTests {
     /// A delivery worker's batch reaches the node store as one batch (one commit, one sync), not one write per
     /// message: the protocol's default for an engine without its own.
     @Test func aBatchOfDeliveriesIsOneWriteOfTheNodeStore() async throws {
-        try await Self.withCluster { cluster, directory in
+        try await NATSCluster.withCluster { cluster, directory in
             let local = RecordingMessageQueue(
                 try SQLiteMessageQueue(path: directory.appendingPathComponent("messages.sqlite")))
             let queue = try JetStreamMessageQueue(
@@ -208,7 +199,7 @@ struct JetStreamMessageQueueTests {
     /// unacknowledged until the ack wait; the messages sent after it must not reach the node store, and so the
     /// inbox, before it (run 1605 of the idle loop: two senders' documents reordered in the kill test).
     @Test func messagesBehindOneDeliveredAndNotAcknowledgedWaitForItInStreamOrder() async throws {
-        try await Self.withCluster { cluster, directory in
+        try await NATSCluster.withCluster { cluster, directory in
             let ackWait = Duration.seconds(2)
             let queue = try Self.queue(cluster, directory: directory, ackWait: ackWait)
             defer { queue.close() }
@@ -243,7 +234,7 @@ struct JetStreamMessageQueueTests {
     }
 
     @Test func aPublishNoServerAcknowledgesFailsWithinTheAckTimeout() async throws {
-        try await Self.withCluster { cluster, directory in
+        try await NATSCluster.withCluster { cluster, directory in
             let queue = try Self.queue(cluster, directory: directory, ackTimeout: .seconds(1))
             defer { queue.close() }
             cluster.stop()

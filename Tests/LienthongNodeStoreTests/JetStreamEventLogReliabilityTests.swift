@@ -46,7 +46,7 @@ struct JetStreamEventLogReliabilityTests {
     }
 
     @Test func aSubscriberThatFellBehindAndReconnectsGetsEveryLaterEventOncePerID() async throws {
-        try await JetStreamEventLogTests.withCluster { cluster, directory in
+        try await NATSCluster.withCluster { cluster, directory in
             let writer = try JetStreamEventLogTests.log(cluster, directory, node: "writer")
             try await writer.append(registry: "population", from: nil, events: [], cursor: "0", baselines: [:])
             try await Self.publish(writer, 1...40)
@@ -123,7 +123,7 @@ struct JetStreamEventLogReliabilityTests {
     }
 
     @Test func killingOneOfThreeServersWhileTwoNodesAppendLosesNoAcknowledgedEventAndKeepsOrder() async throws {
-        try await JetStreamEventLogTests.withCluster { cluster, directory in
+        try await NATSCluster.withCluster { cluster, directory in
             let nodes = try ["a", "b"].map { try JetStreamEventLogTests.log(cluster, directory, node: $0) }
             try await nodes[0].append(registry: "population", from: nil, events: [], cursor: "0", baselines: [:])
             let acknowledged = Acknowledged()

@@ -18,49 +18,34 @@ struct JetStreamEventLogTests {
             settings: .init(servers: cluster.urls, replicas: 3, ackTimeout: ackTimeout), name: "test-\(node)")
     }
 
-    static func temporaryDirectory() throws -> URL {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lienthong-jsevents-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        return directory
-    }
-
-    /// Runs `body` with a new cluster (the contract's registries repeat across tests) and a node directory.
-    static func withCluster(_ body: (NATSCluster, URL) async throws -> Void) async throws {
-        let cluster = try await NATSCluster.start()
-        defer { cluster.stop() }
-        let directory = try temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try await body(cluster, directory)
-    }
-
     static func contract(_ cluster: NATSCluster, _ directory: URL) -> EventLogContract {
         EventLogContract { try log(cluster, directory) }
     }
 
     @Test func eventsContinueTheSequenceWithTheirCursorAndSurviveReopening() async throws {
-        try await Self.withCluster {
+        try await NATSCluster.withCluster {
             try await Self.contract($0, $1).eventsContinueTheSequenceWithTheirCursorAndSurviveReopening()
         }
     }
 
     @Test func anAppendFromAStateThatMovedOnIsRefusedAndNothingMoves() async throws {
-        try await Self.withCluster {
+        try await NATSCluster.withCluster {
             try await Self.contract($0, $1).anAppendFromAStateThatMovedOnIsRefusedAndNothingMoves()
         }
     }
 
     @Test func retentionKeepsTheNewestByCountAndDropsTheOldByAge() async throws {
-        try await Self.withCluster {
+        try await NATSCluster.withCluster {
             try await Self.contract($0, $1).retentionKeepsTheNewestByCountAndDropsTheOldByAge()
         }
     }
 
     @Test func aSubscriptionIsItsConsumersToEnd() async throws {
-        try await Self.withCluster { try await Self.contract($0, $1).aSubscriptionIsItsConsumersToEnd() }
+        try await NATSCluster.withCluster { try await Self.contract($0, $1).aSubscriptionIsItsConsumersToEnd() }
     }
 
     @Test func twoNodesAppendingFromTheSameStateAreOneStoredAndOneRefused() async throws {
-        try await Self.withCluster { cluster, directory in
+        try await NATSCluster.withCluster { cluster, directory in
             let (a, b) = (try Self.log(cluster, directory, node: "a"), try Self.log(cluster, directory, node: "b"))
             let contract = Self.contract(cluster, directory)
             try await a.append(registry: "population", from: nil, events: [], cursor: "0", baselines: [:])
@@ -106,7 +91,7 @@ struct JetStreamEventLogTests {
     }
 
     @Test func anAppendCutShortHoldsItsPlaceUntilAbandonedThenItsChangesAreReadAgain() async throws {
-        try await Self.withCluster { cluster, directory in
+        try await NATSCluster.withCluster { cluster, directory in
             let a = try Self.log(cluster, directory, node: "a", ackTimeout: .seconds(1))
             let b = try Self.log(cluster, directory, node: "b", ackTimeout: .seconds(1))
             let contract = Self.contract(cluster, directory)
