@@ -35,7 +35,7 @@ public final class NATSCluster: Sendable {
     /// Every server's client URL.
     public var urls: [String] { servers.map(\.url) }
     /// Whether ``stop()`` ran: a second call (a test that stopped the cluster, then its `defer`) does nothing.
-    private let stopped = Mutex(false)
+    private let stopped = Atomic(false)
 
     private init(directory: URL, servers: [Server]) {
         self.directory = directory
@@ -176,8 +176,7 @@ public final class NATSCluster: Sendable {
 
     /// Stops every server still running and deletes the directory; once.
     public func stop() {
-        guard !stopped.withLock({ $0 }) else { return }
-        stopped.withLock { $0 = true }
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         for server in servers { _ = Glibc.kill(server.pid, SIGTERM) }
         // Foundation reaps its children: a server is gone once its pid no longer answers signal 0.
         for server in servers where !Poll.blockingUntil(within: .seconds(10), { Glibc.kill(server.pid, 0) != 0 }) {
