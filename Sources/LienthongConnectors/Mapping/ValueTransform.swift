@@ -139,7 +139,7 @@ public enum ValueTransform: Sendable, Equatable {
     private static func decimal(_ raw: String, rule: String) throws(MappingStepFailure) -> JSONNumber {
         var text = raw.trimmingCharacters(in: .whitespaces)
         if text.contains(",") {
-            text = text.replacingOccurrences(of: ".", with: "").replacingOccurrences(of: ",", with: ".")
+            text = String(text.compactMap { $0 == "." ? nil : $0 == "," ? "." : $0 })
         }
         var body = Substring(text)
         if body.first == "-" || body.first == "+" { body = body.dropFirst() }

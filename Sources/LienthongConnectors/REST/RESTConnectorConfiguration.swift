@@ -1,4 +1,6 @@
 import Foundation  // percent-encoding
+import LienthongCore
+
 /// Configuration of a ``RESTConnector``.
 ///
 /// ```json
@@ -79,15 +81,16 @@ public struct RESTConnectorConfiguration: Sendable, Equatable, Decodable {
         return Self.fill(template ?? urlTemplate, values: values)
     }
 
+    /// What a path segment or query value keeps unencoded: built once, as building it costs more than encoding.
+    private static let segmentAllowed = CharacterSet.urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?&=+#"))
+
     /// `value` percent-encoded for one path segment or query value.
     static func encode(_ value: String) -> String {
-        value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?&=+#"))) ?? ""
+        value.addingPercentEncoding(withAllowedCharacters: segmentAllowed) ?? ""
     }
 
-    /// `template` with each `{name}` replaced; `nil` when a placeholder is left.
+    /// `template` with each `{name}` replaced; `nil` when a placeholder has no value.
     static func fill(_ template: String, values: [String: String]) -> String? {
-        var url = template
-        for (name, value) in values { url = url.replacingOccurrences(of: "{\(name)}", with: value) }
-        return url.contains("{") ? nil : url
+        try? PlaceholderTemplate.fill(template) { values[$0] }.get()
     }
 }

@@ -1,4 +1,5 @@
 public import Foundation
+import LienthongCore
 
 /// Connection strings with `{NAME}` placeholders, as configuration files hold them: the password and the host stay
 /// out of the file and come from the environment (`postgresql://lienthong:{PGPASSWORD}@{PGHOST}/lienthong`).
@@ -9,7 +10,7 @@ public enum PostgresConninfo {
         _ template: String, variables: [String: String] = [:],
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> String? {
-        try? fill(template) { variables[$0] ?? environment[$0] }.get()
+        try? PlaceholderTemplate.fill(template) { variables[$0] ?? environment[$0] }.get()
     }
 
     /// The first placeholder of `template` without a value in `environment`, or `nil` when every one has one: to
@@ -17,23 +18,7 @@ public enum PostgresConninfo {
     public static func missingPlaceholder(
         in template: String, environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> String? {
-        if case .failure(let missing) = fill(template, { environment[$0] }) { return missing.name }
+        if case .failure(let missing) = PlaceholderTemplate.fill(template, { environment[$0] }) { return missing.name }
         return nil
-    }
-
-    private struct Missing: Error {
-        let name: String
-    }
-
-    private static func fill(_ template: String, _ value: (String) -> String?) -> Result<String, Missing> {
-        var filled = ""
-        var rest = template[...]
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            let name = String(rest[rest.index(after: open)..<close])
-            guard let value = value(name) else { return .failure(Missing(name: name)) }
-            filled += rest[..<open] + value
-            rest = rest[rest.index(after: close)...]
-        }
-        return .success(filled + rest)
     }
 }

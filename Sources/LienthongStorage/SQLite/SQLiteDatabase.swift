@@ -18,10 +18,10 @@ public final class SQLiteDatabase {
     public let path: String
     /// The mode the connection was opened with.
     public let mode: SQLiteOpenMode
-    /// Statements compiled once and kept for ``withCachedStatement(_:_:)``, by SQL text.
+    /// Statements compiled once and kept for ``withCachedStatement(_:_:)`` and ``query(_:_:)``, by SQL text.
     private var cachedStatements: [String: SQLiteStatement] = [:]
-    /// How many statements the cache keeps; a statement beyond them is compiled for each use.
-    static let statementCacheLimit = 16
+    /// How many statements the cache keeps; when it is full, one of them makes room for the next.
+    static let statementCacheLimit = 64
 
     /// Opens a connection.
     /// - Parameters:
@@ -108,7 +108,8 @@ public final class SQLiteDatabase {
     /// statement is reset and its bindings cleared when `body` returns, so every use starts afresh.
     /// - Parameters:
     ///   - sql: One statement, as for ``prepare(_:)``.
-    ///   - body: Binds, steps and reads the statement; it must not keep the statement.
+    ///   - body: Binds, steps and reads the statement; it must not keep the statement, nor run the same `sql`
+    ///     again while it reads (the two would share one statement).
     /// - Returns: What `body` returns.
     /// - Throws: `storage.prepare` as ``prepare(_:)`` does, or `body`'s error.
     public func withCachedStatement<T>(
@@ -120,7 +121,12 @@ public final class SQLiteDatabase {
             statement = cached
         } else {
             let compiled = try compile(sql, retainingConnection: false)
-            if cachedStatements.count < Self.statementCacheLimit { cachedStatements[sql] = compiled }
+            // Whichever the dictionary lists first: a connection's working set is a few dozen fixed texts, so an
+            // eviction only happens once text built per call (an `IN` list) has filled the cache.
+            if cachedStatements.count >= Self.statementCacheLimit {
+                cachedStatements.remove(at: cachedStatements.startIndex)
+            }
+            cachedStatements[sql] = compiled
             statement = compiled
         }
         // A statement left mid-result would hold its read snapshot (and block WAL checkpoints) while idle.
@@ -131,16 +137,19 @@ public final class SQLiteDatabase {
         return try body(statement)
     }
 
-    /// Runs `sql` with `bindings` (by position, from 1) and returns every row.
+    /// Runs `sql` with `bindings` (by position, from 1) and returns every row. The statement is compiled on the
+    /// connection's first use of `sql` and kept (``withCachedStatement(_:_:)``): compiling costs more than most
+    /// point reads and writes it runs.
     /// - Returns: Rows as arrays of values in column order.
     public func query(_ sql: String, _ bindings: [SQLiteValue] = []) throws(StorageError) -> [[SQLiteValue]] {
-        let statement = try prepare(sql)
-        for (offset, value) in bindings.enumerated() { try statement.bind(value, at: Int32(offset + 1)) }
-        var rows: [[SQLiteValue]] = []
-        while try statement.step() {
-            rows.append((0..<statement.columnCount).map { statement.value(at: $0) })
+        try withCachedStatement(sql) { statement throws(StorageError) in
+            for (offset, value) in bindings.enumerated() { try statement.bind(value, at: Int32(offset + 1)) }
+            var rows: [[SQLiteValue]] = []
+            while try statement.step() {
+                rows.append((0..<statement.columnCount).map { statement.value(at: $0) })
+            }
+            return rows
         }
-        return rows
     }
 
     /// Runs `body` in a transaction: committed when `body` returns, rolled back when it throws.
@@ -152,21 +161,26 @@ public final class SQLiteDatabase {
         _ kind: SQLiteTransactionKind = .immediate,
         _ body: (SQLiteDatabase) throws(StorageError) -> T
     ) throws(StorageError) -> T {
-        do { try execute("BEGIN \(kind.rawValue)") } catch { throw error.withCode(.transaction, unless: .busy) }
+        do { try control("BEGIN \(kind.rawValue)") } catch { throw error.withCode(.transaction, unless: .busy) }
         let result: T
         do {
             result = try body(self)
         } catch {
-            try? execute("ROLLBACK")
+            try? control("ROLLBACK")
             throw error
         }
         do {
-            try execute("COMMIT")
+            try control("COMMIT")
         } catch {
-            try? execute("ROLLBACK")
+            try? control("ROLLBACK")
             throw error.withCode(.transaction, unless: .busy)
         }
         return result
+    }
+
+    /// Runs a transaction control statement, compiled once per connection like ``query(_:_:)``.
+    private func control(_ sql: String) throws(StorageError) {
+        try withCachedStatement(sql) { statement throws(StorageError) in _ = try statement.step() }
     }
 
     /// The rowid of the most recent successful insert on this connection.
