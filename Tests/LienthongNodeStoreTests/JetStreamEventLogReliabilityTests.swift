@@ -88,21 +88,33 @@ struct JetStreamEventLogReliabilityTests {
 
     /// One node's change publisher: from its state, the next one to three changes (of `changes`), appended; an append
     /// refused or failed (a server gone, a leader being elected) is simply read again, as the publisher's next poll.
+    /// Reading the source takes a while (up to 2 ms here, on every attempt, won or refused), in which another node may
+    /// append: a node that appended again at once after each win would read the next state first every time, and
+    /// the other might never win one. With a `barrier`, the node waits there after its first read of the state, so
+    /// that every node's first append starts from that same state.
     /// - Returns: how many of its appends another node's append had overtaken.
     @discardableResult
     static func detect(
         _ log: any EventLog, changes: Int, node: String, acknowledged: Acknowledged = Acknowledged(),
-        deadline: ContinuousClock.Instant = .now + .seconds(120)
+        barrier: Barrier? = nil, deadline: ContinuousClock.Instant = .now + .seconds(120)
     ) async throws -> Int {
         var refused = 0
+        var first = true
         while ContinuousClock.now < deadline {
-            guard let state = try? await log.state(registry: "population") else {
+            let read = try? await log.state(registry: "population")
+            if first, let barrier {
+                first = false
+                try await barrier.arriveAndWait()
+            }
+            guard let state = read else {
                 try await Task.sleep(for: .milliseconds(20))
                 continue
             }
             let after = Int(state.cursor) ?? 0
             if after >= changes { return refused }
             let batch = (after + 1)...min(after + Int.random(in: 1...3), changes)
+            // Also a suspension point: the log's calls block their thread of the cooperative pool.
+            try await Task.sleep(for: .microseconds(Int.random(in: 0...2000)))
             let events = batch.enumerated().map { offset, change in
                 event(change, sequence: state.lastSequence + Int64(offset) + 1, node: node)
             }
@@ -111,12 +123,12 @@ struct JetStreamEventLogReliabilityTests {
                     registry: "population", from: state, events: events, cursor: String(batch.upperBound),
                     baselines: [:])
                 acknowledged.events.withLock { $0 += events }
-                // The log's calls block their thread: without a suspension point a node that keeps winning keeps
-                // its thread of the cooperative pool, and the other node may not run at all.
-                await Task.yield()
             } catch {
-                if error.code == .sequenceConflict { refused += 1 }
-                try await Task.sleep(for: .milliseconds(error.code == .sequenceConflict ? 1 : 20))
+                if error.code == .sequenceConflict {
+                    refused += 1
+                } else {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
             }
         }
         return refused

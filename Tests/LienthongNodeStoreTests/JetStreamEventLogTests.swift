@@ -73,11 +73,12 @@ struct JetStreamEventLogTests {
             // Racing for real, as the change publishers of two nodes do.
             let changes = 150
             let racers = [try Self.log(cluster, directory, node: "c"), try Self.log(cluster, directory, node: "d")]
+            let barrier = Barrier(parties: racers.count)
             let refused = try await withThrowingTaskGroup(of: Int.self) { group in
                 for (index, node) in racers.enumerated() {
                     group.addTask {
                         try await JetStreamEventLogReliabilityTests.detect(
-                            node, changes: changes + 3, node: "node-\(index)")
+                            node, changes: changes + 3, node: "node-\(index)", barrier: barrier)
                     }
                 }
                 return try await group.reduce(0, +)

@@ -2,7 +2,6 @@ import Foundation
 import LienthongNodeStore
 import LienthongStorage
 import LienthongTesting
-import Synchronization
 import Testing
 
 /// The change events shared by the nodes of one agency, in one real PostgreSQL: the ``EventLogContract`` of every
@@ -37,19 +36,6 @@ struct PostgresEventLogTests {
 
     @Test func aSubscriptionIsItsConsumersToEnd() async throws {
         try await contract().aSubscriptionIsItsConsumersToEnd()
-    }
-
-    /// Where the nodes wait for each other once: each arrives, then waits, bounded, until all have arrived.
-    final class Barrier: Sendable {
-        private let arrived = Atomic<Int>(0)
-        let parties: Int
-        init(parties: Int) { self.parties = parties }
-
-        /// Arrives and waits until every party has arrived, or 10 seconds passed.
-        func arriveAndWait() async throws {
-            arrived.add(1, ordering: .releasing)
-            try await Poll.until(every: .milliseconds(1)) { arrived.load(ordering: .acquiring) >= parties }
-        }
     }
 
     /// One node's detection loop as the publisher runs it, over a source of `changes` changes numbered from 1 (the
