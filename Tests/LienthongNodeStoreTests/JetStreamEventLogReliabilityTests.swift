@@ -99,11 +99,11 @@ struct JetStreamEventLogReliabilityTests {
         barrier: Barrier? = nil, deadline: ContinuousClock.Instant = .now + .seconds(120)
     ) async throws -> Int {
         var refused = 0
-        var first = true
+        var waiting = barrier  // until the first read of the state
         while ContinuousClock.now < deadline {
             let read = try? await log.state(registry: "population")
-            if first, let barrier {
-                first = false
+            if let barrier = waiting {
+                waiting = nil
                 try await barrier.arriveAndWait()
             }
             guard let state = read else {
