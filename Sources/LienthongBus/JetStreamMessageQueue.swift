@@ -93,6 +93,12 @@ public final class JetStreamMessageQueue: MessageQueue {
         return .duplicate(try await local.record(id: message.id) ?? MessageRecord(message: message, state: .queued))
     }
 
+    /// Stores a message another node handed over in the node store directly: this node delivers it as soon as this
+    /// returns, which it could not if the message were on its way through the member's stream.
+    public func acceptHandedOver(_ message: QueuedMessage) async throws(MessageQueueError) -> MessageAcceptance {
+        try await local.accept(message)
+    }
+
     /// The due messages of the node store; ``receive(limit:)`` brings them in from the streams.
     public func due(at now: Date, limit: Int) async throws(MessageQueueError) -> [MessageRecord] {
         try await local.due(at: now, limit: limit)

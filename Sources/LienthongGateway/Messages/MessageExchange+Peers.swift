@@ -48,7 +48,7 @@ extension MessageExchange {
                 stored = first
             } else {
                 try await AttachmentUpload.commit(uploads, into: store)
-                switch try await queue.accept(queued) {
+                switch try await queue.acceptHandedOver(queued) {
                 case .duplicate(let first):
                     for upload in uploads { await upload.discard() }
                     stored = first

@@ -15,6 +15,11 @@ public protocol MessageQueue: Sendable {
     ///   when its id is already stored (whatever the new one holds).
     func accept(_ message: QueuedMessage) async throws(MessageQueueError) -> MessageAcceptance
 
+    /// Stores a message another node handed over, which this node delivers itself at once: once per id, where this
+    /// node's delivery and inbox read. An engine with a bus in front of its store (JetStream) stores it there, not
+    /// through the bus: the bus carries documents between this agency's nodes, and this one is where it is delivered.
+    func acceptHandedOver(_ message: QueuedMessage) async throws(MessageQueueError) -> MessageAcceptance
+
     /// Stores `messages` in the given order, each once per id, durable together (one commit where the engine can):
     /// a batch a bus consumer handed over.
     /// - Returns: for each, what accepting it alone would have answered.
@@ -78,6 +83,11 @@ extension MessageQueue {
         id: String, recipient: String, receipt: [UInt8], at time: Date
     ) async throws(MessageQueueError) -> Bool {
         try await acknowledge(id: id, recipient: recipient, receipt: receipt, at: time, returnAt: nil)
+    }
+
+    /// The message accepted as any other, for engines that store every message where their delivery reads.
+    public func acceptHandedOver(_ message: QueuedMessage) async throws(MessageQueueError) -> MessageAcceptance {
+        try await accept(message)
     }
 
     /// One acceptance after the other, for engines whose writes commit one at a time anyway.
