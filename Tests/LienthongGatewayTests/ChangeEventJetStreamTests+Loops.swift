@@ -1,5 +1,4 @@
 import Foundation
-import LienthongJSON
 import LienthongTesting
 import Testing
 
@@ -11,16 +10,7 @@ extension ChangeEventJetStreamTests {
     func aStreamReadWaitingOnTheClusterLeavesTheEventLoopFree() async throws {
         let cluster = try await NATSCluster.start()
         defer { cluster.stop() }
-        let gateway = try GatewayProcess(
-            configDirectory: try GatewayProcess.demoConfiguration { directory in
-                try GatewayProcess.editJSON(directory.appendingPathComponent("node.json")) {
-                    $0["eventLoops"] = 1
-                    $0["bus"] = [
-                        "engine": "jetstream", "servers": .array(cluster.urls.map { .string($0) }), "replicas": 3,
-                        "ackTimeoutSeconds": 5,
-                    ]
-                }
-            })
+        let gateway = try Self.gateway(cluster, eventLoops: 1)
         defer { gateway.stop() }
         let subscriber = EventSubscriber(gateway: gateway)
         let id = try await subscriber.subscribeToPersons()
