@@ -87,7 +87,7 @@ let package = Package(
         // Document messages on NATS JetStream (libnats): streams per recipient member, acknowledged publishes.
         .target(
             name: "LienthongBus",
-            dependencies: ["LienthongCore", "LienthongJSON", "LienthongNodeStore", "CNats"],
+            dependencies: ["LienthongCore", "LienthongJSON", "LienthongNodeStore", "LienthongStorage", "CNats"],
             swiftSettings: swiftSettings
         ),
         // The pipeline, routes and the demo bootstrap.

@@ -1,6 +1,7 @@
 public import Foundation
 import LienthongCore
 public import LienthongNodeStore
+import LienthongStorage
 import Synchronization
 
 /// The change-event log on NATS JetStream: each registry's events are the messages of a stream of its own
@@ -16,6 +17,11 @@ import Synchronization
 /// last event (every event carries where detection resumes after it), so the repeat reads on past the published
 /// changes and publishes none of them again; a repeat from the old state is refused by the expected sequence. The
 /// same holds for a node whose own store has not seen what another node published.
+///
+/// libnats 3.4 reads a stream only by synchronous requests (stream info, one `js_GetMsg` per event), and an append
+/// waits for each acknowledgement: every such call runs on ``BlockingPool/shared``, never on the event loop of the
+/// request that asked (`GET /v1/events`, `POST /v1/subscriptions`), whose other connections it would stall, nor on
+/// the cooperative pool (the change publisher).
 public final class JetStreamEventLog: EventLog {
     /// Where the streams are and how they are kept.
     public struct Settings: Sendable, Hashable {
@@ -68,7 +74,8 @@ public final class JetStreamEventLog: EventLog {
     }
 
     public func state(registry: String) async throws(EventLogError) -> EventRegistryState? {
-        try state(registry: registry, local: await local.state(registry: registry))
+        let stored = try await local.state(registry: registry)
+        return try await blocking { () throws(EventLogError) in try self.state(registry: registry, local: stored) }
     }
 
     /// The registry's state from the stream's position and, for the cursor, whichever of the node store and the
@@ -112,17 +119,20 @@ public final class JetStreamEventLog: EventLog {
         baselines: [String: [UInt8]]
     ) async throws(EventLogError) {
         let stored = try await local.state(registry: registry)
-        let current = try state(registry: registry, local: stored)
-        guard EventRegistryState.accepts(events, from: previous, at: current) else {
-            throw EventLogError(.sequenceConflict, "append to \(registry)")
-        }
-        if let first = events.first?.sequence, let last = events.last?.sequence {
-            try prepare(EventSubjects(registry: registry))
-            for event in events {
-                // An append cut short by a crash resumes at its start (see ``state(registry:)``).
-                let resume = event.sequence == last ? cursor : previous?.cursor ?? ""
-                try publish(event, registry: registry, resume: resume, batch: first...last)
+        let current = try await blocking { () throws(EventLogError) -> EventRegistryState? in
+            let current = try self.state(registry: registry, local: stored)
+            guard EventRegistryState.accepts(events, from: previous, at: current) else {
+                throw EventLogError(.sequenceConflict, "append to \(registry)")
             }
+            if let first = events.first?.sequence, let last = events.last?.sequence {
+                try self.prepare(EventSubjects(registry: registry))
+                for event in events {
+                    // An append cut short by a crash resumes at its start (see ``state(registry:)``).
+                    let resume = event.sequence == last ? cursor : previous?.cursor ?? ""
+                    try self.publish(event, registry: registry, resume: resume, batch: first...last)
+                }
+            }
+            return current
         }
         let last = events.last?.sequence ?? current?.lastSequence ?? 0
         do throws(EventLogError) {
@@ -139,7 +149,13 @@ public final class JetStreamEventLog: EventLog {
         try await local.baseline(registry: registry, key: key)
     }
 
-    public func events(registry: String, after: Int64, limit: Int) throws(EventLogError) -> [StoredEvent] {
+    public func events(registry: String, after: Int64, limit: Int) async throws(EventLogError) -> [StoredEvent] {
+        try await blocking { () throws(EventLogError) in
+            try self.storedEvents(registry: registry, after: after, limit: limit)
+        }
+    }
+
+    private func storedEvents(registry: String, after: Int64, limit: Int) throws(EventLogError) -> [StoredEvent] {
         let subjects = EventSubjects(registry: registry)
         return try bus("read") { () throws(JetStreamError) -> [StoredEvent] in
             guard let position = try connection.position(stream: subjects.stream) else { return [] }
@@ -159,7 +175,13 @@ public final class JetStreamEventLog: EventLog {
     }
 
     @discardableResult
-    public func prune(registry: String, before: Date, keepLast: Int) throws(EventLogError) -> Int {
+    public func prune(registry: String, before: Date, keepLast: Int) async throws(EventLogError) -> Int {
+        try await blocking { () throws(EventLogError) in
+            try self.pruneStream(registry: registry, before: before, keepLast: keepLast)
+        }
+    }
+
+    private func pruneStream(registry: String, before: Date, keepLast: Int) throws(EventLogError) -> Int {
         let subjects = EventSubjects(registry: registry)
         return try bus("prune") { () throws(JetStreamError) -> Int in
             guard let position = try connection.position(stream: subjects.stream), position.messages > 0 else {
@@ -200,4 +222,11 @@ public final class JetStreamEventLog: EventLog {
 
     /// Closes the connection.
     public func close() { connection.close() }
+
+    /// Runs `body`, which waits on libnats, on the node's pool for blocking work.
+    private func blocking<T: Sendable>(
+        _ body: @escaping @Sendable () throws(EventLogError) -> T
+    ) async throws(EventLogError) -> T {
+        try await BlockingPool.shared.run(body)
+    }
 }

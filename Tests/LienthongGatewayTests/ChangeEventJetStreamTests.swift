@@ -14,18 +14,24 @@ struct ChangeEventJetStreamTests {
         (cluster.stream(stream)?["state"] as? [String: Any])?["messages"] as? Int
     }
 
-    @Test func aDetectedChangeIsPublishedOnItsRegistrysStreamAndReadFromIt() async throws {
-        let cluster = try await NATSCluster.start()
-        defer { cluster.stop() }
-        let gateway = try GatewayProcess(
+    /// A demo node on `cluster`, streams replicated on all three servers, with `eventLoops` loops if given.
+    static func gateway(_ cluster: NATSCluster, eventLoops: Int? = nil) throws -> GatewayProcess {
+        try GatewayProcess(
             configDirectory: try GatewayProcess.demoConfiguration { directory in
                 try GatewayProcess.editJSON(directory.appendingPathComponent("node.json")) {
                     $0["bus"] = [
                         "engine": "jetstream", "servers": .array(cluster.urls.map { .string($0) }), "replicas": 3,
                         "ackTimeoutSeconds": 5,
                     ]
+                    if let eventLoops { $0["eventLoops"] = .number(JSONNumber(eventLoops)) }
                 }
             })
+    }
+
+    @Test func aDetectedChangeIsPublishedOnItsRegistrysStreamAndReadFromIt() async throws {
+        let cluster = try await NATSCluster.start()
+        defer { cluster.stop() }
+        let gateway = try Self.gateway(cluster)
         defer { gateway.stop() }
         let subscriber = EventSubscriber(gateway: gateway)
         let id = try await subscriber.subscribeToPersons()

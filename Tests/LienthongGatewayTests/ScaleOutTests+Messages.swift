@@ -155,12 +155,6 @@ extension ScaleOutTests {
     }
 }
 
-/// Turned on once, read by another task.
-private actor Switch {
-    private(set) var isOn = false
-    func turnOn() { isOn = true }
-}
-
 extension ScaleOutTests {
     /// The queued messages node `node` holds a claim on at this moment, with when each claim ends (milliseconds).
     private func claims(of node: String, _ connection: PostgresConnection) throws -> [String: Int64] {

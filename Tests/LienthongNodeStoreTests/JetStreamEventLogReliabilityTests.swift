@@ -63,7 +63,7 @@ struct JetStreamEventLogReliabilityTests {
             let after = try await Self.follow(reader, after: last, until: 180 - 25)
             try await more.value
 
-            let all = try writer.events(registry: "population", after: 0, limit: 1000)
+            let all = try await writer.events(registry: "population", after: 0, limit: 1000)
             #expect(all.count == 180)
             let seen = Array(before) + after
             #expect(seen.map(\.sequence) == (1...180).map { Int64($0) }, "an event missed or read twice")
@@ -162,7 +162,7 @@ struct JetStreamEventLogReliabilityTests {
             // Read once the stream answers again (its new leader may still be settling).
             var stored: [StoredEvent] = []
             _ = try await Poll.until(within: .seconds(30), every: .milliseconds(100)) {
-                let read = try? nodes[1].events(registry: "population", after: 0, limit: 1000)
+                let read = try? await nodes[1].events(registry: "population", after: 0, limit: 1000)
                 stored = read ?? []
                 return read != nil
             }

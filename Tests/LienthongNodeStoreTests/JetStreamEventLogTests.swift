@@ -67,7 +67,7 @@ struct JetStreamEventLogTests {
             try await b.append(
                 registry: "population", from: moved, events: [contract.event(2), contract.event(3)], cursor: "3",
                 baselines: [:])
-            #expect(try a.events(registry: "population", after: 0, limit: 10).map(\.sequence) == [1, 2, 3])
+            #expect(try await a.events(registry: "population", after: 0, limit: 10).map(\.sequence) == [1, 2, 3])
             #expect(try await a.state(registry: "population")?.cursor == "3")
 
             // Racing for real, as the change publishers of two nodes do.
@@ -83,7 +83,7 @@ struct JetStreamEventLogTests {
                 }
                 return try await group.reduce(0, +)
             }
-            let stored = try a.events(registry: "population", after: 3, limit: 1000)
+            let stored = try await a.events(registry: "population", after: 3, limit: 1000)
             #expect(stored.map(\.sequence) == (4...Int64(changes + 3)).map { $0 }, "a gap or a repeat")
             #expect(stored.map(\.key) == (4...changes + 3).map { "person-\($0)" }, "a change published twice or never")
             #expect(Set(stored.map { $0.id.prefix(6) }) == ["node-0", "node-1"])
@@ -108,7 +108,7 @@ struct JetStreamEventLogTests {
                     registry: "population", from: one, events: [contract.event(2), repeated, contract.event(4)],
                     cursor: "4", baselines: [:])
             }
-            #expect(try b.events(registry: "population", after: 0, limit: 10).map(\.sequence) == [1, 2])
+            #expect(try await b.events(registry: "population", after: 0, limit: 10).map(\.sequence) == [1, 2])
             // Meanwhile it holds its place: b reads the state before it, and an append from there is refused.
             #expect(try await b.state(registry: "population") == one)
             await #expect(throws: EventLogError(.sequenceConflict, "")) {
