@@ -182,9 +182,9 @@ extension ScaleOutTests {
             return ids
         }
         var held: [String: Int64] = [:]
-        // A stopped process can still have one delivery in the database's hands: its statement was sent before
-        // the stop, and PostgreSQL commits it after (A's worker delivers a batch one statement at a time). So A
-        // is killed holding at least two claims, and at least one of them is left for B or C to take over.
+        // A stopped process can still have its batch's delivery in the database's hands: its transaction's commit
+        // was sent before the stop, and PostgreSQL commits it after. Then A delivered every claim it held; else B
+        // and C take them all over.
         let caught = try await Poll.until(within: .seconds(60), every: .milliseconds(1)) {
             guard try claims(of: "node-a", connection).count >= 2 else { return false }
             kill(victim, SIGSTOP)
@@ -210,7 +210,7 @@ extension ScaleOutTests {
         let listed = inbox.compactMap { $0["id"]?.stringValue }
         #expect(listed.count == sent.count && Set(listed) == Set(sent), "one inbox entry per message")
         // Who delivered each message A held: B or C, which took it over (their delivery is in their chain), or A
-        // itself, with the statement it had sent before it was stopped. A audits a delivery before making it.
+        // itself, with the commit it had sent before it was stopped. A audits a delivery before making it.
         func deliverers(_ nodes: [String]) throws -> Set<String> {
             let rows = try connection.query(
                 """
@@ -222,7 +222,10 @@ extension ScaleOutTests {
         }
         let takenOver = try deliverers(["node-b", "node-c"])
         let deliveredByA = Set(held.keys).subtracting(takenOver)
-        #expect(deliveredByA.count <= 1, "A had \(deliveredByA.count) deliveries in flight when it was stopped")
+        // One transaction per batch: all of A's claims or none of them.
+        #expect(
+            deliveredByA.isEmpty || deliveredByA == Set(held.keys),
+            "A delivered \(deliveredByA.count) of the \(held.count) messages it held")
         #expect(deliveredByA.isSubset(of: try deliverers(["node-a"])), "a message held by A with no delivery audited")
         // None was taken over before A's lease on it ended.
         let rows = try connection.query(

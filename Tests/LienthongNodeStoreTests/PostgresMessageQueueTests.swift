@@ -104,6 +104,29 @@ struct PostgresMessageQueueTests {
         #expect(try await nodes[1].claim(at: contract.now + 159, limit: 100, lease: .seconds(60)).isEmpty)
     }
 
+    /// A delivery worker's batch is one transaction (one durable commit), not one per message: a trigger notes the
+    /// transaction of each row moved into the inbox.
+    @Test func aBatchOfDeliveriesIsOneTransaction() async throws {
+        let url = try database()
+        let queue = try PostgresMessageQueue(conninfo: url, nodeID: "node-a")
+        let contract = MessageQueueContract { queue }
+        for id in ["b1", "b2", "b3"] { #expect(try await queue.accept(contract.message(id)) == .stored) }
+        try PostgresConnection(url).execute(
+            """
+            CREATE TABLE delivered_in (id text, tx bigint);
+            CREATE FUNCTION note_transaction() RETURNS trigger LANGUAGE plpgsql AS
+                $$ BEGIN INSERT INTO delivered_in VALUES (NEW.id, txid_current()); RETURN NEW; END $$;
+            CREATE TRIGGER note_transaction AFTER UPDATE ON lienthong.messages
+                FOR EACH ROW WHEN (NEW.state = 'delivered') EXECUTE FUNCTION note_transaction();
+            """)
+        let batch = ["b2", "b1", "b3"].map { MessageDelivery(id: $0, receipt: [1], receivedAt: contract.now) }
+        #expect(try await queue.deliver(batch) == [true, true, true])
+        let noted = try PostgresConnection(url).query("SELECT count(*), count(DISTINCT tx) FROM delivered_in").rows
+        #expect(noted == [["3", "1"]])
+        #expect(try await queue.inbox(recipient: "VN/GOV/BTC/THUE", limit: 10).map(\.message.id) == ["b2", "b1", "b3"])
+        await queue.close()
+    }
+
     /// A database that commits asynchronously by default: the node's stores must not, or an accepted document
     /// could be lost with a crash of the server.
     @Test func theStoresSessionsCommitDurablyWhateverTheServersDefault() async throws {

@@ -102,14 +102,33 @@ public final class PostgresMessageQueue: MessageQueue {
     }
 
     public func deliver(id: String, receipt: [UInt8], at time: Date) async throws(MessageQueueError) -> Bool {
-        try await change(
-            """
-            UPDATE lienthong.messages SET state = 'delivered', delivered_ms = $2::bigint, delivery_receipt = $3::bytea,
-                next_attempt_ms = NULL, claimed_by = NULL, claimed_until_ms = NULL,
-                inbox_sequence = nextval('lienthong.message_inbox_sequence')
-            WHERE id = $1 AND state = 'queued'
-            """, [id, Self.milliseconds(time), Self.bytea(receipt)])
+        try await change(Self.deliverSQL, [id, Self.milliseconds(time), Self.bytea(receipt)])
     }
+
+    /// A delivery worker's batch in one transaction, one statement per message in the batch's order (so the inbox
+    /// sequence follows it): one durable commit for the batch rather than one per message.
+    public func deliver(_ deliveries: [MessageDelivery]) async throws(MessageQueueError) -> [Bool] {
+        guard !deliveries.isEmpty else { return [] }
+        let updates = deliveries.map {
+            PostgresStatement(
+                Self.deliverSQL, [$0.id, Self.milliseconds($0.receivedAt), Self.bytea($0.receipt)], prepared: true)
+        }
+        let transaction = PostgresTransaction([{ _ in updates }])
+        let results = try await run("deliver") { () async throws(PostgresError) in try await transaction.run(on: pool) }
+        // Its one step never rolls back: a result per update once committed.
+        guard let results, results.count == deliveries.count else {
+            throw MessageQueueError(.storage, "deliver: the batch did not commit")
+        }
+        return results.map { $0.affectedRows == 1 }
+    }
+
+    /// Moves one queued message into the inbox: `$1` its id, `$2` the time in milliseconds, `$3` the receipt.
+    private static let deliverSQL = """
+        UPDATE lienthong.messages SET state = 'delivered', delivered_ms = $2::bigint, delivery_receipt = $3::bytea,
+            next_attempt_ms = NULL, claimed_by = NULL, claimed_until_ms = NULL,
+            inbox_sequence = nextval('lienthong.message_inbox_sequence')
+        WHERE id = $1 AND state = 'queued'
+        """
 
     public func retry(id: String, nextAttemptAt: Date, error: String) async throws(MessageQueueError) {
         _ = try await change(
