@@ -25,12 +25,15 @@ public final class JetStreamMessageQueue: MessageQueue {
         public var ackWait: Duration
         /// The longest a fetch blocks the delivery worker when nothing can be sent yet (see ``PullConsumer``).
         public var fetchWait: Duration
+        /// How long a stream that had nothing to fetch is left alone while the others are pulled: the node's intake
+        /// sleeps as long when no stream had anything.
+        public var quietStreamInterval: Duration
 
         /// Settings.
         public init(
             servers: [String], replicas: Int, duplicateWindow: Duration = .seconds(600),
             ackTimeout: Duration = .seconds(10), ackWait: Duration = .seconds(30),
-            fetchWait: Duration = .milliseconds(200)
+            fetchWait: Duration = .milliseconds(200), quietStreamInterval: Duration = .milliseconds(100)
         ) {
             self.servers = servers
             self.replicas = replicas
@@ -38,6 +41,7 @@ public final class JetStreamMessageQueue: MessageQueue {
             self.ackTimeout = ackTimeout
             self.ackWait = ackWait
             self.fetchWait = fetchWait
+            self.quietStreamInterval = quietStreamInterval
         }
     }
 
@@ -47,6 +51,8 @@ public final class JetStreamMessageQueue: MessageQueue {
     private let settings: Settings
     /// The consumer of each member's stream made so far, by stream name.
     private let consumers = Mutex<[String: PullConsumer]>([:])
+    /// When each stream that last had nothing to fetch is asked again, by stream name.
+    private let quietUntil = Mutex<[String: ContinuousClock.Instant]>([:])
     /// Stored messages whose acknowledgement failed, to acknowledge at the next pull.
     private let unacknowledged = Mutex<[FetchedMessage]>([])
     /// The most of them kept: the consumer's ack-pending limit (`MaxAckPending`).
@@ -113,9 +119,11 @@ public final class JetStreamMessageQueue: MessageQueue {
     /// fetched batch stored in one commit, then acknowledged with one round trip.
     ///
     /// The node's intake task calls it again and again beside the delivery worker, so that fetching the next batch
-    /// overlaps delivering the last one. Its libnats calls block the calling thread for their round trips (up to
-    /// ``Settings/fetchWait``, or ``Settings/ackTimeout`` for an ack during a failover).
-    /// - Returns: how many messages were fetched (0: the streams had none ready).
+    /// overlaps delivering the last one. A stream that had nothing is asked again only after
+    /// ``Settings/quietStreamInterval``: while one member's stream is busy, each pass costs the others no round
+    /// trip. Its libnats calls block the calling thread for their round trips (up to ``Settings/fetchWait``, or
+    /// ``Settings/ackTimeout`` for an ack during a failover).
+    /// - Returns: how many messages were fetched (0: the streams asked had none ready).
     @discardableResult
     public func receive(limit: Int) async throws(MessageQueueError) -> Int {
         acknowledge(
@@ -124,13 +132,16 @@ public final class JetStreamMessageQueue: MessageQueue {
                 return waiting
             })
         var received = 0
-        for consumer in consumers.withLock({ Array($0.values) }) {
+        let now = ContinuousClock.now
+        let quiet = quietUntil.withLock { $0 }
+        for (stream, consumer) in consumers.withLock({ $0 }) where quiet[stream].map({ now >= $0 }) ?? true {
             let fetched: [FetchedMessage]
             do throws(JetStreamError) {
                 fetched = try consumer.fetch(batch: limit, timeout: settings.fetchWait)
             } catch {
                 throw MessageQueueError(.storage, error.description)
             }
+            quietUntil.withLock { $0[stream] = fetched.isEmpty ? now + settings.quietStreamInterval : nil }
             guard !fetched.isEmpty else { continue }
             // A payload that is no message (nothing this node published) is acknowledged away, not retried.
             _ = try await local.accept(fetched.compactMap { QueuedMessage(busPayload: $0.payload) })

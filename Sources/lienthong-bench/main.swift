@@ -76,7 +76,8 @@ let tool = Command(
                 .value("scenario", "NAME", help: "the result's scenario name", required: true),
                 .value("senders", "N", help: "concurrent senders", format: .positiveInteger, required: true),
                 .value("seconds", "S", help: "how long to send", format: seconds, required: true),
-                .value("pool", "N", help: "documents signed before the clock starts (default: 4000)",
+                .value(
+                    "pool", "N", help: "documents signed before the clock starts (default: 3000 a second, 4000 at least)",
                     format: .positiveInteger),
             ]),
         Command(
@@ -159,10 +160,11 @@ func run(_ arguments: Arguments) async throws {
             schemas: required(arguments, "schemas"), out: arguments.option("out"))
         print(line.serializedString())
     case "messages":
+        let seconds = Double(required(arguments, "seconds")) ?? 0
         let line = try await MessageLoad.run(
             url: required(arguments, "url"), dataDirectory: required(arguments, "data-dir"),
             scenario: required(arguments, "scenario"), senders: number(arguments, "senders"),
-            seconds: Double(required(arguments, "seconds")) ?? 0, pool: number(arguments, "pool", or: 4000))
+            seconds: seconds, pool: number(arguments, "pool", or: MessageLoad.defaultPool(seconds: seconds)))
         print(line.serializedString())
     case "jetstream-publish":
         let line = try await JetStreamPublishRate.run(

@@ -159,6 +159,28 @@ struct JetStreamMessageQueueTests {
         }
     }
 
+    /// A stream that had nothing to fetch is left alone for the quiet interval: while one member's stream is busy,
+    /// the node's intake does not ask every other member's consumer at each pass.
+    @Test func aStreamThatHadNothingIsNotAskedAgainWithinTheQuietInterval() async throws {
+        try await NATSCluster.withCluster { cluster, directory in
+            let other = "VN/GOV/HCM/MOTCUA"
+            let queue = try JetStreamMessageQueue(
+                local: try SQLiteMessageQueue(path: directory.appendingPathComponent("messages.sqlite")),
+                settings: .init(servers: cluster.urls, replicas: 3, quietStreamInterval: .seconds(3600)),
+                members: [ExchangeID(Self.recipient)!, ExchangeID(other)!], name: "test")
+            defer { queue.close() }
+            // Both streams empty: both quiet from now on.
+            #expect(try await queue.receive(limit: 10) == 0)
+            #expect(try await queue.accept(Self.message("m1")) == .stored)
+            #expect(try await queue.accept(Self.message("m2", recipient: other)) == .stored)
+            // Asked again, they would hand both over within a few passes (a replicated consumer's counts trail an
+            // acknowledged publish only briefly); within the quiet interval they are not asked at all.
+            for _ in 0..<20 { #expect(try await queue.receive(limit: 10) == 0) }
+            #expect(try await queue.record(id: "m1") == nil)
+            #expect(try await queue.record(id: "m2") == nil)
+        }
+    }
+
     /// A message published before the due time was carried on the stream is due when it was accepted.
     @Test func aPayloadWithoutItsDueTimeIsDueWhenAccepted() throws {
         var message = Self.message("m1")
