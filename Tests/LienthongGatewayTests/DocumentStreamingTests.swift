@@ -247,8 +247,12 @@ final class TestAgency: Sendable {
 
 extension DocumentStreamingTests {
     @Test func slowConsumerSlowsTheAgencyInsteadOfFillingTheGateway() async throws {
-        // The agency (in this process) could send 32 MiB at once; the consumer reads a few MiB a second. Without
-        // back-pressure the gateway would hold most of the document; with it, the agency waits.
+        // The agency (in this process) could send 64 MiB at once; the consumer reads at most 16 MiB a second.
+        // Without back-pressure the gateway would hold most of the document; with it, the agency waits and the
+        // gateway holds its two buffers (libcurl's channel and the connection's output, 1 MiB each), whatever the
+        // document's size. What else grows meanwhile is the allocator's residue, not held bytes: up to 8.1 MiB
+        // on a loaded machine (run 2103 of the flake loop, when the document was 32 MiB and the bound 8 MiB). The
+        // bound is a quarter of the document: far above the buffers and the residue, far below what it would be.
         let upstream = try await TestAgency.start()
         defer { upstream.stop() }
         let gateway = try Self.gateway(documentsFrom: upstream.port)
@@ -260,7 +264,7 @@ extension DocumentStreamingTests {
         upstream.plan.withLock { $0 = .send(8 * 1024 * 1024) }
         let warm = try await Self.readSlowly(gateway, client: client, key: key)
         #expect(warm.length == 8 * 1024 * 1024)
-        let total = 32 * 1024 * 1024
+        let total = 64 * 1024 * 1024
         upstream.plan.withLock { $0 = .send(total) }
         let pid = gateway.process.processIdentifier
         try "5".write(toFile: "/proc/\(pid)/clear_refs", atomically: false, encoding: .utf8)
@@ -269,7 +273,7 @@ extension DocumentStreamingTests {
         let peak = try Self.kibibytes("VmHWM", of: pid)
         #expect(reader.length == total)
         #expect(reader.finish().parts.last?.contentType == "application/json")
-        #expect(peak - before < 8 * 1024, "VmRSS before \(before) KiB, VmHWM during \(peak) KiB")
+        #expect(peak - before < total / 4 / 1024, "VmRSS before \(before) KiB, VmHWM during \(peak) KiB")
     }
 
     /// Reads land document `key` through `gateway` a 64 KiB chunk at a time, pausing after each.
